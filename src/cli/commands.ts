@@ -1,0 +1,101 @@
+import { readFile } from "node:fs/promises";
+import { stringify } from "yaml";
+import { caBundle, DEFAULT_CERT_POLICY, ensureCertificates } from "../../certs/ensure.js";
+import { servingHosts } from "../../certs/generate.js";
+import { FileClusterView } from "../cluster-view/file-view.js";
+import { parseManifests } from "../cluster-view/manifests.js";
+import type { KubeObject } from "../cluster-view/object-store.js";
+import { ConfigError, serveConfig, type Flags } from "../config.js";
+import { silentLogger } from "../logging.js";
+import { DEFAULT_MANIFESTS_DIR } from "../paths.js";
+import { startServer } from "../serve.js";
+import type { AdmissionContext } from "../../webhooks/context.js";
+import { dryRun, validateOnly } from "./dry-run.js";
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+async function readObjects(flags: Flags): Promise<KubeObject[]> {
+  const file = flags.file;
+  if (typeof file !== "string") throw new ConfigError("-f FILE is required");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const objects = parseManifests(text, file);
+  if (objects.length === 0) throw new ConfigError(`${file} holds no Kubernetes object`);
+  return objects;
+}
+
+async function admissionContext(flags: Flags): Promise<AdmissionContext> {
+  const dir = typeof flags.manifests === "string" ? flags.manifests : DEFAULT_MANIFESTS_DIR;
+  const view = new FileClusterView(dir, silentLogger, false);
+  await view.start();
+  const namespace = typeof flags.namespace === "string" ? flags.namespace : "inferplane-system";
+  return { view, policy: { excludedNamespaces: new Set(["kube-system", namespace]) } };
+}
+
+function describe(obj: KubeObject): string {
+  return `${obj.kind ?? "?"} ${obj.metadata?.namespace ?? "default"}/${obj.metadata?.name ?? "?"}`;
+}
+
+/** `inferplane mutate -f FILE`: the enhanced object as YAML and the JSONPatch. Exit 1 if any is denied. */
+export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
+  const ctx = await admissionContext(flags);
+  let code = 0;
+  for (const obj of await readObjects(flags)) {
+    const run = dryRun(obj, ctx);
+    const denial = !run.mutation.allowed ? run.mutation : run.validation?.allowed === false ? run.validation : undefined;
+    if (denial) {
+      io.err(`denied: ${describe(obj)}: ${denial.status?.message ?? "no reason given"}\n`);
+      code = 1;
+      continue;
+    }
+    for (const warning of [...(run.mutation.warnings ?? []), ...(run.validation?.warnings ?? [])]) io.err(`warning: ${warning}\n`);
+    io.out(`---\n${stringify(run.result)}`);
+    io.out(`# patch (${run.patch.length} operations)\n# ${JSON.stringify(run.patch)}\n`);
+  }
+  return code;
+}
+
+export async function validateCommand(flags: Flags, io: Io): Promise<number> {
+  const ctx = await admissionContext(flags);
+  let code = 0;
+  for (const obj of await readObjects(flags)) {
+    const response = validateOnly(obj, ctx);
+    for (const warning of response.warnings ?? []) io.err(`warning: ${describe(obj)}: ${warning}\n`);
+    if (response.allowed) io.out(`valid: ${describe(obj)}\n`);
+    else {
+      io.err(`invalid: ${describe(obj)}: ${response.status?.message ?? "no reason given"}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+export async function certsCommand(flags: Flags, io: Io): Promise<number> {
+  const config = serveConfig({ ...flags, standalone: true });
+  const { bundle, written } = await ensureCertificates(config.certDir, { ...DEFAULT_CERT_POLICY, hosts: servingHosts(config.serviceName, config.namespace) });
+  io.err(written.length > 0 ? `wrote ${written.join(", ")} to ${config.certDir}\n` : `certificates in ${config.certDir} are valid; nothing written\n`);
+  io.out(`${caBundle(bundle.caCert)}\n`);
+  return 0;
+}
+
+export async function serveCommand(flags: Flags, io: Io): Promise<number> {
+  const server = await startServer(serveConfig(flags));
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      io.err(`${signal} received; draining\n`);
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      server.stop().then(resolve, (err: unknown) => { io.err(`shutdown failed: ${String(err)}\n`); resolve(); });
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+  return 0;
+}

@@ -1,0 +1,78 @@
+import { parseArgs } from "node:util";
+import { certsCommand, mutateCommand, serveCommand, validateCommand, type Io } from "./commands.js";
+import { ConfigError, type Flags } from "../config.js";
+import { ManifestError } from "../cluster-view/manifests.js";
+import { CertificateError } from "../../certs/ensure.js";
+
+const USAGE = `usage: inferplane <command> [flags]
+
+commands:
+  serve      run the webhook server (HTTPS --port 9443) and health/metrics (HTTP --metrics-port 8080)
+             standalone with --manifests DIR (default: the bundled examples/) when no cluster is configured
+  mutate     -f FILE [--manifests DIR]   print the enhanced object (YAML) and its JSONPatch, as admission would
+  validate   -f FILE [--manifests DIR]   check objects as the validating webhook would
+  certs      [--cert-dir DIR]            write a CA and serving certificate, print the base64 caBundle
+
+flags:
+  --host, --port, --metrics-port, --cert-dir, --service-name, --namespace, --manifests, --kubeconfig,
+  --standalone, --log-level debug|info|warn|error, --cert-check-interval-ms, --shutdown-grace-ms,
+  --shutdown-delay-ms
+`;
+
+const OPTIONS = {
+  file: { type: "string", short: "f" },
+  manifests: { type: "string" },
+  host: { type: "string" },
+  port: { type: "string" },
+  "metrics-port": { type: "string" },
+  "cert-dir": { type: "string" },
+  "service-name": { type: "string" },
+  namespace: { type: "string" },
+  kubeconfig: { type: "string" },
+  standalone: { type: "boolean" },
+  "log-level": { type: "string" },
+  "cert-check-interval-ms": { type: "string" },
+  "shutdown-grace-ms": { type: "string" },
+  "shutdown-delay-ms": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const COMMANDS: Record<string, (flags: Flags, io: Io) => Promise<number>> = {
+  serve: serveCommand,
+  mutate: mutateCommand,
+  validate: validateCommand,
+  certs: certsCommand,
+};
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command] = parsed.positionals;
+  const run = command ? COMMANDS[command] : undefined;
+  if (parsed.values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!run) {
+    io.err(command ? `unknown command: ${command}\n${USAGE}` : USAGE);
+    return 2;
+  }
+  return runCommand(run, command ?? "", parsed.values, io);
+}
+
+async function runCommand(run: (flags: Flags, io: Io) => Promise<number>, command: string, flags: Flags, io: Io): Promise<number> {
+  try {
+    return await run(flags, io);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ManifestError || err instanceof CertificateError) {
+      io.err(`inferplane ${command}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

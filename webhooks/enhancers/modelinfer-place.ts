@@ -1,0 +1,77 @@
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { ClusterView } from "../../src/cluster-view/cluster-view.js";
+import * as labels from "../../src/modelinfer/labels.js";
+import { groupName, parseIndexSuffix, parsePodName, roleId } from "../../src/modelinfer/naming.js";
+import type { ModelInfer, Role } from "../../src/modelinfer/types.js";
+import type { ModelInferPodPlace } from "./modelinfer.js";
+import { failure, success, type Outcome } from "./result.js";
+
+interface Indices {
+  groupIndex: number;
+  roleIndex: number;
+  podIndex: number;
+}
+
+/** Indices from the pod's name, or (for a pod with only generateName) from its labels. */
+function readIndices(pod: Pod, mi: string, role: string): Indices | string {
+  const name = pod.metadata?.name;
+  if (name) {
+    return parsePodName(name, mi, role) ?? `name ${name} is not of the form ${mi}-<g>-${role}-<r>-<p>`;
+  }
+  const podLabels = pod.metadata?.labels ?? {};
+  const groupIndex = parseIndexSuffix(podLabels[labels.LABEL_GROUP_NAME] ?? "", mi);
+  const roleIndex = parseIndexSuffix(podLabels[labels.LABEL_ROLE_ID] ?? "", role);
+  if (groupIndex === undefined || roleIndex === undefined || podLabels[labels.LABEL_ENTRY] !== "true") {
+    return `a pod without a name must be an entry pod labelled ${labels.LABEL_GROUP_NAME}=${groupName(mi, 0)}, ${labels.LABEL_ROLE_ID}=${roleId(role, 0)} and ${labels.LABEL_ENTRY}=true`;
+  }
+  return { groupIndex, roleIndex, podIndex: 0 };
+}
+
+function checkRange(indices: Indices, mi: ModelInfer, role: Role): string | undefined {
+  const workers = role.workerReplicas ?? 0;
+  if (indices.podIndex > workers) return `pod index ${indices.podIndex} exceeds workerReplicas ${workers} of role ${role.name}`;
+  const roleReplicas = role.replicas ?? 1;
+  if (indices.roleIndex >= roleReplicas) return `role index ${indices.roleIndex} is not below replicas ${roleReplicas} of role ${role.name}`;
+  const groups = mi.spec.replicas ?? 1;
+  if (indices.groupIndex >= groups) return `group index ${indices.groupIndex} is not below spec.replicas ${groups}`;
+  return undefined;
+}
+
+/** The ModelInfer and role a pod names, or what is missing (a "ModelInfer …" text when the object is). */
+function findRole(view: ClusterView, namespace: string, miName: string, roleName: string): { modelInfer: ModelInfer; role: Role } | string {
+  const modelInfer = view.getModelInfer(namespace, miName);
+  if (!modelInfer) return `ModelInfer ${namespace}/${miName} not found; create it first or fix label ${labels.LABEL_MODELINFER_NAME}`;
+  const role = modelInfer.spec.template.roles.find((r) => r.name === roleName);
+  if (role) return { modelInfer, role };
+  const known = modelInfer.spec.template.roles.map((r) => r.name).join(", ");
+  return `ModelInfer ${namespace}/${miName} has no role ${roleName}; use one of: ${known}`;
+}
+
+export function describePod(pod: Pod, namespace: string): string {
+  return `pod ${namespace}/${pod.metadata?.name ?? pod.metadata?.generateName ?? "<unnamed>"}`;
+}
+
+/** True when the pod claims to belong to a ModelInfer (it carries the ModelInfer name label). */
+export function isModelInferPod(pod: Pod): boolean {
+  return Boolean(pod.metadata?.labels?.[labels.LABEL_MODELINFER_NAME]);
+}
+
+/**
+ * Finds where an opted-in pod sits in its ModelInfer, from its labels and name. Fails with a
+ * message that names the pod, what is missing and how to fix it.
+ */
+export function resolveModelInferPlace(pod: Pod, namespace: string, view: ClusterView): Outcome<ModelInferPodPlace> {
+  const podLabels = pod.metadata?.labels ?? {};
+  const miName = podLabels[labels.LABEL_MODELINFER_NAME] ?? "";
+  const roleName = podLabels[labels.LABEL_ROLE];
+  const who = describePod(pod, namespace);
+  if (!roleName) return failure(400, `${who}: label ${labels.LABEL_ROLE} is missing; set it to one of the roles of ModelInfer ${miName}`);
+  const found = findRole(view, namespace, miName, roleName);
+  if (typeof found === "string") return failure(found.startsWith("ModelInfer") ? 404 : 400, `${who}: ${found}`);
+  const { modelInfer, role } = found;
+  const indices = readIndices(pod, miName, roleName);
+  if (typeof indices === "string") return failure(400, `${who}: ${indices}`);
+  const outOfRange = checkRange(indices, modelInfer, role);
+  if (outOfRange) return failure(400, `${who}: ${outOfRange} of ModelInfer ${namespace}/${miName}; scale the ModelInfer or rename the pod`);
+  return success({ modelInfer, role, namespace, ...indices });
+}

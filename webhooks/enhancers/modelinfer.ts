@@ -1,0 +1,71 @@
+import type { Pod } from "kubernetes-types/core/v1.js";
+import * as labels from "../../src/modelinfer/labels.js";
+import { entryAddress, groupName, podName, roleId } from "../../src/modelinfer/naming.js";
+import { templateRevision } from "../../src/modelinfer/revision.js";
+import type { ModelInfer, Role } from "../../src/modelinfer/types.js";
+import { setEnvEverywhere } from "./env.js";
+import { removeLabel, setAnnotations, setLabels } from "./metadata.js";
+
+/** Where one pod sits in a ModelInfer: InferGroup, role instance and pod index. */
+export interface ModelInferPodPlace {
+  modelInfer: ModelInfer;
+  role: Role;
+  namespace: string;
+  groupIndex: number;
+  roleIndex: number;
+  /** 0 for the entry pod, 1..workerReplicas for workers. */
+  podIndex: number;
+}
+
+export function groupSize(role: Role): number {
+  return (role.workerReplicas ?? 0) + 1;
+}
+
+/** Labels every pod of this place carries (DESIGN §4). */
+export function modelInferPodLabels(place: ModelInferPodPlace): Record<string, string> {
+  const mi = place.modelInfer.metadata.name ?? "";
+  const result: Record<string, string> = {
+    [labels.LABEL_MODELINFER_NAME]: mi,
+    [labels.LABEL_GROUP_NAME]: groupName(mi, place.groupIndex),
+    [labels.LABEL_ROLE]: place.role.name,
+    [labels.LABEL_ROLE_ID]: roleId(place.role.name, place.roleIndex),
+    [labels.LABEL_REVISION]: templateRevision(place.modelInfer.spec),
+  };
+  if (place.podIndex === 0) result[labels.LABEL_ENTRY] = "true";
+  return result;
+}
+
+/**
+ * Enhances a ModelInfer pod: labels, GROUP_SIZE / ENTRY_ADDRESS / WORKER_INDEX on every
+ * container, the entry pod's hostname and subdomain, and gang annotations.
+ * Pure: returns a new pod and leaves its input untouched. The controller builds its pods with it.
+ */
+export function enhanceModelInferPod(pod: Pod, place: ModelInferPodPlace): { pod: Pod; warnings: string[] } {
+  const out = structuredClone(pod);
+  const meta = (out.metadata ??= {});
+  const spec = out.spec ?? { containers: [] };
+  out.spec = spec;
+  const mi = place.modelInfer.metadata.name ?? "";
+  const entryPod = podName(mi, place.groupIndex, place.role.name, place.roleIndex, 0);
+
+  setLabels(meta, modelInferPodLabels(place));
+  if (place.podIndex !== 0) removeLabel(meta, labels.LABEL_ENTRY);
+
+  const warnings = setEnvEverywhere(spec, [
+    [labels.ENV_GROUP_SIZE, { value: String(groupSize(place.role)) }],
+    [labels.ENV_ENTRY_ADDRESS, { value: entryAddress(entryPod, place.namespace) }],
+    [labels.ENV_WORKER_INDEX, { value: String(place.podIndex) }],
+  ]);
+
+  if (place.podIndex === 0) {
+    spec.hostname = entryPod;
+    spec.subdomain = entryPod;
+  }
+  if (place.modelInfer.spec.template.gangSchedule) {
+    setAnnotations(meta, {
+      [labels.ANNOTATION_GANG_GROUP]: groupName(mi, place.groupIndex),
+      [labels.ANNOTATION_TASK_SPEC]: roleId(place.role.name, place.roleIndex),
+    });
+  }
+  return { pod: out, warnings };
+}

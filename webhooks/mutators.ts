@@ -1,0 +1,46 @@
+import type { StatefulSet } from "kubernetes-types/apps/v1.js";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { LABEL_ROLE } from "../src/modelinfer/labels.js";
+import type { AdmissionContext } from "./context.js";
+import { enhanceModelInferPod } from "./enhancers/modelinfer.js";
+import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
+import { failure, success, type Outcome } from "./enhancers/result.js";
+import { enhanceStatefulSet, enhanceStatefulSetPod, isRoleStatefulSet, owningStatefulSet } from "./enhancers/statefulset.js";
+
+/** Enhances one opted-in object of a kind; returns the enhanced copy, never touches its input. */
+export type Mutator = (obj: unknown, namespace: string, ctx: AdmissionContext) => Outcome<unknown>;
+
+function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
+  const pod = obj as Pod;
+  if (isModelInferPod(pod)) {
+    if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
+    const place = resolveModelInferPlace(pod, namespace, ctx.view);
+    if (!place.ok) return place;
+    const enhanced = enhanceModelInferPod(pod, place.value);
+    return success(enhanced.pod, [...place.warnings, ...enhanced.warnings]);
+  }
+  if (pod.metadata?.labels?.[LABEL_ROLE] && owningStatefulSet(pod)) return enhanceStatefulSetPod(pod, namespace);
+  return success(pod);
+}
+
+function mutateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {
+  const sts = obj as StatefulSet;
+  return isRoleStatefulSet(sts) ? enhanceStatefulSet(sts, namespace) : success(sts);
+}
+
+/** Deployments have no ordinals: no group env. Pod-template enhancers that need none apply here. */
+function mutateDeployment(obj: unknown): Outcome<unknown> {
+  return success(obj);
+}
+
+interface MutatorEntry {
+  mutate: Mutator;
+  operations: ReadonlySet<string>;
+}
+
+/** By `group/version/Kind`. Pods are mutated on CREATE only: their spec is immutable after. */
+export const MUTATORS: ReadonlyMap<string, MutatorEntry> = new Map([
+  ["v1/Pod", { mutate: mutatePod, operations: new Set(["CREATE"]) }],
+  ["apps/v1/StatefulSet", { mutate: mutateStatefulSet, operations: new Set(["CREATE", "UPDATE"]) }],
+  ["apps/v1/Deployment", { mutate: mutateDeployment, operations: new Set(["CREATE", "UPDATE"]) }],
+]);

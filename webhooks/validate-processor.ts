@@ -1,0 +1,22 @@
+import { kindLabel, type AdmissionRequest } from "./admission-review.js";
+import type { AdmissionContext } from "./context.js";
+import { requestNamespace, type ProcessResult } from "./mutate-processor.js";
+import { isOptedIn } from "./opt-in.js";
+import { VALIDATORS } from "./validators.js";
+
+/** The validating webhook: rejects what can never work, warns about what is questionable. */
+export function processValidation(request: AdmissionRequest, ctx: AdmissionContext): ProcessResult {
+  const uid = request.uid;
+  const entry = VALIDATORS.get(kindLabel(request.kind));
+  const obj = request.object;
+  if (!entry || !entry.operations.has(request.operation) || typeof obj !== "object" || obj === null) {
+    return { response: { uid, allowed: true }, outcome: "skipped" };
+  }
+  const namespace = requestNamespace(request, obj);
+  if (entry.optInOnly && !isOptedIn(obj, namespace, ctx.policy)) return { response: { uid, allowed: true }, outcome: "skipped" };
+  const result = entry.validate(obj, namespace, ctx);
+  if (!result.ok) {
+    return { response: { uid, allowed: false, status: { code: result.code, message: result.message } }, outcome: "denied" };
+  }
+  return { response: { uid, allowed: true, warnings: result.warnings }, outcome: "allowed" };
+}
