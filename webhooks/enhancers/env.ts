@@ -14,7 +14,8 @@ function sameEnv(existing: EnvVar, wanted: EnvValue): boolean {
 
 /**
  * Sets `name` on a container, replacing a variable of the same name in place (so the patch
- * touches one entry) or appending it. Returns true when a user's different value was replaced.
+ * touches one entry) or appending it. Later duplicates are dropped: the kubelet lets the last
+ * one win, which would undo the replacement. Returns true when a user's value was replaced.
  */
 export function setEnv(container: Container, name: string, wanted: EnvValue): boolean {
   const env = (container.env ??= []);
@@ -24,10 +25,12 @@ export function setEnv(container: Container, name: string, wanted: EnvValue): bo
     env.push(replacement);
     return false;
   }
+  const duplicates = env.filter((e, i) => i > index && e.name === name);
+  if (duplicates.length > 0) container.env = env.filter((e, i) => i <= index || e.name !== name);
   const existing = env[index] as EnvVar;
-  if (sameEnv(existing, wanted)) return false;
-  env[index] = replacement;
-  return true;
+  if (sameEnv(existing, wanted) && duplicates.length === 0) return false;
+  (container.env)[index] = replacement;
+  return !sameEnv(existing, wanted) || duplicates.some((d) => !sameEnv(d, wanted));
 }
 
 /** Sets each variable on every container and initContainer; returns a warning per replaced user value. */

@@ -37,14 +37,14 @@ function checkRange(indices: Indices, mi: ModelInfer, role: Role): string | unde
   return undefined;
 }
 
-/** The ModelInfer and role a pod names, or what is missing (a "ModelInfer …" text when the object is). */
-function findRole(view: ClusterView, namespace: string, miName: string, roleName: string): { modelInfer: ModelInfer; role: Role } | string {
+/** The ModelInfer and role a pod names, or what is missing (404 when the ModelInfer is). */
+function findRole(view: ClusterView, who: string, namespace: string, miName: string, roleName: string): Outcome<{ modelInfer: ModelInfer; role: Role }> {
   const modelInfer = view.getModelInfer(namespace, miName);
-  if (!modelInfer) return `ModelInfer ${namespace}/${miName} not found; create it first or fix label ${labels.LABEL_MODELINFER_NAME}`;
+  if (!modelInfer) return failure(404, `${who}: ModelInfer ${namespace}/${miName} not found; create it first or fix label ${labels.LABEL_MODELINFER_NAME}`);
   const role = modelInfer.spec.template.roles.find((r) => r.name === roleName);
-  if (role) return { modelInfer, role };
+  if (role) return success({ modelInfer, role });
   const known = modelInfer.spec.template.roles.map((r) => r.name).join(", ");
-  return `ModelInfer ${namespace}/${miName} has no role ${roleName}; use one of: ${known}`;
+  return failure(400, `${who}: ModelInfer ${namespace}/${miName} has no role ${roleName}; use one of: ${known}`);
 }
 
 export function describePod(pod: Pod, namespace: string): string {
@@ -66,9 +66,9 @@ export function resolveModelInferPlace(pod: Pod, namespace: string, view: Cluste
   const roleName = podLabels[labels.LABEL_ROLE];
   const who = describePod(pod, namespace);
   if (!roleName) return failure(400, `${who}: label ${labels.LABEL_ROLE} is missing; set it to one of the roles of ModelInfer ${miName}`);
-  const found = findRole(view, namespace, miName, roleName);
-  if (typeof found === "string") return failure(found.startsWith("ModelInfer") ? 404 : 400, `${who}: ${found}`);
-  const { modelInfer, role } = found;
+  const found = findRole(view, who, namespace, miName, roleName);
+  if (!found.ok) return found;
+  const { modelInfer, role } = found.value;
   const indices = readIndices(pod, miName, roleName);
   if (typeof indices === "string") return failure(400, `${who}: ${indices}`);
   const outOfRange = checkRange(indices, modelInfer, role);

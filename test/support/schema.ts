@@ -1,0 +1,35 @@
+import * as models from "kubernetes-models";
+
+interface Validatable {
+  validate(): void;
+}
+type ModelClass = new (data: object) => Validatable;
+
+/** `admissionregistration.k8s.io` → `admissionregistrationK8sIo`, as kubernetes-models names its namespaces. */
+function groupNamespace(group: string): string {
+  if (group === "") return "v1";
+  return group.replace(/[.-]([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function modelClass(apiVersion: string, kind: string): ModelClass | undefined {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  const byGroup = (models as unknown as Record<string, Record<string, unknown>>)[groupNamespace(group ?? "")];
+  const byVersion = (group === "" ? byGroup : byGroup?.[version ?? ""]) as Record<string, unknown> | undefined;
+  return byVersion?.[kind] as ModelClass | undefined;
+}
+
+/** True when Kubernetes' own OpenAPI schema (via kubernetes-models) knows this apiVersion/kind. */
+export function hasSchema(obj: { apiVersion?: string; kind?: string }): boolean {
+  return modelClass(obj.apiVersion ?? "", obj.kind ?? "") !== undefined;
+}
+
+/** Throws with the object's kind/name and the schema error when `obj` is not a valid Kubernetes object. */
+export function assertValidKubernetes(obj: { apiVersion?: string; kind?: string; metadata?: { name?: string } }): void {
+  const Model = modelClass(obj.apiVersion ?? "", obj.kind ?? "");
+  if (!Model) throw new Error(`no Kubernetes schema for ${obj.apiVersion ?? "?"} ${obj.kind ?? "?"}`);
+  try {
+    new Model(obj).validate();
+  } catch (err) {
+    throw new Error(`${obj.kind ?? "?"} ${obj.metadata?.name ?? "?"} is not valid: ${(err as Error).message}`, { cause: err });
+  }
+}
