@@ -56,7 +56,11 @@ function ensureCA(files: CertFiles, policy: CertPolicy, now: Date, renewMs: numb
  * is used read-only; if such a pair needs renewal, this fails with the reason.
  */
 export async function ensureCertificates(dir: string, policy: CertPolicy, now = new Date()): Promise<EnsureResult> {
-  const files = await readCertFiles(dir);
+  return ensureFromSnapshot(dir, await readCertFiles(dir), policy, now);
+}
+
+/** As ensureCertificates, deciding on files already read (so a caller's checks and this decision see one snapshot). */
+export async function ensureFromSnapshot(dir: string, files: CertFiles, policy: CertPolicy, now = new Date()): Promise<EnsureResult> {
   const renewMs = policy.renewBeforeDays * DAY_MS;
   const usable = usableAsIs(files, policy, now, renewMs);
   if (typeof usable !== "string") return { bundle: usable, written: [] };

@@ -1,5 +1,5 @@
 import type { Logger } from "../src/logging.js";
-import { ensureCertificates, type CertPolicy, type ServingBundle } from "./ensure.js";
+import { ensureFromSnapshot, type CertPolicy, type ServingBundle } from "./ensure.js";
 import { readCertFiles } from "./files.js";
 import { pairMatches } from "./inspect.js";
 
@@ -54,7 +54,7 @@ export class CertificateReloader {
         this.options.log.debug("certificate rotation in progress; waiting for a matching key", { dir: this.options.dir });
         return;
       }
-      const { bundle, written } = await ensureCertificates(this.options.dir, this.options.policy);
+      const { bundle, written } = await ensureFromSnapshot(this.options.dir, files, this.options.policy);
       if (written.length > 0) this.options.log.info("certificates renewed", { dir: this.options.dir, files: written });
       if (sameBundle(bundle, this.current)) return;
       this.current = bundle;

@@ -76,8 +76,11 @@ export function createWebhookApp(opts: WebhookAppOptions): Express {
     next();
   });
   const json = express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false });
-  app.post("/mutate", json, admissionHandler("mutate", processMutation, opts));
-  app.post("/validate", json, admissionHandler("validate", processValidation, opts));
+  const nonEmpty = (req: Request, _res: Response, next: NextFunction): void => {
+    next(req.headers["content-length"] === "0" ? new BadReviewError("body is empty") : undefined);
+  };
+  app.post("/mutate", nonEmpty, json, admissionHandler("mutate", processMutation, opts));
+  app.post("/validate", nonEmpty, json, admissionHandler("validate", processValidation, opts));
   opts.extraRoutes?.(app);
   app.use((_req, res) => { res.status(404).type("text/plain").send("not found: use POST /mutate or /validate\n"); });
   app.use(errorHandler(opts.log));
