@@ -30,6 +30,8 @@ export interface EnsureResult {
   bundle: ServingBundle;
   /** Files written this time; empty when the directory already held usable certificates. */
   written: string[];
+  /** Set when the certificates are usable but should be renewed by whoever owns them. */
+  warning?: string;
 }
 
 export class CertificateError extends Error {}
@@ -65,6 +67,9 @@ export async function ensureFromSnapshot(dir: string, files: CertFiles, policy: 
   const usable = usableAsIs(files, policy, now, renewMs);
   if (typeof usable !== "string") return { bundle: usable, written: [] };
   if (files.caCert && !files.caKey && !caProblem({ cert: files.caCert }, now, renewMs)) {
+    // A mounted Secret we cannot renew: still valid today is still usable, with a warning.
+    const stillValid = usableAsIs(files, policy, now, 0);
+    if (typeof stillValid !== "string") return { bundle: stillValid, written: [], warning: `${dir}: ${usable}; rotate the Secret` };
     throw new CertificateError(`${dir}: ${usable}, and there is no ca.key to issue a new one; rotate the Secret`);
   }
   const { ca, fresh } = ensureCA(files, policy, now, renewMs);

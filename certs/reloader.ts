@@ -54,7 +54,8 @@ export class CertificateReloader {
         this.options.log.debug("certificate rotation in progress; waiting for a matching key", { dir: this.options.dir });
         return;
       }
-      const { bundle, written } = await ensureFromSnapshot(this.options.dir, files, this.options.policy);
+      const { bundle, written, warning } = await ensureFromSnapshot(this.options.dir, files, this.options.policy);
+      if (warning) this.options.log.warn("serving certificate needs renewal", { warning });
       if (written.length > 0) this.options.log.info("certificates renewed", { dir: this.options.dir, files: written });
       if (sameBundle(bundle, this.current)) return;
       this.current = bundle;

@@ -49,6 +49,7 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   const policy = certPolicy(config);
   const initial = await ensureCertificates(config.certDir, policy);
   if (initial.written.length > 0) log.info("certificates written", { dir: config.certDir, files: initial.written });
+  if (initial.warning) log.warn("serving certificate needs renewal", { warning: initial.warning });
 
   let draining = false;
   let viewError: string | undefined;

@@ -44,10 +44,15 @@ const COMMANDS: Record<string, (flags: Flags, io: Io) => Promise<number>> = {
   certs: certsCommand,
 };
 
+/** Parses a command line; throws on unknown flags. The chart's container args go through this too. */
+export function parseCliArgs(argv: string[]): { positionals: string[]; values: Flags } {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseCliArgs(argv);
   } catch (err) {
     io.err(`${(err as Error).message}\n${USAGE}`);
     return 2;

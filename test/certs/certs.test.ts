@@ -64,7 +64,10 @@ describe("certificates", () => {
     await ensureCertificates(dir, policy);
     await rm(join(dir, "ca.key"));
     assert.deepEqual((await ensureCertificates(dir, policy)).written, []);
-    const later = new Date(Date.now() + 360 * DAY);
+    const soon = await ensureCertificates(dir, policy, new Date(Date.now() + 350 * DAY));
+    assert.deepEqual(soon.written, [], "expiring but valid: used, nothing written");
+    assert.match(soon.warning ?? "", /expires .*; rotate the Secret/);
+    const later = new Date(Date.now() + 366 * DAY);
     await assert.rejects(ensureCertificates(dir, policy, later), (err: unknown) => err instanceof CertificateError && /expires .* no ca.key to issue a new one; rotate the Secret/.test(err.message));
   });
 

@@ -1,0 +1,52 @@
+{{- define "inferplane.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "inferplane.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "inferplane.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "inferplane.certSecret" -}}
+{{- default (printf "%s-webhook-tls" (include "inferplane.fullname" .)) .Values.webhook.certificate.existingSecret -}}
+{{- end -}}
+
+{{/*
+The webhook certificates: generated once per render and kept across upgrades (looked up from
+the live Secret). The Secret and the webhook configurations both call this, so the generated
+pair is cached in the values map: a second genCA would give the webhooks another CA.
+Returns JSON {caCert, cert, key} (PEM).
+*/}}
+{{- define "inferplane.certificates" -}}
+{{- $cache := .Values.webhook.certificate -}}
+{{- if not (hasKey $cache "_rendered") -}}
+{{- $_ := set $cache "_rendered" (include "inferplane.certificatesUncached" .) -}}
+{{- end -}}
+{{- get $cache "_rendered" -}}
+{{- end -}}
+
+{{- define "inferplane.certificatesUncached" -}}
+{{- $secret := lookup "v1" "Secret" .Release.Namespace (include "inferplane.certSecret" .) -}}
+{{- if and $secret (index $secret.data "ca.crt") -}}
+{{- dict "caCert" (index $secret.data "ca.crt" | b64dec) "cert" (index $secret.data "tls.crt" | b64dec) "key" (index $secret.data "tls.key" | b64dec) | toJson -}}
+{{- else -}}
+{{- $service := include "inferplane.fullname" . -}}
+{{- $ns := .Release.Namespace -}}
+{{- $names := list (printf "%s.%s.svc" $service $ns) (printf "%s.%s.svc.cluster.local" $service $ns) $service (printf "%s.%s" $service $ns) -}}
+{{- $ca := genCA "inferplane-webhook-ca" (int .Values.webhook.certificate.validityDays) -}}
+{{- $cert := genSignedCert (printf "%s.%s.svc" $service $ns) nil $names (int .Values.webhook.certificate.validityDays) $ca -}}
+{{- dict "caCert" $ca.Cert "cert" $cert.Cert "key" $cert.Key | toJson -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,124 @@
+import { strict as assert } from "node:assert";
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments, parse } from "yaml";
+import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { MutatingWebhookConfiguration, ValidatingWebhookConfiguration } from "kubernetes-types/admissionregistration/v1.js";
+import type { ClusterRole } from "kubernetes-types/rbac/v1.js";
+import type { Secret } from "kubernetes-types/core/v1.js";
+import { parseCliArgs } from "../../src/cli/main.js";
+import { serveConfig } from "../../src/config.js";
+import { REPO_ROOT } from "../support/fixtures.js";
+import { assertValidKubernetes } from "../support/schema.js";
+import { kubeTools, run } from "../support/tools.js";
+
+interface Rendered {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
+
+const CHART = join(REPO_ROOT, "charts", "inferplane");
+
+function template(...args: string[]): Rendered[] {
+  const out = run(kubeTools().helm, ["template", "rel", CHART, "--namespace", "inferplane-system", "--include-crds", ...args]);
+  return parseAllDocuments(out).map((d) => d.toJS() as Rendered | null).filter((d): d is Rendered => d !== null);
+}
+
+function find<T>(objects: Rendered[], kind: string): T {
+  const found = objects.filter((o) => o.kind === kind);
+  assert.equal(found.length, 1, `one ${kind}`);
+  return found[0] as T;
+}
+
+describe("Helm chart", function () {
+  this.timeout(60_000);
+  let objects: Rendered[];
+  before(() => { objects = template(); });
+
+  it("passes helm lint --strict", () => {
+    assert.match(run(kubeTools().helm, ["lint", "--strict", CHART]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it("renders only objects valid by the Kubernetes schemas", () => {
+    assert.deepEqual(objects.map((o) => o.kind).sort(), [
+      "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Deployment", "MutatingWebhookConfiguration",
+      "PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ValidatingWebhookConfiguration",
+    ]);
+    for (const obj of objects) assertValidKubernetes(obj);
+  });
+
+  it("ships the CRDs of crds/ unchanged (one source)", () => {
+    const crd = find<Rendered>(objects, "CustomResourceDefinition");
+    const source = parse(readFileSync(join(REPO_ROOT, "crds", "workload.matrixinfer.ai_modelinfers.yaml"), "utf8")) as Rendered;
+    assert.deepEqual(crd, source);
+  });
+
+  it("issues one CA: the Secret's ca.crt is every webhook's caBundle, and tls.crt covers the Service", () => {
+    const secret = find<Secret>(objects, "Secret");
+    const ca = Buffer.from(secret.data!["ca.crt"]!, "base64").toString();
+    const cert = new X509Certificate(Buffer.from(secret.data!["tls.crt"]!, "base64"));
+    assert.ok(cert.checkIssued(new X509Certificate(ca)));
+    assert.equal(cert.checkHost("rel-inferplane.inferplane-system.svc"), "rel-inferplane.inferplane-system.svc");
+    const mutating = find<MutatingWebhookConfiguration>(objects, "MutatingWebhookConfiguration");
+    const validating = find<ValidatingWebhookConfiguration>(objects, "ValidatingWebhookConfiguration");
+    for (const webhook of [...mutating.webhooks!, ...validating.webhooks!]) {
+      assert.equal(Buffer.from(webhook.clientConfig.caBundle!, "base64").toString(), ca, webhook.name);
+    }
+  });
+
+  it("configures the webhooks as DESIGN §5 says", () => {
+    const mutating = find<MutatingWebhookConfiguration>(objects, "MutatingWebhookConfiguration");
+    const validating = find<ValidatingWebhookConfiguration>(objects, "ValidatingWebhookConfiguration");
+    for (const webhook of [...mutating.webhooks!, ...validating.webhooks!]) {
+      assert.equal(webhook.sideEffects, "None");
+      assert.deepEqual(webhook.admissionReviewVersions, ["v1"]);
+      assert.equal(webhook.timeoutSeconds, 5);
+      assert.equal(webhook.failurePolicy, "Fail");
+      assert.equal(webhook.matchPolicy, "Equivalent");
+      assert.deepEqual(webhook.objectSelector, { matchLabels: { "inference.ai/managed": "true" } });
+      assert.deepEqual(webhook.namespaceSelector, { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "inferplane-system"] }] });
+      assert.deepEqual(webhook.clientConfig.service, { name: "rel-inferplane", namespace: "inferplane-system", path: webhook.name.includes(".mutate.") ? "/mutate" : "/validate", port: 443 });
+    }
+    assert.ok(mutating.webhooks!.every((w) => w.reinvocationPolicy === "IfNeeded"));
+  });
+
+  it("runs the server hardened, highly available and probed on the health port", () => {
+    const deployment = find<Deployment>(objects, "Deployment");
+    const pod = deployment.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    assert.equal(deployment.spec!.replicas, 2);
+    assert.ok(pod.affinity?.podAntiAffinity);
+    assert.equal(pod.securityContext?.runAsNonRoot, true);
+    assert.equal(pod.securityContext?.seccompProfile?.type, "RuntimeDefault");
+    assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
+    assert.equal(container.securityContext?.allowPrivilegeEscalation, false);
+    assert.deepEqual(container.securityContext?.capabilities?.drop, ["ALL"]);
+    assert.ok(container.resources?.requests?.cpu && container.resources.limits?.memory);
+    assert.equal(container.readinessProbe?.httpGet?.path, "/readyz");
+    assert.equal(container.livenessProbe?.httpGet?.path, "/healthz");
+    assert.equal(container.readinessProbe?.httpGet?.port, "metrics");
+    const { positionals, values } = parseCliArgs(container.args!);
+    assert.deepEqual(positionals, ["serve"]);
+    const config = serveConfig(values, { KUBERNETES_SERVICE_HOST: "10.0.0.1" });
+    assert.equal(config.manifests, undefined, "in-cluster mode");
+    assert.equal(config.serviceName, "rel-inferplane");
+    assert.equal(config.shutdownDelayMs, 5000);
+  });
+
+  it("grants least privilege: no wildcards", () => {
+    const role = find<ClusterRole>(objects, "ClusterRole");
+    for (const rule of role.rules!) {
+      for (const field of [rule.apiGroups, rule.resources, rule.verbs]) assert.ok(!field?.includes("*"), JSON.stringify(rule));
+    }
+  });
+
+  it("uses an existing Secret and caBundle when given, rendering no Secret", () => {
+    const own = template("--set", "webhook.certificate.existingSecret=my-tls", "--set", "webhook.certificate.caBundle=Zm9v");
+    assert.equal(own.filter((o) => o.kind === "Secret").length, 0);
+    const deployment = find<Deployment>(own, "Deployment");
+    assert.equal(deployment.spec!.template.spec!.volumes![0]!.secret!.secretName, "my-tls");
+    assert.equal(find<MutatingWebhookConfiguration>(own, "MutatingWebhookConfiguration").webhooks![0]!.clientConfig.caBundle, "Zm9v");
+  });
+});
