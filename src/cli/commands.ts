@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { stringify } from "yaml";
 import { caBundle, DEFAULT_CERT_POLICY, ensureCertificates } from "../../certs/ensure.js";
@@ -33,6 +34,7 @@ async function readObjects(flags: Flags): Promise<KubeObject[]> {
 
 async function admissionContext(flags: Flags): Promise<AdmissionContext> {
   const dir = typeof flags.manifests === "string" ? flags.manifests : DEFAULT_MANIFESTS_DIR;
+  if (!existsSync(dir)) throw new ConfigError(`--manifests ${dir}: no such directory`);
   const view = new FileClusterView(dir, silentLogger, false);
   await view.start();
   const namespace = typeof flags.namespace === "string" ? flags.namespace : "inferplane-system";
