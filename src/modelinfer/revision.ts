@@ -13,11 +13,19 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const revisions = new WeakMap<ModelInferSpec, string>();
+
 /**
  * The revision of a ModelInfer: a hash of its role templates with `replicas` removed,
- * so scaling a role does not roll its pods.
+ * so scaling a role does not roll its pods. Cached per spec object: objects in the cluster
+ * view are replaced, never changed in place, so admission hashes each spec once.
  */
 export function templateRevision(spec: ModelInferSpec): string {
-  const roles = spec.template.roles.map((role) => ({ ...role, replicas: undefined }));
-  return createHash("sha256").update(canonicalJson(roles)).digest("hex").slice(0, 10);
+  let revision = revisions.get(spec);
+  if (revision === undefined) {
+    const roles = spec.template.roles.map((role) => ({ ...role, replicas: undefined }));
+    revision = createHash("sha256").update(canonicalJson(roles)).digest("hex").slice(0, 10);
+    revisions.set(spec, revision);
+  }
+  return revision;
 }

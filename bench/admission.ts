@@ -1,0 +1,79 @@
+// Admission latency and throughput over HTTPS keep-alive (issue 2): a ModelInfer worker pod with
+// 4 containers, at concurrency 1, 16 and 64, against a no-op handler on the same TLS server.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Agent, request } from "node:https";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fmt, summarize, type Summary } from "./stats.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const REQUESTS_PER_CASE = Number(process.env.BENCH_REQUESTS ?? 4000);
+
+function workerPodReview(): string {
+  const container = (name: string): Record<string, unknown> => ({
+    name,
+    image: "vllm/vllm-openai:v0.11.0",
+    args: ["--model", "meta-llama/Llama-3.1-405B-Instruct", "--tensor-parallel-size", "8"],
+    env: [{ name: "HF_HOME", value: "/cache" }, { name: "NCCL_DEBUG", value: "INFO" }],
+    resources: { limits: { "nvidia.com/gpu": "2" } },
+  });
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "llama-405b-1-serve-0-2", namespace: "default", labels: { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/name": "llama-405b", "modelinfer.matrixinfer.ai/role": "serve" } },
+    spec: { containers: ["engine", "metrics", "cache", "proxy"].map(container) },
+  };
+  return JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: { uid: "bench", kind: { group: "", version: "v1", kind: "Pod" }, operation: "CREATE", namespace: "default", name: pod.metadata.name, object: pod } });
+}
+
+function post(agent: Agent, port: number, ca: string, path: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", servername: "localhost", port, path, method: "POST", agent, ca, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode ?? 0}`));
+      res.resume();
+      res.on("end", resolve);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function runCase(port: number, ca: string, path: string, body: string, concurrency: number): Promise<Summary> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca });
+  const latencies: number[] = [];
+  let sent = 0;
+  for (let i = 0; i < Math.min(200, REQUESTS_PER_CASE); i++) await post(agent, port, ca, path, body);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (sent < REQUESTS_PER_CASE) {
+      sent++;
+      const t0 = performance.now();
+      await post(agent, port, ca, path, body);
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  const wall = performance.now() - started;
+  agent.destroy();
+  return summarize(latencies, wall);
+}
+
+export async function admissionBenchmark(): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "admission-server.ts")], { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT });
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once("line", resolve));
+  const { port, certDir } = JSON.parse(line) as { port: number; certDir: string };
+  const ca = readFileSync(join(certDir, "ca.crt"), "utf8");
+  const body = workerPodReview();
+  console.log(`\nadmission over HTTPS keep-alive (server in its own process; ${REQUESTS_PER_CASE} requests per case, body ${body.length} B)`);
+  console.log("concurrency | mutate p50 | mutate p99 | mutate req/s | no-op p50 | no-op p99 | no-op req/s | req/s ratio");
+  try {
+    for (const concurrency of [1, 16, 64]) {
+      const noop = await runCase(port, ca, "/noop", body, concurrency);
+      const mutate = await runCase(port, ca, "/mutate", body, concurrency);
+      console.log(`${String(concurrency).padStart(11)} | ${fmt(mutate.p50).padStart(10)} | ${fmt(mutate.p99).padStart(10)} | ${mutate.perSecond.toFixed(0).padStart(12)} | ${fmt(noop.p50).padStart(9)} | ${fmt(noop.p99).padStart(9)} | ${noop.perSecond.toFixed(0).padStart(11)} | ${(mutate.perSecond / noop.perSecond).toFixed(2)}`);
+    }
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
