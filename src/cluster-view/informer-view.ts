@@ -8,6 +8,7 @@ import { ClusterStores } from "./stores.js";
 export interface InformerViewOptions {
   resyncMs?: number;
   minBackoffMs?: number;
+  maxBackoffMs?: number;
 }
 
 export function loadKubeConfig(path: string | undefined): KubeConfig {
