@@ -28,19 +28,16 @@ function mutateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {
   return isRoleStatefulSet(sts) ? enhanceStatefulSet(sts, namespace) : success(sts);
 }
 
-/** Deployments have no ordinals: no group env. Pod-template enhancers that need none apply here. */
-function mutateDeployment(obj: unknown): Outcome<unknown> {
-  return success(obj);
-}
-
 interface MutatorEntry {
   mutate: Mutator;
   operations: ReadonlySet<string>;
 }
 
-/** By `group/version/Kind`. Pods are mutated on CREATE only: their spec is immutable after. */
+/**
+ * By `group/version/Kind`. Pods are mutated on CREATE only: their spec is immutable after.
+ * Deployments have no ordinals, so nothing here changes them; they are only validated.
+ */
 export const MUTATORS: ReadonlyMap<string, MutatorEntry> = new Map([
   ["v1/Pod", { mutate: mutatePod, operations: new Set(["CREATE"]) }],
   ["apps/v1/StatefulSet", { mutate: mutateStatefulSet, operations: new Set(["CREATE", "UPDATE"]) }],
-  ["apps/v1/Deployment", { mutate: mutateDeployment, operations: new Set(["CREATE", "UPDATE"]) }],
 ]);
