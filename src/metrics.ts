@@ -7,6 +7,11 @@ export interface Metrics {
   admissionDuration: Histogram<"webhook" | "kind" | "operation" | "outcome">;
   certificateReloads: Counter<"result">;
   certificateNotAfter: Gauge;
+  extenderDuration: Histogram<"verb">;
+  extenderNodes: Counter<"verb" | "result">;
+  gangsPlanned: Counter;
+  unschedulableGangs: Counter<"reason">;
+  topologyProblems: Gauge;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -34,6 +39,35 @@ export function createMetrics(): Metrics {
       name: "inferplane_certificate_reloads_total",
       help: "Serving certificate reloads from the certificate directory, by result.",
       labelNames: ["result"],
+      registers: [registry],
+    }),
+    extenderDuration: new Histogram({
+      name: "inferplane_extender_duration_seconds",
+      help: "Time to answer a kube-scheduler extender call, by verb, in seconds.",
+      labelNames: ["verb"],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    extenderNodes: new Counter({
+      name: "inferplane_extender_nodes_total",
+      help: "Candidate nodes the extender passed or failed, by verb and result.",
+      labelNames: ["verb", "result"],
+      registers: [registry],
+    }),
+    gangsPlanned: new Counter({
+      name: "inferplane_extender_gang_filters_planned_total",
+      help: "Filter calls for gang pods answered from a HyperNode plan.",
+      registers: [registry],
+    }),
+    unschedulableGangs: new Counter({
+      name: "inferplane_extender_unschedulable_gang_filters_total",
+      help: "Filter calls that failed every node of a gang pod, by reason (waiting for members, no HyperNode fits).",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    topologyProblems: new Gauge({
+      name: "inferplane_topology_problems",
+      help: "Problems found in the HyperNode topology (cycles, doubly claimed nodes, bad regexes).",
       registers: [registry],
     }),
     certificateNotAfter: new Gauge({

@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from "./metrics.js";
 import { createHealthApp } from "./server/health-app.js";
 import { closeGracefully, createPlainServer, createWebhookServer, listen } from "./server/listen.js";
 import { createWebhookApp } from "./server/webhook-app.js";
+import { mountExtender } from "./server/extender-app.js";
 
 export interface RunningServer {
   webhookPort: number;
@@ -54,7 +55,13 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   let draining = false;
   let viewError: string | undefined;
   const ctx = { view, policy: { excludedNamespaces: new Set(["kube-system", config.namespace]) } };
-  const webhookApp = createWebhookApp({ ctx, metrics, log, isDraining: () => draining, extraRoutes: extras.extraRoutes });
+  const webhookApp = createWebhookApp({
+    ctx, metrics, log, isDraining: () => draining,
+    extraRoutes: (app) => {
+      mountExtender(app, { view, metrics, log });
+      extras.extraRoutes?.(app);
+    },
+  });
   const webhookServer: HttpsServer = createWebhookServer(webhookApp, initial.bundle);
   const recordExpiry = (pem: string): void => { metrics.certificateNotAfter.set((notAfter(pem)?.getTime() ?? 0) / 1000); };
   recordExpiry(initial.bundle.cert);

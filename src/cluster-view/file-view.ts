@@ -6,9 +6,11 @@ import { loadManifestDir } from "./manifests.js";
 import type { KubeObject } from "./object-store.js";
 import { ClusterStores } from "./stores.js";
 
+const CLUSTER_SCOPED = new Set(["Node", "HyperNode", "Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass"]);
+
 /** Objects without a namespace default to `default`, as `kubectl apply` would place them. */
 function withNamespace(obj: KubeObject): KubeObject {
-  if (obj.metadata?.namespace || obj.kind === "HyperNode" || obj.kind === "Node") return obj;
+  if (obj.metadata?.namespace || CLUSTER_SCOPED.has(obj.kind ?? "")) return obj;
   return { ...obj, metadata: { ...obj.metadata, namespace: "default" } };
 }
 
@@ -17,7 +19,7 @@ function withNamespace(obj: KubeObject): KubeObject {
  * files reloads them; a reload that fails keeps the last good content.
  */
 export class FileClusterView implements ClusterView {
-  private readonly stores = new ClusterStores();
+  readonly stores = new ClusterStores();
   private synced = false;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -47,7 +49,7 @@ export class FileClusterView implements ClusterView {
   async reload(): Promise<void> {
     const objects = (await loadManifestDir(this.dir)).map(withNamespace);
     this.stores.replaceAll(objects);
-    this.log.info("manifests loaded", { dir: this.dir, objects: objects.length, modelInfers: this.stores.modelInfers.size });
+    this.log.info("manifests loaded", { dir: this.dir, objects: objects.length, modelInfers: this.stores.modelInfers.size, nodes: this.stores.nodes.size, hyperNodes: this.stores.hyperNodes.size });
   }
 
   private scheduleReload(): void {

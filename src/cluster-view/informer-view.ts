@@ -1,7 +1,9 @@
-import { CustomObjectsApi, KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
+import { CustomObjectsApi, CoreV1Api, KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "../logging.js";
-import { isModelInfer, MODELINFER_GROUP, MODELINFER_PLURAL, MODELINFER_VERSION, type ModelInfer } from "../modelinfer/types.js";
+import type { ModelInfer } from "../modelinfer/types.js";
+import { MODELINFER_GROUP, MODELINFER_PLURAL, MODELINFER_VERSION } from "../modelinfer/types.js";
 import type { ClusterView } from "./cluster-view.js";
+import type { KubeObject } from "./object-store.js";
 import { ResilientInformer } from "./resilient-informer.js";
 import { ClusterStores } from "./stores.js";
 
@@ -18,26 +20,51 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
   return kc;
 }
 
-/** In-cluster view: informers fill the same stores the file-backed view fills. */
+interface Source {
+  path: string;
+  apiVersion: string;
+  kind: string;
+  list: () => Promise<unknown>;
+  /** A CRD that may not be installed (Volcano, scheduler-plugins): absent counts as empty. */
+  optional: boolean;
+}
+
+function customSource(custom: CustomObjectsApi, group: string, version: string, plural: string, kind: string, optional: boolean): Source {
+  return { path: `/apis/${group}/${version}/${plural}`, apiVersion: `${group}/${version}`, kind, list: () => custom.listClusterCustomObject({ group, version, plural }), optional };
+}
+
+/** List items carry no apiVersion/kind; the stores dispatch on them, so they are filled in. */
+function typed(source: Source, obj: KubernetesObject): KubeObject {
+  return { ...(obj), apiVersion: obj.apiVersion ?? source.apiVersion, kind: obj.kind ?? source.kind };
+}
+
+/** In-cluster view: one informer per kind fills the same stores the file-backed view fills. */
 export class InformerClusterView implements ClusterView {
-  private readonly stores = new ClusterStores();
+  readonly stores = new ClusterStores();
   private readonly informers: ResilientInformer[];
 
   constructor(log: Logger, kubeconfig: string | KubeConfig | undefined, options: InformerViewOptions = {}) {
     const kc = typeof kubeconfig === "object" ? kubeconfig : loadKubeConfig(kubeconfig);
     const custom = kc.makeApiClient(CustomObjectsApi);
-    this.informers = [
-      new ResilientInformer({
-        kubeconfig: kc,
-        path: `/apis/${MODELINFER_GROUP}/${MODELINFER_VERSION}/${MODELINFER_PLURAL}`,
-        list: async () => (await custom.listClusterCustomObject({ group: MODELINFER_GROUP, version: MODELINFER_VERSION, plural: MODELINFER_PLURAL })) as KubernetesListObject<KubernetesObject>,
-        // Custom objects arrive as plain JSON: the shape check is all the conversion there is.
-        onUpsert: (obj) => { if (isModelInfer(obj)) this.stores.modelInfers.upsert(obj); },
-        onDelete: (obj) => { this.stores.modelInfers.remove(obj); },
-        log,
-        ...options,
-      }),
+    const core = kc.makeApiClient(CoreV1Api);
+    const sources: Source[] = [
+      customSource(custom, MODELINFER_GROUP, MODELINFER_VERSION, MODELINFER_PLURAL, "ModelInfer", false),
+      { path: "/api/v1/nodes", apiVersion: "v1", kind: "Node", list: () => core.listNode(), optional: false },
+      { path: "/api/v1/pods", apiVersion: "v1", kind: "Pod", list: () => core.listPodForAllNamespaces(), optional: false },
+      customSource(custom, "topology.volcano.sh", "v1alpha1", "hypernodes", "HyperNode", true),
+      customSource(custom, "scheduling.volcano.sh", "v1beta1", "podgroups", "PodGroup", true),
+      customSource(custom, "scheduling.x-k8s.io", "v1alpha1", "podgroups", "PodGroup", true),
     ];
+    this.informers = sources.map((source) => new ResilientInformer({
+      kubeconfig: kc,
+      path: source.path,
+      list: async () => (await source.list()) as KubernetesListObject<KubernetesObject>,
+      onUpsert: (obj) => { this.stores.upsert(typed(source, obj)); },
+      onDelete: (obj) => { this.stores.remove(typed(source, obj)); },
+      optional: source.optional,
+      log,
+      ...options,
+    }));
   }
 
   async start(): Promise<void> {

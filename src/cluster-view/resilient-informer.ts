@@ -1,4 +1,4 @@
-import { makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
+import { makeInformer, V1ListMeta, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "../logging.js";
 
 type T = KubernetesObject;
@@ -11,6 +11,8 @@ export interface ResilientInformerOptions {
   onUpsert: (obj: T) => void;
   onDelete: (obj: T) => void;
   log: Logger;
+  /** A kind whose CRD may be absent: a 404 on list counts as an empty, synced list. */
+  optional?: boolean;
   /** A full relist this often, which also replaces a watch that went silent. */
   resyncMs?: number;
   minBackoffMs?: number;
@@ -32,7 +34,15 @@ export class ResilientInformer {
   constructor(private readonly options: ResilientInformerOptions) {
     this.backoffMs = options.minBackoffMs ?? 1000;
     const list = async (): Promise<KubernetesListObject<T>> => {
-      const result = await options.list();
+      let result: KubernetesListObject<T>;
+      try {
+        result = await options.list();
+      } catch (err) {
+        if (!options.optional || (err as { code?: number }).code !== 404) throw err;
+        // Not installed: empty and synced; the watch will 404 too and retry with growing backoff.
+        this.listed = true;
+        return { apiVersion: "v1", kind: "List", metadata: new V1ListMeta(), items: [] };
+      }
       this.listed = true;
       this.backoffMs = options.minBackoffMs ?? 1000;
       return result;

@@ -8,6 +8,7 @@ export function staticView(modelInfers: ModelInfer[], synced = true): ClusterVie
   const stores = new ClusterStores();
   stores.replaceAll(modelInfers);
   return {
+    stores,
     getModelInfer: (ns, name) => stores.getModelInfer(ns, name),
     listModelInfers: () => stores.listModelInfers(),
     hasSynced: () => synced,

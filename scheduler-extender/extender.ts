@@ -1,0 +1,95 @@
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { ClusterStores } from "../src/cluster-view/stores.js";
+import { fits, gpuMilli } from "../src/kube/resources.js";
+import { lookupGang, type GangLookup } from "./gang.js";
+import { planGang, type Placement, type PlanResult } from "./planner.js";
+import { commonTier } from "./topology.js";
+import { MAX_EXTENDER_PRIORITY, type HostPriority } from "./wire.js";
+
+export interface FilterDecision {
+  passed: Set<string>;
+  failed: Record<string, string>;
+  /** For metrics: why the gang could not be placed, if it could not. */
+  unschedulable?: "waiting" | "no-fit";
+  planned?: boolean;
+}
+
+type Gang = Extract<GangLookup, { kind: "gang" }>;
+
+/**
+ * The extender's decisions over the cluster view. Plans are cached per gang against the view's
+ * version, so the 16 filter + 16 prioritize calls of one gang plan it once, and every replica
+ * over the same view computes the same plan.
+ */
+export class Extender {
+  private readonly plans = new Map<string, { version: number; plan: PlanResult }>();
+
+  constructor(private readonly stores: ClusterStores) {}
+
+  private plan(gang: Gang): PlanResult {
+    const cached = this.plans.get(gang.spec.key);
+    if (cached?.version === this.stores.version) return cached.plan;
+    const plan = planGang(gang.spec, gang.members, this.stores.topology(), (n) => this.stores.usage.free(n));
+    this.plans.set(gang.spec.key, { version: this.stores.version, plan });
+    if (this.plans.size > 10_000) this.plans.delete(this.plans.keys().next().value ?? "");
+    return plan;
+  }
+
+  filter(pod: Pod, candidates: readonly string[]): FilterDecision {
+    const gang = lookupGang(pod, this.stores);
+    if (gang.kind === "none") return { passed: new Set(candidates), failed: {} };
+    if (gang.kind === "waiting") return failAll(candidates, gang.reason, "waiting");
+    if (gang.spec.mode === "soft") return { passed: new Set(candidates), failed: {} };
+    const plan = this.plan(gang);
+    if (!plan.ok) return failAll(candidates, plan.reason, "no-fit");
+    return { ...this.withinPlan(gang, plan.placement, pod.metadata?.name ?? "", candidates), planned: true };
+  }
+
+  /** The planned node, or, if the in-tree filters removed it, any node of the HyperNode that fits. */
+  private withinPlan(gang: Gang, placement: Placement, name: string, candidates: readonly string[]): FilterDecision {
+    const { hyperNode, assignments } = placement;
+    const planned = assignments.get(name);
+    const inHyperNode = new Set(this.stores.topology().nodesOf.get(hyperNode) ?? []);
+    const request = gang.members.find((m) => m.name === name)?.requests ?? {};
+    const fallback = planned === undefined || !candidates.includes(planned);
+    const passed = new Set<string>();
+    const failed: Record<string, string> = {};
+    for (const node of candidates) {
+      if (!this.stores.usage.allocatableOf(node)) failed[node] = `node ${node} is not in inferplane's cluster view`;
+      else if (node === planned || (fallback && inHyperNode.has(node) && fits(request, this.stores.usage.free(node)))) passed.add(node);
+      else failed[node] = `gang ${gang.spec.key} is planned in HyperNode ${hyperNode}; node ${node} ${inHyperNode.has(node) ? "is kept for another member" : "is outside it"}`;
+    }
+    return { passed, failed };
+  }
+
+  prioritize(pod: Pod, candidates: readonly string[]): HostPriority[] {
+    const gang = lookupGang(pod, this.stores);
+    if (gang.kind !== "gang") return candidates.map((Host) => ({ Host, Score: 0 }));
+    const plan = this.plan(gang);
+    const planned = plan.ok ? plan.placement.assignments.get(pod.metadata?.name ?? "") : undefined;
+    const bound = gang.members.flatMap((m) => (m.nodeName ? [m.nodeName] : []));
+    return candidates.map((Host) => ({ Host, Score: Host === planned ? MAX_EXTENDER_PRIORITY : this.closenessScore(Host, bound) + this.packingScore(Host) }));
+  }
+
+  /** 0..8: 8 beside a bound member in its tier-1 HyperNode, 2 less per tier further away. */
+  private closenessScore(node: string, bound: readonly string[]): number {
+    const topology = this.stores.topology();
+    let best = 0;
+    for (const other of bound) {
+      const tier = node === other ? 0 : commonTier(topology, node, other);
+      if (tier !== undefined) best = Math.max(best, Math.max(0, 10 - 2 * Math.max(tier, 1)));
+    }
+    return best;
+  }
+
+  /** 0..2: fuller GPU nodes first, so whole nodes stay free for the next gang. */
+  private packingScore(node: string): number {
+    const total = gpuMilli(this.stores.usage.allocatableOf(node) ?? {});
+    if (total === 0) return 0;
+    return Math.round(2 * (1 - gpuMilli(this.stores.usage.free(node)) / total));
+  }
+}
+
+function failAll(candidates: readonly string[], reason: string, why: "waiting" | "no-fit"): FilterDecision {
+  return { passed: new Set(), failed: Object.fromEntries(candidates.map((n) => [n, reason])), unschedulable: why };
+}

@@ -1,0 +1,103 @@
+import { fits, gpuMilli, subtract, type Resources } from "../src/kube/resources.js";
+import type { Topology } from "./topology.js";
+
+export interface GangMember {
+  name: string;
+  task: string;
+  requests: Resources;
+  /** Set when the pod is already bound: it pins the plan. */
+  nodeName?: string;
+}
+
+export interface GangSpec {
+  key: string;
+  minMember: number;
+  minTaskMember: Readonly<Record<string, number>>;
+  mode: "hard" | "soft";
+  highestTierAllowed: number | undefined;
+}
+
+export interface Placement {
+  hyperNode: string;
+  tier: number;
+  /** Pod name → node, for every member that could be placed (at least minMember of them). */
+  assignments: ReadonlyMap<string, string>;
+}
+
+export type PlanResult = { ok: true; placement: Placement } | { ok: false; reason: string };
+
+interface Attempt {
+  hyperNode: string;
+  assignments: Map<string, string>;
+  leftoverGpu: number;
+  placed: number;
+}
+
+/** Best fit: the node where the pod leaves the least GPU free, then by name. */
+function bestNode(member: GangMember, nodes: readonly string[], free: Map<string, Resources>): string | undefined {
+  let best: string | undefined;
+  let bestLeft = Infinity;
+  for (const node of nodes) {
+    const left = free.get(node);
+    if (!left || !fits(member.requests, left)) continue;
+    const gpuLeft = gpuMilli(left) - gpuMilli(member.requests);
+    if (gpuLeft < bestLeft) [best, bestLeft] = [node, gpuLeft];
+  }
+  return best;
+}
+
+/** Tasks with a minimum first, so their minimum is met before other members take the room. */
+function placementOrder(members: readonly GangMember[], gang: GangSpec): GangMember[] {
+  return [...members].sort((a, b) => Number((gang.minTaskMember[b.task] ?? 0) > 0) - Number((gang.minTaskMember[a.task] ?? 0) > 0) || a.name.localeCompare(b.name));
+}
+
+function tryHyperNode(hyperNode: string, nodes: readonly string[], members: readonly GangMember[], gang: GangSpec, freeOf: (node: string) => Resources): Attempt {
+  const free = new Map(nodes.map((n) => [n, freeOf(n)]));
+  const assignments = new Map<string, string>();
+  for (const m of members) if (m.nodeName) assignments.set(m.name, m.nodeName);
+  for (const member of placementOrder(members.filter((m) => !m.nodeName), gang)) {
+    const node = bestNode(member, nodes, free);
+    if (node === undefined) continue;
+    assignments.set(member.name, node);
+    free.set(node, subtract(free.get(node) ?? {}, member.requests));
+  }
+  const leftoverGpu = [...free.values()].reduce((acc, r) => acc + gpuMilli(r), 0);
+  return { hyperNode, assignments, leftoverGpu, placed: assignments.size };
+}
+
+function meetsMinimums(attempt: Attempt, members: readonly GangMember[], gang: GangSpec): boolean {
+  if (attempt.placed < gang.minMember) return false;
+  return Object.entries(gang.minTaskMember).every(([task, min]) => members.filter((m) => m.task === task && attempt.assignments.has(m.name)).length >= min);
+}
+
+/**
+ * Where a gang goes (DESIGN §6): at the lowest tier ≤ highestTierAllowed where some HyperNode
+ * holding every bound member can also hold the gang's minimum, the HyperNode that leaves the
+ * least GPU free (then by name). Deterministic in its inputs, so replicas agree.
+ */
+export function planGang(gang: GangSpec, members: readonly GangMember[], topology: Topology, freeOf: (node: string) => Resources): PlanResult {
+  const bound = members.filter((m) => m.nodeName).map((m) => m.nodeName as string);
+  const maxTier = Math.min(gang.highestTierAllowed ?? topology.maxTier, topology.maxTier);
+  let closest = { hyperNode: "", placed: -1, tier: 0 };
+  for (let tier = 1; tier <= maxTier; tier++) {
+    const candidates = (topology.byTier.get(tier) ?? []).filter((h) => bound.every((n) => topology.nodesOf.get(h)?.includes(n)));
+    const fitting: Attempt[] = [];
+    for (const hyperNode of candidates) {
+      const attempt = tryHyperNode(hyperNode, topology.nodesOf.get(hyperNode) ?? [], members, gang, freeOf);
+      if (meetsMinimums(attempt, members, gang)) fitting.push(attempt);
+      else if (attempt.placed > closest.placed) closest = { hyperNode, placed: attempt.placed, tier };
+    }
+    const best = fitting.sort((a, b) => a.leftoverGpu - b.leftoverGpu || a.hyperNode.localeCompare(b.hyperNode))[0];
+    if (best) return { ok: true, placement: { hyperNode: best.hyperNode, tier, assignments: best.assignments } };
+  }
+  return { ok: false, reason: noFitReason(gang, maxTier, bound.length, closest) };
+}
+
+function noFitReason(gang: GangSpec, maxTier: number, bound: number, closest: { hyperNode: string; placed: number; tier: number }): string {
+  if (maxTier === 0) return `gang ${gang.key}: no HyperNode exists to place it in`;
+  const what = [`minMember ${gang.minMember}`];
+  if (Object.keys(gang.minTaskMember).length > 0) what.push("its minTaskMember");
+  if (bound > 0) what.push(`its ${bound} bound members`);
+  const best = closest.placed >= 0 ? `; the closest, ${closest.hyperNode} (tier ${closest.tier}), holds ${closest.placed}` : "";
+  return `gang ${gang.key}: no HyperNode up to tier ${maxTier} holds ${what.join(" with ")}${best}`;
+}

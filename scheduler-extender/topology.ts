@@ -1,0 +1,135 @@
+import type { HyperNode } from "./hypernode.js";
+import { selectMembers, type Candidate } from "./selectors.js";
+
+/** The HyperNode tree resolved against the nodes, with what was wrong in it. */
+export interface Topology {
+  tierOf: ReadonlyMap<string, number>;
+  /** Every node below a HyperNode, sorted. */
+  nodesOf: ReadonlyMap<string, readonly string[]>;
+  /** HyperNode → the HyperNode that holds it. */
+  parentOf: ReadonlyMap<string, string>;
+  /** Node → the lowest-tier HyperNode holding it directly. */
+  hyperNodeOfNode: ReadonlyMap<string, string>;
+  /** HyperNode names per tier, sorted. */
+  byTier: ReadonlyMap<number, readonly string[]>;
+  maxTier: number;
+  problems: readonly string[];
+}
+
+interface Build {
+  directNodes: Map<string, string[]>;
+  children: Map<string, string[]>;
+  parentOf: Map<string, string>;
+  hyperNodeOfNode: Map<string, string>;
+  problems: string[];
+}
+
+function claimNodes(hn: HyperNode, nodes: readonly Candidate[], b: Build, nodeOwner: Map<string, string>): void {
+  const tier = hn.spec.tier;
+  for (const member of (hn.spec.members ?? []).filter((m) => m.type === "Node")) {
+    let selected: Candidate[];
+    try {
+      selected = selectMembers(member.selector, nodes, true);
+    } catch (err) {
+      b.problems.push(`HyperNode ${hn.metadata.name}: ${(err as Error).message}`);
+      continue;
+    }
+    for (const node of selected) {
+      const key = `${tier}/${node.name}`;
+      const owner = nodeOwner.get(key);
+      if (owner !== undefined && owner !== hn.metadata.name) {
+        b.problems.push(`node ${node.name} is claimed by HyperNodes ${owner} and ${hn.metadata.name} of tier ${tier}; ${owner} keeps it`);
+        continue;
+      }
+      nodeOwner.set(key, hn.metadata.name);
+      b.directNodes.get(hn.metadata.name)?.push(node.name);
+      if (!b.hyperNodeOfNode.has(node.name)) b.hyperNodeOfNode.set(node.name, hn.metadata.name);
+    }
+  }
+}
+
+function claimChildren(hn: HyperNode, all: readonly Candidate[], b: Build): void {
+  for (const member of (hn.spec.members ?? []).filter((m) => m.type === "HyperNode")) {
+    let selected: Candidate[];
+    try {
+      selected = selectMembers(member.selector, all, false);
+    } catch (err) {
+      b.problems.push(`HyperNode ${hn.metadata.name}: ${(err as Error).message}`);
+      continue;
+    }
+    for (const child of selected) {
+      const owner = b.parentOf.get(child.name);
+      if (child.name === hn.metadata.name || (owner !== undefined && owner !== hn.metadata.name)) {
+        b.problems.push(`HyperNode ${child.name} is claimed by ${owner ?? child.name} and ${hn.metadata.name}; ${owner ?? "neither"} keeps it`);
+        continue;
+      }
+      b.parentOf.set(child.name, hn.metadata.name);
+      b.children.get(hn.metadata.name)?.push(child.name);
+    }
+  }
+}
+
+/** Removes parent links that close a cycle, reporting each. */
+function breakCycles(b: Build): void {
+  for (const start of [...b.parentOf.keys()].sort()) {
+    const seen = new Set<string>([start]);
+    let current = b.parentOf.get(start);
+    while (current !== undefined) {
+      if (seen.has(current)) {
+        b.problems.push(`HyperNodes form a cycle through ${current}; ${start}'s parent link is ignored`);
+        const parent = b.parentOf.get(start) ?? "";
+        b.parentOf.delete(start);
+        b.children.set(parent, (b.children.get(parent) ?? []).filter((c) => c !== start));
+        break;
+      }
+      seen.add(current);
+      current = b.parentOf.get(current);
+    }
+  }
+}
+
+function collectNodes(name: string, b: Build, memo: Map<string, string[]>): string[] {
+  const cached = memo.get(name);
+  if (cached) return cached;
+  const set = new Set(b.directNodes.get(name) ?? []);
+  for (const child of b.children.get(name) ?? []) for (const n of collectNodes(child, b, memo)) set.add(n);
+  const nodes = [...set].sort();
+  memo.set(name, nodes);
+  return nodes;
+}
+
+/** Resolves HyperNodes against nodes. Never throws: bad topology is reported in `problems`. */
+export function buildTopology(hyperNodes: readonly HyperNode[], nodes: readonly Candidate[]): Topology {
+  const sorted = [...hyperNodes].sort((a, b) => a.spec.tier - b.spec.tier || a.metadata.name.localeCompare(b.metadata.name));
+  const b: Build = { directNodes: new Map(sorted.map((h) => [h.metadata.name, []])), children: new Map(sorted.map((h) => [h.metadata.name, []])), parentOf: new Map(), hyperNodeOfNode: new Map(), problems: [] };
+  const nodeOwner = new Map<string, string>();
+  const hyperCandidates = sorted.map((h) => ({ name: h.metadata.name, labels: {} }));
+  for (const hn of sorted) claimNodes(hn, nodes, b, nodeOwner);
+  for (const hn of sorted) claimChildren(hn, hyperCandidates, b);
+  breakCycles(b);
+  const memo = new Map<string, string[]>();
+  const byTier = new Map<number, string[]>();
+  for (const hn of sorted) {
+    collectNodes(hn.metadata.name, b, memo);
+    byTier.set(hn.spec.tier, [...(byTier.get(hn.spec.tier) ?? []), hn.metadata.name]);
+  }
+  return {
+    tierOf: new Map(sorted.map((h) => [h.metadata.name, h.spec.tier])),
+    nodesOf: memo,
+    parentOf: b.parentOf,
+    hyperNodeOfNode: b.hyperNodeOfNode,
+    byTier,
+    maxTier: Math.max(0, ...sorted.map((h) => h.spec.tier)),
+    problems: b.problems,
+  };
+}
+
+/** The tier of the lowest HyperNode that holds both nodes, or undefined when none does. */
+export function commonTier(topology: Topology, a: string, b: string): number | undefined {
+  const chain = new Set<string>();
+  for (let h = topology.hyperNodeOfNode.get(a); h !== undefined; h = topology.parentOf.get(h)) chain.add(h);
+  for (let h = topology.hyperNodeOfNode.get(b); h !== undefined; h = topology.parentOf.get(h)) {
+    if (chain.has(h)) return topology.tierOf.get(h);
+  }
+  return undefined;
+}

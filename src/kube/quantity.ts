@@ -1,0 +1,22 @@
+/** Kubernetes resource quantities (`500m`, `16Gi`, `1e3`, `2`) in milli-units, as integers. */
+
+const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const PATTERN = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$/;
+
+export class QuantityError extends Error {}
+
+/** Milli-units of a quantity (1 CPU = 1000, 1 byte = 1000, 1 GPU = 1000); throws QuantityError. */
+export function parseQuantity(value: string | number): number {
+  if (typeof value === "number") return Math.round(value * 1000);
+  const match = PATTERN.exec(value.trim());
+  if (!match) throw new QuantityError(`"${value}" is not a Kubernetes quantity`);
+  const [, number, exponent, suffix] = match;
+  const base = Number(number);
+  const scale = exponent ? 10 ** Number(exponent.slice(1)) : suffix ? (BINARY[suffix] ?? DECIMAL[suffix] ?? 1) : 1;
+  return Math.ceil(base * scale * 1000 - 1e-6);
+}
+
+export function isQuantity(value: string): boolean {
+  return PATTERN.test(value.trim());
+}
