@@ -28,6 +28,15 @@ function timed(verb: string, metrics: Metrics, handle: (req: Request, res: Respo
   };
 }
 
+function parseJson(body: unknown): unknown {
+  if (typeof body !== "string" || body === "") throw new WireError("the request body is empty");
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new WireError("the request body is not valid JSON");
+  }
+}
+
 function notSynced(view: ClusterView): string | undefined {
   return view.hasSynced() ? undefined : "inferplane's cluster view is not synced yet";
 }
@@ -38,8 +47,9 @@ function notSynced(view: ClusterView): string | undefined {
  */
 export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   const extender = new Extender(opts.view.stores);
-  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false });
-  const parse = (body: unknown): ExtenderArgs => parseExtenderArgs(body);
+  // Raw text, parsed here: a body that is not JSON must still get HTTP 200 with Error.
+  const json = express.text({ limit: MAX_BODY_BYTES, type: () => true });
+  const parse = (body: unknown): ExtenderArgs => parseExtenderArgs(parseJson(body));
 
   app.post("/scheduler/filter", json, timed("filter", opts.metrics, (req, res) => {
     let args: ExtenderArgs | undefined;
@@ -72,7 +82,7 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
 
   app.post("/scheduler/bind", json, timed("bind", opts.metrics, (req, res) => {
     try {
-      const args = parseBindingArgs(req.body);
+      const args = parseBindingArgs(parseJson(req.body));
       res.json({ Error: `bind is not enabled in inferplane; remove bindVerb from the scheduler's extender configuration (pod ${args.podNamespace}/${args.podName})` });
     } catch (err) {
       res.json({ Error: errorText(err) });
