@@ -20,6 +20,8 @@ export interface ServeConfig {
   shutdownGraceMs: number;
   /** Time between SIGTERM (readiness drops) and closing listeners, so endpoints can update. */
   shutdownDelayMs: number;
+  /** inferplane's own scheduler, when it runs: opted-in gang pods are sent to it. */
+  schedulerName: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -74,5 +76,6 @@ export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env):
     certCheckIntervalMs: intFlag(flags, "cert-check-interval-ms", 10_000, 10),
     shutdownGraceMs: intFlag(flags, "shutdown-grace-ms", 25_000, 0),
     shutdownDelayMs: intFlag(flags, "shutdown-delay-ms", 0, 0),
+    schedulerName: stringFlag(flags, "scheduler-name"),
   };
 }

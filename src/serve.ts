@@ -54,7 +54,7 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
 
   let draining = false;
   let viewError: string | undefined;
-  const ctx = { view, policy: { excludedNamespaces: new Set(["kube-system", config.namespace]) } };
+  const ctx = { view, policy: { excludedNamespaces: new Set(["kube-system", config.namespace]) }, schedulerName: config.schedulerName };
   const webhookApp = createWebhookApp({
     ctx, metrics, log, isDraining: () => draining,
     extraRoutes: (app) => {

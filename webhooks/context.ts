@@ -5,4 +5,6 @@ import type { OptInPolicy } from "./opt-in.js";
 export interface AdmissionContext {
   view: ClusterView;
   policy: OptInPolicy;
+  /** Set when inferplane's own scheduler runs: gang pods are routed to it. */
+  schedulerName?: string;
 }

@@ -5,13 +5,18 @@ import type { AdmissionContext } from "./context.js";
 import { enhanceModelInferPod } from "./enhancers/modelinfer.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
 import { failure, success, type Outcome } from "./enhancers/result.js";
+import { routeGangToScheduler } from "./enhancers/scheduler-name.js";
 import { enhanceStatefulSet, enhanceStatefulSetPod, isRoleStatefulSet, owningStatefulSet } from "./enhancers/statefulset.js";
 
 /** Enhances one opted-in object of a kind; returns the enhanced copy, never touches its input. */
 export type Mutator = (obj: unknown, namespace: string, ctx: AdmissionContext) => Outcome<unknown>;
 
 function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
-  const pod = obj as Pod;
+  const result = enhancePod(obj as Pod, namespace, ctx);
+  return result.ok ? success(routeGangToScheduler(result.value, ctx.schedulerName), result.warnings) : result;
+}
+
+function enhancePod(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {
   if (isModelInferPod(pod)) {
     if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
     const place = resolveModelInferPlace(pod, namespace, ctx.view);

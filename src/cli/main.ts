@@ -16,7 +16,7 @@ commands:
 flags:
   --host, --port, --metrics-port, --cert-dir, --service-name, --namespace, --manifests, --kubeconfig,
   --standalone, --log-level debug|info|warn|error, --cert-check-interval-ms, --shutdown-grace-ms,
-  --shutdown-delay-ms
+  --shutdown-delay-ms, --scheduler-name NAME (route opted-in gang pods to inferplane's own scheduler)
 `;
 
 const OPTIONS = {
@@ -34,6 +34,7 @@ const OPTIONS = {
   "cert-check-interval-ms": { type: "string" },
   "shutdown-grace-ms": { type: "string" },
   "shutdown-delay-ms": { type: "string" },
+  "scheduler-name": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

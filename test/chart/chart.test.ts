@@ -114,6 +114,60 @@ describe("Helm chart", function () {
     }
   });
 
+  describe("scheduler integration", () => {
+    // Field names of kubescheduler.config.k8s.io/v1 (k8s.io/kube-scheduler/config/v1 types.go).
+    const CONFIG_FIELDS = ["apiVersion", "kind", "parallelism", "leaderElection", "clientConnection", "percentageOfNodesToScore", "podInitialBackoffSeconds", "podMaxBackoffSeconds", "profiles", "extenders", "delayCacheUntilActive"];
+    const LEADER_FIELDS = ["leaderElect", "leaseDuration", "renewDeadline", "retryPeriod", "resourceLock", "resourceName", "resourceNamespace"];
+    const PROFILE_FIELDS = ["schedulerName", "percentageOfNodesToScore", "plugins", "pluginConfig"];
+    const EXTENDER_FIELDS = ["urlPrefix", "filterVerb", "preemptVerb", "prioritizeVerb", "weight", "bindVerb", "enableHTTPS", "tlsConfig", "httpTimeout", "nodeCacheCapable", "managedResources", "ignorable"];
+    const TLS_FIELDS = ["insecure", "serverName", "certFile", "keyFile", "caFile", "certData", "keyData", "caData"];
+    const only = (obj: object, allowed: string[], what: string): void => {
+      const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
+      assert.deepEqual(extra, [], `${what} has fields the v1 API does not define`);
+    };
+    interface Extender { urlPrefix: string; tlsConfig: { caData: string }; nodeCacheCapable: boolean; enableHTTPS: boolean; ignorable: boolean; httpTimeout: string; filterVerb: string; prioritizeVerb: string; weight: number }
+    const checkExtender = (extender: Extender, caBundle: string): void => {
+      only(extender, EXTENDER_FIELDS, "extender");
+      only(extender.tlsConfig, TLS_FIELDS, "tlsConfig");
+      assert.equal(extender.urlPrefix, "https://rel-inferplane.inferplane-system.svc:443/scheduler");
+      assert.deepEqual([extender.filterVerb, extender.prioritizeVerb, extender.weight], ["filter", "prioritize", 1]);
+      assert.deepEqual([extender.nodeCacheCapable, extender.enableHTTPS, extender.ignorable, extender.httpTimeout], [true, true, false, "5s"]);
+      assert.equal(extender.tlsConfig.caData, caBundle);
+    };
+
+    it("second: a kube-scheduler with the extender, its RBAC, and gang pods routed to it", () => {
+      const rendered = template("--set", "scheduler.mode=second");
+      for (const obj of rendered) assertValidKubernetes(obj);
+      const config = rendered.find((o) => o.kind === "ConfigMap" && o.metadata.name === "inferplane-scheduler-config") as unknown as { data: Record<string, string> };
+      const parsed = parse(config.data["config.yaml"]!) as { percentageOfNodesToScore: number; leaderElection: object; profiles: Array<{ schedulerName: string }>; extenders: Extender[] };
+      only(parsed, CONFIG_FIELDS, "KubeSchedulerConfiguration");
+      only(parsed.leaderElection, LEADER_FIELDS, "leaderElection");
+      parsed.profiles.forEach((p) => { only(p, PROFILE_FIELDS, "profile"); });
+      assert.equal(parsed.percentageOfNodesToScore, 100);
+      assert.deepEqual(parsed.profiles.map((p) => p.schedulerName), ["inferplane-scheduler"]);
+      const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!.clientConfig.caBundle!;
+      checkExtender(parsed.extenders[0]!, caBundle);
+      const server = rendered.find((o) => o.kind === "Deployment" && o.metadata.name === "rel-inferplane") as Deployment;
+      const { values } = parseCliArgs(server.spec!.template.spec!.containers[0]!.args!);
+      assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).schedulerName, "inferplane-scheduler");
+      const roles = rendered.filter((o) => o.kind === "ClusterRoleBinding").map((o) => (o as unknown as { roleRef: { name: string } }).roleRef.name);
+      assert.ok(roles.includes("system:kube-scheduler") && roles.includes("system:volume-scheduler"));
+    });
+
+    it("existing: only a ConfigMap with the extenders entry to merge", () => {
+      const rendered = template("--set", "scheduler.mode=existing");
+      const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
+      const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!.clientConfig.caBundle!;
+      checkExtender((parse(config.data["extenders.yaml"]!) as { extenders: Extender[] }).extenders[0]!, caBundle);
+      assert.equal(rendered.filter((o) => o.kind === "Deployment").length, 1);
+    });
+
+    it("none (the default): no scheduler objects, no --scheduler-name", () => {
+      assert.equal(objects.filter((o) => o.kind === "ConfigMap").length, 0);
+      assert.ok(!find<Deployment>(objects, "Deployment").spec!.template.spec!.containers[0]!.args!.some((a) => a.startsWith("--scheduler-name")));
+    });
+  });
+
   it("uses an existing Secret and caBundle when given, rendering no Secret", () => {
     const own = template("--set", "webhook.certificate.existingSecret=my-tls", "--set", "webhook.certificate.caBundle=Zm9v");
     assert.equal(own.filter((o) => o.kind === "Secret").length, 0);

@@ -50,3 +50,12 @@ Returns JSON {caCert, cert, key} (PEM).
 {{- dict "caCert" $ca.Cert "cert" $cert.Cert "key" $cert.Key | toJson -}}
 {{- end -}}
 {{- end -}}
+
+{{/* base64 PEM of the webhook CA: the caBundle of the webhooks and the extender's caData. */}}
+{{- define "inferplane.caBundle" -}}
+{{- if .Values.webhook.certificate.caBundle -}}
+{{- .Values.webhook.certificate.caBundle -}}
+{{- else -}}
+{{- (include "inferplane.certificates" . | fromJson).caCert | b64enc -}}
+{{- end -}}
+{{- end -}}
