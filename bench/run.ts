@@ -1,6 +1,11 @@
 // `npm run bench`: every benchmark in turn; figures are printed, never asserted.
 import { admissionBenchmark } from "./admission.js";
 import { enhancerBenchmark } from "./enhancer.js";
+import { extenderBenchmark } from "./extender.js";
 
-await enhancerBenchmark();
-await admissionBenchmark();
+const only = process.argv[2];
+if (!only || only === "admission") {
+  await enhancerBenchmark();
+  await admissionBenchmark();
+}
+if (!only || only === "extender") await extenderBenchmark();

@@ -23,6 +23,7 @@ type Gang = Extract<GangLookup, { kind: "gang" }>;
  */
 export class Extender {
   private readonly plans = new Map<string, { version: number; plan: PlanResult }>();
+  private packing: { version: number; scores: Map<string, number> } | undefined;
 
   constructor(private readonly stores: ClusterStores) {}
 
@@ -52,12 +53,15 @@ export class Extender {
     const inHyperNode = new Set(this.stores.topology().nodesOf.get(hyperNode) ?? []);
     const request = gang.members.find((m) => m.name === name)?.requests ?? {};
     const fallback = planned === undefined || !candidates.includes(planned);
+    // Reasons name no node: kube-scheduler counts identical reasons ("4999 nodes: …") in its event.
+    const keptReason = `gang ${gang.spec.key} is planned in HyperNode ${hyperNode}; this node is kept for another member`;
+    const outsideReason = `gang ${gang.spec.key} is planned in HyperNode ${hyperNode}; this node is outside it`;
     const passed = new Set<string>();
     const failed: Record<string, string> = {};
     for (const node of candidates) {
-      if (!this.stores.usage.allocatableOf(node)) failed[node] = `node ${node} is not in inferplane's cluster view`;
+      if (!this.stores.usage.allocatableOf(node)) failed[node] = "node is not in inferplane's cluster view";
       else if (node === planned || (fallback && inHyperNode.has(node) && fits(request, this.stores.usage.free(node)))) passed.add(node);
-      else failed[node] = `gang ${gang.spec.key} is planned in HyperNode ${hyperNode}; node ${node} ${inHyperNode.has(node) ? "is kept for another member" : "is outside it"}`;
+      else failed[node] = inHyperNode.has(node) ? keptReason : outsideReason;
     }
     return { passed, failed };
   }
@@ -82,11 +86,16 @@ export class Extender {
     return best;
   }
 
-  /** 0..2: fuller GPU nodes first, so whole nodes stay free for the next gang. */
+  /** 0..2: fuller GPU nodes first, so whole nodes stay free for the next gang. Computed once per view version. */
   private packingScore(node: string): number {
-    const total = gpuMilli(this.stores.usage.allocatableOf(node) ?? {});
-    if (total === 0) return 0;
-    return Math.round(2 * (1 - gpuMilli(this.stores.usage.free(node)) / total));
+    if (this.packing?.version !== this.stores.version) this.packing = { version: this.stores.version, scores: new Map() };
+    let score = this.packing.scores.get(node);
+    if (score === undefined) {
+      const total = gpuMilli(this.stores.usage.allocatableOf(node) ?? {});
+      score = total === 0 ? 0 : Math.round(2 * (1 - gpuMilli(this.stores.usage.free(node)) / total));
+      this.packing.scores.set(node, score);
+    }
+    return score;
   }
 }
 

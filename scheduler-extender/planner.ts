@@ -1,4 +1,4 @@
-import { fits, gpuMilli, subtract, type Resources } from "../src/kube/resources.js";
+import { add, fits, gpuMilli, subtract, type Resources } from "../src/kube/resources.js";
 import type { Topology } from "./topology.js";
 
 export interface GangMember {
@@ -71,19 +71,51 @@ function meetsMinimums(attempt: Attempt, members: readonly GangMember[], gang: G
 }
 
 /**
+ * What any minMember members of the gang need at least, per resource: the sum of the smallest
+ * minMember requests. A HyperNode with less free in total cannot hold the gang, so it is skipped
+ * without trying to place anyone (at tier 1 of a large cluster, that is almost all of them).
+ */
+function minimumDemand(members: readonly GangMember[], gang: GangSpec): Resources {
+  const unbound = members.filter((m) => !m.nodeName);
+  const needed = Math.max(0, gang.minMember - (members.length - unbound.length));
+  const demand: Resources = {};
+  const names = new Set(unbound.flatMap((m) => Object.keys(m.requests)));
+  for (const name of names) {
+    const smallest = unbound.map((m) => m.requests[name] ?? 0).sort((a, b) => a - b).slice(0, needed);
+    demand[name] = smallest.reduce((acc, v) => acc + v, 0);
+  }
+  return demand;
+}
+
+function totalFree(nodes: readonly string[], freeOf: (node: string) => Resources): Resources {
+  let total: Resources = {};
+  for (const node of nodes) total = add(total, freeOf(node));
+  return total;
+}
+
+/**
  * Where a gang goes (DESIGN §6): at the lowest tier ≤ highestTierAllowed where some HyperNode
  * holding every bound member can also hold the gang's minimum, the HyperNode that leaves the
  * least GPU free (then by name). Deterministic in its inputs, so replicas agree.
  */
 export function planGang(gang: GangSpec, members: readonly GangMember[], topology: Topology, freeOf: (node: string) => Resources): PlanResult {
   const bound = members.filter((m) => m.nodeName).map((m) => m.nodeName as string);
+  const demand = minimumDemand(members, gang);
+  const freeCache = new Map<string, Resources>();
+  const cachedFree = (node: string): Resources => {
+    let free = freeCache.get(node);
+    if (!free) freeCache.set(node, (free = freeOf(node)));
+    return free;
+  };
   const maxTier = Math.min(gang.highestTierAllowed ?? topology.maxTier, topology.maxTier);
   let closest = { hyperNode: "", placed: -1, tier: 0 };
   for (let tier = 1; tier <= maxTier; tier++) {
     const candidates = (topology.byTier.get(tier) ?? []).filter((h) => bound.every((n) => topology.nodesOf.get(h)?.includes(n)));
     const fitting: Attempt[] = [];
     for (const hyperNode of candidates) {
-      const attempt = tryHyperNode(hyperNode, topology.nodesOf.get(hyperNode) ?? [], members, gang, freeOf);
+      const nodes = topology.nodesOf.get(hyperNode) ?? [];
+      if (!fits(demand, totalFree(nodes, cachedFree))) continue;
+      const attempt = tryHyperNode(hyperNode, nodes, members, gang, cachedFree);
       if (meetsMinimums(attempt, members, gang)) fitting.push(attempt);
       else if (attempt.placed > closest.placed) closest = { hyperNode, placed: attempt.placed, tier };
     }
@@ -98,6 +130,6 @@ function noFitReason(gang: GangSpec, maxTier: number, bound: number, closest: { 
   const what = [`minMember ${gang.minMember}`];
   if (Object.keys(gang.minTaskMember).length > 0) what.push("its minTaskMember");
   if (bound > 0) what.push(`its ${bound} bound members`);
-  const best = closest.placed >= 0 ? `; the closest, ${closest.hyperNode} (tier ${closest.tier}), holds ${closest.placed}` : "";
+  const best = closest.placed >= 0 ? `; the closest, ${closest.hyperNode} (tier ${closest.tier}), holds ${closest.placed}` : "; none has enough free resources in total";
   return `gang ${gang.key}: no HyperNode up to tier ${maxTier} holds ${what.join(" with ")}${best}`;
 }

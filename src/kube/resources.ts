@@ -64,9 +64,16 @@ export function nodeAllocatable(node: Node): Resources {
 
 /** True when every requested resource fits in `free` (a resource the node lacks has 0 free). */
 export function fits(request: Resources, free: Resources): boolean {
-  return Object.entries(request).every(([k, v]) => v <= 0 || (free[k] ?? 0) >= v);
+  // A plain loop: this runs for every (member, node) pair the planner tries.
+  for (const k in request) {
+    const v = request[k] ?? 0;
+    if (v > 0 && (free[k] ?? 0) < v) return false;
+  }
+  return true;
 }
 
 export function gpuMilli(resources: Resources): number {
-  return Object.entries(resources).filter(([k]) => isGpuResource(k)).reduce((acc, [, v]) => acc + v, 0);
+  let total = 0;
+  for (const k in resources) if (isGpuResource(k)) total += resources[k] ?? 0;
+  return total;
 }

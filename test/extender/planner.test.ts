@@ -42,14 +42,22 @@ describe("gang planner", () => {
     const tight = [...rackCluster(4, 2, 8), podGroup("g", 6, { mode: "hard", highestTierAllowed: 1 }), ...gangOf(6, "4")];
     const refused = plan(tight, "g-00");
     assert.ok(!refused.ok);
-    assert.match(refused.reason, /^gang default\/g: no HyperNode up to tier 1 holds minMember 6; the closest, rack-0 \(tier 1\), holds 4$/);
+    assert.match(refused.reason, /^gang default\/g: no HyperNode up to tier 1 holds minMember 6; none has enough free resources in total$/);
+  });
+
+  it("names the closest HyperNode when one had room in total but not in shape", () => {
+    // 3 pods of 5 GPUs: a rack of two 8-GPU nodes has 16 free in total but holds only 2 of them.
+    const objects = [...rackCluster(2, 2, 8), podGroup("g", 3, { mode: "hard", highestTierAllowed: 1 }), ...gangOf(3, "5")];
+    const result = plan(objects, "g-00");
+    assert.ok(!result.ok);
+    assert.equal(result.reason, "gang default/g: no HyperNode up to tier 1 holds minMember 3; the closest, rack-0 (tier 1), holds 2");
   });
 
   it("fits nowhere when the whole cluster is too small", () => {
     const objects = [...rackCluster(2, 2, 8), podGroup("g", 9, { mode: "hard" }), ...gangOf(9, "4")];
     const result = plan(objects, "g-00");
     assert.ok(!result.ok);
-    assert.match(result.reason, /no HyperNode up to tier 3 holds minMember 9; the closest, spine-0 \(tier 2\), holds 8$/);
+    assert.match(result.reason, /no HyperNode up to tier 3 holds minMember 9; none has enough free resources in total$/);
   });
 
   it("is pinned by bound members: the plan keeps to their HyperNode", () => {
