@@ -64,3 +64,43 @@ describe("informer-backed cluster view (against the API double)", function () {
     await waitFor(() => lists() >= before + 2, 5000);
   });
 });
+
+describe("informer-backed cluster view: the extender's kinds", function () {
+  this.timeout(20_000);
+  let api: ApiDouble;
+  let view: InformerClusterView | undefined;
+  beforeEach(async () => {
+    api = new ApiDouble();
+    await api.start();
+  });
+  afterEach(async () => {
+    await view?.stop();
+    await api.stop();
+  });
+
+  it("keeps node usage, gang membership and topology current from Nodes, Pods, HyperNodes and PodGroups", async () => {
+    api.create("v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, status: { allocatable: { "nvidia.com/gpu": "8", pods: "110" } } });
+    api.create("topology.volcano.sh/v1alpha1/hypernodes", { apiVersion: "topology.volcano.sh/v1alpha1", kind: "HyperNode", metadata: { name: "rack" }, spec: { tier: 1, members: [{ type: "Node", selector: { exactMatch: { name: "n1" } } }] } });
+    api.create("scheduling.volcano.sh/v1beta1/podgroups", { apiVersion: "scheduling.volcano.sh/v1beta1", kind: "PodGroup", metadata: { name: "g", namespace: "ml" }, spec: { minMember: 1 } });
+    view = new InformerClusterView(silentLogger, api.kubeConfig());
+    await view.start();
+    assert.deepEqual(view.stores.topology().nodesOf.get("rack"), ["n1"]);
+    assert.equal(view.stores.podGroup("ml", "g")?.spec.minMember, 1);
+    // List items come without apiVersion/kind, as from a real apiserver; the view fills them in.
+    const pod = { metadata: { name: "p", namespace: "ml", annotations: { "scheduling.k8s.io/group-name": "g" } }, spec: { nodeName: "n1", containers: [{ name: "c", resources: { requests: { "nvidia.com/gpu": "3" } } }] } } as unknown as StoredObject;
+    api.create("v1/pods", pod);
+    await waitFor(() => view!.stores.usage.free("n1")["nvidia.com/gpu"] === 5000, 5000);
+    assert.deepEqual(view.stores.gangMembers("ml", "g").map((p) => p.metadata?.name), ["p"]);
+    api.delete("v1/pods", "ml", "p");
+    await waitFor(() => view!.stores.usage.free("n1")["nvidia.com/gpu"] === 8000, 5000);
+    assert.deepEqual(view.stores.gangMembers("ml", "g"), []);
+  });
+
+  it("counts a kind whose CRD is not installed (404) as synced and empty", async () => {
+    api.failNext("GET", "hypernodes", 404, 50);
+    view = new InformerClusterView(silentLogger, api.kubeConfig(), { minBackoffMs: 50 });
+    await view.start();
+    await waitFor(() => view!.hasSynced(), 5000);
+    assert.equal(view.stores.hyperNodes.size, 0);
+  });
+});
