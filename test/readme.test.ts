@@ -32,5 +32,12 @@ describe("README", () => {
       assert.equal(reply.response.allowed, true);
       assert.deepEqual(JSON.parse(Buffer.from(reply.response.patch!, "base64").toString()), documented);
     });
+
+    it("the extender example returns exactly the documented reply", async () => {
+      const documented = JSON.parse(/<!-- readme-test: extender-filter -->\n```json\n([\s\S]*?)```/.exec(readme)![1]!) as unknown;
+      const curl = /--data @(\S+) https:\/\/localhost:9443(\/scheduler\/filter)/.exec(readme)!;
+      const { json } = await t.client.postJson(curl[2]!, JSON.parse(readFileSync(join(REPO_ROOT, curl[1]!), "utf8")) as unknown);
+      assert.deepEqual(json, documented);
+    });
   });
 });
