@@ -24,17 +24,22 @@ interface Build {
   problems: string[];
 }
 
-function claimNodes(hn: HyperNode, nodes: readonly Candidate[], b: Build, nodeOwner: Map<string, string>): void {
-  const tier = hn.spec.tier;
-  for (const member of (hn.spec.members ?? []).filter((m) => m.type === "Node")) {
-    let selected: Candidate[];
+/** The candidates each member of one type selects; a selector that fails is reported and skipped. */
+function selected(hn: HyperNode, type: "Node" | "HyperNode", candidates: readonly Candidate[], b: Build): Candidate[] {
+  const result: Candidate[] = [];
+  for (const member of (hn.spec.members ?? []).filter((m) => m.type === type)) {
     try {
-      selected = selectMembers(member.selector, nodes, true);
+      result.push(...selectMembers(member.selector, candidates, type === "Node"));
     } catch (err) {
       b.problems.push(`HyperNode ${hn.metadata.name}: ${(err as Error).message}`);
-      continue;
     }
-    for (const node of selected) {
+  }
+  return result;
+}
+
+function claimNodes(hn: HyperNode, nodes: readonly Candidate[], b: Build, nodeOwner: Map<string, string>): void {
+  const tier = hn.spec.tier;
+  for (const node of selected(hn, "Node", nodes, b)) {
       const key = `${tier}/${node.name}`;
       const owner = nodeOwner.get(key);
       if (owner !== undefined && owner !== hn.metadata.name) {
@@ -44,20 +49,11 @@ function claimNodes(hn: HyperNode, nodes: readonly Candidate[], b: Build, nodeOw
       nodeOwner.set(key, hn.metadata.name);
       b.directNodes.get(hn.metadata.name)?.push(node.name);
       if (!b.hyperNodeOfNode.has(node.name)) b.hyperNodeOfNode.set(node.name, hn.metadata.name);
-    }
   }
 }
 
 function claimChildren(hn: HyperNode, all: readonly Candidate[], b: Build): void {
-  for (const member of (hn.spec.members ?? []).filter((m) => m.type === "HyperNode")) {
-    let selected: Candidate[];
-    try {
-      selected = selectMembers(member.selector, all, false);
-    } catch (err) {
-      b.problems.push(`HyperNode ${hn.metadata.name}: ${(err as Error).message}`);
-      continue;
-    }
-    for (const child of selected) {
+  for (const child of selected(hn, "HyperNode", all, b)) {
       const owner = b.parentOf.get(child.name);
       if (child.name === hn.metadata.name || (owner !== undefined && owner !== hn.metadata.name)) {
         b.problems.push(`HyperNode ${child.name} is claimed by ${owner ?? child.name} and ${hn.metadata.name}; ${owner ?? "neither"} keeps it`);
@@ -65,7 +61,6 @@ function claimChildren(hn: HyperNode, all: readonly Candidate[], b: Build): void
       }
       b.parentOf.set(child.name, hn.metadata.name);
       b.children.get(hn.metadata.name)?.push(child.name);
-    }
   }
 }
 

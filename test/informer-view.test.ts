@@ -63,20 +63,6 @@ describe("informer-backed cluster view (against the API double)", function () {
     const before = lists();
     await waitFor(() => lists() >= before + 2, 5000);
   });
-});
-
-describe("informer-backed cluster view: the extender's kinds", function () {
-  this.timeout(20_000);
-  let api: ApiDouble;
-  let view: InformerClusterView | undefined;
-  beforeEach(async () => {
-    api = new ApiDouble();
-    await api.start();
-  });
-  afterEach(async () => {
-    await view?.stop();
-    await api.stop();
-  });
 
   it("keeps node usage, gang membership and topology current from Nodes, Pods, HyperNodes and PodGroups", async () => {
     api.create("v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, status: { allocatable: { "nvidia.com/gpu": "8", pods: "110" } } });
