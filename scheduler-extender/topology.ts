@@ -40,27 +40,27 @@ function selected(hn: HyperNode, type: "Node" | "HyperNode", candidates: readonl
 function claimNodes(hn: HyperNode, nodes: readonly Candidate[], b: Build, nodeOwner: Map<string, string>): void {
   const tier = hn.spec.tier;
   for (const node of selected(hn, "Node", nodes, b)) {
-      const key = `${tier}/${node.name}`;
-      const owner = nodeOwner.get(key);
-      if (owner !== undefined && owner !== hn.metadata.name) {
-        b.problems.push(`node ${node.name} is claimed by HyperNodes ${owner} and ${hn.metadata.name} of tier ${tier}; ${owner} keeps it`);
-        continue;
-      }
-      nodeOwner.set(key, hn.metadata.name);
-      b.directNodes.get(hn.metadata.name)?.push(node.name);
-      if (!b.hyperNodeOfNode.has(node.name)) b.hyperNodeOfNode.set(node.name, hn.metadata.name);
+    const key = `${tier}/${node.name}`;
+    const owner = nodeOwner.get(key);
+    if (owner !== undefined && owner !== hn.metadata.name) {
+      b.problems.push(`node ${node.name} is claimed by HyperNodes ${owner} and ${hn.metadata.name} of tier ${tier}; ${owner} keeps it`);
+      continue;
+    }
+    nodeOwner.set(key, hn.metadata.name);
+    b.directNodes.get(hn.metadata.name)?.push(node.name);
+    if (!b.hyperNodeOfNode.has(node.name)) b.hyperNodeOfNode.set(node.name, hn.metadata.name);
   }
 }
 
 function claimChildren(hn: HyperNode, all: readonly Candidate[], b: Build): void {
   for (const child of selected(hn, "HyperNode", all, b)) {
-      const owner = b.parentOf.get(child.name);
-      if (child.name === hn.metadata.name || (owner !== undefined && owner !== hn.metadata.name)) {
-        b.problems.push(`HyperNode ${child.name} is claimed by ${owner ?? child.name} and ${hn.metadata.name}; ${owner ?? "neither"} keeps it`);
-        continue;
-      }
-      b.parentOf.set(child.name, hn.metadata.name);
-      b.children.get(hn.metadata.name)?.push(child.name);
+    const owner = b.parentOf.get(child.name);
+    if (child.name === hn.metadata.name || (owner !== undefined && owner !== hn.metadata.name)) {
+      b.problems.push(`HyperNode ${child.name} is claimed by ${owner ?? child.name} and ${hn.metadata.name}; ${owner ?? "neither"} keeps it`);
+      continue;
+    }
+    b.parentOf.set(child.name, hn.metadata.name);
+    b.children.get(hn.metadata.name)?.push(child.name);
   }
 }
 
