@@ -22,6 +22,8 @@ export interface ServeConfig {
   shutdownDelayMs: number;
   /** inferplane's own scheduler, when it runs: opted-in gang pods are sent to it. */
   schedulerName: string | undefined;
+  /** Serve the extender's bind verb (needs a cluster). */
+  extenderBind: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +65,12 @@ function logLevel(flags: Flags, env: NodeJS.ProcessEnv): LogLevel {
 }
 
 export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  const config = readServeConfig(flags, env);
+  if (config.extenderBind && config.manifests !== undefined) throw new ConfigError("--extender-bind needs a cluster to bind in; it cannot be used standalone");
+  return config;
+}
+
+function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
   return {
     host: stringFlag(flags, "host") ?? "0.0.0.0",
     port: intFlag(flags, "port", 9443, 0, 65535),
@@ -77,5 +85,6 @@ export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env):
     shutdownGraceMs: intFlag(flags, "shutdown-grace-ms", 25_000, 0),
     shutdownDelayMs: intFlag(flags, "shutdown-delay-ms", 0, 0),
     schedulerName: stringFlag(flags, "scheduler-name"),
+    extenderBind: flags["extender-bind"] === true,
   };
 }

@@ -7,7 +7,10 @@ import { servingHosts } from "../certs/generate.js";
 import { notAfter } from "../certs/inspect.js";
 import type { ClusterView } from "./cluster-view/cluster-view.js";
 import { FileClusterView } from "./cluster-view/file-view.js";
-import { InformerClusterView } from "./cluster-view/informer-view.js";
+import { InformerClusterView, loadKubeConfig } from "./cluster-view/informer-view.js";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Binder } from "../scheduler-extender/binder.js";
+import { ApiBinder } from "./kube/api-binder.js";
 import type { ServeConfig } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -30,6 +33,7 @@ export interface RunningServer {
 export interface ServeExtras {
   log?: Logger;
   view?: ClusterView;
+  binder?: Binder;
   extraRoutes?: (app: Express) => void;
 }
 
@@ -37,16 +41,18 @@ function certPolicy(config: ServeConfig): CertPolicy {
   return { ...DEFAULT_CERT_POLICY, hosts: servingHosts(config.serviceName, config.namespace) };
 }
 
-function createView(config: ServeConfig, log: Logger): ClusterView {
-  if (config.manifests !== undefined) return new FileClusterView(config.manifests, log);
-  return new InformerClusterView(log, config.kubeconfig);
+function createView(config: ServeConfig, log: Logger, kubeconfig: KubeConfig | undefined): ClusterView {
+  if (!kubeconfig) return new FileClusterView(config.manifests ?? "", log);
+  return new InformerClusterView(log, kubeconfig);
 }
 
 /** Starts the webhook (HTTPS) and health (HTTP) servers; the cluster view syncs in the background. */
 export async function startServer(config: ServeConfig, extras: ServeExtras = {}): Promise<RunningServer> {
   const log = extras.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const view = extras.view ?? createView(config, log);
+  const kubeconfig = config.manifests === undefined ? loadKubeConfig(config.kubeconfig) : undefined;
+  const view = extras.view ?? createView(config, log, kubeconfig);
+  const binder = extras.binder ?? (config.extenderBind && kubeconfig ? new ApiBinder(kubeconfig) : undefined);
   const policy = certPolicy(config);
   const initial = await ensureCertificates(config.certDir, policy);
   if (initial.written.length > 0) log.info("certificates written", { dir: config.certDir, files: initial.written });
@@ -58,7 +64,7 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   const webhookApp = createWebhookApp({
     ctx, metrics, log, isDraining: () => draining,
     extraRoutes: (app) => {
-      mountExtender(app, { view, metrics, log });
+      mountExtender(app, { view, metrics, log, binder });
       extras.extraRoutes?.(app);
     },
   });

@@ -16,7 +16,8 @@ commands:
 flags:
   --host, --port, --metrics-port, --cert-dir, --service-name, --namespace, --manifests, --kubeconfig,
   --standalone, --log-level debug|info|warn|error, --cert-check-interval-ms, --shutdown-grace-ms,
-  --shutdown-delay-ms, --scheduler-name NAME (route opted-in gang pods to inferplane's own scheduler)
+  --shutdown-delay-ms, --scheduler-name NAME (route opted-in gang pods to inferplane's own scheduler),
+  --extender-bind (serve the extender's bind verb; needs a cluster)
 `;
 
 const OPTIONS = {
@@ -35,6 +36,7 @@ const OPTIONS = {
   "shutdown-grace-ms": { type: "string" },
   "shutdown-delay-ms": { type: "string" },
   "scheduler-name": { type: "string" },
+  "extender-bind": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

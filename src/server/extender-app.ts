@@ -2,6 +2,7 @@ import express, { type Express, type Request, type Response } from "express";
 import type { Logger } from "../logging.js";
 import type { Metrics } from "../metrics.js";
 import type { ClusterView } from "../cluster-view/cluster-view.js";
+import type { Binder } from "../../scheduler-extender/binder.js";
 import { Extender } from "../../scheduler-extender/extender.js";
 import { candidateNames, filterReply, parseBindingArgs, parseExtenderArgs, WireError, type ExtenderArgs } from "../../scheduler-extender/wire.js";
 import { MAX_BODY_BYTES } from "./webhook-app.js";
@@ -10,6 +11,21 @@ export interface ExtenderRoutesOptions {
   view: ClusterView;
   metrics: Metrics;
   log: Logger;
+  /** Set when bind is enabled (`--extender-bind`); otherwise the scheduler binds by itself. */
+  binder?: Binder;
+}
+
+/** Logs the topology's problems once each time they change (the metric carries the count). */
+function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger): () => void {
+  let reported = "";
+  return () => {
+    const problems = view.stores.topology().problems;
+    metrics.topologyProblems.set(problems.length);
+    const text = problems.join("\n");
+    if (text === reported) return;
+    reported = text;
+    for (const problem of problems) log.warn("HyperNode topology problem", { problem });
+  };
 }
 
 /** Errors go in the reply's Error field with HTTP 200, as kube-scheduler expects. */
@@ -41,12 +57,10 @@ function notSynced(view: ClusterView): string | undefined {
   return view.hasSynced() ? undefined : "inferplane's cluster view is not synced yet";
 }
 
-/**
- * POST /scheduler/filter, /scheduler/prioritize, /scheduler/bind on the HTTPS server.
- * Bind is not offered: the default binder is used (the scheduler configuration sets no bindVerb).
- */
+/** POST /scheduler/filter, /scheduler/prioritize and (when enabled) /scheduler/bind on the HTTPS server. */
 export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   const extender = new Extender(opts.view.stores);
+  const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log);
   // Raw text, parsed here: a body that is not JSON must still get HTTP 200 with Error.
   const json = express.text({ limit: MAX_BODY_BYTES, type: () => true });
   const parse = (body: unknown): ExtenderArgs => parseExtenderArgs(parseJson(body));
@@ -57,7 +71,7 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
       args = parse(req.body);
       const pending = notSynced(opts.view);
       if (pending) throw new WireError(pending);
-      opts.metrics.topologyProblems.set(opts.view.stores.topology().problems.length);
+      reportTopology();
       const decision = extender.filter(args.pod, candidateNames(args));
       opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, decision.passed.size);
       opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, Object.keys(decision.failed).length);
@@ -80,12 +94,31 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
     }
   }));
 
-  app.post("/scheduler/bind", json, timed("bind", opts.metrics, (req, res) => {
-    try {
-      const args = parseBindingArgs(parseJson(req.body));
-      res.json({ Error: `bind is not enabled in inferplane; remove bindVerb from the scheduler's extender configuration (pod ${args.podNamespace}/${args.podName})` });
-    } catch (err) {
-      res.json({ Error: errorText(err) });
-    }
-  }));
+  app.post("/scheduler/bind", json, (req, res, next) => {
+    const end = opts.metrics.extenderDuration.startTimer({ verb: "bind" });
+    bind(req.body, opts).then((error) => { res.json({ Error: error }); }, next).finally(end);
+  });
+}
+
+/** The bind verb: "" when bound, otherwise why not (kube-scheduler reads Error). */
+async function bind(body: unknown, opts: ExtenderRoutesOptions): Promise<string> {
+  let args;
+  try {
+    args = parseBindingArgs(parseJson(body));
+  } catch (err) {
+    return errorText(err);
+  }
+  const who = `pod ${args.podNamespace}/${args.podName}`;
+  if (!opts.binder) return `bind is not enabled in inferplane (--extender-bind); remove bindVerb from the scheduler's extender configuration (${who})`;
+  const known = opts.view.stores.pods.get(args.podNamespace, args.podName);
+  const knownUid = (known?.metadata)?.uid;
+  if (knownUid && knownUid !== args.podUID) return `${who} has UID ${knownUid}, not ${args.podUID}: it was recreated; not binding`;
+  try {
+    await opts.binder.bind(args);
+    opts.log.info("pod bound", { pod: who, node: args.node });
+    return "";
+  } catch (err) {
+    const message = (err as { body?: string }).body ?? String(err);
+    return `binding ${who} to ${args.node} failed: ${message}`;
+  }
 }

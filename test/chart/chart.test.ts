@@ -154,6 +154,19 @@ describe("Helm chart", function () {
       assert.ok(roles.includes("system:kube-scheduler") && roles.includes("system:volume-scheduler"));
     });
 
+    it("bind: bindVerb in the configuration, --extender-bind on the server, and the right to bind", () => {
+      const rendered = template("--set", "scheduler.mode=existing", "--set", "scheduler.bind=true");
+      const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
+      const extender = (parse(config.data["extenders.yaml"]!) as { extenders: Array<Record<string, unknown>> }).extenders[0]!;
+      only(extender, EXTENDER_FIELDS, "extender");
+      assert.equal(extender.bindVerb, "bind");
+      const server = find<Deployment>(rendered, "Deployment");
+      const { values } = parseCliArgs(server.spec!.template.spec!.containers[0]!.args!);
+      assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).extenderBind, true);
+      assert.ok(find<ClusterRole>(rendered, "ClusterRole").rules!.some((r) => r.resources?.includes("pods/binding") && r.verbs.includes("create")));
+      assert.ok(!find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("pods/binding")), "no bind right by default");
+    });
+
     it("existing: only a ConfigMap with the extenders entry to merge", () => {
       const rendered = template("--set", "scheduler.mode=existing");
       const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };

@@ -198,6 +198,10 @@ export class ApiDouble {
   private async route(method: string, target: Target, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (method === "GET" && !target.name) { url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1" ? this.watch(target, url, res) : this.listResponse(target, res); return; }
     if (method === "GET") { this.getResponse(target, res); return; }
+    if (method === "POST" && target.subresource === "binding") {
+      this.bindResponse(target, (await readBody(req)) as { metadata?: { uid?: string }; target?: { name?: string } }, res);
+      return;
+    }
     if (method === "POST") { this.createResponse(target, (await readBody(req)) as StoredObject, res); return; }
     if (method === "PUT") { this.updateResponse(target, (await readBody(req)) as StoredObject, res); return; }
     if (method === "PATCH") { this.patchResponse(target, await readBody(req), req.headers["content-type"] ?? "", res); return; }
@@ -240,6 +244,19 @@ export class ApiDouble {
       status(res, 409, "AlreadyExists", `${target.resource} "${body.metadata.name}" already exists`); return;
     }
     json(res, 201, this.create(target.resource, body));
+  }
+
+  /** pods/<name>/binding: sets spec.nodeName once; a UID precondition that does not match is a 409. */
+  private bindResponse(target: Target, body: { metadata?: { uid?: string }; target?: { name?: string } }, res: ServerResponse): void {
+    const pod = this.get(target.resource, target.namespace, target.name ?? "");
+    if (!pod) { status(res, 404, "NotFound", `pods "${target.name ?? ""}" not found`); return; }
+    if (body.metadata?.uid && body.metadata.uid !== pod.metadata.uid) { status(res, 409, "Conflict", `Precondition failed: UID in precondition: ${body.metadata.uid}, UID in object meta: ${pod.metadata.uid ?? ""}`); return; }
+    const spec = (pod.spec ?? {}) as { nodeName?: string };
+    if (spec.nodeName) { status(res, 409, "Conflict", `pod ${pod.metadata.name} is already assigned to node "${spec.nodeName}"`); return; }
+    const next = structuredClone(pod);
+    next.spec = { ...spec, nodeName: body.target?.name };
+    this.store(target.resource, next, "MODIFIED");
+    json(res, 201, { apiVersion: "v1", kind: "Status", status: "Success", code: 201 });
   }
 
   private updateResponse(target: Target, body: StoredObject, res: ServerResponse): void {

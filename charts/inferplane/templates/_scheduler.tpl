@@ -3,6 +3,9 @@
 - urlPrefix: https://{{ include "inferplane.fullname" . }}.{{ .Release.Namespace }}.svc:443/scheduler
   filterVerb: filter
   prioritizeVerb: prioritize
+  {{- if .Values.scheduler.bind }}
+  bindVerb: bind
+  {{- end }}
   weight: {{ .Values.scheduler.weight }}
   nodeCacheCapable: true
   enableHTTPS: true

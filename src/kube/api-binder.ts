@@ -1,0 +1,29 @@
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { Binder } from "../../scheduler-extender/binder.js";
+import type { ExtenderBindingArgs } from "../../scheduler-extender/wire.js";
+
+/** POST pods/<name>/binding, with the pod's UID as a precondition so a recreated pod is not bound by mistake. */
+export class ApiBinder implements Binder {
+  private readonly core: CoreV1Api;
+
+  constructor(kubeconfig: KubeConfig) {
+    this.core = kubeconfig.makeApiClient(CoreV1Api);
+  }
+
+  async bind(args: ExtenderBindingArgs): Promise<void> {
+    await this.core.createNamespacedPodBinding({
+      name: args.podName,
+      namespace: args.podNamespace,
+      // client-node's model classes are plain data with static type metadata; it serializes plain objects alike.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+      body: {
+        apiVersion: "v1",
+        kind: "Binding",
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+        metadata: { name: args.podName, namespace: args.podNamespace, uid: args.podUID },
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+        target: { apiVersion: "v1", kind: "Node", name: args.node },
+      },
+    });
+  }
+}
