@@ -14,7 +14,7 @@ export function processValidation(request: AdmissionRequest, ctx: AdmissionConte
   }
   const namespace = requestNamespace(request, obj);
   if (entry.optInOnly && !isOptedIn(obj, namespace, ctx.policy)) return { response: { uid, allowed: true }, outcome: "skipped" };
-  const result = entry.validate(obj, namespace, ctx);
+  const result = entry.validate(obj, namespace, ctx, request.oldObject);
   if (!result.ok) {
     return { response: { uid, allowed: false, status: { code: result.code, message: result.message } }, outcome: "denied" };
   }

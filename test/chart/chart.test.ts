@@ -77,11 +77,13 @@ describe("Helm chart", function () {
       assert.equal(webhook.timeoutSeconds, 5);
       assert.equal(webhook.failurePolicy, "Fail");
       assert.equal(webhook.matchPolicy, "Equivalent");
-      assert.deepEqual(webhook.objectSelector, { matchLabels: { "inference.ai/managed": "true" } });
+      if (webhook.name.startsWith("modelinfers.")) assert.equal(webhook.objectSelector, undefined, "custom resources are validated without opting in");
+      else assert.deepEqual(webhook.objectSelector, { matchLabels: { "inference.ai/managed": "true" } });
       assert.deepEqual(webhook.namespaceSelector, { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "inferplane-system"] }] });
       assert.deepEqual(webhook.clientConfig.service, { name: "rel-inferplane", namespace: "inferplane-system", path: webhook.name.includes(".mutate.") ? "/mutate" : "/validate", port: 443 });
     }
     assert.ok(mutating.webhooks!.every((w) => w.reinvocationPolicy === "IfNeeded"));
+    assert.deepEqual(validating.webhooks!.map((w) => w.name), ["workloads.validate.inferplane.io", "modelinfers.validate.inferplane.io"]);
   });
 
   it("runs the server hardened, highly available and probed on the health port", () => {
