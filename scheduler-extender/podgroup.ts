@@ -1,4 +1,5 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
+import type { OwnerReference } from "kubernetes-types/meta/v1.js";
 import { ANNOTATION_GANG_GROUP, ANNOTATION_TASK_SPEC } from "../src/modelinfer/labels.js";
 
 /** Volcano's and scheduler-plugins' PodGroups: both give minMember. */
@@ -9,9 +10,10 @@ export const COSCHEDULING_POD_GROUP_LABEL = "scheduling.x-k8s.io/pod-group";
 export interface PodGroup {
   apiVersion: string;
   kind: "PodGroup";
-  metadata: { name: string; namespace?: string; resourceVersion?: string };
+  metadata: { name: string; namespace?: string; resourceVersion?: string; ownerReferences?: OwnerReference[] };
   spec: {
     minMember?: number;
+    minResources?: Record<string, string>;
     minTaskMember?: Record<string, number>;
     networkTopology?: { mode?: "hard" | "soft"; highestTierAllowed?: number };
   };
