@@ -20,7 +20,11 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
   return kc;
 }
 
+/** Only the Services a ModelInfer made are watched. */
+const MODELINFER_LABEL_SELECTOR = "modelinfer.matrixinfer.ai/name";
+
 interface Source {
+  labelSelector?: string;
   path: string;
   apiVersion: string;
   kind: string;
@@ -51,6 +55,7 @@ export class InformerClusterView implements ClusterView {
       customSource(custom, MODELINFER_GROUP, MODELINFER_VERSION, MODELINFER_PLURAL, "ModelInfer", false),
       { path: "/api/v1/nodes", apiVersion: "v1", kind: "Node", list: () => core.listNode(), optional: false },
       { path: "/api/v1/pods", apiVersion: "v1", kind: "Pod", list: () => core.listPodForAllNamespaces(), optional: false },
+      { path: "/api/v1/services", apiVersion: "v1", kind: "Service", list: () => core.listServiceForAllNamespaces({ labelSelector: MODELINFER_LABEL_SELECTOR }), optional: false, labelSelector: MODELINFER_LABEL_SELECTOR },
       customSource(custom, "topology.volcano.sh", "v1alpha1", "hypernodes", "HyperNode", true),
       customSource(custom, "scheduling.volcano.sh", "v1beta1", "podgroups", "PodGroup", true),
       customSource(custom, "scheduling.x-k8s.io", "v1alpha1", "podgroups", "PodGroup", true),
@@ -62,6 +67,7 @@ export class InformerClusterView implements ClusterView {
       onUpsert: (obj) => { this.stores.upsert(typed(source, obj)); },
       onDelete: (obj) => { this.stores.remove(typed(source, obj)); },
       optional: source.optional,
+      labelSelector: source.labelSelector,
       log,
       ...options,
     }));

@@ -11,6 +11,7 @@ export interface ResilientInformerOptions {
   onUpsert: (obj: T) => void;
   onDelete: (obj: T) => void;
   log: Logger;
+  labelSelector?: string | undefined;
   /** A kind whose CRD may be absent: a 404 on list counts as an empty, synced list. */
   optional?: boolean;
   /** A full relist this often, which also replaces a watch that went silent. */
@@ -47,7 +48,7 @@ export class ResilientInformer {
       this.backoffMs = options.minBackoffMs ?? 1000;
       return result;
     };
-    this.informer = makeInformer<T>(options.kubeconfig, options.path, list);
+    this.informer = makeInformer<T>(options.kubeconfig, options.path, list, options.labelSelector);
     this.informer.on("add", options.onUpsert);
     this.informer.on("update", options.onUpsert);
     this.informer.on("delete", options.onDelete);

@@ -1,4 +1,4 @@
-import type { Node, Pod } from "kubernetes-types/core/v1.js";
+import type { Node, Pod, Service } from "kubernetes-types/core/v1.js";
 import { isModelInfer, type ModelInfer } from "../modelinfer/types.js";
 import { isHyperNode, type HyperNode } from "../../scheduler-extender/hypernode.js";
 import { gangName, isPodGroup, type PodGroup } from "../../scheduler-extender/podgroup.js";
@@ -14,6 +14,12 @@ function isPod(obj: KubeObject): obj is Pod & KubeObject {
   return obj.apiVersion === "v1" && obj.kind === "Pod";
 }
 
+function isService(obj: KubeObject): obj is Service & KubeObject {
+  return obj.apiVersion === "v1" && obj.kind === "Service";
+}
+
+export type ChangeListener = (obj: KubeObject) => void;
+
 /**
  * The stores of every kind the view serves, the lookups over them, and the indexes derived
  * from them (node usage, gang membership, HyperNode topology), kept current on each change so
@@ -25,6 +31,8 @@ export class ClusterStores {
   readonly pods = new ObjectStore<Pod & KubeObject>();
   readonly hyperNodes = new ObjectStore<HyperNode>();
   readonly podGroups = new ObjectStore<PodGroup>();
+  readonly services = new ObjectStore<Service & KubeObject>();
+  private readonly listeners = new Set<ChangeListener>();
   readonly usage = new NodeUsage();
   private readonly gangPods = new Map<string, Set<string>>();
   private topologyCache: Topology | undefined;
@@ -35,18 +43,40 @@ export class ClusterStores {
     return this.changes;
   }
 
+  /** Called after every upsert or removal (the controller queues the owning ModelInfer). */
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(obj: KubeObject): void {
+    for (const listener of this.listeners) listener(obj);
+  }
+
   upsert(obj: KubeObject): void {
+    this.apply(obj);
+    this.notify(obj);
+  }
+
+  remove(obj: KubeObject): void {
+    this.unapply(obj);
+    this.notify(obj);
+  }
+
+  private apply(obj: KubeObject): void {
     this.changes++;
     if (isModelInfer(obj)) this.modelInfers.upsert(obj);
+    else if (isService(obj)) this.services.upsert(obj);
     else if (isPod(obj)) this.upsertPod(obj);
     else if (isNode(obj)) this.upsertNode(obj);
     else if (isHyperNode(obj)) this.upsertTopology(obj);
     else if (isPodGroup(obj)) this.podGroups.upsert(obj);
   }
 
-  remove(obj: KubeObject): void {
+  private unapply(obj: KubeObject): void {
     this.changes++;
     if (isModelInfer(obj)) this.modelInfers.remove(obj);
+    else if (isService(obj)) this.services.remove(obj);
     else if (isPod(obj)) this.removePod(obj);
     else if (isNode(obj)) {
       this.nodes.remove(obj);
@@ -60,11 +90,16 @@ export class ClusterStores {
 
   /** Replaces everything with `objects`; kinds the view does not serve are ignored. */
   replaceAll(objects: readonly KubeObject[]): void {
-    for (const store of [this.modelInfers, this.nodes, this.pods, this.hyperNodes, this.podGroups] as ObjectStore<KubeObject>[]) store.replaceAll([]);
+    for (const store of [this.modelInfers, this.nodes, this.pods, this.hyperNodes, this.podGroups, this.services] as ObjectStore<KubeObject>[]) store.replaceAll([]);
     this.usage.clear();
     this.gangPods.clear();
     this.topologyCache = undefined;
     for (const obj of objects) this.upsert(obj);
+  }
+
+  /** Objects of a store that a ModelInfer controls (by ownerReference uid). */
+  ownedBy<T extends KubeObject>(store: ObjectStore<T>, namespace: string, uid: string): T[] {
+    return store.list().filter((o) => o.metadata?.namespace === namespace && (o.metadata as { ownerReferences?: Array<{ uid: string; controller?: boolean }> } | undefined)?.ownerReferences?.some((r) => r.uid === uid && r.controller));
   }
 
   private upsertNode(node: Node & KubeObject): void {

@@ -152,6 +152,16 @@ export class ApiDouble {
     return obj;
   }
 
+  /** Changes an object directly (as another client would): generation bumps on spec change, MODIFIED is emitted. */
+  update(resource: string, namespace: string | undefined, name: string, change: (obj: StoredObject) => void): StoredObject {
+    const existing = this.get(resource, namespace, name);
+    if (!existing) throw new Error(`${resource} ${namespace ?? ""}/${name} not found`);
+    const next = structuredClone(existing);
+    change(next);
+    if (JSON.stringify(next.spec) !== JSON.stringify(existing.spec)) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+    return this.store(resource, next, "MODIFIED");
+  }
+
   delete(resource: string, namespace: string | undefined, name: string): StoredObject | undefined {
     const existing = this.get(resource, namespace, name);
     if (!existing) return undefined;

@@ -1,0 +1,128 @@
+import type { KubeObject } from "../cluster-view/object-store.js";
+import type { ClusterStores } from "../cluster-view/stores.js";
+import type { Logger } from "../logging.js";
+import { MODELINFER_KIND, isModelInfer, type ModelInfer } from "../modelinfer/types.js";
+import { planActions, type OwnedState } from "./plan.js";
+import { modelInferStatus, type ModelInferStatus } from "./status.js";
+import type { ClusterWriter } from "./writer.js";
+
+export interface ControllerOptions {
+  stores: ClusterStores;
+  writer: ClusterWriter;
+  log: Logger;
+  now?: () => Date;
+  minRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+/** The ModelInfer that controls an object, as `namespace/name`. */
+function ownerKey(obj: KubeObject): string | undefined {
+  if (isModelInfer(obj)) return `${obj.metadata.namespace ?? ""}/${obj.metadata.name ?? ""}`;
+  const owners = (obj.metadata as { ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> } | undefined)?.ownerReferences;
+  const owner = owners?.find((o) => o.controller && o.kind === MODELINFER_KIND);
+  return owner ? `${obj.metadata?.namespace ?? ""}/${owner.name}` : undefined;
+}
+
+/** Status without transition times, to tell whether a write would change anything. */
+function comparable(status: unknown): string {
+  const s = (status ?? {}) as { conditions?: Array<Record<string, unknown>> };
+  return JSON.stringify({ ...s, conditions: (s.conditions ?? []).map((c) => ({ ...c, lastTransitionTime: undefined })) });
+}
+
+/**
+ * Reconciles ModelInfers: a work queue keyed by ModelInfer, fed by every change of the
+ * ModelInfer or of an object it controls; each key is handled one at a time, and a failed
+ * reconcile is retried with exponential backoff (never in a hot loop).
+ */
+export class ModelInferController {
+  private readonly queue = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private unsubscribe: (() => void) | undefined;
+  private wake: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ControllerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.unsubscribe = this.options.stores.subscribe((obj) => {
+      const key = ownerKey(obj);
+      if (key) this.enqueue(key);
+    });
+    for (const mi of this.options.stores.listModelInfers()) this.enqueue(`${mi.metadata.namespace ?? ""}/${mi.metadata.name ?? ""}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    clearTimeout(this.wake);
+    await this.draining;
+  }
+
+  /** Resolves once the queue is empty (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.draining || this.queue.size > 0) await (this.draining ?? new Promise((r) => setTimeout(r, 5)));
+  }
+
+  enqueue(key: string, delayMs = 0): void {
+    if (this.stopped) return;
+    if (delayMs > 0) {
+      setTimeout(() => { this.enqueue(key); }, delayMs).unref();
+      return;
+    }
+    this.queue.add(key);
+    clearTimeout(this.wake);
+    this.wake = setTimeout(() => { this.drain(); }, 0);
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = (async () => {
+      while (this.queue.size > 0 && !this.stopped) {
+        const key = this.queue.values().next().value as string;
+        this.queue.delete(key);
+        await this.reconcileWithRetry(key);
+      }
+    })().finally(() => { this.draining = undefined; });
+  }
+
+  private async reconcileWithRetry(key: string): Promise<void> {
+    try {
+      await this.reconcile(key);
+      this.failures.delete(key);
+    } catch (err) {
+      const attempt = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, attempt);
+      const delay = Math.min((this.options.minRetryMs ?? 200) * 2 ** (attempt - 1), this.options.maxRetryMs ?? 60_000);
+      this.options.log.warn("reconcile failed; retrying", { modelInfer: key, attempt, delayMs: delay, error: String(err) });
+      this.enqueue(key, delay);
+    }
+  }
+
+  private owned(mi: ModelInfer): OwnedState {
+    const { stores } = this.options;
+    const namespace = mi.metadata.namespace ?? "default";
+    const uid = mi.metadata.uid ?? "";
+    return { pods: stores.ownedBy(stores.pods, namespace, uid), services: stores.ownedBy(stores.services, namespace, uid), podGroups: stores.ownedBy(stores.podGroups, namespace, uid) };
+  }
+
+  /** One pass: create what is missing, delete what is beyond the spec, then write the status if it changed. */
+  async reconcile(key: string): Promise<void> {
+    const [namespace = "", name = ""] = key.split("/");
+    const mi = this.options.stores.getModelInfer(namespace, name);
+    if (!mi) return;
+    const owned = this.owned(mi);
+    const actions = planActions(mi, owned);
+    for (const obj of actions.create) {
+      await this.options.writer.create(obj);
+      this.options.log.info("created", { modelInfer: key, kind: obj.kind, name: obj.metadata?.name });
+    }
+    for (const obj of actions.delete) {
+      await this.options.writer.delete(obj);
+      this.options.log.info("deleted", { modelInfer: key, kind: obj.kind, name: obj.metadata?.name });
+    }
+    const status: ModelInferStatus = modelInferStatus(mi, owned.pods, (this.options.now?.() ?? new Date()).toISOString());
+    if (comparable(status) !== comparable(mi.status)) await this.options.writer.writeStatus(mi, status);
+  }
+}

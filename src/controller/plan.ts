@@ -1,0 +1,46 @@
+import type { Pod, Service } from "kubernetes-types/core/v1.js";
+import type { PodGroup } from "../../scheduler-extender/podgroup.js";
+import type { KubeObject } from "../cluster-view/object-store.js";
+import type { ModelInfer } from "../modelinfer/types.js";
+import { desiredState } from "./desired.js";
+
+/** What a ModelInfer controls right now. */
+export interface OwnedState {
+  pods: readonly Pod[];
+  services: readonly Service[];
+  podGroups: readonly PodGroup[];
+}
+
+export interface Actions {
+  create: KubeObject[];
+  delete: KubeObject[];
+}
+
+function names(objects: readonly KubeObject[]): Set<string> {
+  return new Set(objects.map((o) => o.metadata?.name ?? ""));
+}
+
+function difference(want: readonly KubeObject[], have: readonly KubeObject[]): Actions {
+  const haveNames = names(have);
+  const wantNames = names(want);
+  return {
+    create: want.filter((o) => !haveNames.has(o.metadata?.name ?? "")),
+    delete: have.filter((o) => !wantNames.has(o.metadata?.name ?? "")),
+  };
+}
+
+/**
+ * The creations and deletions that bring a ModelInfer's objects to its spec: missing ordinals
+ * are created, objects beyond the spec (groups above replicas, role instances above a role's
+ * replicas, workers above workerReplicas, a PodGroup without gangSchedule) are deleted —
+ * StatefulSet-like scaling. Pure; the controller carries it out.
+ */
+export function planActions(mi: ModelInfer, owned: OwnedState): Actions {
+  const groups = desiredState(mi);
+  const parts = [
+    difference(groups.flatMap((g) => g.pods), owned.pods),
+    difference(groups.flatMap((g) => g.services), owned.services),
+    difference(groups.flatMap((g) => (g.podGroup ? [g.podGroup] : [])), owned.podGroups),
+  ];
+  return { create: parts.flatMap((p) => p.create), delete: parts.flatMap((p) => p.delete) };
+}

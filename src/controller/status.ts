@@ -1,0 +1,82 @@
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { LABEL_GROUP_NAME, LABEL_MODELINFER_NAME, LABEL_REVISION } from "../modelinfer/labels.js";
+import { groupName } from "../modelinfer/naming.js";
+import { templateRevision } from "../modelinfer/revision.js";
+import type { ModelInfer } from "../modelinfer/types.js";
+import { desiredGroup } from "./desired.js";
+
+export interface Condition {
+  type: "Available" | "Progressing" | "UpdateInProgress";
+  status: "True" | "False";
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface ModelInferStatus {
+  observedGeneration?: number;
+  replicas: number;
+  currentReplicas: number;
+  updatedReplicas: number;
+  availableReplicas: number;
+  labelSelector: string;
+  conditions: Condition[];
+}
+
+function ready(pod: Pod): boolean {
+  return pod.status?.phase === "Running" && (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+}
+
+function condition(type: Condition["type"], on: boolean, reason: string, message: string, previous: readonly Condition[], now: string, generation: number | undefined): Condition {
+  const status = on ? "True" : "False";
+  const before = previous.find((c) => c.type === type);
+  const c: Condition = { type, status, reason, message, lastTransitionTime: before?.status === status ? before.lastTransitionTime : now };
+  if (generation !== undefined) c.observedGeneration = generation;
+  return c;
+}
+
+function progressReason(current: number, available: number, replicas: number): string {
+  if (current < replicas) return "CreatingGroups";
+  return available < replicas ? "WaitingForReady" : "Complete";
+}
+
+function countGroups(mi: ModelInfer, pods: readonly Pod[], revision: string): { current: number; updated: number; available: number } {
+  const counts = { current: 0, updated: 0, available: 0 };
+  for (let g = 0; g < (mi.spec.replicas ?? 1); g++) {
+    const expected = desiredGroup(mi, g).pods.length;
+    const mine = pods.filter((p) => p.metadata?.labels?.[LABEL_GROUP_NAME] === groupName(mi.metadata.name ?? "", g));
+    if (mine.length < expected) continue;
+    counts.current++;
+    if (mine.every((p) => p.metadata?.labels?.[LABEL_REVISION] === revision)) counts.updated++;
+    if (mine.every(ready)) counts.available++;
+  }
+  return counts;
+}
+
+/**
+ * Status from the pods: a group is current when all its pods exist, updated when they all carry
+ * the current revision, available when they are all Running and Ready. Pure (`now` is given).
+ */
+export function modelInferStatus(mi: ModelInfer, pods: readonly Pod[], now: string): ModelInferStatus {
+  const name = mi.metadata.name ?? "";
+  const revision = templateRevision(mi.spec);
+  const replicas = mi.spec.replicas ?? 1;
+  const { current, updated, available } = countGroups(mi, pods, revision);
+  const generation = mi.metadata.generation;
+  const previous = (mi.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
+  const status: ModelInferStatus = {
+    replicas,
+    currentReplicas: current,
+    updatedReplicas: updated,
+    availableReplicas: available,
+    labelSelector: `${LABEL_MODELINFER_NAME}=${name}`,
+    conditions: [
+      condition("Available", available === replicas, available === replicas ? "AllGroupsAvailable" : "GroupsUnavailable", `${available}/${replicas} InferGroups available`, previous, now, generation),
+      condition("Progressing", current < replicas || available < replicas, progressReason(current, available, replicas), `${current}/${replicas} InferGroups complete`, previous, now, generation),
+      condition("UpdateInProgress", updated < current, updated < current ? "RevisionChanged" : "UpToDate", `${updated}/${replicas} InferGroups at revision ${revision}`, previous, now, generation),
+    ],
+  };
+  if (generation !== undefined) status.observedGeneration = generation;
+  return status;
+}

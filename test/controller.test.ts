@@ -1,0 +1,118 @@
+import { strict as assert } from "node:assert";
+import { ModelInferController } from "../src/controller/controller.js";
+import { ApiWriter } from "../src/controller/writer.js";
+import { InformerClusterView } from "../src/cluster-view/informer-view.js";
+import { silentLogger } from "../src/logging.js";
+import type { ModelInfer } from "../src/modelinfer/types.js";
+import { ApiDouble, type StoredObject } from "./support/api-double.js";
+import { role } from "./support/objects.js";
+import { assertValidKubernetes } from "./support/schema.js";
+import { waitFor } from "./support/test-server.js";
+
+const MODELINFERS = "workload.matrixinfer.ai/v1alpha1/modelinfers";
+const PODS = "v1/pods";
+
+function sample(replicas: number): StoredObject {
+  const mi: ModelInfer = {
+    apiVersion: "workload.matrixinfer.ai/v1alpha1",
+    kind: "ModelInfer",
+    metadata: { name: "sample", namespace: "ml" },
+    spec: { replicas, template: { roles: [role("prefill", 1, 0), role("decode", 1, 2)], gangSchedule: { networkTopology: { mode: "hard" } } } },
+  };
+  return mi as unknown as StoredObject;
+}
+
+function names(api: ApiDouble, resource: string): string[] {
+  return api.list(resource).map((o) => o.metadata.name).sort();
+}
+
+describe("ModelInfer controller (against the API double)", function () {
+  this.timeout(20_000);
+  let api: ApiDouble;
+  let view: InformerClusterView;
+  let controller: ModelInferController;
+
+  beforeEach(async () => {
+    api = new ApiDouble();
+    await api.start();
+    view = new InformerClusterView(silentLogger, api.kubeConfig());
+    controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig()), log: silentLogger, minRetryMs: 20 });
+  });
+  afterEach(async () => {
+    await controller.stop();
+    await view.stop();
+    await api.stop();
+  });
+
+  async function run(): Promise<void> {
+    await view.start();
+    controller.start();
+  }
+
+  it("creates every InferGroup's pods, headless Services and PodGroups, owned by the ModelInfer, and writes status", async () => {
+    const mi = api.create(MODELINFERS, sample(2));
+    await run();
+    await waitFor(() => api.list(PODS).length === 8 && api.get(MODELINFERS, "ml", "sample")?.status !== undefined, 5000);
+    assert.deepEqual(names(api, PODS), [
+      "sample-0-decode-0-0", "sample-0-decode-0-1", "sample-0-decode-0-2", "sample-0-prefill-0-0",
+      "sample-1-decode-0-0", "sample-1-decode-0-1", "sample-1-decode-0-2", "sample-1-prefill-0-0",
+    ]);
+    assert.deepEqual(names(api, "v1/services"), ["sample-0-decode-0-0", "sample-1-decode-0-0"]);
+    assert.deepEqual(names(api, "scheduling.volcano.sh/v1beta1/podgroups"), ["sample-0", "sample-1"]);
+    for (const pod of api.list(PODS)) {
+      assertValidKubernetes(pod);
+      assert.equal(pod.metadata.ownerReferences?.[0]?.uid, mi.metadata.uid);
+    }
+    await waitFor(() => (api.get(MODELINFERS, "ml", "sample")?.status as { currentReplicas?: number } | undefined)?.currentReplicas === 2, 5000);
+    const status = api.get(MODELINFERS, "ml", "sample")!.status as { replicas: number; availableReplicas: number; labelSelector: string; observedGeneration: number; conditions: Array<{ type: string; status: string }> };
+    assert.equal(status.replicas, 2);
+    assert.equal(status.availableReplicas, 0);
+    assert.equal(status.labelSelector, "modelinfer.matrixinfer.ai/name=sample");
+    assert.equal(status.observedGeneration, 1);
+    assert.deepEqual(status.conditions.map((c) => `${c.type}=${c.status}`), ["Available=False", "Progressing=True", "UpdateInProgress=False"]);
+  });
+
+  it("reports groups available once their pods run and are ready", async () => {
+    api.create(MODELINFERS, sample(1));
+    await run();
+    await waitFor(() => api.list(PODS).length === 4, 5000);
+    for (const pod of api.list(PODS)) {
+      api.update(PODS, "ml", pod.metadata.name, (p) => { p.status = { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }; });
+    }
+    await waitFor(() => (api.get(MODELINFERS, "ml", "sample")?.status as { availableReplicas?: number } | undefined)?.availableReplicas === 1, 5000);
+    const conditions = (api.get(MODELINFERS, "ml", "sample")!.status as { conditions: Array<{ type: string; status: string }> }).conditions;
+    assert.deepEqual(conditions.map((c) => `${c.type}=${c.status}`), ["Available=True", "Progressing=False", "UpdateInProgress=False"]);
+  });
+
+  it("scales down by removing the highest group, and a role's extra workers", async () => {
+    api.create(MODELINFERS, sample(2));
+    await run();
+    await waitFor(() => api.list(PODS).length === 8, 5000);
+    api.update(MODELINFERS, "ml", "sample", (mi) => {
+      const spec = mi.spec as ModelInfer["spec"];
+      spec.replicas = 1;
+      spec.template.roles[1]!.workerReplicas = 1;
+    });
+    await waitFor(() => api.list(PODS).length === 3 && api.list("v1/services").length === 1 && api.list("scheduling.volcano.sh/v1beta1/podgroups").length === 1, 5000);
+    assert.deepEqual(names(api, PODS), ["sample-0-decode-0-0", "sample-0-decode-0-1", "sample-0-prefill-0-0"]);
+  });
+
+  it("retries a failed create with backoff until it succeeds", async () => {
+    api.failNext("POST", "pods", 500, 3);
+    api.create(MODELINFERS, sample(1));
+    await run();
+    await waitFor(() => api.list(PODS).length === 4, 5000);
+  });
+
+  it("settles: once reconciled, it sends no more writes", async () => {
+    api.create(MODELINFERS, sample(1));
+    await run();
+    await waitFor(() => api.list(PODS).length === 4 && (api.get(MODELINFERS, "ml", "sample")?.status as { currentReplicas?: number } | undefined)?.currentReplicas === 1, 5000);
+    await controller.idle();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const writes = (): number => api.requests.filter((r) => !r.startsWith("GET")).length;
+    const before = writes();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(writes(), before);
+  });
+});
