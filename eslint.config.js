@@ -20,6 +20,15 @@ export default tseslint.config(
     },
   },
   {
+    // The API edge: client-node's request types are classes, but they are plain data that its
+    // serializer accepts as plain objects; building class instances would add nothing.
+    files: ["src/kube/api-*.ts", "src/controller/leader-election.ts", "src/controller/writer.ts"],
+    rules: {
+      "@typescript-eslint/no-unsafe-class-instance-assignment": "off",
+      "@typescript-eslint/no-misused-spread": "off",
+    },
+  },
+  {
     files: ["test/**/*.ts", "bench/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

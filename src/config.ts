@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { isLogLevel, type LogLevel } from "./logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "./paths.js";
@@ -24,6 +24,10 @@ export interface ServeConfig {
   schedulerName: string | undefined;
   /** Serve the extender's bind verb (needs a cluster). */
   extenderBind: boolean;
+  /** Run the ModelInfer controller (behind leader election) when connected to a cluster. */
+  controller: boolean;
+  /** This replica's name in the leader-election Lease. */
+  identity: string;
 }
 
 export class ConfigError extends Error {}
@@ -86,5 +90,7 @@ function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
     shutdownDelayMs: intFlag(flags, "shutdown-delay-ms", 0, 0),
     schedulerName: stringFlag(flags, "scheduler-name"),
     extenderBind: flags["extender-bind"] === true,
+    controller: flags["disable-controller"] !== true,
+    identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
   };
 }

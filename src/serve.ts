@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Express } from "express";
 import { CertificateReloader } from "../certs/reloader.js";
-import { DEFAULT_CERT_POLICY, ensureCertificates, type CertPolicy } from "../certs/ensure.js";
+import { DEFAULT_CERT_POLICY, ensureCertificates, type CertPolicy, type EnsureResult, type ServingBundle } from "../certs/ensure.js";
 import { servingHosts } from "../certs/generate.js";
 import { notAfter } from "../certs/inspect.js";
 import type { ClusterView } from "./cluster-view/cluster-view.js";
@@ -11,6 +11,9 @@ import { InformerClusterView, loadKubeConfig } from "./cluster-view/informer-vie
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Binder } from "../scheduler-extender/binder.js";
 import { ApiBinder } from "./kube/api-binder.js";
+import { ModelInferController } from "./controller/controller.js";
+import { LeaderElector } from "./controller/leader-election.js";
+import { ApiWriter } from "./controller/writer.js";
 import type { ServeConfig } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -34,6 +37,8 @@ export interface ServeExtras {
   log?: Logger;
   view?: ClusterView;
   binder?: Binder;
+  /** The cluster to run the controller against (tests pass the API double's). */
+  kubeconfig?: KubeConfig;
   extraRoutes?: (app: Express) => void;
 }
 
@@ -46,17 +51,81 @@ function createView(config: ServeConfig, log: Logger, kubeconfig: KubeConfig | u
   return new InformerClusterView(log, kubeconfig);
 }
 
+/** Where the objects come from (files, or informers on a cluster), and the optional binder. */
+function clusterParts(config: ServeConfig, extras: ServeExtras, log: Logger): { kubeconfig: KubeConfig | undefined; view: ClusterView; binder: Binder | undefined } {
+  const kubeconfig = extras.kubeconfig ?? (config.manifests === undefined ? loadKubeConfig(config.kubeconfig) : undefined);
+  const view = extras.view ?? createView(config, log, kubeconfig);
+  const binder = extras.binder ?? (config.extenderBind && kubeconfig ? new ApiBinder(kubeconfig) : undefined);
+  return { kubeconfig, view, binder };
+}
+
+async function initialCertificates(config: ServeConfig, policy: CertPolicy, log: Logger): Promise<EnsureResult> {
+  const initial = await ensureCertificates(config.certDir, policy);
+  if (initial.written.length > 0) log.info("certificates written", { dir: config.certDir, files: initial.written });
+  if (initial.warning) log.warn("serving certificate needs renewal", { warning: initial.warning });
+  return initial;
+}
+
+/** Reloads the serving certificate into the HTTPS server when the files change or need renewal. */
+function createReloader(config: ServeConfig, policy: CertPolicy, bundle: ServingBundle, server: HttpsServer, metrics: Metrics, log: Logger): CertificateReloader {
+  return new CertificateReloader(bundle, {
+    dir: config.certDir,
+    policy,
+    intervalMs: config.certCheckIntervalMs,
+    log,
+    onChange: (next) => {
+      server.setSecureContext({ cert: next.cert, key: next.key, minVersion: "TLSv1.2" });
+      metrics.certificateNotAfter.set((notAfter(next.cert)?.getTime() ?? 0) / 1000);
+      metrics.certificateReloads.inc({ result: "success" });
+      log.info("serving certificate reloaded", { dir: config.certDir });
+    },
+    onError: (err) => {
+      metrics.certificateReloads.inc({ result: "error" });
+      log.warn("certificate check failed; keeping the current certificate", { dir: config.certDir, error: String(err) });
+    },
+  });
+}
+
+/**
+ * The ModelInfer controller behind a Lease: every replica serves admission, only the leader
+ * reconciles, and only once its cluster view has synced (or it would act on an empty cache).
+ */
+function startController(config: ServeConfig, kubeconfig: KubeConfig, view: ClusterView, log: Logger): { stop(): Promise<void> } {
+  const controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(kubeconfig), log: log.child({ component: "controller" }) });
+  let waiting: NodeJS.Timeout | undefined;
+  const startWhenSynced = (): void => {
+    if (view.hasSynced()) controller.start();
+    else waiting = setTimeout(startWhenSynced, 100);
+  };
+  const elector = new LeaderElector({
+    kubeconfig,
+    namespace: config.namespace,
+    name: "inferplane-controller",
+    identity: config.identity,
+    log,
+    onStartedLeading: startWhenSynced,
+    onStoppedLeading: () => {
+      clearTimeout(waiting);
+      void controller.stop();
+    },
+  });
+  elector.start();
+  return {
+    stop: async () => {
+      clearTimeout(waiting);
+      await elector.stop();
+      await controller.stop();
+    },
+  };
+}
+
 /** Starts the webhook (HTTPS) and health (HTTP) servers; the cluster view syncs in the background. */
 export async function startServer(config: ServeConfig, extras: ServeExtras = {}): Promise<RunningServer> {
   const log = extras.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const kubeconfig = config.manifests === undefined ? loadKubeConfig(config.kubeconfig) : undefined;
-  const view = extras.view ?? createView(config, log, kubeconfig);
-  const binder = extras.binder ?? (config.extenderBind && kubeconfig ? new ApiBinder(kubeconfig) : undefined);
+  const { kubeconfig, view, binder } = clusterParts(config, extras, log);
   const policy = certPolicy(config);
-  const initial = await ensureCertificates(config.certDir, policy);
-  if (initial.written.length > 0) log.info("certificates written", { dir: config.certDir, files: initial.written });
-  if (initial.warning) log.warn("serving certificate needs renewal", { warning: initial.warning });
+  const initial = await initialCertificates(config, policy, log);
 
   let draining = false;
   let viewError: string | undefined;
@@ -69,25 +138,9 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
     },
   });
   const webhookServer: HttpsServer = createWebhookServer(webhookApp, initial.bundle);
-  const recordExpiry = (pem: string): void => { metrics.certificateNotAfter.set((notAfter(pem)?.getTime() ?? 0) / 1000); };
-  recordExpiry(initial.bundle.cert);
+  metrics.certificateNotAfter.set((notAfter(initial.bundle.cert)?.getTime() ?? 0) / 1000);
 
-  const certificates = new CertificateReloader(initial.bundle, {
-    dir: config.certDir,
-    policy,
-    intervalMs: config.certCheckIntervalMs,
-    log,
-    onChange: (bundle) => {
-      webhookServer.setSecureContext({ cert: bundle.cert, key: bundle.key, minVersion: "TLSv1.2" });
-      recordExpiry(bundle.cert);
-      metrics.certificateReloads.inc({ result: "success" });
-      log.info("serving certificate reloaded", { dir: config.certDir });
-    },
-    onError: (err) => {
-      metrics.certificateReloads.inc({ result: "error" });
-      log.warn("certificate check failed; keeping the current certificate", { dir: config.certDir, error: String(err) });
-    },
-  });
+  const certificates = createReloader(config, policy, initial.bundle, webhookServer, metrics, log);
 
   const notReadyReason = (): string | undefined => {
     if (draining) return "shutting down";
@@ -96,6 +149,7 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   };
   const healthServer: Server = createPlainServer(createHealthApp(metrics, { notReadyReason }));
 
+  const controller = kubeconfig && config.controller ? startController(config, kubeconfig, view, log) : undefined;
   const webhookPort = await listen(webhookServer, config.port, config.host);
   const metricsPort = await listen(healthServer, config.metricsPort, config.host);
   certificates.start();
@@ -110,6 +164,7 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
     log.info("shutting down", { delayMs: config.shutdownDelayMs });
     if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     certificates.stop();
+    await controller?.stop();
     await closeGracefully(webhookServer, config.shutdownGraceMs);
     await closeGracefully(healthServer, 1000);
     await view.stop();

@@ -17,7 +17,8 @@ flags:
   --host, --port, --metrics-port, --cert-dir, --service-name, --namespace, --manifests, --kubeconfig,
   --standalone, --log-level debug|info|warn|error, --cert-check-interval-ms, --shutdown-grace-ms,
   --shutdown-delay-ms, --scheduler-name NAME (route opted-in gang pods to inferplane's own scheduler),
-  --extender-bind (serve the extender's bind verb; needs a cluster)
+  --extender-bind (serve the extender's bind verb; needs a cluster),
+  --disable-controller (admission and extender only; by default the leader replica reconciles ModelInfers)
 `;
 
 const OPTIONS = {
@@ -37,6 +38,7 @@ const OPTIONS = {
   "shutdown-delay-ms": { type: "string" },
   "scheduler-name": { type: "string" },
   "extender-bind": { type: "boolean" },
+  "disable-controller": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -14,14 +14,10 @@ export class ApiBinder implements Binder {
     await this.core.createNamespacedPodBinding({
       name: args.podName,
       namespace: args.podNamespace,
-      // client-node's model classes are plain data with static type metadata; it serializes plain objects alike.
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
       body: {
         apiVersion: "v1",
         kind: "Binding",
-        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
         metadata: { name: args.podName, namespace: args.podNamespace, uid: args.podUID },
-        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
         target: { apiVersion: "v1", kind: "Node", name: args.node },
       },
     });

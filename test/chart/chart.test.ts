@@ -44,7 +44,7 @@ describe("Helm chart", function () {
   it("renders only objects valid by the Kubernetes schemas", () => {
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
       "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Deployment", "MutatingWebhookConfiguration",
-      "PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ValidatingWebhookConfiguration",
+      "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Service", "ServiceAccount", "ValidatingWebhookConfiguration",
     ]);
     for (const obj of objects) assertValidKubernetes(obj);
   });
@@ -107,6 +107,18 @@ describe("Helm chart", function () {
     assert.equal(config.manifests, undefined, "in-cluster mode");
     assert.equal(config.serviceName, "rel-inferplane");
     assert.equal(config.shutdownDelayMs, 5000);
+  });
+
+  it("lets the controller write only what a ModelInfer owns, and elect on one Lease; nothing when disabled", () => {
+    const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
+    assert.ok(rules.some((r) => r.resources?.includes("modelinfers/status") && r.verbs.includes("update")));
+    const lease = find<{ rules: Array<{ resourceNames?: string[]; verbs: string[] }> } & Rendered>(objects, "Role");
+    assert.deepEqual(lease.rules.map((r) => r.resourceNames ?? []), [[], ["inferplane-controller"]]);
+    const off = template("--set", "controller.enabled=false");
+    assert.equal(off.filter((o) => o.kind === "Role").length, 0);
+    assert.ok(!find<ClusterRole>(off, "ClusterRole").rules!.some((r) => r.verbs.includes("create")));
+    const { values } = parseCliArgs(find<Deployment>(off, "Deployment").spec!.template.spec!.containers[0]!.args!);
+    assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).controller, false);
   });
 
   it("grants least privilege: no wildcards", () => {

@@ -81,6 +81,8 @@ export class ApiDouble {
   private failures: Array<{ match: (method: string, target: Target) => boolean; code: number }> = [];
   /** Every request, as `METHOD path` (for counting API calls). */
   readonly requests: string[] = [];
+  /** The same, per client (its bearer token), to tell who wrote what. */
+  readonly requestsBy = new Map<string, string[]>();
 
   async start(): Promise<number> {
     this.server = createServer((req, res) => { void this.handle(req, res); });
@@ -97,12 +99,13 @@ export class ApiDouble {
     });
   }
 
-  kubeConfig(): KubeConfig {
+  /** A kubeconfig for this double; `token` identifies the client in `requestsBy`. */
+  kubeConfig(token = "t"): KubeConfig {
     const kc = new KubeConfig();
     const port = (this.server!.address() as AddressInfo).port;
     kc.loadFromOptions({
       clusters: [{ name: "double", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: "test", token: "t" }],
+      users: [{ name: "test", token }],
       contexts: [{ name: "double", cluster: "double", user: "test" }],
       currentContext: "double",
     });
@@ -191,6 +194,8 @@ export class ApiDouble {
     const url = new URL(req.url ?? "/", "http://double");
     const method = req.method ?? "GET";
     this.requests.push(`${method} ${url.pathname}`);
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+    this.requestsBy.set(token, [...(this.requestsBy.get(token) ?? []), `${method} ${url.pathname}`]);
     const target = parsePath(url.pathname);
     if (!target) { status(res, 404, "NotFound", `no route ${url.pathname}`); return; }
     const failure = this.failures.findIndex((f) => f.match(method, target));
