@@ -3,6 +3,7 @@ import type { PodGroup } from "../../scheduler-extender/podgroup.js";
 import type { KubeObject } from "../cluster-view/object-store.js";
 import type { ModelInfer } from "../modelinfer/types.js";
 import { desiredState } from "./desired.js";
+import { rolloutDeletions } from "./rollout.js";
 
 /** What a ModelInfer controls right now. */
 export interface OwnedState {
@@ -33,7 +34,8 @@ function difference(want: readonly KubeObject[], have: readonly KubeObject[]): A
  * The creations and deletions that bring a ModelInfer's objects to its spec: missing ordinals
  * are created, objects beyond the spec (groups above replicas, role instances above a role's
  * replicas, workers above workerReplicas, a PodGroup without gangSchedule) are deleted —
- * StatefulSet-like scaling. Pure; the controller carries it out.
+ * StatefulSet-like scaling — and outdated groups are rolled (see rollout.ts). Pure; the
+ * controller carries it out.
  */
 export function planActions(mi: ModelInfer, owned: OwnedState): Actions {
   const groups = desiredState(mi);
@@ -42,5 +44,8 @@ export function planActions(mi: ModelInfer, owned: OwnedState): Actions {
     difference(groups.flatMap((g) => g.services), owned.services),
     difference(groups.flatMap((g) => (g.podGroup ? [g.podGroup] : [])), owned.podGroups),
   ];
-  return { create: parts.flatMap((p) => p.create), delete: parts.flatMap((p) => p.delete) };
+  const deletions = parts.flatMap((p) => p.delete);
+  const deleting = names(deletions);
+  const rollout = rolloutDeletions(mi, owned.pods).filter((p) => !deleting.has(p.metadata?.name ?? ""));
+  return { create: parts.flatMap((p) => p.create), delete: [...deletions, ...rollout] };
 }
