@@ -184,3 +184,30 @@ describe("ModelInfer controller: rolling update (against the API double)", funct
     assert.equal(revisions()["m-0-serve-0-1"], old);
   });
 });
+
+describe("ModelInfer controller: recovery (against the API double)", function () {
+  this.timeout(20_000);
+  it("recreates a failed pod after the grace period, calling itself back when it ends", async () => {
+    const api = new ApiDouble();
+    await api.start();
+    const view = new InformerClusterView(silentLogger, api.kubeConfig());
+    const controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig()), log: silentLogger });
+    try {
+      const mi: ModelInfer = { apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", metadata: { name: "r", namespace: "ml" }, spec: { replicas: 1, recoveryPolicy: "None", template: { restartGracePeriodSeconds: 1, roles: [role("serve", 1, 1)] } } };
+      api.create(MODELINFERS, mi as unknown as StoredObject);
+      await view.start();
+      controller.start();
+      await waitFor(() => api.list(PODS).length === 2, 5000);
+      const before = api.get(PODS, "ml", "r-0-serve-0-1")!.metadata.uid;
+      api.update(PODS, "ml", "r-0-serve-0-1", (p) => { p.status = { phase: "Failed", conditions: [{ type: "Ready", status: "False", lastTransitionTime: new Date().toISOString() }] }; });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(api.get(PODS, "ml", "r-0-serve-0-1")!.metadata.uid, before, "not within the grace period");
+      await waitFor(() => api.get(PODS, "ml", "r-0-serve-0-1")?.metadata.uid !== before && api.list(PODS).length === 2, 5000);
+      assert.equal(api.get(PODS, "ml", "r-0-serve-0-0")!.metadata.uid !== undefined, true);
+    } finally {
+      await controller.stop();
+      await view.stop();
+      await api.stop();
+    }
+  });
+});

@@ -113,7 +113,8 @@ export class ModelInferController {
     const mi = this.options.stores.getModelInfer(namespace, name);
     if (!mi) return;
     const owned = this.owned(mi);
-    const actions = planActions(mi, owned);
+    const now = this.options.now?.() ?? new Date();
+    const actions = planActions(mi, owned, now);
     for (const obj of actions.create) {
       await this.options.writer.create(obj);
       this.options.log.info("created", { modelInfer: key, kind: obj.kind, name: obj.metadata?.name });
@@ -122,7 +123,8 @@ export class ModelInferController {
       await this.options.writer.delete(obj);
       this.options.log.info("deleted", { modelInfer: key, kind: obj.kind, name: obj.metadata?.name });
     }
-    const status: ModelInferStatus = modelInferStatus(mi, owned.pods, (this.options.now?.() ?? new Date()).toISOString());
+    const status: ModelInferStatus = modelInferStatus(mi, owned.pods, now.toISOString());
     if (comparable(status) !== comparable(mi.status)) await this.options.writer.writeStatus(mi, status);
+    if (actions.recheckAfterMs !== undefined) this.enqueue(key, actions.recheckAfterMs + 10);
   }
 }

@@ -8,15 +8,15 @@ export function isRunningAndReady(pod: Pod): boolean {
   return !isTerminating(pod) && pod.status?.phase === "Running" && (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 }
 
-/**
- * Since when a pod has been broken, or undefined when it is not: Failed, or not Ready after a
- * container restarted. A pod that is still starting (Pending, never restarted) is not broken.
- */
+/** Failed, or not Ready after a container restarted; a pod that is still starting is not broken. */
+function isBroken(pod: Pod): boolean {
+  if (isTerminating(pod) || isRunningAndReady(pod)) return false;
+  return pod.status?.phase === "Failed" || (pod.status?.containerStatuses ?? []).some((c) => c.restartCount > 0);
+}
+
+/** Since when a pod has been broken (its Ready condition's last transition), or undefined. */
 export function brokenSince(pod: Pod): Date | undefined {
-  if (isTerminating(pod) || isRunningAndReady(pod)) return undefined;
-  const restarted = (pod.status?.containerStatuses ?? []).some((c) => c.restartCount > 0);
-  if (pod.status?.phase !== "Failed" && !restarted) return undefined;
+  if (!isBroken(pod)) return undefined;
   const ready = (pod.status?.conditions ?? []).find((c) => c.type === "Ready");
-  const since = ready?.lastTransitionTime ?? pod.metadata?.creationTimestamp;
-  return since ? new Date(since) : new Date(0);
+  return new Date(ready?.lastTransitionTime ?? pod.metadata?.creationTimestamp ?? 0);
 }

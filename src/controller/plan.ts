@@ -3,6 +3,7 @@ import type { PodGroup } from "../../scheduler-extender/podgroup.js";
 import type { KubeObject } from "../cluster-view/object-store.js";
 import type { ModelInfer } from "../modelinfer/types.js";
 import { desiredState } from "./desired.js";
+import { recoveryActions } from "./recovery.js";
 import { rolloutDeletions } from "./rollout.js";
 
 /** What a ModelInfer controls right now. */
@@ -15,6 +16,8 @@ export interface OwnedState {
 export interface Actions {
   create: KubeObject[];
   delete: KubeObject[];
+  /** Reconcile again after this long (a recovery grace period is running). */
+  recheckAfterMs?: number;
 }
 
 function names(objects: readonly KubeObject[]): Set<string> {
@@ -34,10 +37,11 @@ function difference(want: readonly KubeObject[], have: readonly KubeObject[]): A
  * The creations and deletions that bring a ModelInfer's objects to its spec: missing ordinals
  * are created, objects beyond the spec (groups above replicas, role instances above a role's
  * replicas, workers above workerReplicas, a PodGroup without gangSchedule) are deleted —
- * StatefulSet-like scaling — and outdated groups are rolled (see rollout.ts). Pure; the
+ * StatefulSet-like scaling —, broken pods are rebuilt per recoveryPolicy (recovery.ts) and outdated
+ * groups are rolled (rollout.ts). Pure; the
  * controller carries it out.
  */
-export function planActions(mi: ModelInfer, owned: OwnedState): Actions {
+export function planActions(mi: ModelInfer, owned: OwnedState, now: Date): Actions {
   const groups = desiredState(mi);
   const parts = [
     difference(groups.flatMap((g) => g.pods), owned.pods),
@@ -46,6 +50,14 @@ export function planActions(mi: ModelInfer, owned: OwnedState): Actions {
   ];
   const deletions = parts.flatMap((p) => p.delete);
   const deleting = names(deletions);
-  const rollout = rolloutDeletions(mi, owned.pods).filter((p) => !deleting.has(p.metadata?.name ?? ""));
-  return { create: parts.flatMap((p) => p.create), delete: [...deletions, ...rollout] };
+  const recovery = recoveryActions(mi, owned.pods, now);
+  const extra = [...recovery.delete, ...rolloutDeletions(mi, owned.pods)].filter((p) => {
+    const name = p.metadata?.name ?? "";
+    if (deleting.has(name)) return false;
+    deleting.add(name);
+    return true;
+  });
+  const actions: Actions = { create: parts.flatMap((p) => p.create), delete: [...deletions, ...extra] };
+  if (recovery.recheckAfterMs !== undefined) actions.recheckAfterMs = recovery.recheckAfterMs;
+  return actions;
 }
