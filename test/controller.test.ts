@@ -70,6 +70,10 @@ describe("ModelInfer controller (against the API double)", function () {
     assert.equal(status.labelSelector, "modelinfer.matrixinfer.ai/name=sample");
     assert.equal(status.observedGeneration, 1);
     assert.deepEqual(status.conditions.map((c) => `${c.type}=${c.status}`), ["Available=False", "Progressing=True", "UpdateInProgress=False"]);
+    const events = api.list("v1/events") as unknown as Array<{ reason: string; type: string; message: string; involvedObject: { name: string; uid: string } }>;
+    assert.equal(events.filter((e) => e.reason === "Created").length, 8 + 2 + 2, "an Event per created pod, Service and PodGroup");
+    assert.ok(events.every((e) => e.involvedObject.name === "sample" && e.involvedObject.uid === mi.metadata.uid));
+    assert.ok(events.some((e) => e.message === "created Pod sample-1-decode-0-2"));
   });
 
   it("reports groups available once their pods run and are ready", async () => {
@@ -173,6 +177,20 @@ describe("ModelInfer controller: rolling update (against the API double)", funct
     await waitFor(() => (api.get(MODELINFERS, "ml", "m")?.status as { updatedReplicas?: number } | undefined)?.updatedReplicas === 2, 5000);
   });
 
+  it("resumes a rollout after a controller restart (all state is in the objects)", async () => {
+    await startWith(3);
+    const old = revisions()["m-0-serve-0-0"]!;
+    changeImage();
+    await waitFor(() => revisions()["m-2-serve-0-0"] !== old && api.list(PODS).length === 6, 5000);
+    await controller.stop();
+    markReady();
+    controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig()), log: silentLogger, minRetryMs: 20 });
+    controller.start();
+    await waitFor(() => revisions()["m-1-serve-0-0"] !== old && api.list(PODS).length === 6, 5000);
+    markReady();
+    await waitFor(() => Object.values(revisions()).every((r) => r !== old) && api.list(PODS).length === 6, 5000);
+  });
+
   it("leaves groups below the partition at the old revision", async () => {
     await startWith(2, 1);
     const old = revisions()["m-0-serve-0-0"]!;
@@ -203,6 +221,8 @@ describe("ModelInfer controller: recovery (against the API double)", function ()
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(api.get(PODS, "ml", "r-0-serve-0-1")!.metadata.uid, before, "not within the grace period");
       await waitFor(() => api.get(PODS, "ml", "r-0-serve-0-1")?.metadata.uid !== before && api.list(PODS).length === 2, 5000);
+      const events = api.list("v1/events") as unknown as Array<{ reason: string; type: string; message: string }>;
+      assert.ok(events.some((e) => e.type === "Warning" && e.reason === "Recovering" && e.message === "rebuilding (recoveryPolicy None): deleted Pod r-0-serve-0-1"));
       assert.equal(api.get(PODS, "ml", "r-0-serve-0-0")!.metadata.uid !== undefined, true);
     } finally {
       await controller.stop();

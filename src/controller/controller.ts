@@ -2,7 +2,7 @@ import type { KubeObject } from "../cluster-view/object-store.js";
 import type { ClusterStores } from "../cluster-view/stores.js";
 import type { Logger } from "../logging.js";
 import { MODELINFER_KIND, isModelInfer, type ModelInfer } from "../modelinfer/types.js";
-import { planActions, type OwnedState } from "./plan.js";
+import { planActions, type Actions, type OwnedState } from "./plan.js";
 import { modelInferStatus, type ModelInferStatus } from "./status.js";
 import type { ClusterWriter } from "./writer.js";
 
@@ -21,6 +21,10 @@ function ownerKey(obj: KubeObject): string | undefined {
   const owners = (obj.metadata as { ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> } | undefined)?.ownerReferences;
   const owner = owners?.find((o) => o.controller && o.kind === MODELINFER_KIND);
   return owner ? `${obj.metadata?.namespace ?? ""}/${owner.name}` : undefined;
+}
+
+function describe(obj: KubeObject): string {
+  return `${obj.kind ?? ""} ${obj.metadata?.name ?? ""}`;
 }
 
 /** Status without transition times, to tell whether a write would change anything. */
@@ -107,6 +111,29 @@ export class ModelInferController {
     return { pods: stores.ownedBy(stores.pods, namespace, uid), services: stores.ownedBy(stores.services, namespace, uid), podGroups: stores.ownedBy(stores.podGroups, namespace, uid) };
   }
 
+  private async apply(mi: ModelInfer, actions: Actions): Promise<void> {
+    for (const obj of actions.create) {
+      await this.options.writer.create(obj);
+      await this.record(mi, "Normal", "Created", `created ${describe(obj)}`);
+    }
+    const policy = mi.spec.recoveryPolicy ?? "RoleRecreate";
+    for (const obj of actions.delete) {
+      await this.options.writer.delete(obj);
+      if (actions.recovered.has(obj.metadata?.name ?? "")) await this.record(mi, "Warning", "Recovering", `rebuilding (recoveryPolicy ${policy}): deleted ${describe(obj)}`);
+      else await this.record(mi, "Normal", "Deleted", `deleted ${describe(obj)}`);
+    }
+  }
+
+  /** Logs and records an Event; a failed Event never fails the reconcile. */
+  private async record(mi: ModelInfer, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
+    this.options.log.info(message, { modelInfer: `${mi.metadata.namespace ?? ""}/${mi.metadata.name ?? ""}`, reason });
+    try {
+      await this.options.writer.event(mi, type, reason, message);
+    } catch (err) {
+      this.options.log.warn("could not record an event", { reason, error: String(err) });
+    }
+  }
+
   /** One pass: create what is missing, delete what is beyond the spec, then write the status if it changed. */
   async reconcile(key: string): Promise<void> {
     const [namespace = "", name = ""] = key.split("/");
@@ -115,14 +142,7 @@ export class ModelInferController {
     const owned = this.owned(mi);
     const now = this.options.now?.() ?? new Date();
     const actions = planActions(mi, owned, now);
-    for (const obj of actions.create) {
-      await this.options.writer.create(obj);
-      this.options.log.info("created", { modelInfer: key, kind: obj.kind, name: obj.metadata?.name });
-    }
-    for (const obj of actions.delete) {
-      await this.options.writer.delete(obj);
-      this.options.log.info("deleted", { modelInfer: key, kind: obj.kind, name: obj.metadata?.name });
-    }
+    await this.apply(mi, actions);
     const status: ModelInferStatus = modelInferStatus(mi, owned.pods, now.toISOString());
     if (comparable(status) !== comparable(mi.status)) await this.options.writer.writeStatus(mi, status);
     if (actions.recheckAfterMs !== undefined) this.enqueue(key, actions.recheckAfterMs + 10);

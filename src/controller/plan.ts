@@ -16,6 +16,8 @@ export interface OwnedState {
 export interface Actions {
   create: KubeObject[];
   delete: KubeObject[];
+  /** Names among `delete` that are rebuilt because they broke (for events). */
+  recovered: ReadonlySet<string>;
   /** Reconcile again after this long (a recovery grace period is running). */
   recheckAfterMs?: number;
 }
@@ -24,7 +26,7 @@ function names(objects: readonly KubeObject[]): Set<string> {
   return new Set(objects.map((o) => o.metadata?.name ?? ""));
 }
 
-function difference(want: readonly KubeObject[], have: readonly KubeObject[]): Actions {
+function difference(want: readonly KubeObject[], have: readonly KubeObject[]): { create: KubeObject[]; delete: KubeObject[] } {
   const haveNames = names(have);
   const wantNames = names(want);
   return {
@@ -57,7 +59,7 @@ export function planActions(mi: ModelInfer, owned: OwnedState, now: Date): Actio
     deleting.add(name);
     return true;
   });
-  const actions: Actions = { create: parts.flatMap((p) => p.create), delete: [...deletions, ...extra] };
+  const actions: Actions = { create: parts.flatMap((p) => p.create), delete: [...deletions, ...extra], recovered: names(recovery.delete) };
   if (recovery.recheckAfterMs !== undefined) actions.recheckAfterMs = recovery.recheckAfterMs;
   return actions;
 }

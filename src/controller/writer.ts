@@ -9,6 +9,8 @@ export interface ClusterWriter {
   create(obj: KubeObject): Promise<void>;
   delete(obj: KubeObject): Promise<void>;
   writeStatus(mi: ModelInfer, status: ModelInferStatus): Promise<void>;
+  /** A Kubernetes Event on the ModelInfer, where `kubectl describe` shows it. */
+  event(mi: ModelInfer, type: "Normal" | "Warning", reason: string, message: string): Promise<void>;
 }
 
 /** group, version and plural of a custom resource kind (PodGroup → podgroups). */
@@ -52,6 +54,26 @@ export class ApiWriter implements ClusterWriter {
     } catch (err) {
       if (code(err) !== 404) throw err;
     }
+  }
+
+  async event(mi: ModelInfer, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
+    const namespace = mi.metadata.namespace ?? "default";
+    const now = new Date();
+    await this.core.createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { generateName: `${mi.metadata.name ?? ""}.`, namespace },
+        involvedObject: { apiVersion: mi.apiVersion, kind: mi.kind, name: mi.metadata.name, namespace, uid: mi.metadata.uid },
+        type,
+        reason,
+        message,
+        source: { component: "inferplane-controller" },
+        reportingComponent: "inferplane-controller",
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+    });
   }
 
   async writeStatus(mi: ModelInfer, status: ModelInferStatus): Promise<void> {

@@ -255,6 +255,8 @@ export class ApiDouble {
 
   private createResponse(target: Target, body: StoredObject, res: ServerResponse): void {
     body.metadata.namespace ??= target.namespace;
+    const generateName = body.metadata.generateName;
+    if (!body.metadata.name && typeof generateName === "string") body.metadata.name = `${generateName}${randomUUID().slice(0, 5)}`;
     if (this.get(target.resource, body.metadata.namespace, body.metadata.name)) {
       status(res, 409, "AlreadyExists", `${target.resource} "${body.metadata.name}" already exists`); return;
     }
