@@ -2,6 +2,7 @@
 import { admissionBenchmark } from "./admission.js";
 import { enhancerBenchmark } from "./enhancer.js";
 import { extenderBenchmark } from "./extender.js";
+import { controllerBenchmark } from "./controller.js";
 
 const only = process.argv[2];
 if (!only || only === "admission") {
@@ -9,3 +10,4 @@ if (!only || only === "admission") {
   await admissionBenchmark();
 }
 if (!only || only === "extender") await extenderBenchmark();
+if (!only || only === "controller") await controllerBenchmark();
