@@ -101,6 +101,41 @@ describe("ModelInfer controller (against the API double)", function () {
     assert.deepEqual(names(api, PODS), ["sample-0-decode-0-0", "sample-0-decode-0-1", "sample-0-prefill-0-0"]);
   });
 
+  it("scales up roles and groups, and removes the PodGroups when gangSchedule goes", async () => {
+    api.create(MODELINFERS, sample(1));
+    await run();
+    await waitFor(() => api.list(PODS).length === 4, 5000);
+    api.update(MODELINFERS, "ml", "sample", (mi) => {
+      const spec = mi.spec as ModelInfer["spec"];
+      spec.replicas = 2;
+      spec.template.roles[0]!.replicas = 2;
+      delete spec.template.gangSchedule;
+    });
+    await waitFor(() => api.list(PODS).length === 10 && api.list("scheduling.volcano.sh/v1beta1/podgroups").length === 0, 5000);
+    assert.ok(names(api, PODS).includes("sample-1-prefill-1-0"));
+  });
+
+  it("on scale-down removes a group that is not ready before a higher one that is", async () => {
+    api.create(MODELINFERS, sample(3));
+    await run();
+    await waitFor(() => api.list(PODS).length === 12, 5000);
+    for (const pod of api.list(PODS).filter((p) => !p.metadata.name.startsWith("sample-1-"))) {
+      api.update(PODS, "ml", pod.metadata.name, (p) => { p.status = { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }; });
+    }
+    await controller.idle();
+    api.update(MODELINFERS, "ml", "sample", (mi) => { (mi.spec as ModelInfer["spec"]).replicas = 2; });
+    await waitFor(() => api.list(PODS).length === 8, 5000);
+    assert.deepEqual([...new Set(names(api, PODS).map((n) => n.split("-")[1]))], ["0", "2"]);
+    await waitFor(() => (api.get(MODELINFERS, "ml", "sample")?.status as { availableReplicas?: number } | undefined)?.availableReplicas === 2, 5000);
+  });
+
+  it("retries a status write that hits a 409 from fresh state", async () => {
+    api.failNext("PUT", "modelinfers", 409, 2);
+    api.create(MODELINFERS, sample(1));
+    await run();
+    await waitFor(() => (api.get(MODELINFERS, "ml", "sample")?.status as { currentReplicas?: number } | undefined)?.currentReplicas === 1, 5000);
+  });
+
   it("retries a failed create with backoff until it succeeds", async () => {
     api.failNext("POST", "pods", 500, 3);
     api.create(MODELINFERS, sample(1));

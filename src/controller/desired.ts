@@ -99,7 +99,7 @@ export function desiredGroup(mi: ModelInfer, g: number): DesiredGroup {
   return { index: g, pods, services, podGroup: podGroupOf(mi, g, pods, namespace) };
 }
 
-/** Every InferGroup 0..replicas-1. */
-export function desiredState(mi: ModelInfer): DesiredGroup[] {
-  return Array.from({ length: mi.spec.replicas ?? 1 }, (_, g) => desiredGroup(mi, g));
+/** The given InferGroups (groupIndices decides which); by default 0..replicas-1. */
+export function desiredState(mi: ModelInfer, indices: readonly number[] = Array.from({ length: mi.spec.replicas ?? 1 }, (_, g) => g)): DesiredGroup[] {
+  return indices.map((g) => desiredGroup(mi, g));
 }

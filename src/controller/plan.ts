@@ -3,6 +3,7 @@ import type { PodGroup } from "../../scheduler-extender/podgroup.js";
 import type { KubeObject } from "../cluster-view/object-store.js";
 import type { ModelInfer } from "../modelinfer/types.js";
 import { desiredState } from "./desired.js";
+import { groupIndices } from "./groups.js";
 import { recoveryActions } from "./recovery.js";
 import { rolloutDeletions } from "./rollout.js";
 
@@ -36,15 +37,16 @@ function difference(want: readonly KubeObject[], have: readonly KubeObject[]): {
 }
 
 /**
- * The creations and deletions that bring a ModelInfer's objects to its spec: missing ordinals
- * are created, objects beyond the spec (groups above replicas, role instances above a role's
- * replicas, workers above workerReplicas, a PodGroup without gangSchedule) are deleted —
- * StatefulSet-like scaling —, broken pods are rebuilt per recoveryPolicy (recovery.ts) and outdated
+ * The creations and deletions that bring a ModelInfer's objects to its spec: the groups of
+ * groupIndices (scale-up fills the lowest free ordinals, scale-down drops unavailable groups
+ * first, then the highest), role instances and workers up to the role's counts, a PodGroup only
+ * with gangSchedule; broken pods are rebuilt per recoveryPolicy (recovery.ts) and outdated
  * groups are rolled (rollout.ts). Pure; the
  * controller carries it out.
  */
 export function planActions(mi: ModelInfer, owned: OwnedState, now: Date): Actions {
-  const groups = desiredState(mi);
+  const indices = groupIndices(mi, owned.pods);
+  const groups = desiredState(mi, indices);
   const parts = [
     difference(groups.flatMap((g) => g.pods), owned.pods),
     difference(groups.flatMap((g) => g.services), owned.services),
@@ -53,7 +55,7 @@ export function planActions(mi: ModelInfer, owned: OwnedState, now: Date): Actio
   const deletions = parts.flatMap((p) => p.delete);
   const deleting = names(deletions);
   const recovery = recoveryActions(mi, owned.pods, now);
-  const extra = [...recovery.delete, ...rolloutDeletions(mi, owned.pods)].filter((p) => {
+  const extra = [...recovery.delete, ...rolloutDeletions(mi, owned.pods, indices)].filter((p) => {
     const name = p.metadata?.name ?? "";
     if (deleting.has(name)) return false;
     deleting.add(name);

@@ -1,10 +1,9 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_GROUP_NAME, LABEL_REVISION } from "../modelinfer/labels.js";
-import { groupName } from "../modelinfer/naming.js";
+import { LABEL_REVISION } from "../modelinfer/labels.js";
 import { templateRevision } from "../modelinfer/revision.js";
 import type { ModelInfer } from "../modelinfer/types.js";
-import { desiredGroup } from "./desired.js";
-import { isRunningAndReady, isTerminating } from "./health.js";
+import { groupAvailable, podsOfGroup } from "./groups.js";
+import { isTerminating } from "./health.js";
 
 /** maxUnavailable as a number of groups: percentages of replicas round down, as in Deployments. */
 export function unavailableBudget(mi: ModelInfer): number {
@@ -15,31 +14,22 @@ export function unavailableBudget(mi: ModelInfer): number {
   return percent ? Math.floor((Number(percent[1]) * replicas) / 100) : 1;
 }
 
-function groupPods(mi: ModelInfer, pods: readonly Pod[], g: number): Pod[] {
-  return pods.filter((p) => p.metadata?.labels?.[LABEL_GROUP_NAME] === groupName(mi.metadata.name ?? "", g));
-}
-
 /**
  * The pods to delete for a rolling update: groups whose pods carry an older revision, from the
  * highest ordinal down to `partition`, while no more than maxUnavailable groups are unavailable.
  * A group already unavailable (e.g. being replaced) costs nothing more. The next passes recreate
  * the deleted pods at the new revision. Pure.
  */
-export function rolloutDeletions(mi: ModelInfer, pods: readonly Pod[]): Pod[] {
+export function rolloutDeletions(mi: ModelInfer, pods: readonly Pod[], indices: readonly number[]): Pod[] {
   const revision = templateRevision(mi.spec);
-  const replicas = mi.spec.replicas ?? 1;
   const partition = mi.spec.rolloutStrategy?.rollingUpdateConfiguration?.partition ?? 0;
-  const available = (g: number): boolean => {
-    const mine = groupPods(mi, pods, g);
-    return mine.length === desiredGroup(mi, g).pods.length && mine.every(isRunningAndReady);
-  };
-  let unavailable = Array.from({ length: replicas }, (_, g) => g).filter((g) => !available(g)).length;
+  let unavailable = indices.filter((g) => !groupAvailable(mi, pods, g)).length;
   const budget = Math.max(unavailableBudget(mi), 1);
   const deletions: Pod[] = [];
-  for (let g = replicas - 1; g >= partition; g--) {
-    const outdated = groupPods(mi, pods, g).filter((p) => !isTerminating(p) && p.metadata?.labels?.[LABEL_REVISION] !== revision);
+  for (const g of [...indices].filter((i) => i >= partition).sort((a, b) => b - a)) {
+    const outdated = podsOfGroup(mi, pods, g).filter((p) => !isTerminating(p) && p.metadata?.labels?.[LABEL_REVISION] !== revision);
     if (outdated.length === 0) continue;
-    if (available(g)) {
+    if (groupAvailable(mi, pods, g)) {
       if (unavailable + 1 > budget) break;
       unavailable++;
     }

@@ -1,9 +1,10 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_GROUP_NAME, LABEL_MODELINFER_NAME, LABEL_REVISION } from "../modelinfer/labels.js";
-import { groupName } from "../modelinfer/naming.js";
+import { LABEL_MODELINFER_NAME, LABEL_REVISION } from "../modelinfer/labels.js";
 import { templateRevision } from "../modelinfer/revision.js";
 import type { ModelInfer } from "../modelinfer/types.js";
 import { desiredGroup } from "./desired.js";
+import { groupIndices, podsOfGroup } from "./groups.js";
+import { isRunningAndReady, isTerminating } from "./health.js";
 
 export interface Condition {
   type: "Available" | "Progressing" | "UpdateInProgress";
@@ -24,9 +25,6 @@ export interface ModelInferStatus {
   conditions: Condition[];
 }
 
-function ready(pod: Pod): boolean {
-  return pod.status?.phase === "Running" && (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-}
 
 function condition(type: Condition["type"], on: boolean, reason: string, message: string, previous: readonly Condition[], now: string, generation: number | undefined): Condition {
   const status = on ? "True" : "False";
@@ -43,13 +41,13 @@ function progressReason(current: number, available: number, replicas: number): s
 
 function countGroups(mi: ModelInfer, pods: readonly Pod[], revision: string): { current: number; updated: number; available: number } {
   const counts = { current: 0, updated: 0, available: 0 };
-  for (let g = 0; g < (mi.spec.replicas ?? 1); g++) {
+  for (const g of groupIndices(mi, pods)) {
     const expected = desiredGroup(mi, g).pods.length;
-    const mine = pods.filter((p) => p.metadata?.labels?.[LABEL_GROUP_NAME] === groupName(mi.metadata.name ?? "", g));
+    const mine = podsOfGroup(mi, pods, g).filter((p) => !isTerminating(p));
     if (mine.length < expected) continue;
     counts.current++;
     if (mine.every((p) => p.metadata?.labels?.[LABEL_REVISION] === revision)) counts.updated++;
-    if (mine.every(ready)) counts.available++;
+    if (mine.every(isRunningAndReady)) counts.available++;
   }
   return counts;
 }

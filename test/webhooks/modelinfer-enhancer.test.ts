@@ -100,7 +100,6 @@ describe("ModelInfer pod enhancer", () => {
     ["unknown role", optedInPod("sample-0-router-0-0", "sample", "router"), 400, /has no role router; use one of: prefill, decode/],
     ["worker index too high", optedInPod("sample-0-decode-0-4", "sample", "decode"), 400, /pod index 4 exceeds workerReplicas 3 of role decode/],
     ["role index too high", optedInPod("sample-0-prefill-2-0", "sample", "prefill"), 400, /role index 2 is not below replicas 2/],
-    ["group index too high", optedInPod("sample-2-decode-0-0", "sample", "decode"), 400, /group index 2 is not below spec.replicas 2/],
     ["name of another shape", optedInPod("my-pod", "sample", "decode"), 400, /name my-pod is not of the form sample-<g>-decode-<r>-<p>/],
   ];
   for (const [what, pod, code, message] of refusals) {
@@ -112,6 +111,10 @@ describe("ModelInfer pod enhancer", () => {
       assert.match(place.message, message);
     });
   }
+
+  it("accepts a group index at or above spec.replicas (scale-down can leave groups {0, 2})", () => {
+    assert.ok(resolveModelInferPlace(optedInPod("sample-2-decode-0-0", "sample", "decode"), "default", view).ok);
+  });
 
   it("refuses a pod without the role label", () => {
     const pod = optedInPod("sample-0-decode-0-0", "sample", "decode");

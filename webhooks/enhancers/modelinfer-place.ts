@@ -27,14 +27,13 @@ function readIndices(pod: Pod, mi: string, role: string): Indices | string {
   return { groupIndex, roleIndex, podIndex: 0 };
 }
 
-function checkRange(indices: Indices, mi: ModelInfer, role: Role): string | undefined {
+function checkRange(indices: Indices, role: Role): string | undefined {
   const workers = role.workerReplicas ?? 0;
   if (indices.podIndex > workers) return `pod index ${indices.podIndex} exceeds workerReplicas ${workers} of role ${role.name}`;
   const roleReplicas = role.replicas ?? 1;
-  if (indices.roleIndex >= roleReplicas) return `role index ${indices.roleIndex} is not below replicas ${roleReplicas} of role ${role.name}`;
-  const groups = mi.spec.replicas ?? 1;
-  if (indices.groupIndex >= groups) return `group index ${indices.groupIndex} is not below spec.replicas ${groups}`;
-  return undefined;
+  // Group indices are not bounded by spec.replicas: scale-down removes unavailable groups
+  // first, so the groups of a ModelInfer may be {0, 2} with replicas 2.
+  return indices.roleIndex >= roleReplicas ? `role index ${indices.roleIndex} is not below replicas ${roleReplicas} of role ${role.name}` : undefined;
 }
 
 /** The ModelInfer and role a pod names, or what is missing (404 when the ModelInfer is). */
@@ -71,7 +70,7 @@ export function resolveModelInferPlace(pod: Pod, namespace: string, view: Cluste
   const { modelInfer, role } = found.value;
   const indices = readIndices(pod, miName, roleName);
   if (typeof indices === "string") return failure(400, `${who}: ${indices}`);
-  const outOfRange = checkRange(indices, modelInfer, role);
+  const outOfRange = checkRange(indices, role);
   if (outOfRange) return failure(400, `${who}: ${outOfRange} of ModelInfer ${namespace}/${miName}; scale the ModelInfer or rename the pod`);
   return success({ modelInfer, role, namespace, ...indices });
 }
