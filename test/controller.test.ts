@@ -154,115 +154,100 @@ describe("ModelInfer controller (against the API double)", function () {
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(writes(), before);
   });
-});
 
-describe("ModelInfer controller: rolling update (against the API double)", function () {
-  this.timeout(20_000);
-  let api: ApiDouble;
-  let view: InformerClusterView;
-  let controller: ModelInferController;
-  beforeEach(async () => {
-    api = new ApiDouble();
-    await api.start();
-    view = new InformerClusterView(silentLogger, api.kubeConfig());
-    controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig()), log: silentLogger, minRetryMs: 20 });
-  });
-  afterEach(async () => {
-    await controller.stop();
-    await view.stop();
-    await api.stop();
-  });
+  describe("rolling update", () => {
 
-  const revisions = (): Record<string, string> => Object.fromEntries(api.list(PODS).map((p) => [p.metadata.name, (p.metadata as { labels?: Record<string, string> }).labels?.["modelinfer.matrixinfer.ai/revision"] ?? ""]));
-  const markReady = (group?: number): void => {
-    for (const pod of api.list(PODS).filter((p) => group === undefined || p.metadata.name.startsWith(`m-${group}-`))) {
-      api.update(PODS, "ml", pod.metadata.name, (p) => { p.status = { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }; });
-    }
-  };
-
-  async function startWith(replicas: number, partition?: number): Promise<void> {
-    const mi: ModelInfer = { apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", metadata: { name: "m", namespace: "ml" }, spec: { replicas, template: { roles: [role("serve", 1, 1)] } } };
-    if (partition !== undefined) mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { partition } };
-    api.create(MODELINFERS, mi as unknown as StoredObject);
-    await view.start();
-    controller.start();
-    await waitFor(() => api.list(PODS).length === replicas * 2, 5000);
-    markReady();
-  }
-
-  function changeImage(): void {
-    api.update(MODELINFERS, "ml", "m", (mi) => {
-      for (const r of (mi.spec as ModelInfer["spec"]).template.roles) {
-        r.entryTemplate.spec!.containers[0]!.image = "vllm/vllm-openai:v0.12.0";
-        r.workerTemplate!.spec!.containers[0]!.image = "vllm/vllm-openai:v0.12.0";
+    const revisions = (): Record<string, string> => Object.fromEntries(api.list(PODS).map((p) => [p.metadata.name, (p.metadata as { labels?: Record<string, string> }).labels?.["modelinfer.matrixinfer.ai/revision"] ?? ""]));
+    const markReady = (group?: number): void => {
+      for (const pod of api.list(PODS).filter((p) => group === undefined || p.metadata.name.startsWith(`m-${group}-`))) {
+        api.update(PODS, "ml", pod.metadata.name, (p) => { p.status = { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }; });
       }
-    });
-  }
+    };
 
-  it("replaces groups from the highest ordinal down, one unavailable group at a time", async () => {
-    await startWith(2);
-    const old = revisions()["m-0-serve-0-0"]!;
-    changeImage();
-    await waitFor(() => api.list(PODS).length === 4 && revisions()["m-1-serve-0-0"] !== old && revisions()["m-1-serve-0-1"] !== old, 5000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(revisions()["m-0-serve-0-0"], old, "group 0 waits while group 1 is unavailable");
-    markReady(1);
-    await waitFor(() => Object.values(revisions()).every((r) => r !== old) && api.list(PODS).length === 4, 5000);
-    markReady();
-    await waitFor(() => (api.get(MODELINFERS, "ml", "m")?.status as { updatedReplicas?: number } | undefined)?.updatedReplicas === 2, 5000);
-  });
-
-  it("resumes a rollout after a controller restart (all state is in the objects)", async () => {
-    await startWith(3);
-    const old = revisions()["m-0-serve-0-0"]!;
-    changeImage();
-    await waitFor(() => revisions()["m-2-serve-0-0"] !== old && api.list(PODS).length === 6, 5000);
-    await controller.stop();
-    markReady();
-    controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig()), log: silentLogger, minRetryMs: 20 });
-    controller.start();
-    await waitFor(() => revisions()["m-1-serve-0-0"] !== old && api.list(PODS).length === 6, 5000);
-    markReady();
-    await waitFor(() => Object.values(revisions()).every((r) => r !== old) && api.list(PODS).length === 6, 5000);
-  });
-
-  it("leaves groups below the partition at the old revision", async () => {
-    await startWith(2, 1);
-    const old = revisions()["m-0-serve-0-0"]!;
-    changeImage();
-    await waitFor(() => revisions()["m-1-serve-0-0"] !== old && api.list(PODS).length === 4, 5000);
-    markReady();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(revisions()["m-0-serve-0-0"], old);
-    assert.equal(revisions()["m-0-serve-0-1"], old);
-  });
-});
-
-describe("ModelInfer controller: recovery (against the API double)", function () {
-  this.timeout(20_000);
-  it("recreates a failed pod after the grace period, calling itself back when it ends", async () => {
-    const api = new ApiDouble();
-    await api.start();
-    const view = new InformerClusterView(silentLogger, api.kubeConfig());
-    const controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig()), log: silentLogger });
-    try {
-      const mi: ModelInfer = { apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", metadata: { name: "r", namespace: "ml" }, spec: { replicas: 1, recoveryPolicy: "None", template: { restartGracePeriodSeconds: 1, roles: [role("serve", 1, 1)] } } };
+    async function startWith(replicas: number, partition?: number): Promise<void> {
+      const mi: ModelInfer = { apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", metadata: { name: "m", namespace: "ml" }, spec: { replicas, template: { roles: [role("serve", 1, 1)] } } };
+      if (partition !== undefined) mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { partition } };
       api.create(MODELINFERS, mi as unknown as StoredObject);
       await view.start();
       controller.start();
-      await waitFor(() => api.list(PODS).length === 2, 5000);
-      const before = api.get(PODS, "ml", "r-0-serve-0-1")!.metadata.uid;
-      api.update(PODS, "ml", "r-0-serve-0-1", (p) => { p.status = { phase: "Failed", conditions: [{ type: "Ready", status: "False", lastTransitionTime: new Date().toISOString() }] }; });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      assert.equal(api.get(PODS, "ml", "r-0-serve-0-1")!.metadata.uid, before, "not within the grace period");
-      await waitFor(() => api.get(PODS, "ml", "r-0-serve-0-1")?.metadata.uid !== before && api.list(PODS).length === 2, 5000);
-      const events = api.list("v1/events") as unknown as Array<{ reason: string; type: string; message: string }>;
-      assert.ok(events.some((e) => e.type === "Warning" && e.reason === "Recovering" && e.message === "rebuilding (recoveryPolicy None): deleted Pod r-0-serve-0-1"));
-      assert.equal(api.get(PODS, "ml", "r-0-serve-0-0")!.metadata.uid !== undefined, true);
-    } finally {
-      await controller.stop();
-      await view.stop();
-      await api.stop();
+      await waitFor(() => api.list(PODS).length === replicas * 2, 5000);
+      markReady();
     }
+
+    function changeImage(): void {
+      api.update(MODELINFERS, "ml", "m", (mi) => {
+        for (const r of (mi.spec as ModelInfer["spec"]).template.roles) {
+          r.entryTemplate.spec!.containers[0]!.image = "vllm/vllm-openai:v0.12.0";
+          r.workerTemplate!.spec!.containers[0]!.image = "vllm/vllm-openai:v0.12.0";
+        }
+      });
+    }
+
+    it("replaces groups from the highest ordinal down, one unavailable group at a time", async () => {
+      await startWith(2);
+      const old = revisions()["m-0-serve-0-0"]!;
+      changeImage();
+      await waitFor(() => api.list(PODS).length === 4 && revisions()["m-1-serve-0-0"] !== old && revisions()["m-1-serve-0-1"] !== old, 5000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(revisions()["m-0-serve-0-0"], old, "group 0 waits while group 1 is unavailable");
+      markReady(1);
+      await waitFor(() => Object.values(revisions()).every((r) => r !== old) && api.list(PODS).length === 4, 5000);
+      markReady();
+      await waitFor(() => (api.get(MODELINFERS, "ml", "m")?.status as { updatedReplicas?: number } | undefined)?.updatedReplicas === 2, 5000);
+    });
+
+    it("resumes a rollout after a controller restart (all state is in the objects)", async () => {
+      await startWith(3);
+      const old = revisions()["m-0-serve-0-0"]!;
+      changeImage();
+      await waitFor(() => revisions()["m-2-serve-0-0"] !== old && api.list(PODS).length === 6, 5000);
+      await controller.stop();
+      markReady();
+      controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig()), log: silentLogger, minRetryMs: 20 });
+      controller.start();
+      await waitFor(() => revisions()["m-1-serve-0-0"] !== old && api.list(PODS).length === 6, 5000);
+      markReady();
+      await waitFor(() => Object.values(revisions()).every((r) => r !== old) && api.list(PODS).length === 6, 5000);
+    });
+
+    it("leaves groups below the partition at the old revision", async () => {
+      await startWith(2, 1);
+      const old = revisions()["m-0-serve-0-0"]!;
+      changeImage();
+      await waitFor(() => revisions()["m-1-serve-0-0"] !== old && api.list(PODS).length === 4, 5000);
+      markReady();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(revisions()["m-0-serve-0-0"], old);
+      assert.equal(revisions()["m-0-serve-0-1"], old);
+    });
+    });
+  });
+
+  describe("ModelInfer controller: recovery (against the API double)", function () {
+    this.timeout(20_000);
+    it("recreates a failed pod after the grace period, calling itself back when it ends", async () => {
+      const api = new ApiDouble();
+      await api.start();
+      const view = new InformerClusterView(silentLogger, api.kubeConfig());
+      const controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig()), log: silentLogger });
+      try {
+        const mi: ModelInfer = { apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", metadata: { name: "r", namespace: "ml" }, spec: { replicas: 1, recoveryPolicy: "None", template: { restartGracePeriodSeconds: 1, roles: [role("serve", 1, 1)] } } };
+        api.create(MODELINFERS, mi as unknown as StoredObject);
+        await view.start();
+        controller.start();
+        await waitFor(() => api.list(PODS).length === 2, 5000);
+        const before = api.get(PODS, "ml", "r-0-serve-0-1")!.metadata.uid;
+        api.update(PODS, "ml", "r-0-serve-0-1", (p) => { p.status = { phase: "Failed", conditions: [{ type: "Ready", status: "False", lastTransitionTime: new Date().toISOString() }] }; });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.equal(api.get(PODS, "ml", "r-0-serve-0-1")!.metadata.uid, before, "not within the grace period");
+        await waitFor(() => api.get(PODS, "ml", "r-0-serve-0-1")?.metadata.uid !== before && api.list(PODS).length === 2, 5000);
+        const events = api.list("v1/events") as unknown as Array<{ reason: string; type: string; message: string }>;
+        assert.ok(events.some((e) => e.type === "Warning" && e.reason === "Recovering" && e.message === "rebuilding (recoveryPolicy None): deleted Pod r-0-serve-0-1"));
+        assert.equal(api.get(PODS, "ml", "r-0-serve-0-0")!.metadata.uid !== undefined, true);
+      } finally {
+        await controller.stop();
+        await view.stop();
+        await api.stop();
+      }
   });
 });
