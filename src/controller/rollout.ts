@@ -17,7 +17,8 @@ export function unavailableBudget(mi: ModelInfer): number {
 /**
  * The pods to delete for a rolling update: groups whose pods carry an older revision, from the
  * highest ordinal down to `partition`, while no more than maxUnavailable groups are unavailable.
- * A group already unavailable (e.g. being replaced) costs nothing more. The next passes recreate
+ * A group already unavailable (e.g. being replaced, or broken) costs nothing more and may be
+ * replaced out of order. The next passes recreate
  * the deleted pods at the new revision. Pure.
  */
 export function rolloutDeletions(mi: ModelInfer, pods: readonly Pod[], indices: readonly number[]): Pod[] {
@@ -30,7 +31,7 @@ export function rolloutDeletions(mi: ModelInfer, pods: readonly Pod[], indices: 
     const outdated = podsOfGroup(mi, pods, g).filter((p) => !isTerminating(p) && p.metadata?.labels?.[LABEL_REVISION] !== revision);
     if (outdated.length === 0) continue;
     if (groupAvailable(mi, pods, g)) {
-      if (unavailable + 1 > budget) break;
+      if (unavailable + 1 > budget) continue;
       unavailable++;
     }
     deletions.push(...outdated);
