@@ -2,7 +2,6 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { LABEL_GROUP_NAME } from "../modelinfer/labels.js";
 import { parseIndexSuffix } from "../modelinfer/naming.js";
 import type { ModelInfer } from "../modelinfer/types.js";
-import { desiredGroup } from "./desired.js";
 import { isRunningAndReady, isTerminating } from "./health.js";
 
 /** The InferGroup index of a pod, from its group-name label. */
@@ -14,10 +13,15 @@ export function podsOfGroup(mi: ModelInfer, pods: readonly Pod[], g: number): Po
   return pods.filter((p) => groupIndexOf(mi, p) === g);
 }
 
+/** Pods an InferGroup has when complete: an entry plus workers per role instance. */
+export function podsPerGroup(mi: ModelInfer): number {
+  return mi.spec.template.roles.reduce((sum, role) => sum + (role.replicas ?? 1) * ((role.workerReplicas ?? 0) + 1), 0);
+}
+
 /** All of the group's pods exist and are Running and Ready. */
 export function groupAvailable(mi: ModelInfer, pods: readonly Pod[], g: number): boolean {
   const mine = podsOfGroup(mi, pods, g).filter((p) => !isTerminating(p));
-  return mine.length === desiredGroup(mi, g).pods.length && mine.every(isRunningAndReady);
+  return mine.length === podsPerGroup(mi) && mine.every(isRunningAndReady);
 }
 
 /**

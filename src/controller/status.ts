@@ -2,8 +2,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { LABEL_MODELINFER_NAME, LABEL_REVISION } from "../modelinfer/labels.js";
 import { templateRevision } from "../modelinfer/revision.js";
 import type { ModelInfer } from "../modelinfer/types.js";
-import { desiredGroup } from "./desired.js";
-import { groupIndices, podsOfGroup } from "./groups.js";
+import { groupIndices, podsOfGroup, podsPerGroup } from "./groups.js";
 import { isRunningAndReady, isTerminating } from "./health.js";
 
 export interface Condition {
@@ -42,7 +41,7 @@ function progressReason(current: number, available: number, replicas: number): s
 function countGroups(mi: ModelInfer, pods: readonly Pod[], revision: string): { current: number; updated: number; available: number } {
   const counts = { current: 0, updated: 0, available: 0 };
   for (const g of groupIndices(mi, pods)) {
-    const expected = desiredGroup(mi, g).pods.length;
+    const expected = podsPerGroup(mi);
     const mine = podsOfGroup(mi, pods, g).filter((p) => !isTerminating(p));
     if (mine.length < expected) continue;
     counts.current++;

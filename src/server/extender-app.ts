@@ -4,6 +4,7 @@ import type { Metrics } from "../metrics.js";
 import type { ClusterView } from "../cluster-view/cluster-view.js";
 import type { Binder } from "../../scheduler-extender/binder.js";
 import { Extender } from "../../scheduler-extender/extender.js";
+import type { Topology } from "../../scheduler-extender/topology.js";
 import { candidateNames, filterReply, parseBindingArgs, parseExtenderArgs, WireError, type ExtenderArgs } from "../../scheduler-extender/wire.js";
 import { MAX_BODY_BYTES } from "./webhook-app.js";
 
@@ -15,16 +16,22 @@ export interface ExtenderRoutesOptions {
   binder?: Binder;
 }
 
-/** Logs the topology's problems once each time they change (the metric carries the count). */
+/**
+ * Reports the topology's problems: the metric each time the topology is rebuilt (only on
+ * change, never per request), the log lines only when the problems themselves changed.
+ */
 function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger): () => void {
-  let reported = "";
+  let seen: Topology | undefined;
+  let logged = "";
   return () => {
-    const problems = view.stores.topology().problems;
-    metrics.topologyProblems.set(problems.length);
-    const text = problems.join("\n");
-    if (text === reported) return;
-    reported = text;
-    for (const problem of problems) log.warn("HyperNode topology problem", { problem });
+    const topology = view.stores.topology();
+    if (topology === seen) return;
+    seen = topology;
+    metrics.topologyProblems.set(topology.problems.length);
+    const text = topology.problems.join("\n");
+    if (text === logged) return;
+    logged = text;
+    for (const problem of topology.problems) log.warn("HyperNode topology problem", { problem });
   };
 }
 
