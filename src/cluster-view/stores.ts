@@ -4,6 +4,7 @@ import { isHyperNode, type HyperNode } from "../../scheduler-extender/hypernode.
 import { gangName, isPodGroup, type PodGroup } from "../../scheduler-extender/podgroup.js";
 import { buildTopology, type Topology } from "../../scheduler-extender/topology.js";
 import { NodeUsage } from "./node-usage.js";
+import { OwnerIndex } from "./owner-index.js";
 import { ObjectStore, objectKey, type KubeObject } from "./object-store.js";
 
 function isNode(obj: KubeObject): obj is Node & KubeObject {
@@ -35,6 +36,7 @@ export class ClusterStores {
   private readonly listeners = new Set<ChangeListener>();
   readonly usage = new NodeUsage();
   private readonly gangPods = new Map<string, Set<string>>();
+  private readonly owners = new OwnerIndex();
   private topologyCache: Topology | undefined;
   private changes = 0;
 
@@ -63,7 +65,21 @@ export class ClusterStores {
     this.notify(obj);
   }
 
+  /** The stored object of the same kind, namespace and name, if any. */
+  private stored(obj: KubeObject): KubeObject | undefined {
+    return this.storeOf(obj)?.get(obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
+  }
+
+  private storeOf(obj: KubeObject): ObjectStore<KubeObject> | undefined {
+    if (isService(obj)) return this.services;
+    if (isPod(obj)) return this.pods;
+    return isPodGroup(obj) ? this.podGroups : undefined;
+  }
+
   private apply(obj: KubeObject): void {
+    const previous = this.stored(obj);
+    if (previous) this.owners.remove(previous);
+    if (this.storeOf(obj)) this.owners.add(obj);
     this.changes++;
     if (isModelInfer(obj)) this.modelInfers.upsert(obj);
     else if (isService(obj)) this.services.upsert(obj);
@@ -74,6 +90,8 @@ export class ClusterStores {
   }
 
   private unapply(obj: KubeObject): void {
+    const previous = this.stored(obj);
+    if (previous) this.owners.remove(previous);
     this.changes++;
     if (isModelInfer(obj)) this.modelInfers.remove(obj);
     else if (isService(obj)) this.services.remove(obj);
@@ -93,13 +111,19 @@ export class ClusterStores {
     for (const store of [this.modelInfers, this.nodes, this.pods, this.hyperNodes, this.podGroups, this.services] as ObjectStore<KubeObject>[]) store.replaceAll([]);
     this.usage.clear();
     this.gangPods.clear();
+    this.owners.clear();
     this.topologyCache = undefined;
     for (const obj of objects) this.upsert(obj);
   }
 
-  /** Objects of a store that a ModelInfer controls (by ownerReference uid). */
-  ownedBy<T extends KubeObject>(store: ObjectStore<T>, namespace: string, uid: string): T[] {
-    return store.list().filter((o) => o.metadata?.namespace === namespace && (o.metadata as { ownerReferences?: Array<{ uid: string; controller?: boolean }> } | undefined)?.ownerReferences?.some((r) => r.uid === uid && r.controller));
+  /** The pods, Services and PodGroups whose controller has this uid (an index, kept on each change). */
+  ownedBy(uid: string): { pods: Pod[]; services: Service[]; podGroups: PodGroup[] } {
+    const owned = this.owners.owned(uid);
+    return {
+      pods: owned.filter(isPod),
+      services: owned.filter(isService),
+      podGroups: owned.filter((o): o is PodGroup => isPodGroup(o)),
+    };
   }
 
   private upsertNode(node: Node & KubeObject): void {

@@ -104,12 +104,6 @@ export class ModelInferController {
     }
   }
 
-  private owned(mi: ModelInfer): OwnedState {
-    const { stores } = this.options;
-    const namespace = mi.metadata.namespace ?? "default";
-    const uid = mi.metadata.uid ?? "";
-    return { pods: stores.ownedBy(stores.pods, namespace, uid), services: stores.ownedBy(stores.services, namespace, uid), podGroups: stores.ownedBy(stores.podGroups, namespace, uid) };
-  }
 
   private async apply(mi: ModelInfer, actions: Actions): Promise<void> {
     for (const obj of actions.create) {
@@ -139,7 +133,7 @@ export class ModelInferController {
     const [namespace = "", name = ""] = key.split("/");
     const mi = this.options.stores.getModelInfer(namespace, name);
     if (!mi) return;
-    const owned = this.owned(mi);
+    const owned: OwnedState = this.options.stores.ownedBy(mi.metadata.uid ?? "");
     const now = this.options.now?.() ?? new Date();
     const actions = planActions(mi, owned, now);
     await this.apply(mi, actions);
