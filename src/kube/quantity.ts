@@ -16,7 +16,3 @@ export function parseQuantity(value: string | number): number {
   const scale = exponent ? 10 ** Number(exponent.slice(1)) : suffix ? (BINARY[suffix] ?? DECIMAL[suffix] ?? 1) : 1;
   return Math.ceil(base * scale * 1000 - 1e-6);
 }
-
-export function isQuantity(value: string): boolean {
-  return PATTERN.test(value.trim());
-}

@@ -18,11 +18,6 @@ function modelClass(apiVersion: string, kind: string): ModelClass | undefined {
   return byVersion?.[kind] as ModelClass | undefined;
 }
 
-/** True when Kubernetes' own OpenAPI schema (via kubernetes-models) knows this apiVersion/kind. */
-export function hasSchema(obj: { apiVersion?: string; kind?: string }): boolean {
-  return modelClass(obj.apiVersion ?? "", obj.kind ?? "") !== undefined;
-}
-
 /** Throws with the object's kind/name and the schema error when `obj` is not a valid Kubernetes object. */
 export function assertValidKubernetes(obj: { apiVersion?: string; kind?: string; metadata?: { name?: string } }): void {
   const Model = modelClass(obj.apiVersion ?? "", obj.kind ?? "");

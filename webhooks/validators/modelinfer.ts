@@ -111,7 +111,7 @@ const immutableMinRoleReplicas: Rule = (mi, old) => {
     : ["spec.template.gangSchedule.minRoleReplicas: may not change once set; create a new ModelInfer to change the gang's minimum"];
 };
 
-export const MODELINFER_RULES: readonly Rule[] = [roleCount, roleNames, nonNegative, workerTemplate, podNames, images, minRoleReplicas, partition, rollingBudget, immutableMinRoleReplicas];
+const MODELINFER_RULES: readonly Rule[] = [roleCount, roleNames, nonNegative, workerTemplate, podNames, images, minRoleReplicas, partition, rollingBudget, immutableMinRoleReplicas];
 
 /** Every problem of a ModelInfer (CREATE: `old` undefined; UPDATE: the stored object). */
 export function modelInferProblems(mi: ModelInfer, old?: ModelInfer): string[] {
