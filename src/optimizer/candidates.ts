@@ -1,0 +1,79 @@
+import { sizeV1 } from "./sizing-v1.js";
+import { sizeV2 } from "./sizing-v2.js";
+import type { Sizing } from "./sizing.js";
+import type { AllocationData, ServerSpec, SystemSpec } from "./spec.js";
+
+/** Extra cost, as a fraction of both allocations' costs, of moving a server to another accelerator. */
+export const ACCELERATOR_PENALTY_FACTOR = 0.1;
+
+/** One way to serve a server: an accelerator, sized to its load and SLOs. */
+export interface Candidate extends Sizing {
+  accelerator: string;
+  acceleratorType: string;
+  /** Cards of acceleratorType one replica holds (accCount × multiplicity). */
+  cardsPerReplica: number;
+  /** cents/hour of one replica. */
+  costPerReplica: number;
+  cost: number;
+  /** What the greedy orders by: the cost of getting here from the current allocation. */
+  value: number;
+}
+
+export interface ServerCandidates {
+  server: ServerSpec;
+  priority: number;
+  /** Feasible candidates, cheapest value first (ties by accelerator name, so runs repeat). */
+  candidates: Candidate[];
+}
+
+/** inferno's transition penalty from the current allocation (none: an empty one) to a candidate. */
+export function transitionValue(current: AllocationData | undefined, cost: number, accelerator: string, replicas: number): number {
+  const from = current ?? { accelerator: "", numReplicas: 0, cost: 0 };
+  if (from.accelerator === accelerator) return from.numReplicas === replicas ? 0 : cost - from.cost;
+  return ACCELERATOR_PENALTY_FACTOR * (from.cost + cost) + (cost - from.cost);
+}
+
+function acceleratorsFor(server: ServerSpec, system: SystemSpec): string[] {
+  const current = server.current?.accelerator;
+  if (server.keepAccelerator && current !== undefined) return system.accelerators.has(current) ? [current] : [];
+  return [...system.accelerators.keys()];
+}
+
+/** Sizes a server on an accelerator, or evaluates a given replica count there; undefined when infeasible. */
+export function candidateOn(server: ServerSpec, accelerator: string, system: SystemSpec, fixedReplicas?: number): Candidate | undefined {
+  const acc = system.accelerators.get(accelerator);
+  const perf = system.perf.get(server.model)?.get(accelerator);
+  const target = system.serviceClasses.get(server.serviceClass)?.targets.get(server.model);
+  if (!acc || !perf || !target) return undefined;
+  const size = system.version === "v1" ? sizeV1 : sizeV2;
+  const sizing = size({ perf, target, load: server.load, minReplicas: server.minNumReplicas, batchOverride: server.maxBatchSize, fixedReplicas });
+  if (!sizing) return undefined;
+  const costPerReplica = acc.cost * perf.accCount;
+  const cost = costPerReplica * sizing.replicas;
+  return {
+    ...sizing,
+    accelerator,
+    acceleratorType: acc.type,
+    cardsPerReplica: perf.accCount * acc.multiplicity,
+    costPerReplica,
+    cost,
+    value: transitionValue(server.current, cost, accelerator, sizing.replicas),
+  };
+}
+
+export function byValue(a: Candidate, b: Candidate): number {
+  return a.value - b.value || a.accelerator.localeCompare(b.accelerator);
+}
+
+/** Sizes every server on every accelerator it may use. */
+export function computeCandidates(system: SystemSpec): ServerCandidates[] {
+  return system.servers.map((server) => {
+    const candidates: Candidate[] = [];
+    for (const accelerator of acceleratorsFor(server, system)) {
+      const candidate = candidateOn(server, accelerator, system);
+      if (candidate) candidates.push(candidate);
+    }
+    candidates.sort(byValue);
+    return { server, priority: system.serviceClasses.get(server.serviceClass)?.priority ?? 0, candidates };
+  });
+}

@@ -1,0 +1,264 @@
+import {
+  arrayAt, booleanAt, field, hasField, integerAt, isObject, nonNegativeAt, numberAt, objectAt, optionalObject,
+  Origin, stringAt, type JsonObject,
+} from "./json-fields.js";
+import {
+  DEFAULT_SERVICE_CLASS, SATURATION_POLICIES, type AcceleratorSpec, type AllocationData, type DataVersion,
+  type LoadSpec, type OptimizerSpec, type PerfSpec, type SaturationPolicy, type ServerSpec, type ServiceClassSpec,
+  type SystemSpec, type Target,
+} from "./spec.js";
+
+/** One data document: its JSON body and where it came from (a file, or a path in system-data). */
+export interface DataDocument {
+  body: unknown;
+  origin: Origin;
+}
+
+export interface DataDocuments {
+  accelerators: DataDocument;
+  capacity: DataDocument;
+  models: DataDocument;
+  serviceClasses: DataDocument;
+  servers: DataDocument;
+  optimizer: DataDocument;
+}
+
+export type DocumentKey = keyof DataDocuments;
+
+export function buildDocuments(make: (key: DocumentKey) => DataDocument): DataDocuments {
+  return {
+    accelerators: make("accelerators"),
+    capacity: make("capacity"),
+    models: make("models"),
+    serviceClasses: make("serviceClasses"),
+    servers: make("servers"),
+    optimizer: make("optimizer"),
+  };
+}
+
+function root(doc: DataDocument): JsonObject {
+  if (!isObject(doc.body)) throw doc.origin.error("must be a JSON object");
+  return doc.body;
+}
+
+function parseAccelerators(doc: DataDocument): Map<string, AcceleratorSpec> {
+  const result = new Map<string, AcceleratorSpec>();
+  arrayAt(root(doc), "accelerators", doc.origin).forEach((entry, i) => {
+    const at = doc.origin.at("accelerators").at(i);
+    const name = stringAt(entry, "name", at);
+    result.set(name, {
+      name,
+      type: stringAt(entry, "type", at, name),
+      multiplicity: Math.max(integerAt(entry, "multiplicity", at, 1), 1),
+      cost: nonNegativeAt(entry, "cost", at),
+    });
+  });
+  return result;
+}
+
+function parseCapacity(doc: DataDocument): Map<string, number> {
+  const result = new Map<string, number>();
+  arrayAt(root(doc), "count", doc.origin).forEach((entry, i) => {
+    const at = doc.origin.at("count").at(i);
+    result.set(stringAt(entry, "type", at), integerAt(entry, "count", at));
+  });
+  return result;
+}
+
+function detectVersion(models: JsonObject[], origin: Origin): DataVersion {
+  const first = models[0];
+  if (first === undefined) throw origin.at("models").error("no performance data: the list is empty");
+  return hasField(first, "decodeParms") ? "v2" : "v1";
+}
+
+function decodeParms(entry: JsonObject, version: DataVersion, at: Origin): Pick<PerfSpec, "alpha" | "beta" | "gamma" | "delta"> {
+  if (version === "v1") {
+    if (!hasField(entry, "alpha") || !hasField(entry, "beta")) {
+      throw at.error("no performance data: V1 needs alpha and beta (V2 files use decodeParms and prefillParms, not both)");
+    }
+    return { alpha: nonNegativeAt(entry, "alpha", at), beta: nonNegativeAt(entry, "beta", at), gamma: 0, delta: 0 };
+  }
+  const decode = optionalObject(entry, "decodeParms", at);
+  if (!decode) throw at.error("no performance data: decodeParms missing (every entry of a V2 file needs it)");
+  const prefill = optionalObject(entry, "prefillParms", at) ?? {};
+  const prefillAt = at.at("prefillParms");
+  return {
+    alpha: nonNegativeAt(decode, "alpha", at.at("decodeParms")),
+    beta: nonNegativeAt(decode, "beta", at.at("decodeParms")),
+    gamma: nonNegativeAt(prefill, "gamma", prefillAt, 0),
+    delta: nonNegativeAt(prefill, "delta", prefillAt, 0),
+  };
+}
+
+function parseModels(doc: DataDocument, accelerators: ReadonlyMap<string, AcceleratorSpec>): { version: DataVersion; perf: Map<string, Map<string, PerfSpec>> } {
+  const entries = arrayAt(root(doc), "models", doc.origin);
+  const version = detectVersion(entries, doc.origin);
+  const perf = new Map<string, Map<string, PerfSpec>>();
+  entries.forEach((entry, i) => {
+    const at = doc.origin.at("models").at(i);
+    const model = stringAt(entry, "name", at);
+    const accelerator = stringAt(entry, "acc", at);
+    const named = at.at(`(${model} on ${accelerator})`);
+    if (!accelerators.has(accelerator)) throw named.error(`accelerator "${accelerator}" is not in the accelerator data`);
+    const maxBatchSize = integerAt(entry, "maxBatchSize", named);
+    if (maxBatchSize < 1) throw named.at("maxBatchSize").error("must be at least 1");
+    const spec: PerfSpec = {
+      model,
+      accelerator,
+      accCount: Math.max(integerAt(entry, "accCount", named, 1), 1),
+      maxBatchSize,
+      atTokens: integerAt(entry, "atTokens", named),
+      ...decodeParms(entry, version, named),
+    };
+    let byAccelerator: Map<string, PerfSpec> | undefined = perf.get(model);
+    if (!byAccelerator) perf.set(model, (byAccelerator = new Map<string, PerfSpec>()));
+    byAccelerator.set(accelerator, spec);
+  });
+  return { version, perf };
+}
+
+function targetFrom(entry: JsonObject, at: Origin): Target {
+  return {
+    itl: nonNegativeAt(entry, "slo-itl", at, 0),
+    ttw: nonNegativeAt(entry, "slo-ttw", at, 0),
+    ttft: nonNegativeAt(entry, "slo-ttft", at, 0),
+    tps: nonNegativeAt(entry, "slo-tps", at, 0),
+  };
+}
+
+function parseServiceClasses(doc: DataDocument, version: DataVersion): Map<string, ServiceClassSpec> {
+  const classes = new Map<string, { name: string; priority: number; targets: Map<string, Target> }>();
+  arrayAt(root(doc), "serviceClasses", doc.origin).forEach((entry, i) => {
+    const at = doc.origin.at("serviceClasses").at(i);
+    const name = stringAt(entry, "name", at);
+    let svc = classes.get(name);
+    if (!svc) classes.set(name, (svc = { name, priority: integerAt(entry, "priority", at, 0), targets: new Map() }));
+    if (version === "v2") {
+      if (!hasField(entry, "modelTargets")) throw at.error("a V2 service class lists its models under modelTargets");
+      arrayAt(entry, "modelTargets", at).forEach((target, j) => {
+        const targetAt = at.at("modelTargets").at(j);
+        svc.targets.set(stringAt(target, "model", targetAt), targetFrom(target, targetAt));
+      });
+    } else {
+      if (hasField(entry, "modelTargets")) throw at.error("modelTargets is V2, but the model data is V1 (alpha/beta)");
+      svc.targets.set(stringAt(entry, "model", at), targetFrom(entry, at));
+    }
+  });
+  return classes;
+}
+
+function parseLoad(load: JsonObject, version: DataVersion, at: Origin): LoadSpec {
+  const arrivalRate = numberAt(load, "arrivalRate", at, 0);
+  if (arrivalRate < 0) throw at.at("arrivalRate").error(`a request rate cannot be negative, got ${arrivalRate}`);
+  if (version === "v1") return { arrivalRate, avgInTokens: 0, avgOutTokens: integerAt(load, "avgLength", at, 0) };
+  return { arrivalRate, avgInTokens: integerAt(load, "avgInTokens", at, 0), avgOutTokens: integerAt(load, "avgOutTokens", at, 0) };
+}
+
+function parseAllocation(alloc: JsonObject, at: Origin): AllocationData | undefined {
+  const accelerator = field(alloc, "accelerator");
+  if (typeof accelerator !== "string" || accelerator === "") return undefined;
+  return {
+    accelerator,
+    numReplicas: integerAt(alloc, "numReplicas", at, 0),
+    maxBatch: integerAt(alloc, "maxBatch", at, 0),
+    cost: nonNegativeAt(alloc, "cost", at, 0),
+    itlAverage: nonNegativeAt(alloc, "itlAverage", at, 0),
+    latencyAverage: nonNegativeAt(alloc, hasField(alloc, "ttftAverage") ? "ttftAverage" : "waitAverage", at, 0),
+  };
+}
+
+interface Catalog {
+  version: DataVersion;
+  perf: ReadonlyMap<string, ReadonlyMap<string, PerfSpec>>;
+  serviceClasses: ReadonlyMap<string, ServiceClassSpec>;
+}
+
+function parseServer(entry: JsonObject, at: Origin, catalog: Catalog): ServerSpec {
+  const name = stringAt(entry, "name", at);
+  const named = at.at(`(${name})`);
+  const model = stringAt(entry, "model", named);
+  const serviceClass = stringAt(entry, "class", named, DEFAULT_SERVICE_CLASS);
+  if (!catalog.perf.has(model)) throw named.at("model").error(`model "${model}" has no performance data in the model data`);
+  const svc = catalog.serviceClasses.get(serviceClass);
+  if (!svc) throw named.at("class").error(`service class "${serviceClass}" is not in the service class data`);
+  if (!svc.targets.has(model)) throw named.at("model").error(`service class "${serviceClass}" sets no target for model "${model}"`);
+  const current = optionalObject(entry, "currentAlloc", named) ?? {};
+  const currentAt = named.at("currentAlloc");
+  return {
+    name,
+    serviceClass,
+    model,
+    keepAccelerator: booleanAt(entry, "keepAccelerator", named),
+    minNumReplicas: integerAt(entry, "minNumReplicas", named, 0),
+    maxBatchSize: integerAt(entry, "maxBatchSize", named, 0),
+    load: parseLoad(optionalObject(current, "load", currentAt) ?? {}, catalog.version, currentAt.at("load")),
+    current: parseAllocation(current, currentAt),
+  };
+}
+
+function parseServers(doc: DataDocument, catalog: Catalog): ServerSpec[] {
+  const seen = new Set<string>();
+  return arrayAt(root(doc), "servers", doc.origin).map((entry, i) => {
+    const at = doc.origin.at("servers").at(i);
+    const server = parseServer(entry, at, catalog);
+    if (seen.has(server.name)) throw at.error(`server "${server.name}" is listed twice`);
+    seen.add(server.name);
+    return server;
+  });
+}
+
+function parseOptimizer(doc: DataDocument): OptimizerSpec {
+  const spec = objectAt(root(doc), "optimizer", doc.origin);
+  const at = doc.origin.at("optimizer");
+  const policy = field(spec, "saturationPolicy") ?? "None";
+  if (typeof policy !== "string" || !(SATURATION_POLICIES as readonly string[]).includes(policy)) {
+    throw at.at("saturationPolicy").error(`must be one of ${SATURATION_POLICIES.join(", ")}, got ${JSON.stringify(policy)}`);
+  }
+  return {
+    unlimited: booleanAt(spec, "unlimited", at),
+    heterogeneous: booleanAt(spec, "heterogeneous", at),
+    milpSolver: booleanAt(spec, "milpSolver", at),
+    delayedBestEffort: booleanAt(spec, "delayedBestEffort", at),
+    saturationPolicy: policy as SaturationPolicy,
+  };
+}
+
+/** Builds the system from its six documents; throws OptimizerDataError naming the file and entry. */
+export function parseSystem(docs: DataDocuments): SystemSpec {
+  const accelerators = parseAccelerators(docs.accelerators);
+  const { version, perf } = parseModels(docs.models, accelerators);
+  const serviceClasses = parseServiceClasses(docs.serviceClasses, version);
+  return {
+    version,
+    accelerators,
+    perf,
+    serviceClasses,
+    servers: parseServers(docs.servers, { version, perf, serviceClasses }),
+    capacity: parseCapacity(docs.capacity),
+    optimizer: parseOptimizer(docs.optimizer),
+  };
+}
+
+const SYSTEM_SECTIONS: Record<DocumentKey, string> = {
+  accelerators: "acceleratorData",
+  capacity: "capacityData",
+  models: "modelData",
+  serviceClasses: "serviceClassData",
+  servers: "serverData",
+  optimizer: "optimizerData",
+};
+
+/** Splits inferno's system-data body (`{"system": {...}}`) into its documents. */
+export function systemDocuments(body: unknown, file: string): DataDocuments {
+  const origin = new Origin(file, "");
+  if (!isObject(body)) throw origin.error("must be a JSON object");
+  const system = objectAt(body, "system", origin);
+  return buildDocuments((key) => {
+    const section = SYSTEM_SECTIONS[key];
+    const at = origin.at("system").at(section);
+    const value = field(system, section);
+    if (value === undefined && key === "capacity") return { body: { count: [] }, origin: at };
+    if (!isObject(value)) throw at.error(value === undefined ? "missing" : "must be an object");
+    return { body: value, origin: at };
+  });
+}

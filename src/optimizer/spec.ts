@@ -1,0 +1,106 @@
+/**
+ * The optimizer's input, normalised from inferno's V1 and V2 data files. V1 describes a request by
+ * its length in tokens and decode-only performance (alpha, beta); V2 splits input and output tokens
+ * and adds prefill performance (gamma, delta). Units follow inferno: milliseconds, requests per
+ * minute, cents per hour.
+ */
+export type DataVersion = "v1" | "v2";
+
+export interface AcceleratorSpec {
+  name: string;
+  /** The physical card type capacity is counted in. */
+  type: string;
+  /** Cards of `type` per accelerator unit (a "2xA100" has multiplicity 2). */
+  multiplicity: number;
+  /** cents/hour per accelerator unit. */
+  cost: number;
+}
+
+export interface PerfSpec {
+  model: string;
+  accelerator: string;
+  /** Accelerator units one replica of the model needs. */
+  accCount: number;
+  maxBatchSize: number;
+  atTokens: number;
+  /** Token (decode iteration) time alpha + beta·n, ms. */
+  alpha: number;
+  beta: number;
+  /** V2 prefill time gamma + delta·inputTokens·n, ms. Zero for V1. */
+  gamma: number;
+  delta: number;
+}
+
+export interface Target {
+  /** ms; 0 = none. */
+  itl: number;
+  /** V1 waiting time, ms; 0 = none. */
+  ttw: number;
+  /** V2 time to first token, ms; 0 = none. */
+  ttft: number;
+  /** tokens/second; 0 = none. */
+  tps: number;
+}
+
+export interface ServiceClassSpec {
+  name: string;
+  /** Lower is more important. */
+  priority: number;
+  targets: ReadonlyMap<string, Target>;
+}
+
+export interface LoadSpec {
+  /** requests/minute */
+  arrivalRate: number;
+  avgInTokens: number;
+  /** Output tokens (V2) or request length (V1). */
+  avgOutTokens: number;
+}
+
+export interface AllocationData {
+  accelerator: string;
+  numReplicas: number;
+  maxBatch: number;
+  cost: number;
+  itlAverage: number;
+  /** V1 average wait, or V2 average time to first token, ms. */
+  latencyAverage: number;
+}
+
+export interface ServerSpec {
+  name: string;
+  serviceClass: string;
+  model: string;
+  keepAccelerator: boolean;
+  minNumReplicas: number;
+  /** Overrides the batch size derived from performance data when > 0. */
+  maxBatchSize: number;
+  load: LoadSpec;
+  current?: AllocationData;
+}
+
+export const SATURATION_POLICIES = ["None", "PriorityExhaustive", "PriorityRoundRobin", "RoundRobin"] as const;
+export type SaturationPolicy = (typeof SATURATION_POLICIES)[number];
+
+export interface OptimizerSpec {
+  unlimited: boolean;
+  heterogeneous: boolean;
+  milpSolver: boolean;
+  delayedBestEffort: boolean;
+  saturationPolicy: SaturationPolicy;
+}
+
+export interface SystemSpec {
+  version: DataVersion;
+  accelerators: ReadonlyMap<string, AcceleratorSpec>;
+  /** Performance data by model, then accelerator name. */
+  perf: ReadonlyMap<string, ReadonlyMap<string, PerfSpec>>;
+  serviceClasses: ReadonlyMap<string, ServiceClassSpec>;
+  servers: readonly ServerSpec[];
+  /** Available cards by accelerator type. */
+  capacity: ReadonlyMap<string, number>;
+  optimizer: OptimizerSpec;
+}
+
+/** inferno's name for a server without a class. */
+export const DEFAULT_SERVICE_CLASS = "Free";

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { bisect } from "../../src/optimizer/bisection.js";
+import { BirthDeathQueue } from "../../src/optimizer/queue.js";
+
+const TOKENS = 1024;
+const perMinute = (perMs: number): number => perMs * 60_000;
+
+function v1Queue(alpha: number, beta: number, batch: number, capacity: number, tokens = TOKENS): BirthDeathQueue {
+  return new BirthDeathQueue(capacity, Array.from({ length: batch }, (_, i) => (i + 1) / ((alpha + beta * (i + 1)) * tokens)));
+}
+
+describe("optimizer: the birth–death queue", () => {
+  // The issue's hand-checked point: 30 req/min, batch 48, 1024 tokens, α 19, β 1, queue 200.
+  const queue = v1Queue(19, 1, 48, 200);
+
+  it("throughput equals the arrival rate when the queue rarely fills, and the token time is 40.98 ms", () => {
+    const stats = queue.solve(30 / 60_000);
+    assert.ok(Math.abs(perMinute(stats.throughput) - 30) < 1e-6, `throughput ${perMinute(stats.throughput)}`);
+    assert.ok(Math.abs(stats.avgServiceTime / TOKENS - 40.98) < 0.005, `token time ${stats.avgServiceTime / TOKENS}`);
+  });
+
+  it("the most a replica takes under a 50 ms ITL is 35.2 req/min", () => {
+    const rates = queue.serviceRates;
+    const found = bisect(rates[0]! * 0.001, rates[rates.length - 1]! * 0.999, 50 * TOKENS, (x) => queue.solve(x).avgServiceTime);
+    assert.equal(found.position, "inside");
+    assert.ok(Math.abs(perMinute(found.x) - 35.2) < 0.05, `max rate ${perMinute(found.x)}`);
+    assert.ok(Math.abs(queue.solve(found.x).avgServiceTime / TOKENS - 50) < 50 * 1e-5);
+  });
+
+  it("an M/M/1/K special case matches the closed form", () => {
+    // One service rate μ: p(n) ∝ ρⁿ, L = ρ/(1−ρ) − (K+1)ρ^(K+1)/(1−ρ^(K+1)).
+    const mu = 2;
+    const lambda = 1.5;
+    const k = 30;
+    const stats = new BirthDeathQueue(k, [mu]).solve(lambda);
+    const rho = lambda / mu;
+    const expected = rho / (1 - rho) - ((k + 1) * rho ** (k + 1)) / (1 - rho ** (k + 1));
+    assert.ok(Math.abs(stats.avgInSystem - expected) < 1e-9);
+    const pFull = ((1 - rho) * rho ** k) / (1 - rho ** (k + 1));
+    assert.ok(Math.abs(stats.throughput - lambda * (1 - pFull)) < 1e-12);
+  });
+
+  it("stays finite far past saturation with a long queue (probabilities rescaled, not overflowed)", () => {
+    const long = v1Queue(19, 1, 48, 100_000);
+    const stats = long.solve(1000 * long.serviceRates[47]!);
+    for (const value of Object.values(stats)) assert.ok(Number.isFinite(value), JSON.stringify(stats));
+    assert.ok(stats.avgInSystem > 99_000, "a saturated queue is nearly full");
+    assert.ok(Math.abs(stats.throughput - long.serviceRates[47]!) / long.serviceRates[47]! < 1e-9, "throughput is the full batch's rate");
+  });
+
+  it("property: throughput never exceeds the arrival rate, and service time and wait grow with load", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1, max: 100, noNaN: true }),
+        fc.double({ min: 0.01, max: 5, noNaN: true }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        (alpha, beta, batch, load) => {
+          const q = v1Queue(alpha, beta, batch, batch * 10);
+          const top = q.serviceRates[batch - 1]!;
+          const a = q.solve(top * load * 0.5);
+          const b = q.solve(top * load);
+          assert.ok(a.throughput <= top * load * 0.5 * (1 + 1e-12));
+          assert.ok(b.avgServiceTime >= a.avgServiceTime * (1 - 1e-9));
+          assert.ok(b.avgWaitTime >= a.avgWaitTime - 1e-9);
+          assert.ok(a.avgInService <= batch + 1e-9 && a.busy >= 0 && a.busy <= 1);
+        },
+      ),
+    );
+  });
+});
+
+describe("optimizer: bisection", () => {
+  it("tells a target below the function's range from one above it", () => {
+    const f = (x: number): number => 10 + x;
+    assert.deepEqual(bisect(0, 5, 5, f), { x: 0, position: "below" });
+    assert.deepEqual(bisect(0, 5, 20, f), { x: 5, position: "above" });
+    const inside = bisect(0, 5, 12.5, f);
+    assert.equal(inside.position, "inside");
+    assert.ok(Math.abs(inside.x - 2.5) < 1e-5);
+  });
+
+  it("works on decreasing functions and rejects an empty range", () => {
+    const found = bisect(1, 100, 0.25, (x) => 1 / x);
+    assert.ok(Math.abs(found.x - 4) < 1e-4);
+    assert.throws(() => bisect(2, 1, 0, (x) => x), /invalid range/);
+  });
+});
