@@ -12,6 +12,8 @@ export interface Metrics {
   gangsPlanned: Counter;
   unschedulableGangs: Counter<"reason">;
   topologyProblems: Gauge;
+  optimizerDuration: Histogram<"solver" | "outcome">;
+  optimizerTotalCost: Gauge<"source">;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -73,6 +75,19 @@ export function createMetrics(): Metrics {
     certificateNotAfter: new Gauge({
       name: "inferplane_certificate_not_after_timestamp_seconds",
       help: "Expiry (notAfter) of the serving certificate in use, as a Unix time.",
+      registers: [registry],
+    }),
+    optimizerDuration: new Histogram({
+      name: "inferplane_optimizer_solve_duration_seconds",
+      help: "Time to solve an allocation problem, by solver and outcome.",
+      labelNames: ["solver", "outcome"],
+      buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10, 60],
+      registers: [registry],
+    }),
+    optimizerTotalCost: new Gauge({
+      name: "inferplane_optimizer_total_cost",
+      help: "Total cost (cents/hour) of the last solution, by where the solve came from (rest, control-loop).",
+      labelNames: ["source"],
       registers: [registry],
     }),
   };

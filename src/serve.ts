@@ -21,6 +21,7 @@ import { createHealthApp } from "./server/health-app.js";
 import { closeGracefully, createPlainServer, createWebhookServer, listen } from "./server/listen.js";
 import { createWebhookApp } from "./server/webhook-app.js";
 import { mountExtender } from "./server/extender-app.js";
+import { mountOptimizer } from "./server/optimizer-app.js";
 
 export interface RunningServer {
   webhookPort: number;
@@ -134,6 +135,7 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
     ctx, metrics, log, isDraining: () => draining,
     extraRoutes: (app) => {
       mountExtender(app, { view, metrics, log, binder });
+      mountOptimizer(app, { metrics, log });
       extras.extraRoutes?.(app);
     },
   });

@@ -3,6 +3,7 @@ import { certsCommand, mutateCommand, serveCommand, validateCommand, type Io } f
 import { ConfigError, type Flags } from "../config.js";
 import { ManifestError } from "../cluster-view/manifests.js";
 import { CertificateError } from "../../certs/ensure.js";
+import { optimizeCommand } from "./optimize-command.js";
 
 const USAGE = `usage: inferplane <command> [flags]
 
@@ -12,6 +13,9 @@ commands:
   mutate     -f FILE [--manifests DIR]   print the enhanced object (YAML) and its JSONPatch, as admission would
   validate   -f FILE [--manifests DIR]   check objects as the validating webhook would
   certs      [--cert-dir DIR]            write a CA and serving certificate, print the base64 caBundle
+  optimize   DIR [--solver unlimited|greedy|milp] [--json]
+             plan accelerators, replicas and batch sizes from inferno data files (or a system-data.json);
+             --json prints inferno's solution-data.json
 
 flags:
   --host, --port, --metrics-port, --cert-dir, --service-name, --namespace, --manifests, --kubeconfig,
@@ -39,14 +43,19 @@ const OPTIONS = {
   "scheduler-name": { type: "string" },
   "extender-bind": { type: "boolean" },
   "disable-controller": { type: "boolean" },
+  solver: { type: "string" },
+  json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-const COMMANDS: Record<string, (flags: Flags, io: Io) => Promise<number>> = {
+type Command = (flags: Flags, io: Io, args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   mutate: mutateCommand,
   validate: validateCommand,
   certs: certsCommand,
+  optimize: optimizeCommand,
 };
 
 /** Parses a command line; throws on unknown flags. The chart's container args go through this too. */
@@ -72,12 +81,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.err(command ? `unknown command: ${command}\n${USAGE}` : USAGE);
     return 2;
   }
-  return runCommand(run, command ?? "", parsed.values, io);
+  return runCommand(run, command ?? "", parsed.values, io, parsed.positionals.slice(1));
 }
 
-async function runCommand(run: (flags: Flags, io: Io) => Promise<number>, command: string, flags: Flags, io: Io): Promise<number> {
+async function runCommand(run: Command, command: string, flags: Flags, io: Io, args: string[]): Promise<number> {
   try {
-    return await run(flags, io);
+    return await run(flags, io, args);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ManifestError || err instanceof CertificateError) {
       io.err(`inferplane ${command}: ${err.message}\n`);

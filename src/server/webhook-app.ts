@@ -82,7 +82,7 @@ export function createWebhookApp(opts: WebhookAppOptions): Express {
   app.post("/mutate", nonEmpty, json, admissionHandler("mutate", processMutation, opts));
   app.post("/validate", nonEmpty, json, admissionHandler("validate", processValidation, opts));
   opts.extraRoutes?.(app);
-  app.use((_req, res) => { res.status(404).type("text/plain").send("not found: use POST /mutate, /validate or /scheduler/{filter,prioritize}\n"); });
+  app.use((_req, res) => { res.status(404).type("text/plain").send("not found: use POST /mutate, /validate, /scheduler/{filter,prioritize} or /optimizer/solve\n"); });
   app.use(errorHandler(opts.log));
   return app;
 }
