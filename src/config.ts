@@ -28,6 +28,11 @@ export interface ServeConfig {
   controller: boolean;
   /** This replica's name in the leader-election Lease. */
   identity: string;
+  /** The optimizer's control loop period (leader only); 0 turns it off. */
+  optimizerIntervalMs: number;
+  prometheusUrl: string | undefined;
+  /** ConfigMap (in `namespace`) with inferno's static data files. */
+  optimizerConfigMap: string;
 }
 
 export class ConfigError extends Error {}
@@ -92,5 +97,8 @@ function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
     extenderBind: flags["extender-bind"] === true,
     controller: flags["disable-controller"] !== true,
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    optimizerIntervalMs: intFlag(flags, "optimizer-interval-seconds", 60, 0, 86_400) * 1000,
+    prometheusUrl: stringFlag(flags, "prometheus-url"),
+    optimizerConfigMap: stringFlag(flags, "optimizer-configmap") ?? "inferplane-optimizer",
   };
 }

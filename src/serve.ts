@@ -21,7 +21,9 @@ import { createHealthApp } from "./server/health-app.js";
 import { closeGracefully, createPlainServer, createWebhookServer, listen } from "./server/listen.js";
 import { createWebhookApp } from "./server/webhook-app.js";
 import { mountExtender } from "./server/extender-app.js";
-import { mountOptimizer } from "./server/optimizer-app.js";
+import { mountInvoke, mountOptimizer, type OptimizerHolder } from "./server/optimizer-app.js";
+import { OptimizerLoop } from "./optimizer/loop/loop.js";
+import { ApiOptimizerCluster } from "./kube/api-optimizer.js";
 
 export interface RunningServer {
   webhookPort: number;
@@ -91,12 +93,18 @@ function createReloader(config: ServeConfig, policy: CertPolicy, bundle: Serving
  * The ModelInfer controller behind a Lease: every replica serves admission, only the leader
  * reconciles, and only once its cluster view has synced (or it would act on an empty cache).
  */
-function startController(config: ServeConfig, kubeconfig: KubeConfig, view: ClusterView, log: Logger): { stop(): Promise<void> } {
+function startController(config: ServeConfig, kubeconfig: KubeConfig, view: ClusterView, log: Logger, optimizer: OptimizerHolder): { stop(): Promise<void> } {
   const controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(kubeconfig), log: log.child({ component: "controller" }) });
+  const loop = config.optimizerIntervalMs > 0 ? optimizerLoop(config, kubeconfig, log, optimizer.metrics) : undefined;
   let waiting: NodeJS.Timeout | undefined;
   const startWhenSynced = (): void => {
-    if (view.hasSynced()) controller.start();
-    else waiting = setTimeout(startWhenSynced, 100);
+    if (!view.hasSynced()) {
+      waiting = setTimeout(startWhenSynced, 100);
+      return;
+    }
+    controller.start();
+    loop?.start();
+    optimizer.loop = loop;
   };
   const elector = new LeaderElector({
     kubeconfig,
@@ -107,17 +115,35 @@ function startController(config: ServeConfig, kubeconfig: KubeConfig, view: Clus
     onStartedLeading: startWhenSynced,
     onStoppedLeading: () => {
       clearTimeout(waiting);
+      optimizer.loop = undefined;
       void controller.stop();
+      void loop?.stop();
     },
   });
   elector.start();
   return {
     stop: async () => {
       clearTimeout(waiting);
+      optimizer.loop = undefined;
       await elector.stop();
       await controller.stop();
+      await loop?.stop();
     },
   };
+}
+
+function optimizerLoop(config: ServeConfig, kubeconfig: KubeConfig, log: Logger, metrics: Metrics): OptimizerLoop {
+  return new OptimizerLoop({
+    cluster: new ApiOptimizerCluster(kubeconfig),
+    namespace: config.namespace,
+    configMap: config.optimizerConfigMap,
+    statusConfigMap: `${config.optimizerConfigMap}-status`,
+    prometheusUrl: config.prometheusUrl,
+    window: "1m",
+    intervalMs: config.optimizerIntervalMs,
+    log: log.child({ component: "optimizer" }),
+    metrics,
+  });
 }
 
 /** Starts the webhook (HTTPS) and health (HTTP) servers; the cluster view syncs in the background. */
@@ -130,12 +156,14 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
 
   let draining = false;
   let viewError: string | undefined;
+  const optimizer: OptimizerHolder = { loop: undefined, metrics };
   const ctx = { view, policy: { excludedNamespaces: new Set(["kube-system", config.namespace]) }, schedulerName: config.schedulerName };
   const webhookApp = createWebhookApp({
     ctx, metrics, log, isDraining: () => draining,
     extraRoutes: (app) => {
       mountExtender(app, { view, metrics, log, binder });
       mountOptimizer(app, { metrics, log });
+      mountInvoke(app, optimizer);
       extras.extraRoutes?.(app);
     },
   });
@@ -151,7 +179,7 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   };
   const healthServer: Server = createPlainServer(createHealthApp(metrics, { notReadyReason }));
 
-  const controller = kubeconfig && config.controller ? startController(config, kubeconfig, view, log) : undefined;
+  const controller = kubeconfig && config.controller ? startController(config, kubeconfig, view, log, optimizer) : undefined;
   const webhookPort = await listen(webhookServer, config.port, config.host);
   const metricsPort = await listen(healthServer, config.metricsPort, config.host);
   certificates.start();

@@ -23,6 +23,8 @@ flags:
   --shutdown-delay-ms, --scheduler-name NAME (route opted-in gang pods to inferplane's own scheduler),
   --extender-bind (serve the extender's bind verb; needs a cluster),
   --disable-controller (admission and extender only; by default the leader replica reconciles ModelInfers)
+  --optimizer-interval-seconds N (default 60; 0 = off), --prometheus-url URL, --optimizer-configmap NAME
+             (the leader's optimizer loop: inferno data from the ConfigMap, load from Prometheus; GET /invoke runs it now)
 `;
 
 const OPTIONS = {
@@ -44,6 +46,9 @@ const OPTIONS = {
   "extender-bind": { type: "boolean" },
   "disable-controller": { type: "boolean" },
   solver: { type: "string" },
+  "optimizer-interval-seconds": { type: "string" },
+  "prometheus-url": { type: "string" },
+  "optimizer-configmap": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;

@@ -6,6 +6,13 @@ import { parseSystem, systemDocuments } from "../optimizer/parse.js";
 import { solveSystem } from "../optimizer/solve.js";
 import { SOLVERS, type SolverName } from "../optimizer/solution.js";
 import { solutionReport } from "../optimizer/solution-data.js";
+import type { OptimizerLoop } from "../optimizer/loop/loop.js";
+
+/** The leader's optimizer loop, when this replica runs one. */
+export interface OptimizerHolder {
+  loop: OptimizerLoop | undefined;
+  metrics: Metrics;
+}
 
 const MAX_SYSTEM_BYTES = 16 * 1024 * 1024;
 
@@ -51,5 +58,17 @@ export function mountOptimizer(app: Express, opts: { metrics: Metrics; log: Logg
         opts.log.error("optimizer failed", { error: String(err) });
         next(err);
       });
+  });
+}
+
+/** `GET /invoke`: run the control loop now (inferno's trigger) and answer with the cycle's result. */
+export function mountInvoke(app: Express, holder: OptimizerHolder): void {
+  app.get("/invoke", (_req: Request, res: Response, next: NextFunction) => {
+    const loop = holder.loop;
+    if (!loop) {
+      res.status(503).type("text/plain").send("the optimizer loop does not run on this replica: it runs on the leader, with --optimizer-interval-seconds > 0, in a cluster\n");
+      return;
+    }
+    loop.invoke().then((result) => res.status(result.ok ? 200 : 500).json(result), next);
   });
 }

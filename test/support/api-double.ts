@@ -211,7 +211,7 @@ export class ApiDouble {
   }
 
   private async route(method: string, target: Target, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (method === "GET" && !target.name) { url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1" ? this.watch(target, url, res) : this.listResponse(target, res); return; }
+    if (method === "GET" && !target.name) { url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1" ? this.watch(target, url, res) : this.listResponse(target, url, res); return; }
     if (method === "GET") { this.getResponse(target, res); return; }
     if (method === "POST" && target.subresource === "binding") {
       this.bindResponse(target, (await readBody(req)) as { metadata?: { uid?: string }; target?: { name?: string } }, res);
@@ -227,8 +227,9 @@ export class ApiDouble {
     status(res, 405, "MethodNotAllowed", method);
   }
 
-  private listResponse(target: Target, res: ServerResponse): void {
-    const items = this.list(target.resource).filter((o) => target.namespace === undefined || o.metadata.namespace === target.namespace);
+  private listResponse(target: Target, url: URL, res: ServerResponse): void {
+    const selects = labelSelector(url.searchParams.get("labelSelector"));
+    const items = this.list(target.resource).filter((o) => (target.namespace === undefined || o.metadata.namespace === target.namespace) && selects(o));
     json(res, 200, { apiVersion: target.apiVersion, kind: "List", metadata: { resourceVersion: String(this.rv) }, items });
   }
 
@@ -291,6 +292,8 @@ export class ApiDouble {
     if (target.subresource === "status") next.spec = existing.spec;
     else if ("status" in existing) next.status = existing.status;
     if (JSON.stringify(next.spec) !== JSON.stringify(existing.spec)) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+    // As the apiserver: a write that changes nothing keeps the resourceVersion and sends no event.
+    if (JSON.stringify({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) === JSON.stringify({ ...existing, metadata: { ...existing.metadata, resourceVersion: undefined } })) return existing;
     return this.store(target.resource, next, "MODIFIED");
   }
 
@@ -302,6 +305,22 @@ export class ApiDouble {
       : mergePatch(structuredClone(existing), patch);
     json(res, 200, this.replace(target, existing, patched as StoredObject));
   }
+}
+
+/** Equality-based label selectors (`k=v`, `k==v`, `k!=v`, `k`, `!k`), comma-separated, all of which must hold. */
+function labelSelector(selector: string | null): (obj: StoredObject) => boolean {
+  const terms = (selector ?? "").split(",").map((t) => t.trim()).filter(Boolean).map((term) => {
+    const m = /^(!?)([^=!]+?)\s*(?:(==|=|!=)\s*(.*))?$/.exec(term);
+    if (!m) throw new Error(`bad label selector term ${term}`);
+    return { negate: m[1] === "!", key: m[2]!, op: m[3], value: m[4] };
+  });
+  return (obj) => {
+    const labels = (obj.metadata as { labels?: Record<string, string> }).labels ?? {};
+    return terms.every(({ negate, key, op, value }) => {
+      if (!op) return negate ? !(key in labels) : key in labels;
+      return op === "!=" ? labels[key] !== value : labels[key] === value;
+    });
+  };
 }
 
 /** RFC 7386 JSON merge patch. */
