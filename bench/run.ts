@@ -3,6 +3,7 @@ import { admissionBenchmark } from "./admission.js";
 import { enhancerBenchmark } from "./enhancer.js";
 import { extenderBenchmark } from "./extender.js";
 import { controllerBenchmark } from "./controller.js";
+import { optimizerBenchmark } from "./optimizer.js";
 
 const only = process.argv[2];
 if (!only || only === "admission") {
@@ -11,3 +12,4 @@ if (!only || only === "admission") {
 }
 if (!only || only === "extender") await extenderBenchmark();
 if (!only || only === "controller") await controllerBenchmark();
+if (!only || only === "optimizer") await optimizerBenchmark();
