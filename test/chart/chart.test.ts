@@ -121,6 +121,22 @@ describe("Helm chart", function () {
     assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).controller, false);
   });
 
+  it("runs the optimizer loop only when asked, with Deployments patch and its two ConfigMaps by name", () => {
+    const args = (rendered: Rendered[]): ReturnType<typeof serveConfig> =>
+      serveConfig(parseCliArgs(find<Deployment>(rendered, "Deployment").spec!.template.spec!.containers[0]!.args!).values, { KUBERNETES_SERVICE_HOST: "x" });
+    assert.equal(args(objects).optimizerIntervalMs, 0, "off by default");
+    assert.ok(!find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("deployments")));
+    const on = template("--set", "optimizer.enabled=true", "--set", "optimizer.prometheusUrl=http://prometheus.monitoring:9090");
+    const config = args(on);
+    assert.deepEqual([config.optimizerIntervalMs, config.optimizerConfigMap, config.prometheusUrl], [60_000, "inferplane-optimizer", "http://prometheus.monitoring:9090"]);
+    assert.ok(find<ClusterRole>(on, "ClusterRole").rules!.some((r) => r.apiGroups?.includes("apps") && r.resources?.includes("deployments") && r.verbs.join() === "list,patch"));
+    const role = find<{ rules: Array<{ resources?: string[]; resourceNames?: string[]; verbs: string[] }> } & Rendered>(on, "Role");
+    assert.deepEqual(role.rules.filter((r) => r.resources?.includes("configmaps")).map((r) => [r.resourceNames ?? [], r.verbs]), [
+      [["inferplane-optimizer", "inferplane-optimizer-status"], ["get", "update"]],
+      [[], ["create"]],
+    ]);
+  });
+
   it("grants least privilege: no wildcards", () => {
     const role = find<ClusterRole>(objects, "ClusterRole");
     for (const rule of role.rules!) {
