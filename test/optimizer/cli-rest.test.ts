@@ -94,6 +94,12 @@ describe("optimizer: POST /optimizer/solve", () => {
     assert.equal(milp.greedy?.totalCost, report.totalCost);
   });
 
+  it("GET /invoke answers 503 where no control loop runs (standalone, or not the leader)", async () => {
+    const res = await t.client.get("/invoke");
+    assert.equal(res.status, 503);
+    assert.match(res.body, /runs on the leader, with --optimizer-interval-seconds > 0, in a cluster/);
+  });
+
   it("a bad body is a 400 naming the entry; metrics record solves", async () => {
     const body = systemData("v1/small");
     ((body.system as Record<string, Record<string, unknown[]>>).serverData!.servers![0] as { currentAlloc: { load: { arrivalRate: number } } }).currentAlloc.load.arrivalRate = -1;

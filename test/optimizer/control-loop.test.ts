@@ -154,13 +154,14 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
       const graniteRpm = Number(labels("granite-bronze")["inferno.server.load.rpm"]);
       assert.ok(Math.abs(llamaRpm - 240) / 240 < 0.15, `llama measured ${llamaRpm} req/min`);
       assert.ok(Math.abs(graniteRpm - 120) / 120 < 0.15, `granite measured ${graniteRpm} req/min (two pods)`);
-      assert.equal(labels("llama-premium")["inferno.server.load.numtokens"], "1024");
+      const tokens = Number(labels("llama-premium")["inferno.server.load.numtokens"]);
+      assert.ok(Math.abs(tokens - 1024) <= 10, `tokens per request ${tokens}`);
 
       // The same answer from the data files, at the measured loads.
       const system = loadSystemDir(join(INFERNO, "v1/small"));
       const servers = system.servers
         .filter((s) => s.name === "Premium-llama_13b" || s.name === "Bronze-granite_13b")
-        .map((s) => ({ ...s, minNumReplicas: 1, load: { ...s.load, arrivalRate: s.name === "Premium-llama_13b" ? llamaRpm : graniteRpm } }));
+        .map((s) => ({ ...s, minNumReplicas: 1, load: { ...s.load, arrivalRate: Number(labels(s.name === "Premium-llama_13b" ? "llama-premium" : "granite-bronze")["inferno.server.load.rpm"]), avgOutTokens: Number(labels(s.name === "Premium-llama_13b" ? "llama-premium" : "granite-bronze")["inferno.server.load.numtokens"]) } }));
       const expected = await solveSystem({ ...system, servers }, "unlimited");
       for (const [name, server] of [["llama-premium", "Premium-llama_13b"], ["granite-bronze", "Bronze-granite_13b"]] as const) {
         const want = expected.allocations.find((a) => a.server.name === server)!;

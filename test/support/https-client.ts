@@ -15,9 +15,17 @@ export class VerifyingClient {
   }
 
   post(path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<HttpReply> {
+    return this.send("POST", path, body, headers);
+  }
+
+  get(path: string): Promise<HttpReply> {
+    return this.send("GET", path, "", {});
+  }
+
+  private send(method: string, path: string, body: string | Buffer, headers: Record<string, string>): Promise<HttpReply> {
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: "127.0.0.1", servername: this.servername, port: this.port, path, method: "POST", agent: this.agent, headers: { "content-type": "application/json", ...headers } },
+        { host: "127.0.0.1", servername: this.servername, port: this.port, path, method, agent: this.agent, headers: { "content-type": "application/json", ...headers } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));

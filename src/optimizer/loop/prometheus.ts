@@ -14,9 +14,10 @@ interface QueryReply {
 }
 
 /** Prometheus' HTTP API: one instant query; undefined when the answer holds no series. */
-export async function instantQuery(baseUrl: string, query: string, timeoutMs: number): Promise<number | undefined> {
+export async function instantQuery(baseUrl: string, query: string, timeoutMs: number, at?: Date): Promise<number | undefined> {
   const url = new URL("/api/v1/query", baseUrl);
   url.searchParams.set("query", query);
+  if (at) url.searchParams.set("time", (at.getTime() / 1000).toFixed(3));
   let reply: QueryReply;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -46,9 +47,11 @@ export interface LoadReadings {
 /** Requests/minute and tokens per request of each server over `window`, from vLLM's counters. */
 export async function readLoads(baseUrl: string | undefined, servers: readonly ManagedServer[], window: string, timeoutMs = 5000): Promise<LoadReadings> {
   const readings: LoadReadings = { loads: new Map(), fallbacks: [] };
+  // One evaluation time for every query, so the token/request ratios come from the same samples.
+  const at = new Date();
   for (const s of servers) {
     if (!baseUrl) { readings.fallbacks.push({ server: s.server, reason: "no Prometheus configured" }); continue; }
-    const rate = (metric: string): Promise<number | undefined> => instantQuery(baseUrl, `sum(rate(${metric}${podSelector(s)}[${window}]))`, timeoutMs);
+    const rate = (metric: string): Promise<number | undefined> => instantQuery(baseUrl, `sum(rate(${metric}${podSelector(s)}[${window}]))`, timeoutMs, at);
     try {
       const [requests, prompt, generated] = await Promise.all([rate(VLLM_REQUESTS), rate(VLLM_PROMPT_TOKENS), rate(VLLM_GENERATION_TOKENS)]);
       if (requests === undefined) { readings.fallbacks.push({ server: s.server, reason: "Prometheus has no vLLM metrics for its pods" }); continue; }

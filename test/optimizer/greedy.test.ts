@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import type { Candidate, ServerCandidates } from "../../src/optimizer/candidates.js";
+import { solveGreedy } from "../../src/optimizer/solvers/greedy.js";
+import type { OptimizerSpec, SaturationPolicy, ServerSpec, SystemSpec } from "../../src/optimizer/spec.js";
+
+function candidate(accelerator: string, replicas: number, costPerReplica: number): Candidate {
+  return {
+    accelerator, acceleratorType: accelerator, cardsPerReplica: 1, costPerReplica, cost: costPerReplica * replicas, value: costPerReplica * replicas * 1.1,
+    replicas, batchSize: 8, itl: 10, latency: 5, maxRatePerReplica: 60,
+  };
+}
+
+function server(name: string, priority: number, candidates: Candidate[]): ServerCandidates {
+  const spec: ServerSpec = { name, serviceClass: `p${priority}`, model: "m", keepAccelerator: false, minNumReplicas: 0, maxBatchSize: 0, load: { arrivalRate: 60, avgInTokens: 0, avgOutTokens: 512 } };
+  return { server: spec, priority, candidates };
+}
+
+function system(capacity: Record<string, number>, optimizer: Partial<OptimizerSpec>): SystemSpec {
+  return {
+    version: "v1", accelerators: new Map(), perf: new Map(), serviceClasses: new Map(), servers: [],
+    capacity: new Map(Object.entries(capacity)),
+    optimizer: { unlimited: false, heterogeneous: false, milpSolver: false, delayedBestEffort: false, saturationPolicy: "None", ...optimizer },
+  };
+}
+
+/** Three servers wanting 4 replicas of X each; A and B at priority 1, C at 2; 6 cards of X. */
+const SERVERS = [server("A", 1, [candidate("X", 4, 10)]), server("B", 1, [candidate("X", 4, 10)]), server("C", 2, [candidate("X", 4, 10)])];
+
+function replicas(policy: SaturationPolicy, delayedBestEffort: boolean): Record<string, number> {
+  const { allocations } = solveGreedy(system({ X: 6 }, { saturationPolicy: policy, delayedBestEffort }), SERVERS);
+  return Object.fromEntries(allocations.map((a) => [a.server.name, a.replicas]));
+}
+
+describe("optimizer: the limited greedy", () => {
+  it("serves whole servers in priority order; None gives the rest nothing", () => {
+    assert.deepEqual(replicas("None", false), { A: 4 });
+    const { unallocated } = solveGreedy(system({ X: 6 }, {}), SERVERS);
+    assert.deepEqual(unallocated.map((u) => u.server), ["B", "C"]);
+  });
+
+  it("per priority group, best effort goes to the group before the next group is tried", () => {
+    assert.deepEqual(replicas("RoundRobin", false), { A: 4, B: 2 });
+    assert.deepEqual(replicas("PriorityExhaustive", false), { A: 4, B: 2 });
+  });
+
+  it("with delayedBestEffort, RoundRobin shares what is left across all priorities; the priority policies do not", () => {
+    assert.deepEqual(replicas("RoundRobin", true), { A: 4, B: 1, C: 1 });
+    assert.deepEqual(replicas("PriorityRoundRobin", true), { A: 4, B: 2 });
+    assert.deepEqual(replicas("PriorityExhaustive", true), { A: 4, B: 2 });
+  });
+
+  it("marks best-effort allocations saturated and costs them by the replicas they got", () => {
+    const { allocations } = solveGreedy(system({ X: 6 }, { saturationPolicy: "RoundRobin", delayedBestEffort: true }), SERVERS);
+    const c = allocations.find((a) => a.server.name === "C")!;
+    assert.deepEqual([c.saturated, c.cost], [true, 10]);
+    assert.equal(allocations.find((a) => a.server.name === "A")!.saturated, false);
+  });
+
+  it("a server that loses its cheapest accelerator takes its next one, in regret order", () => {
+    // Both want X (2 cards free). D would lose 40 by moving to Y, E only 2: D keeps X.
+    const d = server("D", 1, [candidate("X", 2, 10), candidate("Y", 2, 30)]);
+    const e = server("E", 1, [candidate("X", 2, 10), candidate("Z", 2, 11)]);
+    const { allocations } = solveGreedy(system({ X: 2, Y: 2, Z: 2 }, {}), [e, d]);
+    assert.deepEqual(Object.fromEntries(allocations.map((a) => [a.server.name, a.accelerator])), { D: "X", E: "Z" });
+  });
+});
