@@ -6,6 +6,8 @@ import { enhanceModelInferPod } from "./enhancers/modelinfer.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
 import { failure, success, type Outcome } from "./enhancers/result.js";
 import { routeGangToScheduler } from "./enhancers/scheduler-name.js";
+import { asksForGpuFeatures } from "./gpu/annotations.js";
+import { enhanceGpuPod } from "./gpu/enhance.js";
 import { enhanceStatefulSet, enhanceStatefulSetPod, isRoleStatefulSet, owningStatefulSet } from "./enhancers/statefulset.js";
 
 /** Enhances one opted-in object of a kind; returns the enhanced copy, never touches its input. */
@@ -13,7 +15,15 @@ export type Mutator = (obj: unknown, namespace: string, ctx: AdmissionContext) =
 
 function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
   const result = enhancePod(obj as Pod, namespace, ctx);
-  return result.ok ? success(routeGangToScheduler(result.value, ctx.schedulerName), result.warnings) : result;
+  if (!result.ok) return result;
+  const gpu = enhanceGpuFeatures(result.value, namespace, ctx);
+  return gpu.ok ? success(routeGangToScheduler(gpu.value, ctx.schedulerName), [...result.warnings, ...gpu.warnings]) : gpu;
+}
+
+function enhanceGpuFeatures(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {
+  if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
+  if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
+  return enhanceGpuPod(pod, namespace, ctx.view.stores);
 }
 
 function enhancePod(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {

@@ -7,14 +7,42 @@ import { modelInferProblems } from "./validators/modelinfer.js";
 import type { ModelInfer } from "../src/modelinfer/types.js";
 import { isRoleStatefulSet, resolveStatefulSetGroup } from "./enhancers/statefulset.js";
 import { validateDeployment } from "./validators/deployment.js";
+import { validateGpuPod } from "./validators/gpu-pod.js";
+import type { Findings } from "./validators/gpu-checks.js";
+import {
+  gpuPoolFindings, inferenceCacheFindings, inferenceServiceFindings, pddFindings, speculativeDecodingFindings, stackInferenceServiceFindings, tokenCacheFindings,
+} from "./validators/gpu-resources.js";
+import { GPU_API_VERSION, INFERENCE_GROUP, PRODUCTION_STACK_GROUP } from "../src/gpu/types.js";
 
 export type Validator = (obj: unknown, namespace: string, ctx: AdmissionContext, oldObject?: unknown) => Outcome<unknown>;
 
 function validatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
   const pod = obj as Pod;
-  if (!isModelInferPod(pod) || !ctx.view.hasSynced()) return success(undefined);
+  if (!ctx.view.hasSynced()) return success(undefined);
+  const gpu = validateGpuPod(pod, namespace, ctx.view.stores);
+  if (!gpu.ok || !isModelInferPod(pod)) return gpu;
   return resolveModelInferPlace(pod, namespace, ctx.view);
 }
+
+/** A custom resource's findings as an admission outcome: denied with every problem, or allowed with the warnings. */
+function fromFindings(kind: string, check: (obj: never) => Findings): Validator {
+  return (obj: unknown, namespace: string) => {
+    const { problems, warnings } = check(obj as never);
+    const name = (obj as { metadata?: { name?: string } }).metadata?.name ?? "";
+    if (problems.length > 0) return failure(422, `${kind} ${namespace}/${name} is invalid: ${problems.join("; and ")}`);
+    return success(undefined, warnings);
+  };
+}
+
+const GPU_VALIDATORS: [string, Validator][] = [
+  [`${INFERENCE_GROUP}/${GPU_API_VERSION}/GPUPool`, fromFindings("GPUPool", gpuPoolFindings)],
+  [`${INFERENCE_GROUP}/${GPU_API_VERSION}/TokenCache`, fromFindings("TokenCache", tokenCacheFindings)],
+  [`${INFERENCE_GROUP}/${GPU_API_VERSION}/InferenceService`, fromFindings("InferenceService", inferenceServiceFindings)],
+  [`${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/InferenceService`, fromFindings("InferenceService", stackInferenceServiceFindings)],
+  [`${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/InferenceCache`, fromFindings("InferenceCache", inferenceCacheFindings)],
+  [`${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/SpeculativeDecoding`, fromFindings("SpeculativeDecoding", speculativeDecodingFindings)],
+  [`${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/PrefillDecodingDisaggregation`, fromFindings("PrefillDecodingDisaggregation", pddFindings)],
+];
 
 function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {
   const sts = obj as StatefulSet;
@@ -41,4 +69,5 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ["apps/v1/StatefulSet", { validate: validateStatefulSet, operations: new Set(["CREATE", "UPDATE"]), optInOnly: true }],
   ["workload.matrixinfer.ai/v1alpha1/ModelInfer", { validate: validateModelInfer, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false }],
   ["apps/v1/Deployment", { validate: (obj: unknown) => validateDeployment(obj as Deployment), operations: new Set(["CREATE", "UPDATE"]), optInOnly: true }],
+  ...GPU_VALIDATORS.map(([kind, validate]): [string, ValidatorEntry] => [kind, { validate, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false }]),
 ]);

@@ -5,6 +5,7 @@ import { MODELINFER_GROUP, MODELINFER_PLURAL, MODELINFER_VERSION } from "../mode
 import type { ClusterView } from "./cluster-view.js";
 import type { KubeObject } from "./object-store.js";
 import { ResilientInformer } from "./resilient-informer.js";
+import { GPU_API_VERSION, GPU_KINDS } from "../gpu/types.js";
 import { ClusterStores } from "./stores.js";
 
 export interface InformerViewOptions {
@@ -59,6 +60,7 @@ export class InformerClusterView implements ClusterView {
       customSource(custom, "topology.volcano.sh", "v1alpha1", "hypernodes", "HyperNode", true),
       customSource(custom, "scheduling.volcano.sh", "v1beta1", "podgroups", "PodGroup", true),
       customSource(custom, "scheduling.x-k8s.io", "v1alpha1", "podgroups", "PodGroup", true),
+      ...Object.values(GPU_KINDS).map((k) => customSource(custom, k.group, GPU_API_VERSION, k.plural, k.kind, true)),
     ];
     this.informers = sources.map((source) => new ResilientInformer({
       kubeconfig: kc,

@@ -4,6 +4,7 @@ import { isHyperNode, type HyperNode } from "../../scheduler-extender/hypernode.
 import { gangName, isPodGroup, type PodGroup } from "../../scheduler-extender/podgroup.js";
 import { buildTopology, type Topology } from "../../scheduler-extender/topology.js";
 import { NodeUsage } from "./node-usage.js";
+import { GPU_KINDS, gpuKindOf, type GpuKindName } from "../gpu/types.js";
 import { OwnerIndex } from "./owner-index.js";
 import { ObjectStore, objectKey, type KubeObject } from "./object-store.js";
 
@@ -33,6 +34,8 @@ export class ClusterStores {
   readonly hyperNodes = new ObjectStore<HyperNode>();
   readonly podGroups = new ObjectStore<PodGroup>();
   readonly services = new ObjectStore<Service & KubeObject>();
+  /** GPUPools, TokenCaches and the production-stack kinds the GPU and cache enhancers read. */
+  readonly gpu = Object.fromEntries(Object.keys(GPU_KINDS).map((k) => [k, new ObjectStore<KubeObject>()])) as Record<GpuKindName, ObjectStore<KubeObject>>;
   private readonly listeners = new Set<ChangeListener>();
   readonly usage = new NodeUsage();
   private readonly gangPods = new Map<string, Set<string>>();
@@ -87,6 +90,12 @@ export class ClusterStores {
     else if (isNode(obj)) this.upsertNode(obj);
     else if (isHyperNode(obj)) this.upsertTopology(obj);
     else if (isPodGroup(obj)) this.podGroups.upsert(obj);
+    else this.gpuStore(obj)?.upsert(obj);
+  }
+
+  private gpuStore(obj: KubeObject): ObjectStore<KubeObject> | undefined {
+    const kind = gpuKindOf(obj);
+    return kind ? this.gpu[kind] : undefined;
   }
 
   private unapply(obj: KubeObject): void {
@@ -104,11 +113,12 @@ export class ClusterStores {
       this.hyperNodes.remove(obj);
       this.topologyCache = undefined;
     } else if (isPodGroup(obj)) this.podGroups.remove(obj);
+    else this.gpuStore(obj)?.remove(obj);
   }
 
   /** Replaces everything with `objects`; kinds the view does not serve are ignored. */
   replaceAll(objects: readonly KubeObject[]): void {
-    for (const store of [this.modelInfers, this.nodes, this.pods, this.hyperNodes, this.podGroups, this.services] as ObjectStore<KubeObject>[]) store.replaceAll([]);
+    for (const store of [this.modelInfers, this.nodes, this.pods, this.hyperNodes, this.podGroups, this.services, ...Object.values(this.gpu)] as ObjectStore<KubeObject>[]) store.replaceAll([]);
     this.usage.clear();
     this.gangPods.clear();
     this.owners.clear();

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
@@ -43,16 +43,17 @@ describe("Helm chart", function () {
 
   it("renders only objects valid by the Kubernetes schemas", () => {
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
-      "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Deployment", "MutatingWebhookConfiguration",
+      "ClusterRole", "ClusterRoleBinding", ...Array<string>(8).fill("CustomResourceDefinition"), "Deployment", "MutatingWebhookConfiguration",
       "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Service", "ServiceAccount", "ValidatingWebhookConfiguration",
     ]);
     for (const obj of objects) assertValidKubernetes(obj);
   });
 
   it("ships the CRDs of crds/ unchanged (one source)", () => {
-    const crd = find<Rendered>(objects, "CustomResourceDefinition");
-    const source = parse(readFileSync(join(REPO_ROOT, "crds", "workload.matrixinfer.ai_modelinfers.yaml"), "utf8")) as Rendered;
-    assert.deepEqual(crd, source);
+    const rendered = objects.filter((o) => o.kind === "CustomResourceDefinition");
+    const sources = readdirSync(join(REPO_ROOT, "crds")).sort().map((file) => parse(readFileSync(join(REPO_ROOT, "crds", file), "utf8")) as Rendered);
+    const byName = (list: Rendered[]): Rendered[] => [...list].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    assert.deepEqual(byName(rendered), byName(sources));
   });
 
   it("issues one CA: the Secret's ca.crt is every webhook's caBundle, and tls.crt covers the Service", () => {
@@ -77,13 +78,16 @@ describe("Helm chart", function () {
       assert.equal(webhook.timeoutSeconds, 5);
       assert.equal(webhook.failurePolicy, "Fail");
       assert.equal(webhook.matchPolicy, "Equivalent");
-      if (webhook.name.startsWith("modelinfers.")) assert.equal(webhook.objectSelector, undefined, "custom resources are validated without opting in");
+      if (webhook.name.startsWith("modelinfers.") || webhook.name.startsWith("gpu-resources.")) assert.equal(webhook.objectSelector, undefined, "custom resources are validated without opting in");
       else assert.deepEqual(webhook.objectSelector, { matchLabels: { "inference.ai/managed": "true" } });
       assert.deepEqual(webhook.namespaceSelector, { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "inferplane-system"] }] });
       assert.deepEqual(webhook.clientConfig.service, { name: "rel-inferplane", namespace: "inferplane-system", path: webhook.name.includes(".mutate.") ? "/mutate" : "/validate", port: 443 });
     }
     assert.ok(mutating.webhooks!.every((w) => w.reinvocationPolicy === "IfNeeded"));
-    assert.deepEqual(validating.webhooks!.map((w) => w.name), ["workloads.validate.inferplane.io", "modelinfers.validate.inferplane.io"]);
+    assert.deepEqual(validating.webhooks!.map((w) => w.name), ["workloads.validate.inferplane.io", "modelinfers.validate.inferplane.io", "gpu-resources.validate.inferplane.io"]);
+    const gpuRules = validating.webhooks!.find((w) => w.name.startsWith("gpu-resources."))!.rules!;
+    const crdPlurals = readdirSync(join(REPO_ROOT, "crds")).filter((f) => !f.startsWith("workload.")).map((f) => f.replace(/\.yaml$/, "").split("_")).sort();
+    assert.deepEqual(gpuRules.flatMap((rule) => { const r = rule as { apiGroups?: string[]; resources?: string[] }; return (r.resources ?? []).map((res): string[] => [r.apiGroups?.[0] ?? "", res]); }).sort(), crdPlurals, "every GPU CRD is validated");
   });
 
   it("runs the server hardened, highly available and probed on the health port", () => {

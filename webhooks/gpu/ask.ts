@@ -1,0 +1,202 @@
+import type { Container, Pod } from "kubernetes-types/core/v1.js";
+import type { ClusterStores } from "../../src/cluster-view/stores.js";
+import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
+import { anyProfile, profilesFor } from "../../src/gpu/mig.js";
+import type {
+  Backend, GPUPool, InferenceCache, MigStrategy, PdRole, PrefillDecodingDisaggregation, SharingMode, SpeculativeDecoding, TokenCache,
+} from "../../src/gpu/types.js";
+import { failure, success, type Outcome } from "../enhancers/result.js";
+import * as A from "./annotations.js";
+
+export interface GpuShare {
+  mode: SharingMode;
+  count: number;
+  migProfile?: string;
+  migStrategy: MigStrategy;
+  product?: string;
+  /** Extra node labels of the pool. */
+  poolSelector: Record<string, string>;
+  /** The device plugin renames shared GPUs to nvidia.com/gpu.shared. */
+  sharedResource: boolean;
+  mps: { threadPercentage?: number; pinnedMemoryGb?: number };
+}
+
+/** Everything a pod asked for, resolved against the objects it names. */
+export interface GpuAsk {
+  engineIndex: number;
+  backend: Backend;
+  gpu?: GpuShare;
+  tokenCache?: TokenCache;
+  pd?: { role: PdRole; pdd: PrefillDecodingDisaggregation };
+  speculative?: SpeculativeDecoding;
+}
+
+const BACKENDS: readonly Backend[] = ["vllm", "sglang", "triton", "tensorrt-llm"];
+const MODES: readonly SharingMode[] = ["exclusive", "mig", "mps", "timeslice"];
+
+type Lookup = <T>(store: keyof ClusterStores["gpu"], name: string, what: string) => Outcome<T>;
+
+function lookupIn(stores: ClusterStores, namespace: string): Lookup {
+  return <T>(store: keyof ClusterStores["gpu"], name: string, what: string): Outcome<T> => {
+    const found = stores.gpu[store].get(namespace, name);
+    return found ? success(found as T) : failure(403, `${what} "${name}" does not exist in namespace ${namespace}; create it or fix the annotation`);
+  };
+}
+
+function engineIndex(pod: Pod): Outcome<number> {
+  const wanted = pod.metadata?.annotations?.[A.ENGINE_CONTAINER];
+  if (wanted === undefined) return success(0);
+  const index = pod.spec?.containers.findIndex((c) => c.name === wanted) ?? -1;
+  if (index < 0) return failure(403, `${A.ENGINE_CONTAINER}: no container named "${wanted}"; name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`);
+  return success(index);
+}
+
+/** GB as LMCache and MPS read them: binary suffixes in GiB, decimal in GB. */
+export function gigabytes(quantity: string | number): number {
+  const milli = parseQuantity(quantity);
+  const binary = typeof quantity === "string" && /i$/.test(quantity.trim());
+  return milli / 1000 / (binary ? 2 ** 30 : 1e9);
+}
+
+function countFrom(value: string | undefined, fallback: number): Outcome<number> {
+  if (value === undefined) return success(fallback);
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) return failure(403, `${A.GPU_COUNT}: "${value}" is not a whole number of GPUs ≥ 1`);
+  return success(n);
+}
+
+function gpuFromPdd(pd: GpuAsk["pd"]): number | undefined {
+  const resources = pd ? (pd.role === "prefill" ? pd.pdd.spec.prefillResources : pd.pdd.spec.decodeResources) : undefined;
+  const gpus = resources?.limits?.["nvidia.com/gpu"] ?? resources?.requests?.["nvidia.com/gpu"];
+  return gpus === undefined ? undefined : Math.round(parseQuantity(gpus) / 1000);
+}
+
+/** Why a MIG profile cannot be used on a product (any A100/H100/H200 profile when the product is not given). */
+export function migProfileProblem(profile: string, product: string | undefined): string | undefined {
+  const known = product ? profilesFor(product) : undefined;
+  if (product && known?.length === 0) return `${product} has no MIG; use sharing exclusive, mps or timeslice`;
+  if (known ? known.some((p) => p.name === profile) : anyProfile(profile) !== undefined) return undefined;
+  const names = (known ?? []).map((p) => p.name).join(", ");
+  return `MIG profile ${profile} does not exist${product ? ` on ${product}` : ""}${names ? `; use one of ${names}` : ""}`;
+}
+
+function migProblem(share: GpuShare): string | undefined {
+  if (!share.migProfile) return `MIG needs a profile: set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles`;
+  const problem = migProfileProblem(share.migProfile, share.product);
+  if (problem) return problem;
+  return share.migStrategy === "single" && !share.product ? "MIG single strategy selects nodes by nvidia.com/gpu.product: set the pool's gpuProduct" : undefined;
+}
+
+function shareMode(annotations: Record<string, string>, pool: GPUPool | undefined, pdGpus: number | undefined): string | undefined {
+  const implied = annotations[A.GPU_COUNT] !== undefined || pdGpus !== undefined ? "exclusive" : undefined;
+  return annotations[A.GPU_SHARING] ?? pool?.spec.sharing.mode ?? implied;
+}
+
+function pinnedMemory(pool: GPUPool | undefined): Outcome<number | undefined> {
+  const pinned = pool?.spec.sharing.mps?.pinnedMemoryLimit;
+  if (pinned === undefined) return success(undefined);
+  try {
+    return success(gigabytes(pinned));
+  } catch (err) {
+    if (err instanceof QuantityError) return failure(403, `GPUPool ${pool?.metadata.name ?? ""}: sharing.mps.pinnedMemoryLimit: ${err.message}`);
+    throw err;
+  }
+}
+
+function shareFrom(mode: SharingMode, count: number, annotations: Record<string, string>, pool: GPUPool | undefined, pinnedMemoryGb: number | undefined): GpuShare {
+  const sharing = pool?.spec.sharing;
+  const share: GpuShare = { mode, count, migStrategy: "mixed", poolSelector: {}, sharedResource: false, mps: { pinnedMemoryGb } };
+  if (!pool || !sharing) return { ...share, migProfile: annotations[A.MIG_PROFILE] };
+  return {
+    ...share,
+    migProfile: annotations[A.MIG_PROFILE] ?? sharing.profiles?.[0]?.name,
+    migStrategy: sharing.migStrategy ?? "mixed",
+    product: pool.spec.gpuProduct,
+    poolSelector: pool.spec.nodeSelector ?? {},
+    sharedResource: sharing.renameSharedResource === true,
+    mps: { threadPercentage: sharing.mps?.threadPercentage, pinnedMemoryGb },
+  };
+}
+
+function resolveShare(annotations: Record<string, string>, pool: GPUPool | undefined, pdGpus: number | undefined): Outcome<GpuShare | undefined> {
+  const modeText = shareMode(annotations, pool, pdGpus);
+  if (modeText === undefined) return success(undefined);
+  if (!(MODES as readonly string[]).includes(modeText)) return failure(403, `${A.GPU_SHARING}: "${modeText}" is not one of ${MODES.join(", ")}`);
+  const count = countFrom(annotations[A.GPU_COUNT], pdGpus ?? 1);
+  if (!count.ok) return count;
+  const mode = modeText as SharingMode;
+  if (mode === "mps" && count.value > 1) return failure(403, `MPS shares one GPU between clients: ${A.GPU_COUNT} ${count.value} is more than one; use exclusive GPUs for multi-GPU pods`);
+  const pinned = pinnedMemory(pool);
+  if (!pinned.ok) return pinned;
+  const share = shareFrom(mode, count.value, annotations, pool, pinned.value);
+  const problem = mode === "mig" ? migProblem(share) : undefined;
+  return problem ? failure(403, problem) : success(share);
+}
+
+function resolvePd(annotations: Record<string, string>, lookup: Lookup): Outcome<GpuAsk["pd"]> {
+  const name = annotations[A.PDD];
+  const role = annotations[A.PD_ROLE];
+  if (name === undefined && role === undefined) return success(undefined);
+  if (name === undefined) return failure(403, `${A.PD_ROLE} needs ${A.PDD} naming the PrefillDecodingDisaggregation`);
+  if (role !== "prefill" && role !== "decode") return failure(403, `${A.PD_ROLE} must be prefill or decode (got ${role === undefined ? "nothing" : `"${role}"`})`);
+  const pdd = lookup<PrefillDecodingDisaggregation>("pdd", name, "PrefillDecodingDisaggregation");
+  return pdd.ok ? success({ role, pdd: pdd.value }) : pdd;
+}
+
+interface Refs {
+  pool?: GPUPool;
+  tokenCache?: TokenCache;
+  speculative?: SpeculativeDecoding;
+  pd?: GpuAsk["pd"];
+}
+
+/** The objects the annotations name, directly or through an InferenceCache. */
+function inferenceCacheOf(annotations: Record<string, string>, lookup: Lookup): Outcome<InferenceCache | undefined> {
+  const name = annotations[A.INFERENCE_CACHE];
+  return name === undefined ? success(undefined) : lookup<InferenceCache>("inferenceCache", name, "InferenceCache");
+}
+
+function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outcome<Refs> {
+  const refs: Refs = {};
+  const cacheRef = inferenceCacheOf(annotations, lookup);
+  if (!cacheRef.ok) return cacheRef;
+  const cache = cacheRef.value;
+  const named: [keyof Refs, keyof ClusterStores["gpu"], string | undefined, string][] = [
+    ["pool", "gpuPool", annotations[A.GPU_POOL], "GPUPool"],
+    ["tokenCache", "tokenCache", annotations[A.TOKEN_CACHE], "TokenCache"],
+    ["speculative", "speculativeDecoding", annotations[A.SPECULATIVE_DECODING] ?? cache?.spec.sdRef, "SpeculativeDecoding"],
+  ];
+  for (const [key, store, name, what] of named) {
+    if (name === undefined) continue;
+    const found = lookup<never>(store, name, what);
+    if (!found.ok) return found;
+    (refs as Record<string, unknown>)[key] = found.value;
+  }
+  const withCachePdd = cache?.spec.pddRef && annotations[A.PDD] === undefined && annotations[A.PD_ROLE] !== undefined ? { ...annotations, [A.PDD]: cache.spec.pddRef } : annotations;
+  const pd = resolvePd(withCachePdd, lookup);
+  if (!pd.ok) return pd;
+  refs.pd = pd.value;
+  return success(refs);
+}
+
+/** Reads the pod's annotations and the objects they name; refuses, naming it, anything missing or impossible. */
+export function resolveGpuAsk(pod: Pod, namespace: string, stores: ClusterStores): Outcome<GpuAsk> {
+  const annotations = pod.metadata?.annotations ?? {};
+  const index = engineIndex(pod);
+  if (!index.ok) return index;
+  const backend = annotations[A.BACKEND] ?? "vllm";
+  if (!(BACKENDS as readonly string[]).includes(backend)) return failure(403, `${A.BACKEND}: "${backend}" is not one of ${BACKENDS.join(", ")}`);
+  const refs = resolveRefs(annotations, lookupIn(stores, namespace));
+  if (!refs.ok) return refs;
+  const { pool, tokenCache, speculative, pd } = refs.value;
+  const pdBackend = pd?.pdd.spec.engine;
+  const gpu = resolveShare(annotations, pool, gpuFromPdd(pd));
+  if (!gpu.ok) return gpu;
+  return success({ engineIndex: index.value, backend: annotations[A.BACKEND] === undefined && pdBackend ? pdBackend : (backend as Backend), gpu: gpu.value, tokenCache, pd, speculative });
+}
+
+export function engineOf(pod: Pod, ask: GpuAsk): Container {
+  const container = pod.spec?.containers[ask.engineIndex];
+  if (!container) throw new Error(`engine container ${ask.engineIndex} missing`);
+  return container;
+}

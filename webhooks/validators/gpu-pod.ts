@@ -1,0 +1,25 @@
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { ClusterStores } from "../../src/cluster-view/stores.js";
+import { asksForGpuFeatures } from "../gpu/annotations.js";
+import { engineOf, resolveGpuAsk } from "../gpu/ask.js";
+import { flagValue } from "../gpu/container-edits.js";
+import { failure, success, type Outcome } from "../enhancers/result.js";
+
+const TP_FLAGS = ["tensor-parallel-size", "tp-size", "tp_size"];
+
+/**
+ * A pod that asks for GPU features: everything it names exists and can work (the same checks the
+ * mutation made), and its engine's tensor parallelism does not exceed the GPUs it gets.
+ */
+export function validateGpuPod(pod: Pod, namespace: string, stores: ClusterStores): Outcome<undefined> {
+  if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(undefined);
+  const ask = resolveGpuAsk(pod, namespace, stores);
+  if (!ask.ok) return ask;
+  const engine = engineOf(pod, ask.value);
+  const gpus = ask.value.gpu?.mode === "exclusive" ? ask.value.gpu.count : undefined;
+  for (const flag of TP_FLAGS) {
+    const tp = Number(flagValue(engine, flag));
+    if (gpus !== undefined && tp > gpus) return failure(403, `container ${engine.name}: --${flag} ${tp} is above the ${gpus} GPUs the pod gets; lower it or raise inference.ai/gpu-count`);
+  }
+  return success(undefined);
+}
