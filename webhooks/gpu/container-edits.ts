@@ -59,7 +59,9 @@ export function flagValue(container: Container, name: string): string | undefine
     const at = flagAt(list, name);
     if (at < 0) continue;
     const arg = list[at] ?? "";
-    return arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : list[at + 1];
+    if (arg.includes("=")) return arg.slice(arg.indexOf("=") + 1);
+    const next = list[at + 1];
+    return next?.startsWith("--") ? undefined : next;
   }
   return undefined;
 }

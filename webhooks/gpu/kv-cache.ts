@@ -79,7 +79,8 @@ const WARMUP_SCRIPT = [
 ].join("\n");
 
 function warmupSidecar(ask: GpuAsk, engine: Container, prefixes: readonly string[], model: string): Container {
-  const port = Number(flagValue(engine, "port") ?? DEFAULT_PORTS[ask.backend]);
+  const given = Number(flagValue(engine, "port"));
+  const port = Number.isInteger(given) && given > 0 && given < 65536 ? given : DEFAULT_PORTS[ask.backend];
   return {
     name: WARMUP_CONTAINER,
     image: WARMUP_IMAGE,
