@@ -11,7 +11,11 @@ import { fmt, summarize, type Summary } from "./stats.js";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const REQUESTS_PER_CASE = Number(process.env.BENCH_REQUESTS ?? 4000);
 
-function workerPodReview(): string {
+const GPU_ANNOTATIONS = {
+  "inference.ai/gpu-pool": "a100-mig", "inference.ai/token-cache": "chat-cache", "production-stack.vllm.ai/inference-cache": "llama3-cache", "production-stack.vllm.ai/pd-role": "prefill",
+};
+
+function workerPodReview(annotations?: Record<string, string>): string {
   const container = (name: string): Record<string, unknown> => ({
     name,
     image: "vllm/vllm-openai:v0.11.0",
@@ -22,7 +26,7 @@ function workerPodReview(): string {
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name: "llama-405b-1-serve-0-2", namespace: "default", labels: { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/name": "llama-405b", "modelinfer.matrixinfer.ai/role": "serve" } },
+    metadata: { name: "llama-405b-1-serve-0-2", namespace: "default", labels: { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/name": "llama-405b", "modelinfer.matrixinfer.ai/role": "serve" }, ...(annotations ? { annotations } : {}) },
     spec: { containers: ["engine", "metrics", "cache", "proxy"].map(container) },
   };
   return JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: { uid: "bench", kind: { group: "", version: "v1", kind: "Pod" }, operation: "CREATE", namespace: "default", name: pod.metadata.name, object: pod } });
@@ -72,6 +76,17 @@ export async function admissionBenchmark(): Promise<void> {
       const noop = await runCase(port, ca, "/noop", body, concurrency);
       const mutate = await runCase(port, ca, "/mutate", body, concurrency);
       console.log(`${String(concurrency).padStart(11)} | ${fmt(mutate.p50).padStart(10)} | ${fmt(mutate.p99).padStart(10)} | ${mutate.perSecond.toFixed(0).padStart(12)} | ${fmt(noop.p50).padStart(9)} | ${fmt(noop.p99).padStart(9)} | ${noop.perSecond.toFixed(0).padStart(11)} | ${(mutate.perSecond / noop.perSecond).toFixed(2)}`);
+    }
+    const gpuBody = workerPodReview(GPU_ANNOTATIONS);
+    console.log("the same pod with MIG + token cache + PD + SD (examples/gpu): concurrency | p50 | p99 | req/s | req/s ratio to the plain pod");
+    for (const concurrency of [1, 16]) {
+      // Alternated three times each, best run kept, so drift on a shared machine hits both alike.
+      const runs: { plain: Summary; gpu: Summary }[] = [];
+      for (let i = 0; i < 3; i++) runs.push({ plain: await runCase(port, ca, "/mutate", body, concurrency), gpu: await runCase(port, ca, "/mutate", gpuBody, concurrency) });
+      const best = (pick: (r: { plain: Summary; gpu: Summary }) => Summary): Summary => runs.map(pick).reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+      const plain = best((r) => r.plain);
+      const gpu = best((r) => r.gpu);
+      console.log(`${String(concurrency).padStart(11)} | ${fmt(gpu.p50).padStart(10)} | ${fmt(gpu.p99).padStart(10)} | ${gpu.perSecond.toFixed(0).padStart(8)} | ${(gpu.perSecond / plain.perSecond).toFixed(2)} (plain ${plain.perSecond.toFixed(0)}/s, p50 ${fmt(plain.p50)}; p50 ratio ${(gpu.p50 / plain.p50).toFixed(2)})`);
     }
   } finally {
     child.kill("SIGTERM");

@@ -16,14 +16,15 @@ export type Mutator = (obj: unknown, namespace: string, ctx: AdmissionContext) =
 function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
   const result = enhancePod(obj as Pod, namespace, ctx);
   if (!result.ok) return result;
-  const gpu = enhanceGpuFeatures(result.value, namespace, ctx);
+  const gpu = enhanceGpuFeatures(result.value, namespace, ctx, result.value !== obj);
   return gpu.ok ? success(routeGangToScheduler(gpu.value, ctx.schedulerName), [...result.warnings, ...gpu.warnings]) : gpu;
 }
 
-function enhanceGpuFeatures(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {
+/** `owned`: the pod is already the ModelInfer enhancer's private copy, so it need not be copied again. */
+function enhanceGpuFeatures(pod: Pod, namespace: string, ctx: AdmissionContext, owned: boolean): Outcome<Pod> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
   if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
-  return enhanceGpuPod(pod, namespace, ctx.view.stores);
+  return enhanceGpuPod(pod, namespace, ctx.view.stores, owned);
 }
 
 function enhancePod(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {

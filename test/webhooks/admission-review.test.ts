@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { BadReviewError, parseAdmissionReview, reviewReply } from "../../webhooks/admission-review.js";
-import { encodePatch, jsonPatch } from "../../webhooks/patch.js";
+import fc from "fast-check";
+import fastJsonPatch from "fast-json-patch";
+import { applyPatch, encodePatch, jsonPatch } from "../../webhooks/patch.js";
 import { capturedRequest, review } from "../support/fixtures.js";
 
 describe("AdmissionReview", () => {
@@ -40,5 +42,22 @@ describe("AdmissionReview", () => {
     const ops = jsonPatch({ metadata: { labels: {} } }, { metadata: { labels: { "a.io/b": "1", "c~d": "2" } } });
     assert.deepEqual(ops.map((o) => o.path).sort(), ["/metadata/labels/a.io~1b", "/metadata/labels/c~0d"]);
     assert.equal(encodePatch(jsonPatch({ a: 1 }, { a: 1 })), undefined);
+  });
+});
+
+describe("jsonPatch", () => {
+  it("property: the same operations as fast-json-patch's compare, and applying them gives the mutated document", () => {
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, fc.constantFrom(null, true, 0, 1, "a", "b/c", "d~e"), fc.array(tie("value"), { maxLength: 4 }), fc.dictionary(fc.constantFrom("a", "b", "x/y", "t~1", "env"), tie("value"), { maxKeys: 4, noNullPrototype: true })),
+    })).value;
+    const doc = fc.dictionary(fc.constantFrom("metadata", "spec", "a/b"), json, { maxKeys: 3, noNullPrototype: true });
+    fc.assert(
+      fc.property(doc, doc, (before, after) => {
+        const ours = jsonPatch(before, after);
+        assert.deepEqual(JSON.parse(JSON.stringify(ours)), fastJsonPatch.compare(before, after));
+        assert.deepEqual(applyPatch(before, ours), after);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -13,18 +13,21 @@ export type GpuEnhancer = (pod: Pod, ask: GpuAsk, namespace: string) => string[]
 
 export const GPU_ENHANCERS: readonly GpuEnhancer[] = [applyGpuSharing, applyPdPlacement, applyKvCache, applyEngineFlags];
 
-/** Applies every enhancer to a copy of the pod, in the given order (the result does not depend on it). */
-export function applyGpuAsk(pod: Pod, ask: GpuAsk, namespace: string, enhancers: readonly GpuEnhancer[] = GPU_ENHANCERS): { pod: Pod; warnings: string[] } {
-  const copy = structuredClone(pod);
+/**
+ * Applies every enhancer to a copy of the pod, in the given order (the result does not depend on
+ * it). `owned`: the caller already holds a private copy (the admission path), so it is edited.
+ */
+export function applyGpuAsk(pod: Pod, ask: GpuAsk, namespace: string, enhancers: readonly GpuEnhancer[] = GPU_ENHANCERS, owned = false): { pod: Pod; warnings: string[] } {
+  const copy = owned ? pod : structuredClone(pod);
   const warnings = enhancers.flatMap((enhance) => enhance(copy, ask, namespace));
   return { pod: copy, warnings: [...new Set(warnings)] };
 }
 
 /** GPU sharing, KV-cache tiers and engine flags for a pod that asks for them by annotation. */
-export function enhanceGpuPod(pod: Pod, namespace: string, stores: ClusterStores): Outcome<Pod> {
+export function enhanceGpuPod(pod: Pod, namespace: string, stores: ClusterStores, owned = false): Outcome<Pod> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
   const ask = resolveGpuAsk(pod, namespace, stores);
   if (!ask.ok) return ask;
-  const { pod: enhanced, warnings } = applyGpuAsk(pod, ask.value, namespace);
+  const { pod: enhanced, warnings } = applyGpuAsk(pod, ask.value, namespace, GPU_ENHANCERS, owned);
   return success(enhanced, warnings);
 }
