@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AdmissionReviewReply } from "../webhooks/admission-review.js";
+import { main } from "../src/cli/main.js";
 import { REPO_ROOT } from "./support/fixtures.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
 
@@ -16,6 +17,23 @@ describe("README", () => {
     assert.match(pkg.scripts.start!, /serve --standalone/);
     assert.match(pkg.scripts.test!, /mocha/);
     assert.match(readFileSync(join(REPO_ROOT, ".ci", "run"), "utf8"), /^npm test$/m);
+  });
+
+  it("every `npx inferplane` example runs and succeeds (from the repository root)", async () => {
+    const lines = [...readme.matchAll(/^npx inferplane ([^#\n]*?)\s*(?:#.*)?$/gm)].map((m) => m[1]!.trim());
+    const runnable = lines.filter((l) => !/\bDIR\b|^certs\b/.test(l));
+    assert.ok(runnable.length >= 6, runnable.join("\n"));
+    const cwd = process.cwd();
+    process.chdir(REPO_ROOT);
+    try {
+      for (const line of runnable) {
+        let err = "";
+        const code = await main(line.split(/\s+/), { out: () => undefined, err: (t) => (err += t) });
+        assert.equal(code, 0, `npx inferplane ${line}: ${err}`);
+      }
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   describe("the curl example", () => {
