@@ -1,5 +1,6 @@
 import { makeInformer, V1ListMeta, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "../logging.js";
+import { statusCode } from "../kube/api-errors.js";
 
 type T = KubernetesObject;
 
@@ -39,7 +40,7 @@ export class ResilientInformer {
       try {
         result = await options.list();
       } catch (err) {
-        if (!options.optional || (err as { code?: number }).code !== 404) throw err;
+        if (!options.optional || statusCode(err) !== 404) throw err;
         // Not installed: empty and synced; the watch will 404 too and retry with growing backoff.
         this.listed = true;
         return { apiVersion: "v1", kind: "List", metadata: new V1ListMeta(), items: [] };

@@ -1,5 +1,6 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from "@kubernetes/client-node";
 import type { Logger } from "../logging.js";
+import { statusCode } from "../kube/api-errors.js";
 
 export interface LeaderElectionOptions {
   kubeconfig: KubeConfig;
@@ -11,10 +12,6 @@ export interface LeaderElectionOptions {
   log: Logger;
   onStartedLeading: () => void;
   onStoppedLeading: () => void;
-}
-
-function code(err: unknown): number | undefined {
-  return (err as { code?: number }).code;
 }
 
 /**
@@ -96,7 +93,7 @@ export class LeaderElector {
     try {
       lease = await this.api.readNamespacedLease({ name, namespace });
     } catch (err) {
-      if (code(err) !== 404) throw err;
+      if (statusCode(err) !== 404) throw err;
       await this.api.createNamespacedLease({ namespace, body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec: this.freshSpec(0) } });
       return true;
     }

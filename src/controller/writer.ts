@@ -3,6 +3,7 @@ import type { Pod, Service } from "kubernetes-types/core/v1.js";
 import type { KubeObject } from "../cluster-view/object-store.js";
 import { MODELINFER_GROUP, MODELINFER_PLURAL, MODELINFER_VERSION, type ModelInfer } from "../modelinfer/types.js";
 import type { ModelInferStatus } from "./status.js";
+import { statusCode } from "../kube/api-errors.js";
 
 /** The controller's writes. An interface so reconcile logic is tested against the API double through the real client. */
 export interface ClusterWriter {
@@ -17,10 +18,6 @@ export interface ClusterWriter {
 function customPath(obj: KubeObject): { group: string; version: string; plural: string } {
   const [group = "", version = ""] = (obj.apiVersion ?? "").split("/");
   return { group, version, plural: `${(obj.kind ?? "").toLowerCase()}s` };
-}
-
-function code(err: unknown): number | undefined {
-  return (err as { code?: number }).code;
 }
 
 /** client-node typed APIs; a create that finds the object (409) or a delete that misses it (404) is done already. */
@@ -40,7 +37,7 @@ export class ApiWriter implements ClusterWriter {
       else if (obj.kind === "Service") await this.core.createNamespacedService({ namespace, body: obj as Service as never });
       else await this.custom.createNamespacedCustomObject({ ...customPath(obj), namespace, body: obj });
     } catch (err) {
-      if (code(err) !== 409) throw err;
+      if (statusCode(err) !== 409) throw err;
     }
   }
 
@@ -52,7 +49,7 @@ export class ApiWriter implements ClusterWriter {
       else if (obj.kind === "Service") await this.core.deleteNamespacedService({ name, namespace });
       else await this.custom.deleteNamespacedCustomObject({ ...customPath(obj), namespace, name });
     } catch (err) {
-      if (code(err) !== 404) throw err;
+      if (statusCode(err) !== 404) throw err;
     }
   }
 

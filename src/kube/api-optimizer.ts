@@ -3,6 +3,7 @@ import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Node } from "kubernetes-types/core/v1.js";
 import * as L from "../optimizer/loop/labels.js";
 import type { DeploymentChange } from "../optimizer/loop/actuate.js";
+import { statusCode } from "./api-errors.js";
 
 /** What the control loop reads and writes in the cluster; an interface so the loop is tested through the real client against the API double. */
 export interface OptimizerCluster {
@@ -13,10 +14,6 @@ export interface OptimizerCluster {
   apply(change: DeploymentChange): Promise<void>;
   event(change: DeploymentChange): Promise<void>;
   writeConfigMap(namespace: string, name: string, data: Record<string, string>): Promise<void>;
-}
-
-function code(err: unknown): number | undefined {
-  return (err as { code?: number }).code;
 }
 
 export class ApiOptimizerCluster implements OptimizerCluster {
@@ -37,7 +34,7 @@ export class ApiOptimizerCluster implements OptimizerCluster {
     try {
       return (await this.core.readNamespacedConfigMap({ namespace, name })).data ?? {};
     } catch (err) {
-      if (code(err) === 404) return undefined;
+      if (statusCode(err) === 404) return undefined;
       throw err;
     }
   }
@@ -76,7 +73,7 @@ export class ApiOptimizerCluster implements OptimizerCluster {
     try {
       await this.core.replaceNamespacedConfigMap({ namespace, name, body });
     } catch (err) {
-      if (code(err) !== 404) throw err;
+      if (statusCode(err) !== 404) throw err;
       await this.core.createNamespacedConfigMap({ namespace, body });
     }
   }
