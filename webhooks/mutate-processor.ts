@@ -3,6 +3,7 @@ import type { AdmissionContext } from "./context.js";
 import { MUTATORS } from "./mutators.js";
 import { isOptedIn } from "./opt-in.js";
 import { encodePatch, jsonPatch } from "./patch.js";
+import { admissionWarnings } from "./warnings.js";
 
 export type AdmissionOutcome = "patched" | "allowed" | "skipped" | "denied";
 
@@ -40,7 +41,7 @@ export function processMutation(request: AdmissionRequest, ctx: AdmissionContext
     return { response: { uid, allowed: false, status: { code: result.code, message: result.message } }, outcome: "denied" };
   }
   const patch = encodePatch(jsonPatch(obj, result.value));
-  const response: AdmissionResponse = { uid, allowed: true, warnings: result.warnings };
+  const response: AdmissionResponse = { uid, allowed: true, warnings: admissionWarnings(result.warnings) };
   if (patch) response.patch = patch;
   return { response, outcome: patch ? "patched" : "allowed" };
 }

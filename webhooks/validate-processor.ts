@@ -3,6 +3,7 @@ import type { AdmissionContext } from "./context.js";
 import { requestNamespace, type ProcessResult } from "./mutate-processor.js";
 import { isOptedIn } from "./opt-in.js";
 import { VALIDATORS } from "./validators.js";
+import { admissionWarnings } from "./warnings.js";
 
 /** The validating webhook: rejects what can never work, warns about what is questionable. */
 export function processValidation(request: AdmissionRequest, ctx: AdmissionContext): ProcessResult {
@@ -18,5 +19,5 @@ export function processValidation(request: AdmissionRequest, ctx: AdmissionConte
   if (!result.ok) {
     return { response: { uid, allowed: false, status: { code: result.code, message: result.message } }, outcome: "denied" };
   }
-  return { response: { uid, allowed: true, warnings: result.warnings }, outcome: "allowed" };
+  return { response: { uid, allowed: true, warnings: admissionWarnings(result.warnings) }, outcome: "allowed" };
 }

@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { KubeObject } from "../../src/cluster-view/object-store.js";
 import { dryRun } from "../../src/cli/dry-run.js";
+import { admissionWarnings } from "../../webhooks/warnings.js";
 import { EXAMPLES, examplesContext } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
 
@@ -36,5 +37,13 @@ describe("GPU features through the admission webhooks (examples/gpu)", () => {
     const run = dryRun(pod, ctx);
     assert.equal(run.mutation.allowed, false);
     assert.equal(run.mutation.status?.message, 'TokenCache "no-such-cache" does not exist in namespace default; create it or fix the annotation');
+  });
+});
+
+describe("admission warnings", () => {
+  it("are cut to 120 characters, visibly", () => {
+    const long = "x".repeat(200);
+    assert.deepEqual(admissionWarnings(["short", long]).map((w) => w.length), [5, 120]);
+    assert.ok(admissionWarnings([long])[0]!.endsWith("…"));
   });
 });
