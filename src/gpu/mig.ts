@@ -21,7 +21,7 @@ function family(memories: [number, number, number, number, number, number]): Mig
 }
 
 /** GPU families with MIG, by a key matched against product names. */
-export const MIG_FAMILIES: Readonly<Record<string, readonly MigProfile[]>> = {
+const MIG_FAMILIES: Readonly<Record<string, readonly MigProfile[]>> = {
   "A100-40GB": family([5, 10, 10, 20, 20, 40]),
   "A100-80GB": family([10, 20, 20, 40, 40, 80]),
   "H100-80GB": family([10, 20, 20, 40, 40, 80]),
@@ -36,7 +36,7 @@ const NO_MIG = /\b(L4|L40S?|T4|V100|A10G?|A30X?|A40|RTX)\b/i;
  * does not say its memory, so either A100. Empty when the product has no MIG; undefined when
  * the name is not one we know.
  */
-export function migFamilies(product: string): string[] | undefined {
+function migFamilies(product: string): string[] | undefined {
   const p = product.toUpperCase();
   if (p.includes("H200")) return ["H200-141GB"];
   if (p.includes("H100") && (p.includes("NVL") || p.includes("94"))) return ["H100-NVL-94GB"];

@@ -99,10 +99,6 @@ export const GPU_KINDS = {
 
 export type GpuKindName = keyof typeof GPU_KINDS;
 
-export function kindKey(group: string, kind: string): string {
-  return `${group}/${GPU_API_VERSION}/${kind}`;
-}
-
 export function gpuKindOf(obj: KubeObject): GpuKindName | undefined {
   for (const [name, k] of Object.entries(GPU_KINDS) as [GpuKindName, (typeof GPU_KINDS)[GpuKindName]][]) {
     if (obj.apiVersion === `${k.group}/${GPU_API_VERSION}` && obj.kind === k.kind) return name;

@@ -4,7 +4,7 @@ import type { Sizing } from "./sizing.js";
 import type { AllocationData, ServerSpec, SystemSpec } from "./spec.js";
 
 /** Extra cost, as a fraction of both allocations' costs, of moving a server to another accelerator. */
-export const ACCELERATOR_PENALTY_FACTOR = 0.1;
+const ACCELERATOR_PENALTY_FACTOR = 0.1;
 
 /** One way to serve a server: an accelerator, sized to its load and SLOs. */
 export interface Candidate extends Sizing {
@@ -61,7 +61,7 @@ export function candidateOn(server: ServerSpec, accelerator: string, system: Sys
   };
 }
 
-export function byValue(a: Candidate, b: Candidate): number {
+function byValue(a: Candidate, b: Candidate): number {
   return a.value - b.value || a.accelerator.localeCompare(b.accelerator);
 }
 

@@ -14,7 +14,7 @@ export const DATA_FILES: Record<DocumentKey, string> = {
   optimizer: "optimizer-data.json",
 };
 
-export const SYSTEM_FILE = "system-data.json";
+const SYSTEM_FILE = "system-data.json";
 
 function readJson(path: string): unknown {
   let text: string;

@@ -3,8 +3,8 @@ import type { PdRole } from "../../src/gpu/types.js";
 import { engineOf, type GpuAsk } from "./ask.js";
 import { mergeFlags, setManagedEnv, type Flag } from "./container-edits.js";
 
-export const NIXL_SIDE_CHANNEL_PORT = "5600";
-export const SGLANG_TRANSFER_BACKEND = "nixl";
+const NIXL_SIDE_CHANNEL_PORT = "5600";
+const SGLANG_TRANSFER_BACKEND = "nixl";
 
 const SGLANG_NAMES: Record<string, string> = {
   "tensor-parallel-size": "tp-size",
@@ -37,7 +37,7 @@ function configFlags(ask: GpuAsk, names: Record<string, string>): Flag[] {
 }
 
 /** vLLM's --kv-transfer-config: LMCache for the cache tiers, NIXL for a PD side, both through MultiConnector. */
-export function kvTransferConfig(ask: GpuAsk): Record<string, unknown> | undefined {
+function kvTransferConfig(ask: GpuAsk): Record<string, unknown> | undefined {
   const lmcache = ask.tokenCache ? { kv_connector: "LMCacheConnectorV1", kv_role: "kv_both" } : undefined;
   const nixl = ask.pd ? { kv_connector: "NixlConnector", kv_role: nixlRole(ask.pd.role) } : undefined;
   if (lmcache && nixl) return { kv_connector: "MultiConnector", kv_role: nixl.kv_role, kv_connector_extra_config: { connectors: [nixl, lmcache] } };

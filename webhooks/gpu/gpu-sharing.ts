@@ -4,13 +4,13 @@ import { engineOf, type GpuAsk, type GpuShare } from "./ask.js";
 import { setManagedEnv } from "./container-edits.js";
 
 export const GPU = "nvidia.com/gpu";
-export const GPU_SHARED = "nvidia.com/gpu.shared";
-export const PRODUCT_LABEL = "nvidia.com/gpu.product";
-export const SHARING_STRATEGY_LABEL = "nvidia.com/gpu.sharing-strategy";
+const GPU_SHARED = "nvidia.com/gpu.shared";
+const PRODUCT_LABEL = "nvidia.com/gpu.product";
+const SHARING_STRATEGY_LABEL = "nvidia.com/gpu.sharing-strategy";
 const GPU_RESOURCE = /^nvidia\.com\/(gpu|gpu\.shared|mig-.+)$/;
 
 /** The one GPU resource and count the device plugin should see for this share. */
-export function gpuResource(share: GpuShare): [string, number] {
+function gpuResource(share: GpuShare): [string, number] {
   if (share.mode === "mig" && share.migStrategy === "mixed") return [migResourceName(share.migProfile ?? ""), share.count];
   if (share.mode === "mps") return [share.sharedResource ? GPU_SHARED : GPU, 1];
   if (share.mode === "timeslice") return [share.sharedResource ? GPU_SHARED : GPU, share.count];

@@ -3,15 +3,15 @@ import type { CacheTier, TokenCache } from "../../src/gpu/types.js";
 import { engineOf, gigabytes, type GpuAsk } from "./ask.js";
 import { flagValue, setManagedEnv } from "./container-edits.js";
 
-export const CACHE_VOLUME = "lmcache-local";
-export const CACHE_PATH = "/var/cache/lmcache";
-export const WARMUP_CONTAINER = "lmcache-warmup";
-export const WARMUP_IMAGE = "curlimages/curl:8.11.1";
+const CACHE_VOLUME = "lmcache-local";
+const CACHE_PATH = "/var/cache/lmcache";
+const WARMUP_CONTAINER = "lmcache-warmup";
+const WARMUP_IMAGE = "curlimages/curl:8.11.1";
 export const LMCACHE_CHUNK_SIZE = "256";
-export const REDIS_PORT = 6379;
+const REDIS_PORT = 6379;
 
 /** LMCache reads sizes as plain GB numbers ("16.0"), never "16Gi". */
-export function gbText(size: string | number): string {
+function gbText(size: string | number): string {
   const gb = gigabytes(size);
   return Number.isInteger(gb) ? gb.toFixed(1) : String(Math.round(gb * 100) / 100);
 }
@@ -21,7 +21,7 @@ function tier(cache: TokenCache, type: CacheTier["type"]): CacheTier | undefined
 }
 
 /** A redis tier's host: its own, or the Service the cache's controller names `<cache>-<tier>`. */
-export function redisHost(cache: TokenCache, redis: CacheTier, namespace: string): string {
+function redisHost(cache: TokenCache, redis: CacheTier, namespace: string): string {
   return redis.host ?? `${cache.metadata.name ?? ""}-${redis.name}.${namespace}.svc`;
 }
 
@@ -55,10 +55,10 @@ function addLocalVolume(pod: Pod, engine: Container, local: CacheTier): void {
   if (!mounts.some((m) => m.name === CACHE_VOLUME)) mounts.push({ name: CACHE_VOLUME, mountPath: CACHE_PATH });
 }
 
-export const DEFAULT_PORTS: Record<GpuAsk["backend"], number> = { vllm: 8000, sglang: 30000, triton: 8000, "tensorrt-llm": 8000 };
+const DEFAULT_PORTS: Record<GpuAsk["backend"], number> = { vllm: 8000, sglang: 30000, triton: 8000, "tensorrt-llm": 8000 };
 
 /** The name the engine serves its model under: --served-model-name, --model, or vLLM's positional after `serve`. */
-export function servedModel(engine: Container): string | undefined {
+function servedModel(engine: Container): string | undefined {
   const named = flagValue(engine, "served-model-name") ?? flagValue(engine, "model") ?? flagValue(engine, "model-path");
   if (named) return named;
   const words = [...(engine.command ?? []), ...(engine.args ?? [])];

@@ -3,7 +3,7 @@ import { parseQuantity } from "../../kube/quantity.js";
 import type { SystemSpec } from "../spec.js";
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
-export const GPU_PRODUCT_LABEL = "nvidia.com/gpu.product";
+const GPU_PRODUCT_LABEL = "nvidia.com/gpu.product";
 
 /** Node labels that select an accelerator type's nodes; by default nvidia.com/gpu.product=<type>. */
 export type NodeSelectors = Readonly<Record<string, Readonly<Record<string, string>>>>;

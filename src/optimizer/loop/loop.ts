@@ -11,7 +11,7 @@ import { collectSystem, managedServers } from "./collect.js";
 import type { OptimizerCluster } from "../../kube/api-optimizer.js";
 import { readLoads } from "./prometheus.js";
 
-export const NODE_SELECTORS_KEY = "accelerator-node-selectors.json";
+const NODE_SELECTORS_KEY = "accelerator-node-selectors.json";
 
 export interface OptimizerLoopOptions {
   cluster: OptimizerCluster;

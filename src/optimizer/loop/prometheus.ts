@@ -1,11 +1,11 @@
 import type { ManagedServer, MeasuredLoad } from "./collect.js";
 
 /** vLLM's counters, summed over a Deployment's pods. */
-export const VLLM_REQUESTS = "vllm:request_success_total";
-export const VLLM_PROMPT_TOKENS = "vllm:prompt_tokens_total";
-export const VLLM_GENERATION_TOKENS = "vllm:generation_tokens_total";
+const VLLM_REQUESTS = "vllm:request_success_total";
+const VLLM_PROMPT_TOKENS = "vllm:prompt_tokens_total";
+const VLLM_GENERATION_TOKENS = "vllm:generation_tokens_total";
 
-export class PrometheusError extends Error {}
+class PrometheusError extends Error {}
 
 interface QueryReply {
   status?: string;
@@ -14,7 +14,7 @@ interface QueryReply {
 }
 
 /** Prometheus' HTTP API: one instant query; undefined when the answer holds no series. */
-export async function instantQuery(baseUrl: string, query: string, timeoutMs: number, at?: Date): Promise<number | undefined> {
+async function instantQuery(baseUrl: string, query: string, timeoutMs: number, at?: Date): Promise<number | undefined> {
   const url = new URL("/api/v1/query", baseUrl);
   url.searchParams.set("query", query);
   if (at) url.searchParams.set("time", (at.getTime() / 1000).toFixed(3));
@@ -33,7 +33,7 @@ export async function instantQuery(baseUrl: string, query: string, timeoutMs: nu
 }
 
 /** A Deployment's pods are <deployment>-<replicaset hash>-<suffix> in its namespace. */
-export function podSelector(s: Pick<ManagedServer, "namespace" | "deployment">): string {
+function podSelector(s: Pick<ManagedServer, "namespace" | "deployment">): string {
   const escape = (v: string): string => v.replace(/[\\"]/g, (c) => `\\${c}`);
   return `{namespace="${escape(s.namespace)}",pod=~"${escape(s.deployment.replace(/[.]/g, "\\\\."))}-[^-]+-[^-]+"}`;
 }

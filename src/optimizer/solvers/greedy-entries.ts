@@ -11,7 +11,7 @@ export interface GreedyEntry {
 }
 
 /** inferno uses math.MaxFloat32 for "no next candidate": losing the last one costs everything. */
-export const LAST_CHOICE_DELTA = 3.4028234663852886e38;
+const LAST_CHOICE_DELTA = 3.4028234663852886e38;
 
 export function current(e: GreedyEntry): Candidate | undefined {
   return e.entry.candidates[e.index];
@@ -31,7 +31,7 @@ export function makeEntries(servers: readonly ServerCandidates[]): GreedyEntry[]
 }
 
 /** Higher priority (lower number) first; then the larger regret; then the dearer candidate; then name. */
-export function entryOrder(a: GreedyEntry, b: GreedyEntry): number {
+function entryOrder(a: GreedyEntry, b: GreedyEntry): number {
   return (
     a.entry.priority - b.entry.priority ||
     b.delta - a.delta ||

@@ -11,7 +11,7 @@ function formatNumber(value: number): string {
   return Number(value.toPrecision(12)).toString();
 }
 
-export function linear(terms: readonly Term[]): string {
+function linear(terms: readonly Term[]): string {
   if (terms.length === 0) return "0";
   const parts = terms.map((t, i) => {
     const sign = t.coefficient < 0 ? "-" : i === 0 ? "" : "+";
