@@ -151,32 +151,29 @@ interface Refs {
 }
 
 /** The objects the annotations name, directly or through an InferenceCache. */
-function inferenceCacheOf(annotations: Record<string, string>, lookup: Lookup): Outcome<InferenceCache | undefined> {
-  const name = annotations[A.INFERENCE_CACHE];
-  return name === undefined ? success(undefined) : lookup<InferenceCache>("inferenceCache", name, "InferenceCache");
+/** The object an annotation names, or nothing when the annotation is absent. */
+function named<T>(lookup: Lookup, store: keyof ClusterStores["gpu"], name: string | undefined, what: string): Outcome<T | undefined> {
+  return name === undefined ? success(undefined) : lookup<T>(store, name, what);
+}
+
+/** A PD side may take its PDD from the InferenceCache it names. */
+function withCachePdd(annotations: Record<string, string>, cache: InferenceCache | undefined): Record<string, string> {
+  const pddRef = cache?.spec.pddRef;
+  return pddRef && annotations[A.PDD] === undefined && annotations[A.PD_ROLE] !== undefined ? { ...annotations, [A.PDD]: pddRef } : annotations;
 }
 
 function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outcome<Refs> {
-  const refs: Refs = {};
-  const cacheRef = inferenceCacheOf(annotations, lookup);
-  if (!cacheRef.ok) return cacheRef;
-  const cache = cacheRef.value;
-  const named: [keyof Refs, keyof ClusterStores["gpu"], string | undefined, string][] = [
-    ["pool", "gpuPool", annotations[A.GPU_POOL], "GPUPool"],
-    ["tokenCache", "tokenCache", annotations[A.TOKEN_CACHE], "TokenCache"],
-    ["speculative", "speculativeDecoding", annotations[A.SPECULATIVE_DECODING] ?? cache?.spec.sdRef, "SpeculativeDecoding"],
-  ];
-  for (const [key, store, name, what] of named) {
-    if (name === undefined) continue;
-    const found = lookup<never>(store, name, what);
-    if (!found.ok) return found;
-    (refs as Record<string, unknown>)[key] = found.value;
-  }
-  const withCachePdd = cache?.spec.pddRef && annotations[A.PDD] === undefined && annotations[A.PD_ROLE] !== undefined ? { ...annotations, [A.PDD]: cache.spec.pddRef } : annotations;
-  const pd = resolvePd(withCachePdd, lookup);
+  const cache = named<InferenceCache>(lookup, "inferenceCache", annotations[A.INFERENCE_CACHE], "InferenceCache");
+  if (!cache.ok) return cache;
+  const pool = named<GPUPool>(lookup, "gpuPool", annotations[A.GPU_POOL], "GPUPool");
+  if (!pool.ok) return pool;
+  const tokenCache = named<TokenCache>(lookup, "tokenCache", annotations[A.TOKEN_CACHE], "TokenCache");
+  if (!tokenCache.ok) return tokenCache;
+  const speculative = named<SpeculativeDecoding>(lookup, "speculativeDecoding", annotations[A.SPECULATIVE_DECODING] ?? cache.value?.spec.sdRef, "SpeculativeDecoding");
+  if (!speculative.ok) return speculative;
+  const pd = resolvePd(withCachePdd(annotations, cache.value), lookup);
   if (!pd.ok) return pd;
-  refs.pd = pd.value;
-  return success(refs);
+  return success({ pool: pool.value, tokenCache: tokenCache.value, speculative: speculative.value, pd: pd.value });
 }
 
 /** Reads the pod's annotations and the objects they name; refuses, naming it, anything missing or impossible. */
