@@ -3,7 +3,7 @@ import type { Logger } from "../logging.js";
 import type { Metrics } from "../metrics.js";
 import { OptimizerDataError } from "../optimizer/json-fields.js";
 import { parseSystem, systemDocuments } from "../optimizer/parse.js";
-import { solveSystem } from "../optimizer/solve.js";
+import { solveOffThread } from "../optimizer/solve-off-thread.js";
 import { SOLVERS, type SolverName } from "../optimizer/solution.js";
 import { solutionReport } from "../optimizer/solution-data.js";
 import type { OptimizerLoop } from "../optimizer/loop/loop.js";
@@ -42,7 +42,7 @@ export function mountOptimizer(app: Express, opts: { metrics: Metrics; log: Logg
       .then(async () => {
         solver = solverParam(req);
         const system = parseSystem(systemDocuments(req.body, "body"));
-        const solution = await solveSystem(system, solver);
+        const solution = await solveOffThread(system, solver);
         solver = solution.solver;
         opts.metrics.optimizerTotalCost.set({ source: "rest" }, solution.totalCost);
         done(solution.status);

@@ -1,7 +1,7 @@
 import type { Logger } from "../../logging.js";
 import type { Metrics } from "../../metrics.js";
 import { OptimizerDataError } from "../json-fields.js";
-import { solveSystem } from "../solve.js";
+import { solveOffThread } from "../solve-off-thread.js";
 import type { Solution } from "../solution.js";
 import { solutionReport } from "../solution-data.js";
 import type { SystemSpec } from "../spec.js";
@@ -108,7 +108,7 @@ export class OptimizerLoop {
       const readings = await readLoads(this.opts.prometheusUrl, servers, this.opts.window);
       const collected = collectSystem({ data, source, nodes, selectors, servers, loads: readings.loads });
       Object.assign(result, { fallbacks: readings.fallbacks, skipped: [...skipped, ...collected.skipped] });
-      solution = await (this.opts.solve ?? ((s: SystemSpec) => solveSystem(s)))(collected.system);
+      solution = await (this.opts.solve ?? ((s: SystemSpec) => solveOffThread(s)))(collected.system);
       if (solution.status === "infeasible") throw new Error("the solver found no allocation that serves every server in full");
       plan = planChanges(solution, collected.system, servers, selectors);
       this.opts.metrics?.optimizerDuration.observe({ solver: solution.solver, outcome: solution.status }, Number(process.hrtime.bigint() - started) / 1e9);
