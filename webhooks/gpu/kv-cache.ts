@@ -75,7 +75,7 @@ const WARMUP_SCRIPT = [
   '  curl -sf -X POST -H "Content-Type: application/json" -d "$body" "http://127.0.0.1:${ENGINE_PORT}/v1/completions" >/dev/null || echo "warmup request $i failed"',
   "  i=$((i + 1))",
   "done",
-  "echo warm; exec sleep infinity",
+  "echo warm; while true; do sleep 3600; done",
 ].join("\n");
 
 function warmupSidecar(ask: GpuAsk, engine: Container, prefixes: readonly string[], model: string): Container {
