@@ -59,6 +59,8 @@ export class ApiWriter implements ClusterWriter {
     await this.core.createNamespacedEvent({
       namespace,
       body: {
+        apiVersion: "v1",
+        kind: "Event",
         metadata: { generateName: `${mi.metadata.name ?? ""}.`, namespace },
         involvedObject: { apiVersion: mi.apiVersion, kind: mi.kind, name: mi.metadata.name, namespace, uid: mi.metadata.uid },
         type,

@@ -48,12 +48,15 @@ function migFamilies(product: string): string[] | undefined {
   return undefined;
 }
 
+const byProduct = new Map<string, MigProfile[] | undefined>();
+
+/** The profiles a product offers (memoised: admission asks for the same few products again and again). */
 export function profilesFor(product: string): MigProfile[] | undefined {
+  if (byProduct.has(product)) return byProduct.get(product);
   const families = migFamilies(product);
-  if (!families) return undefined;
-  const seen = new Map<string, MigProfile>();
-  for (const f of families) for (const p of MIG_FAMILIES[f] ?? []) seen.set(p.name, p);
-  return [...seen.values()];
+  const profiles = families && [...new Map(families.flatMap((f) => MIG_FAMILIES[f] ?? []).map((p) => [p.name, p])).values()];
+  byProduct.set(product, profiles);
+  return profiles;
 }
 
 /** Any family's profile of that name (for a GPU whose product is not given). */

@@ -56,6 +56,8 @@ export class ApiOptimizerCluster implements OptimizerCluster {
     await this.core.createNamespacedEvent({
       namespace: change.namespace,
       body: {
+        apiVersion: "v1",
+        kind: "Event",
         metadata: { generateName: `${change.deployment}.`, namespace: change.namespace },
         involvedObject: { apiVersion: "apps/v1", kind: "Deployment", name: change.deployment, namespace: change.namespace },
         ...change.event,

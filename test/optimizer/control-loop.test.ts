@@ -86,7 +86,9 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
     assert.equal(spec("unmanaged").replicas, 1);
     const events = api.list("v1/events").filter((e) => (e as { reason?: string }).reason === "Optimized");
     assert.equal(events.length, 2);
+    for (const event of events) assertValidKubernetes(event);
     const status = api.get("v1/configmaps", NS, "inferplane-optimizer-status")!;
+    assertValidKubernetes(status);
     const report = JSON.parse((status.data as Record<string, string>)["solution-data.json"]!) as { totalCost: number };
     assert.equal(report.totalCost, expected["Premium-llama_13b"]!.cost + expected["Bronze-granite_13b"]!.cost);
   });
