@@ -4,6 +4,7 @@ import type { KubeObject } from "../cluster-view/object-store.js";
 import { MODELINFER_GROUP, MODELINFER_PLURAL, MODELINFER_VERSION, type ModelInfer } from "../modelinfer/types.js";
 import type { ModelInferStatus } from "./status.js";
 import { statusCode } from "../kube/api-errors.js";
+import { eventFor } from "../kube/api-event.js";
 
 /** The controller's writes. An interface so reconcile logic is tested against the API double through the real client. */
 export interface ClusterWriter {
@@ -55,24 +56,8 @@ export class ApiWriter implements ClusterWriter {
 
   async event(mi: ModelInfer, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     const namespace = mi.metadata.namespace ?? "default";
-    const now = new Date();
-    await this.core.createNamespacedEvent({
-      namespace,
-      body: {
-        apiVersion: "v1",
-        kind: "Event",
-        metadata: { generateName: `${mi.metadata.name ?? ""}.`, namespace },
-        involvedObject: { apiVersion: mi.apiVersion, kind: mi.kind, name: mi.metadata.name, namespace, uid: mi.metadata.uid },
-        type,
-        reason,
-        message,
-        source: { component: "inferplane-controller" },
-        reportingComponent: "inferplane-controller",
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-      },
-    });
+    const involved = { apiVersion: mi.apiVersion, kind: mi.kind, name: mi.metadata.name ?? "", namespace, uid: mi.metadata.uid };
+    await this.core.createNamespacedEvent({ namespace, body: eventFor(involved, type, reason, message, "inferplane-controller") });
   }
 
   async writeStatus(mi: ModelInfer, status: ModelInferStatus): Promise<void> {

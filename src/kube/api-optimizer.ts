@@ -4,6 +4,7 @@ import type { Node } from "kubernetes-types/core/v1.js";
 import * as L from "../optimizer/loop/labels.js";
 import type { DeploymentChange } from "../optimizer/loop/actuate.js";
 import { statusCode } from "./api-errors.js";
+import { eventFor } from "./api-event.js";
 
 /** What the control loop reads and writes in the cluster; an interface so the loop is tested through the real client against the API double. */
 export interface OptimizerCluster {
@@ -52,22 +53,9 @@ export class ApiOptimizerCluster implements OptimizerCluster {
 
   async event(change: DeploymentChange): Promise<void> {
     if (!change.event) return;
-    const now = new Date();
-    await this.core.createNamespacedEvent({
-      namespace: change.namespace,
-      body: {
-        apiVersion: "v1",
-        kind: "Event",
-        metadata: { generateName: `${change.deployment}.`, namespace: change.namespace },
-        involvedObject: { apiVersion: "apps/v1", kind: "Deployment", name: change.deployment, namespace: change.namespace },
-        ...change.event,
-        source: { component: "inferplane-optimizer" },
-        reportingComponent: "inferplane-optimizer",
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-      },
-    });
+    const involved = { apiVersion: "apps/v1", kind: "Deployment", name: change.deployment, namespace: change.namespace };
+    const { type, reason, message } = change.event;
+    await this.core.createNamespacedEvent({ namespace: change.namespace, body: eventFor(involved, type, reason, message, "inferplane-optimizer") });
   }
 
   async writeConfigMap(namespace: string, name: string, data: Record<string, string>): Promise<void> {
