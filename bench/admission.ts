@@ -12,7 +12,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const REQUESTS_PER_CASE = Number(process.env.BENCH_REQUESTS ?? 4000);
 
 const GPU_ANNOTATIONS = {
-  "inference.ai/gpu-pool": "a100-mig", "inference.ai/token-cache": "chat-cache", "production-stack.vllm.ai/inference-cache": "llama3-cache", "production-stack.vllm.ai/pd-role": "prefill",
+  "inference.ai/gpu-pool": "a100-mig",
+  "inference.ai/token-cache": "chat-cache",
+  "production-stack.vllm.ai/inference-cache": "llama3-cache",
+  "production-stack.vllm.ai/pd-role": "prefill",
 };
 
 function workerPodReview(annotations?: Record<string, string>): string {
@@ -20,25 +23,60 @@ function workerPodReview(annotations?: Record<string, string>): string {
     name,
     image: "vllm/vllm-openai:v0.11.0",
     args: ["--model", "meta-llama/Llama-3.1-405B-Instruct", "--tensor-parallel-size", "8"],
-    env: [{ name: "HF_HOME", value: "/cache" }, { name: "NCCL_DEBUG", value: "INFO" }],
+    env: [
+      { name: "HF_HOME", value: "/cache" },
+      { name: "NCCL_DEBUG", value: "INFO" },
+    ],
     resources: { limits: { "nvidia.com/gpu": "2" } },
   });
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name: "llama-405b-1-serve-0-2", namespace: "default", labels: { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/name": "llama-405b", "modelinfer.matrixinfer.ai/role": "serve" }, ...(annotations ? { annotations } : {}) },
+    metadata: {
+      name: "llama-405b-1-serve-0-2",
+      namespace: "default",
+      labels: {
+        "inference.ai/managed": "true",
+        "modelinfer.matrixinfer.ai/name": "llama-405b",
+        "modelinfer.matrixinfer.ai/role": "serve",
+      },
+      ...(annotations ? { annotations } : {}),
+    },
     spec: { containers: ["engine", "metrics", "cache", "proxy"].map(container) },
   };
-  return JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: { uid: "bench", kind: { group: "", version: "v1", kind: "Pod" }, operation: "CREATE", namespace: "default", name: pod.metadata.name, object: pod } });
+  return JSON.stringify({
+    apiVersion: "admission.k8s.io/v1",
+    kind: "AdmissionReview",
+    request: {
+      uid: "bench",
+      kind: { group: "", version: "v1", kind: "Pod" },
+      operation: "CREATE",
+      namespace: "default",
+      name: pod.metadata.name,
+      object: pod,
+    },
+  });
 }
 
 function post(agent: Agent, port: number, ca: string, path: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", servername: "localhost", port, path, method: "POST", agent, ca, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode ?? 0}`));
-      res.resume();
-      res.on("end", resolve);
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        servername: "localhost",
+        port,
+        path,
+        method: "POST",
+        agent,
+        ca,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode ?? 0}`));
+        res.resume();
+        res.on("end", resolve);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -50,43 +88,63 @@ async function runCase(port: number, ca: string, path: string, body: string, con
   let sent = 0;
   for (let i = 0; i < Math.min(200, REQUESTS_PER_CASE); i++) await post(agent, port, ca, path, body);
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (sent < REQUESTS_PER_CASE) {
-      sent++;
-      const t0 = performance.now();
-      await post(agent, port, ca, path, body);
-      latencies.push(performance.now() - t0);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (sent < REQUESTS_PER_CASE) {
+        sent++;
+        const t0 = performance.now();
+        await post(agent, port, ca, path, body);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
   const wall = performance.now() - started;
   agent.destroy();
   return summarize(latencies, wall);
 }
 
 export async function admissionBenchmark(): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "admission-server.ts")], { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT });
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "admission-server.ts")], {
+    stdio: ["ignore", "pipe", "inherit"],
+    cwd: ROOT,
+  });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once("line", resolve));
   const { port, certDir } = JSON.parse(line) as { port: number; certDir: string };
   const ca = readFileSync(join(certDir, "ca.crt"), "utf8");
   const body = workerPodReview();
-  console.log(`\nadmission over HTTPS keep-alive (server in its own process; ${REQUESTS_PER_CASE} requests per case, body ${body.length} B)`);
-  console.log("concurrency | mutate p50 | mutate p99 | mutate req/s | no-op p50 | no-op p99 | no-op req/s | req/s ratio");
+  console.log(
+    `\nadmission over HTTPS keep-alive (server in its own process; ${REQUESTS_PER_CASE} requests per case, body ${body.length} B)`,
+  );
+  console.log(
+    "concurrency | mutate p50 | mutate p99 | mutate req/s | no-op p50 | no-op p99 | no-op req/s | req/s ratio",
+  );
   try {
     for (const concurrency of [1, 16, 64]) {
       const noop = await runCase(port, ca, "/noop", body, concurrency);
       const mutate = await runCase(port, ca, "/mutate", body, concurrency);
-      console.log(`${String(concurrency).padStart(11)} | ${fmt(mutate.p50).padStart(10)} | ${fmt(mutate.p99).padStart(10)} | ${mutate.perSecond.toFixed(0).padStart(12)} | ${fmt(noop.p50).padStart(9)} | ${fmt(noop.p99).padStart(9)} | ${noop.perSecond.toFixed(0).padStart(11)} | ${(mutate.perSecond / noop.perSecond).toFixed(2)}`);
+      console.log(
+        `${String(concurrency).padStart(11)} | ${fmt(mutate.p50).padStart(10)} | ${fmt(mutate.p99).padStart(10)} | ${mutate.perSecond.toFixed(0).padStart(12)} | ${fmt(noop.p50).padStart(9)} | ${fmt(noop.p99).padStart(9)} | ${noop.perSecond.toFixed(0).padStart(11)} | ${(mutate.perSecond / noop.perSecond).toFixed(2)}`,
+      );
     }
     const gpuBody = workerPodReview(GPU_ANNOTATIONS);
-    console.log("the same pod with MIG + token cache + PD + SD (examples/gpu): concurrency | p50 | p99 | req/s | req/s ratio to the plain pod");
+    console.log(
+      "the same pod with MIG + token cache + PD + SD (examples/gpu): concurrency | p50 | p99 | req/s | req/s ratio to the plain pod",
+    );
     for (const concurrency of [1, 16]) {
       // Alternated three times each, best run kept, so drift on a shared machine hits both alike.
       const runs: { plain: Summary; gpu: Summary }[] = [];
-      for (let i = 0; i < 3; i++) runs.push({ plain: await runCase(port, ca, "/mutate", body, concurrency), gpu: await runCase(port, ca, "/mutate", gpuBody, concurrency) });
-      const best = (pick: (r: { plain: Summary; gpu: Summary }) => Summary): Summary => runs.map(pick).reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+      for (let i = 0; i < 3; i++)
+        runs.push({
+          plain: await runCase(port, ca, "/mutate", body, concurrency),
+          gpu: await runCase(port, ca, "/mutate", gpuBody, concurrency),
+        });
+      const best = (pick: (r: { plain: Summary; gpu: Summary }) => Summary): Summary =>
+        runs.map(pick).reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
       const plain = best((r) => r.plain);
       const gpu = best((r) => r.gpu);
-      console.log(`${String(concurrency).padStart(11)} | ${fmt(gpu.p50).padStart(10)} | ${fmt(gpu.p99).padStart(10)} | ${gpu.perSecond.toFixed(0).padStart(8)} | ${(gpu.perSecond / plain.perSecond).toFixed(2)} (plain ${plain.perSecond.toFixed(0)}/s, p50 ${fmt(plain.p50)}; p50 ratio ${(gpu.p50 / plain.p50).toFixed(2)})`);
+      console.log(
+        `${String(concurrency).padStart(11)} | ${fmt(gpu.p50).padStart(10)} | ${fmt(gpu.p99).padStart(10)} | ${gpu.perSecond.toFixed(0).padStart(8)} | ${(gpu.perSecond / plain.perSecond).toFixed(2)} (plain ${plain.perSecond.toFixed(0)}/s, p50 ${fmt(plain.p50)}; p50 ratio ${(gpu.p50 / plain.p50).toFixed(2)})`,
+      );
     }
   } finally {
     child.kill("SIGTERM");

@@ -14,14 +14,25 @@ export async function controllerBenchmark(): Promise<void> {
   const api = new ApiDouble();
   await api.start();
   for (let i = 0; i < COUNT; i++) {
-    const mi: ModelInfer = { apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", metadata: { name: `mi-${i}`, namespace: `ns-${i % 10}` }, spec: { replicas: 1, template: { roles: [role("prefill", 2, 3), role("decode", 2, 3)] } } };
+    const mi: ModelInfer = {
+      apiVersion: "workload.matrixinfer.ai/v1alpha1",
+      kind: "ModelInfer",
+      metadata: { name: `mi-${i}`, namespace: `ns-${i % 10}` },
+      spec: { replicas: 1, template: { roles: [role("prefill", 2, 3), role("decode", 2, 3)] } },
+    };
     api.create("workload.matrixinfer.ai/v1alpha1/modelinfers", mi as unknown as StoredObject);
   }
   const expectedPods = COUNT * 2 * 2 * 4;
   const view = new InformerClusterView(silentLogger, api.kubeConfig("controller"));
-  const controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(api.kubeConfig("controller")), log: silentLogger });
+  const controller = new ModelInferController({
+    stores: view.stores,
+    writer: new ApiWriter(api.kubeConfig("controller")),
+    log: silentLogger,
+  });
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
   const started = performance.now();
   await view.start();
   controller.start();
@@ -30,9 +41,20 @@ export async function controllerBenchmark(): Promise<void> {
   const wall = performance.now() - started;
   clearInterval(sampler);
   const requests = api.requestsBy.get("controller") ?? [];
-  const byVerb = requests.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.split(" ")[0]!]: (acc[r.split(" ")[0]!] ?? 0) + 1 }), {});
-  console.log(`\ncontroller, ${COUNT} ModelInfers → ${expectedPods} pods + ${COUNT * 4} Services, from empty, against the in-process API double (same process)`);
-  console.log(`wall time ${(wall / 1000).toFixed(2)} s, ${requests.length} API requests (${Object.entries(byVerb).map(([v, n]) => `${v} ${n}`).join(", ")}), ${(requests.length / (wall / 1000)).toFixed(0)} req/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  const byVerb = requests.reduce<Record<string, number>>(
+    (acc, r) => ({ ...acc, [r.split(" ")[0]!]: (acc[r.split(" ")[0]!] ?? 0) + 1 }),
+    {},
+  );
+  console.log(
+    `\ncontroller, ${COUNT} ModelInfers → ${expectedPods} pods + ${COUNT * 4} Services, from empty, against the in-process API double (same process)`,
+  );
+  console.log(
+    `wall time ${(wall / 1000).toFixed(2)} s, ${requests.length} API requests (${Object.entries(byVerb)
+      .map(([v, n]) => `${v} ${n}`)
+      .join(
+        ", ",
+      )}), ${(requests.length / (wall / 1000)).toFixed(0)} req/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+  );
   await controller.stop();
   await view.stop();
   await api.stop();

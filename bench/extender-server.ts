@@ -7,7 +7,15 @@ import { silentLogger } from "../src/logging.js";
 import { startServer } from "../src/serve.js";
 
 const certDir = mkdtempSync(join(tmpdir(), "inferplane-bench-"));
-const server = await startServer(serveConfig({ host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: process.argv[2] ?? "", "cert-dir": certDir }, {}), { log: silentLogger });
+const server = await startServer(
+  serveConfig(
+    { host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: process.argv[2] ?? "", "cert-dir": certDir },
+    {},
+  ),
+  { log: silentLogger },
+);
 while (!server.view.hasSynced()) await new Promise((resolve) => setTimeout(resolve, 50));
 process.stdout.write(`${JSON.stringify({ port: server.webhookPort, certDir })}\n`);
-process.on("SIGTERM", () => { void server.stop().then(() => process.exit(0)); });
+process.on("SIGTERM", () => {
+  void server.stop().then(() => process.exit(0));
+});

@@ -19,7 +19,7 @@ const MEMBERS = 16;
 /** A small deterministic PRNG, so every run benchmarks the same cluster. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function cluster(): { objects: KubeObject[]; nodeNames: string[] } {
@@ -36,19 +36,39 @@ function cluster(): { objects: KubeObject[]; nodeNames: string[] } {
   }
   for (let g = 0; g < GANGS; g++) {
     objects.push(podGroup(`gang-${g}`, MEMBERS, { mode: "hard", highestTierAllowed: 3 }));
-    for (let m = 0; m < MEMBERS; m++) objects.push(gangPod(`gang-${g}-${String(m).padStart(2, "0")}`, `gang-${g}`, { "nvidia.com/gpu": "8", cpu: "32", memory: "256Gi" }));
+    for (let m = 0; m < MEMBERS; m++)
+      objects.push(
+        gangPod(`gang-${g}-${String(m).padStart(2, "0")}`, `gang-${g}`, {
+          "nvidia.com/gpu": "8",
+          cpu: "32",
+          memory: "256Gi",
+        }),
+      );
   }
   return { objects, nodeNames };
 }
 
 function post(agent: Agent, port: number, path: string, body: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", servername: "localhost", port, path, method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (text += c));
-      res.on("end", () => { resolve(text); });
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        servername: "localhost",
+        port,
+        path,
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => {
+          resolve(text);
+        });
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -58,22 +78,37 @@ export async function extenderBenchmark(): Promise<void> {
   const { objects, nodeNames } = cluster();
   const dir = mkdtempSync(join(tmpdir(), "inferplane-bench-cluster-"));
   writeFileSync(join(dir, "cluster.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "extender-server.ts"), dir], { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT });
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "extender-server.ts"), dir], {
+    stdio: ["ignore", "pipe", "inherit"],
+    cwd: ROOT,
+  });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once("line", resolve));
   const { port, certDir } = JSON.parse(line) as { port: number; certDir: string };
   const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: readFileSync(join(certDir, "ca.crt"), "utf8") });
   const pods = new Map(objects.filter((o) => o.kind === "Pod").map((p) => [p.metadata!.name!, p]));
-  const timings = { coldFilter: [] as number[], filter: [] as number[], prioritize: [] as number[], parse: [] as number[] };
+  const timings = {
+    coldFilter: [] as number[],
+    filter: [] as number[],
+    prioritize: [] as number[],
+    parse: [] as number[],
+  };
   let bodyBytes = 0;
   let placedOnFirst = 0;
   const oneMember = async (g: number, m: number): Promise<void> => {
-    const body = JSON.stringify({ Pod: pods.get(`gang-${g}-${String(m).padStart(2, "0")}`), Nodes: null, NodeNames: nodeNames });
+    const body = JSON.stringify({
+      Pod: pods.get(`gang-${g}-${String(m).padStart(2, "0")}`),
+      Nodes: null,
+      NodeNames: nodeNames,
+    });
     bodyBytes = body.length;
     let t0 = performance.now();
     JSON.parse(body);
     timings.parse.push(performance.now() - t0);
     t0 = performance.now();
-    const reply = JSON.parse(await post(agent, port, "/scheduler/filter", body)) as { NodeNames: string[]; Error: string };
+    const reply = JSON.parse(await post(agent, port, "/scheduler/filter", body)) as {
+      NodeNames: string[];
+      Error: string;
+    };
     (m === 0 ? timings.coldFilter : timings.filter).push(performance.now() - t0);
     if (reply.Error) throw new Error(reply.Error);
     if (m === 0 && reply.NodeNames.length === 1) placedOnFirst++;
@@ -93,7 +128,9 @@ export async function extenderBenchmark(): Promise<void> {
     const parse = [...timings.parse].sort((a, b) => a - b);
     return `${name.padEnd(34)} | ${fmt(percentile(sorted, 50)).padStart(9)} | ${fmt(percentile(sorted, 99)).padStart(9)} | ${(percentile(sorted, 50) / percentile(parse, 50)).toFixed(1).padStart(6)}×`;
   };
-  console.log(`\nextender, ${nodeNames.length} nodes, ${objects.length} objects, ${GANGS} gangs × ${MEMBERS} pods, NodeNames body ${bodyBytes} B, HTTPS keep-alive`);
+  console.log(
+    `\nextender, ${nodeNames.length} nodes, ${objects.length} objects, ${GANGS} gangs × ${MEMBERS} pods, NodeNames body ${bodyBytes} B, HTTPS keep-alive`,
+  );
   console.log(`${"call".padEnd(34)} |       p50 |       p99 | vs parse p50`);
   console.log(row("parse the request body (floor)", timings.parse));
   console.log(row("filter, first member (plans gang)", timings.coldFilter));

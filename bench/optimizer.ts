@@ -26,14 +26,18 @@ const mib = (): string => `${(process.resourceUsage().maxRSS / 1024).toFixed(0)}
 
 function line(label: string, t: { p50: number; p99: number }, runs: number, s: Solution): void {
   const served = `${s.allocations.length} served, ${s.unallocated.length} not`;
-  console.log(`  ${label.padEnd(34)} p50 ${fmt(t.p50).padStart(10)}  p99 ${fmt(t.p99).padStart(10)}  (${runs} runs)  cost ${s.totalCost.toFixed(0)}  ${s.status}, ${served}`);
+  console.log(
+    `  ${label.padEnd(34)} p50 ${fmt(t.p50).padStart(10)}  p99 ${fmt(t.p99).padStart(10)}  (${runs} runs)  cost ${s.totalCost.toFixed(0)}  ${s.status}, ${served}`,
+  );
 }
 
 async function fixtureCases(): Promise<void> {
   const large = loadSystemDir(join(FIXTURES, "v1/large"));
   console.log("v1/large (27 servers × 21 accelerators), candidates included in each solve:");
   const candidates = await timed(20, () => computeCandidates(large));
-  console.log(`  ${"candidate sizing alone".padEnd(34)} p50 ${fmt(candidates.p50).padStart(10)}  p99 ${fmt(candidates.p99).padStart(10)}  (20 runs)`);
+  console.log(
+    `  ${"candidate sizing alone".padEnd(34)} p50 ${fmt(candidates.p50).padStart(10)}  p99 ${fmt(candidates.p99).padStart(10)}  (20 runs)`,
+  );
   const unlimited = await timed(20, () => solveUnlimitedSystem(large, computeCandidates(large)));
   line("unlimited", unlimited, 20, unlimited.result);
   const greedy = await timed(20, () => solveGreedySystem(large, computeCandidates(large)));
@@ -56,12 +60,16 @@ async function syntheticCase(servers: number, accelerators: number): Promise<voi
   const runs = servers >= 5000 ? 3 : 10;
   const greedy = await timed(runs, () => solveGreedySystem(system, candidates));
   const milp = await timed(servers >= 5000 ? 1 : 3, () => solveMilpSystem(system, candidates, MILP_OPTIONS));
-  console.log(`${servers} servers × ${accelerators} accelerators: candidate sizing ${fmt(sizingMs)} (${candidates.reduce((n, c) => n + c.candidates.length, 0)} candidates)`);
+  console.log(
+    `${servers} servers × ${accelerators} accelerators: candidate sizing ${fmt(sizingMs)} (${candidates.reduce((n, c) => n + c.candidates.length, 0)} candidates)`,
+  );
   line("greedy", greedy, runs, greedy.result);
   line("MILP", milp, servers >= 5000 ? 1 : 3, milp.result);
   const ratio = greedy.result.totalCost > 0 ? milp.result.totalCost / greedy.result.totalCost : Number.NaN;
   const fullGreedy = greedy.result.unallocated.length === 0 && greedy.result.allocations.every((a) => !a.saturated);
-  console.log(`  MILP/greedy cost ratio ${ratio.toFixed(4)}${fullGreedy ? "" : " (the greedy left servers short; MILP serves all or reports infeasible)"}  peak RSS ${mib()}`);
+  console.log(
+    `  MILP/greedy cost ratio ${ratio.toFixed(4)}${fullGreedy ? "" : " (the greedy left servers short; MILP serves all or reports infeasible)"}  peak RSS ${mib()}`,
+  );
 }
 
 export async function optimizerBenchmark(): Promise<void> {

@@ -14,7 +14,12 @@ export interface Summary {
 
 export function summarize(latenciesMs: number[], wallMs: number): Summary {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), perSecond: (sorted.length / wallMs) * 1000 };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    perSecond: (sorted.length / wallMs) * 1000,
+  };
 }
 
 export function fmt(ms: number): string {

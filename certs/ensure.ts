@@ -40,12 +40,18 @@ export class CertificateError extends Error {}
 function usableAsIs(files: CertFiles, policy: CertPolicy, now: Date, renewMs: number): ServingBundle | string {
   const { caCert, cert, key } = files;
   if (!caCert) return "ca.crt is missing";
-  const problem = caProblem({ cert: caCert }, now, renewMs) ?? servingProblem({ cert, key }, caCert, policy.hosts, now, renewMs);
+  const problem =
+    caProblem({ cert: caCert }, now, renewMs) ?? servingProblem({ cert, key }, caCert, policy.hosts, now, renewMs);
   if (problem) return problem;
   return cert && key ? { caCert, cert, key } : "tls.crt or tls.key is missing";
 }
 
-function ensureCA(files: CertFiles, policy: CertPolicy, now: Date, renewMs: number): { ca: Partial<KeyPairPem>; fresh: boolean } {
+function ensureCA(
+  files: CertFiles,
+  policy: CertPolicy,
+  now: Date,
+  renewMs: number,
+): { ca: Partial<KeyPairPem>; fresh: boolean } {
   const current = { cert: files.caCert, key: files.caKey };
   const problem = caProblem(current, now, renewMs);
   if (!problem) return { ca: current, fresh: false };
@@ -62,14 +68,20 @@ export async function ensureCertificates(dir: string, policy: CertPolicy, now = 
 }
 
 /** As ensureCertificates, deciding on files already read (so a caller's checks and this decision see one snapshot). */
-export async function ensureFromSnapshot(dir: string, files: CertFiles, policy: CertPolicy, now = new Date()): Promise<EnsureResult> {
+export async function ensureFromSnapshot(
+  dir: string,
+  files: CertFiles,
+  policy: CertPolicy,
+  now = new Date(),
+): Promise<EnsureResult> {
   const renewMs = policy.renewBeforeDays * DAY_MS;
   const usable = usableAsIs(files, policy, now, renewMs);
   if (typeof usable !== "string") return { bundle: usable, written: [] };
   if (files.caCert && !files.caKey && !caProblem({ cert: files.caCert }, now, renewMs)) {
     // A mounted Secret we cannot renew: still valid today is still usable, with a warning.
     const stillValid = usableAsIs(files, policy, now, 0);
-    if (typeof stillValid !== "string") return { bundle: stillValid, written: [], warning: `${dir}: ${usable}; rotate the Secret` };
+    if (typeof stillValid !== "string")
+      return { bundle: stillValid, written: [], warning: `${dir}: ${usable}; rotate the Secret` };
     throw new CertificateError(`${dir}: ${usable}, and there is no ca.key to issue a new one; rotate the Secret`);
   }
   const { ca, fresh } = ensureCA(files, policy, now, renewMs);

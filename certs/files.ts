@@ -17,7 +17,9 @@ async function readIfPresent(path: string): Promise<string | undefined> {
 
 export async function readCertFiles(dir: string): Promise<CertFiles> {
   const entries = await Promise.all(
-    (Object.keys(FILES) as CertFile[]).map(async (name) => [name, await readIfPresent(join(dir, FILES[name]))] as const),
+    (Object.keys(FILES) as CertFile[]).map(
+      async (name) => [name, await readIfPresent(join(dir, FILES[name]))] as const,
+    ),
   );
   const files: CertFiles = {};
   for (const [name, content] of entries) if (content !== undefined) files[name] = content;

@@ -81,7 +81,13 @@ export function generateServingCert(ca: KeyPairPem, hosts: ServingHosts, days: n
 /** The SANs a webhook Service needs, plus loopback for standalone use. */
 export function servingHosts(service: string, namespace: string): ServingHosts {
   return {
-    dnsNames: [`${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`, service, `${service}.${namespace}`, "localhost"],
+    dnsNames: [
+      `${service}.${namespace}.svc`,
+      `${service}.${namespace}.svc.cluster.local`,
+      service,
+      `${service}.${namespace}`,
+      "localhost",
+    ],
     ipAddresses: ["127.0.0.1"],
   };
 }

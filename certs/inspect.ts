@@ -40,15 +40,23 @@ function keyMatches(cert: X509Certificate, keyPem: string): boolean {
 }
 
 /** The serving pair is usable: parses, key matches, signed by the CA, covers every host, not expiring. */
-export function servingProblem(pair: Partial<KeyPairPem>, caPem: string, hosts: ServingHosts, now: Date, renewBeforeMs: number): Problem {
+export function servingProblem(
+  pair: Partial<KeyPairPem>,
+  caPem: string,
+  hosts: ServingHosts,
+  now: Date,
+  renewBeforeMs: number,
+): Problem {
   if (!pair.cert || !pair.key) return "tls.crt or tls.key is missing";
   const cert = parse(pair.cert);
   const ca = parse(caPem);
   if (!cert) return "tls.crt is not a PEM certificate";
   if (!keyMatches(cert, pair.key)) return "tls.key does not match tls.crt";
   if (!ca || !cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return "tls.crt is not signed by ca.crt";
-  const missing = [...hosts.dnsNames.filter((h) => cert.checkHost(h, { subject: "never" }) === undefined),
-    ...hosts.ipAddresses.filter((ip) => cert.checkIP(ip) === undefined)];
+  const missing = [
+    ...hosts.dnsNames.filter((h) => cert.checkHost(h, { subject: "never" }) === undefined),
+    ...hosts.ipAddresses.filter((ip) => cert.checkIP(ip) === undefined),
+  ];
   if (missing.length > 0) return `tls.crt does not cover ${missing.join(", ")}`;
   return expiryProblem(cert, now, renewBeforeMs);
 }

@@ -26,14 +26,19 @@ export class CertificateReloader {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
 
-  constructor(private current: ServingBundle, private readonly options: ReloaderOptions) {}
+  constructor(
+    private current: ServingBundle,
+    private readonly options: ReloaderOptions,
+  ) {}
 
   get bundle(): ServingBundle {
     return this.current;
   }
 
   start(): void {
-    this.timer = setInterval(() => { void this.check(); }, this.options.intervalMs);
+    this.timer = setInterval(() => {
+      void this.check();
+    }, this.options.intervalMs);
     this.timer.unref();
   }
 
@@ -43,7 +48,9 @@ export class CertificateReloader {
 
   /** One check; concurrent calls share the one under way. */
   check(): Promise<void> {
-    this.checking ??= this.runCheck().finally(() => { this.checking = undefined; });
+    this.checking ??= this.runCheck().finally(() => {
+      this.checking = undefined;
+    });
     return this.checking;
   }
 
@@ -51,7 +58,9 @@ export class CertificateReloader {
     try {
       const files = await readCertFiles(this.options.dir);
       if (files.cert && files.key && !pairMatches({ cert: files.cert, key: files.key })) {
-        this.options.log.debug("certificate rotation in progress; waiting for a matching key", { dir: this.options.dir });
+        this.options.log.debug("certificate rotation in progress; waiting for a matching key", {
+          dir: this.options.dir,
+        });
         return;
       }
       const { bundle, written, warning } = await ensureFromSnapshot(this.options.dir, files, this.options.policy);

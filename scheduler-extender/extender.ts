@@ -60,7 +60,8 @@ export class Extender {
     const failed: Record<string, string> = {};
     for (const node of candidates) {
       if (!this.stores.usage.allocatableOf(node)) failed[node] = "node is not in inferplane's cluster view";
-      else if (node === planned || (fallback && inHyperNode.has(node) && fits(request, this.stores.usage.free(node)))) passed.add(node);
+      else if (node === planned || (fallback && inHyperNode.has(node) && fits(request, this.stores.usage.free(node))))
+        passed.add(node);
       else failed[node] = inHyperNode.has(node) ? keptReason : outsideReason;
     }
     return { passed, failed };
@@ -72,7 +73,10 @@ export class Extender {
     const plan = this.plan(gang);
     const planned = plan.ok ? plan.placement.assignments.get(pod.metadata?.name ?? "") : undefined;
     const bound = gang.members.flatMap((m) => (m.nodeName ? [m.nodeName] : []));
-    return candidates.map((Host) => ({ Host, Score: Host === planned ? MAX_EXTENDER_PRIORITY : this.closenessScore(Host, bound) + this.packingScore(Host) }));
+    return candidates.map((Host) => ({
+      Host,
+      Score: Host === planned ? MAX_EXTENDER_PRIORITY : this.closenessScore(Host, bound) + this.packingScore(Host),
+    }));
   }
 
   /** 0..8: 8 beside a bound member in its tier-1 HyperNode, 2 less per tier further away. */
@@ -88,7 +92,8 @@ export class Extender {
 
   /** 0..2: fuller GPU nodes first, so whole nodes stay free for the next gang. Computed once per view version. */
   private packingScore(node: string): number {
-    if (this.packing?.version !== this.stores.version) this.packing = { version: this.stores.version, scores: new Map() };
+    if (this.packing?.version !== this.stores.version)
+      this.packing = { version: this.stores.version, scores: new Map() };
     let score = this.packing.scores.get(node);
     if (score === undefined) {
       const total = gpuMilli(this.stores.usage.allocatableOf(node) ?? {});

@@ -5,9 +5,7 @@ import type { GangMember, GangSpec } from "./planner.js";
 import { gangName, taskOf } from "./podgroup.js";
 
 export type GangLookup =
-  | { kind: "none" }
-  | { kind: "waiting"; reason: string }
-  | { kind: "gang"; spec: GangSpec; members: GangMember[] };
+  { kind: "none" } | { kind: "waiting"; reason: string } | { kind: "gang"; spec: GangSpec; members: GangMember[] };
 
 function member(pod: Pod): GangMember {
   const m: GangMember = { name: pod.metadata?.name ?? "", task: taskOf(pod), requests: podRequests(pod) };
@@ -18,7 +16,10 @@ function member(pod: Pod): GangMember {
 function liveMembers(pod: Pod, stored: readonly Pod[]): GangMember[] {
   const name = pod.metadata?.name;
   const pods = [...stored.filter((p) => p.metadata?.name !== name), pod];
-  return pods.filter((p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed").map(member).sort((a, b) => a.name.localeCompare(b.name));
+  return pods
+    .filter((p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed")
+    .map(member)
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -36,12 +37,21 @@ export function lookupGang(pod: Pod, stores: ClusterStores): GangLookup {
   const members = liveMembers(pod, stores.gangMembers(namespace, gang));
   const minMember = group.spec.minMember ?? 1;
   if (members.length < minMember) {
-    return { kind: "waiting", reason: `gang ${key}: ${members.length} of minMember ${minMember} pods exist; waiting for ${minMember - members.length} more` };
+    return {
+      kind: "waiting",
+      reason: `gang ${key}: ${members.length} of minMember ${minMember} pods exist; waiting for ${minMember - members.length} more`,
+    };
   }
   const topology = group.spec.networkTopology;
   return {
     kind: "gang",
     members,
-    spec: { key, minMember, minTaskMember: group.spec.minTaskMember ?? {}, mode: topology?.mode ?? (topology ? "hard" : "soft"), highestTierAllowed: topology?.highestTierAllowed },
+    spec: {
+      key,
+      minMember,
+      minTaskMember: group.spec.minTaskMember ?? {},
+      mode: topology?.mode ?? (topology ? "hard" : "soft"),
+      highestTierAllowed: topology?.highestTierAllowed,
+    },
   };
 }

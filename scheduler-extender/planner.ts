@@ -48,14 +48,27 @@ function bestNode(member: GangMember, nodes: readonly string[], free: Map<string
 
 /** Tasks with a minimum first, so their minimum is met before other members take the room. */
 function placementOrder(members: readonly GangMember[], gang: GangSpec): GangMember[] {
-  return [...members].sort((a, b) => Number((gang.minTaskMember[b.task] ?? 0) > 0) - Number((gang.minTaskMember[a.task] ?? 0) > 0) || a.name.localeCompare(b.name));
+  return [...members].sort(
+    (a, b) =>
+      Number((gang.minTaskMember[b.task] ?? 0) > 0) - Number((gang.minTaskMember[a.task] ?? 0) > 0) ||
+      a.name.localeCompare(b.name),
+  );
 }
 
-function tryHyperNode(hyperNode: string, nodes: readonly string[], members: readonly GangMember[], gang: GangSpec, freeOf: (node: string) => Resources): Attempt {
+function tryHyperNode(
+  hyperNode: string,
+  nodes: readonly string[],
+  members: readonly GangMember[],
+  gang: GangSpec,
+  freeOf: (node: string) => Resources,
+): Attempt {
   const free = new Map(nodes.map((n) => [n, freeOf(n)]));
   const assignments = new Map<string, string>();
   for (const m of members) if (m.nodeName) assignments.set(m.name, m.nodeName);
-  for (const member of placementOrder(members.filter((m) => !m.nodeName), gang)) {
+  for (const member of placementOrder(
+    members.filter((m) => !m.nodeName),
+    gang,
+  )) {
     const node = bestNode(member, nodes, free);
     if (node === undefined) continue;
     assignments.set(member.name, node);
@@ -67,7 +80,9 @@ function tryHyperNode(hyperNode: string, nodes: readonly string[], members: read
 
 function meetsMinimums(attempt: Attempt, members: readonly GangMember[], gang: GangSpec): boolean {
   if (attempt.placed < gang.minMember) return false;
-  return Object.entries(gang.minTaskMember).every(([task, min]) => members.filter((m) => m.task === task && attempt.assignments.has(m.name)).length >= min);
+  return Object.entries(gang.minTaskMember).every(
+    ([task, min]) => members.filter((m) => m.task === task && attempt.assignments.has(m.name)).length >= min,
+  );
 }
 
 /**
@@ -81,7 +96,10 @@ function minimumDemand(members: readonly GangMember[], gang: GangSpec): Resource
   const demand: Resources = {};
   const names = new Set(unbound.flatMap((m) => Object.keys(m.requests)));
   for (const name of names) {
-    const smallest = unbound.map((m) => m.requests[name] ?? 0).sort((a, b) => a - b).slice(0, needed);
+    const smallest = unbound
+      .map((m) => m.requests[name] ?? 0)
+      .sort((a, b) => a - b)
+      .slice(0, needed);
     demand[name] = smallest.reduce((acc, v) => acc + v, 0);
   }
   return demand;
@@ -98,7 +116,12 @@ function totalFree(nodes: readonly string[], freeOf: (node: string) => Resources
  * holding every bound member can also hold the gang's minimum, the HyperNode that leaves the
  * least GPU free (then by name). Deterministic in its inputs, so replicas agree.
  */
-export function planGang(gang: GangSpec, members: readonly GangMember[], topology: Topology, freeOf: (node: string) => Resources): PlanResult {
+export function planGang(
+  gang: GangSpec,
+  members: readonly GangMember[],
+  topology: Topology,
+  freeOf: (node: string) => Resources,
+): PlanResult {
   const bound = members.filter((m) => m.nodeName).map((m) => m.nodeName as string);
   const demand = minimumDemand(members, gang);
   const freeCache = new Map<string, Resources>();
@@ -110,7 +133,9 @@ export function planGang(gang: GangSpec, members: readonly GangMember[], topolog
   const maxTier = Math.min(gang.highestTierAllowed ?? topology.maxTier, topology.maxTier);
   let closest = { hyperNode: "", placed: -1, tier: 0 };
   for (let tier = 1; tier <= maxTier; tier++) {
-    const candidates = (topology.byTier.get(tier) ?? []).filter((h) => bound.every((n) => topology.nodesOf.get(h)?.includes(n)));
+    const candidates = (topology.byTier.get(tier) ?? []).filter((h) =>
+      bound.every((n) => topology.nodesOf.get(h)?.includes(n)),
+    );
     const fitting: Attempt[] = [];
     for (const hyperNode of candidates) {
       const nodes = topology.nodesOf.get(hyperNode) ?? [];
@@ -125,11 +150,19 @@ export function planGang(gang: GangSpec, members: readonly GangMember[], topolog
   return { ok: false, reason: noFitReason(gang, maxTier, bound.length, closest) };
 }
 
-function noFitReason(gang: GangSpec, maxTier: number, bound: number, closest: { hyperNode: string; placed: number; tier: number }): string {
+function noFitReason(
+  gang: GangSpec,
+  maxTier: number,
+  bound: number,
+  closest: { hyperNode: string; placed: number; tier: number },
+): string {
   if (maxTier === 0) return `gang ${gang.key}: no HyperNode exists to place it in`;
   const what = [`minMember ${gang.minMember}`];
   if (Object.keys(gang.minTaskMember).length > 0) what.push("its minTaskMember");
   if (bound > 0) what.push(`its ${bound} bound members`);
-  const best = closest.placed >= 0 ? `; the closest, ${closest.hyperNode} (tier ${closest.tier}), holds ${closest.placed}` : "; none has enough free resources in total";
+  const best =
+    closest.placed >= 0
+      ? `; the closest, ${closest.hyperNode} (tier ${closest.tier}), holds ${closest.placed}`
+      : "; none has enough free resources in total";
   return `gang ${gang.key}: no HyperNode up to tier ${maxTier} holds ${what.join(" with ")}${best}`;
 }

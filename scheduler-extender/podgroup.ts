@@ -20,7 +20,10 @@ export interface PodGroup {
 }
 
 export function isPodGroup(obj: { apiVersion?: string; kind?: string }): obj is PodGroup {
-  return obj.kind === "PodGroup" && (obj.apiVersion === VOLCANO_PODGROUP_API_VERSION || obj.apiVersion === COSCHEDULING_PODGROUP_API_VERSION);
+  return (
+    obj.kind === "PodGroup" &&
+    (obj.apiVersion === VOLCANO_PODGROUP_API_VERSION || obj.apiVersion === COSCHEDULING_PODGROUP_API_VERSION)
+  );
 }
 
 /** The gang a pod belongs to: Volcano's annotation, or scheduler-plugins' label. */

@@ -43,7 +43,9 @@ function claimNodes(hn: HyperNode, nodes: readonly Candidate[], b: Build, nodeOw
     const key = `${tier}/${node.name}`;
     const owner = nodeOwner.get(key);
     if (owner !== undefined && owner !== hn.metadata.name) {
-      b.problems.push(`node ${node.name} is claimed by HyperNodes ${owner} and ${hn.metadata.name} of tier ${tier}; ${owner} keeps it`);
+      b.problems.push(
+        `node ${node.name} is claimed by HyperNodes ${owner} and ${hn.metadata.name} of tier ${tier}; ${owner} keeps it`,
+      );
       continue;
     }
     nodeOwner.set(key, hn.metadata.name);
@@ -56,7 +58,9 @@ function claimChildren(hn: HyperNode, all: readonly Candidate[], b: Build): void
   for (const child of selected(hn, "HyperNode", all, b)) {
     const owner = b.parentOf.get(child.name);
     if (child.name === hn.metadata.name || (owner !== undefined && owner !== hn.metadata.name)) {
-      b.problems.push(`HyperNode ${child.name} is claimed by ${owner ?? child.name} and ${hn.metadata.name}; ${owner ?? "neither"} keeps it`);
+      b.problems.push(
+        `HyperNode ${child.name} is claimed by ${owner ?? child.name} and ${hn.metadata.name}; ${owner ?? "neither"} keeps it`,
+      );
       continue;
     }
     b.parentOf.set(child.name, hn.metadata.name);
@@ -74,7 +78,10 @@ function breakCycles(b: Build): void {
         b.problems.push(`HyperNodes form a cycle through ${current}; ${start}'s parent link is ignored`);
         const parent = b.parentOf.get(start) ?? "";
         b.parentOf.delete(start);
-        b.children.set(parent, (b.children.get(parent) ?? []).filter((c) => c !== start));
+        b.children.set(
+          parent,
+          (b.children.get(parent) ?? []).filter((c) => c !== start),
+        );
         break;
       }
       seen.add(current);
@@ -95,8 +102,16 @@ function collectNodes(name: string, b: Build, memo: Map<string, string[]>): stri
 
 /** Resolves HyperNodes against nodes. Never throws: bad topology is reported in `problems`. */
 export function buildTopology(hyperNodes: readonly HyperNode[], nodes: readonly Candidate[]): Topology {
-  const sorted = [...hyperNodes].sort((a, b) => a.spec.tier - b.spec.tier || a.metadata.name.localeCompare(b.metadata.name));
-  const b: Build = { directNodes: new Map(sorted.map((h) => [h.metadata.name, []])), children: new Map(sorted.map((h) => [h.metadata.name, []])), parentOf: new Map(), hyperNodeOfNode: new Map(), problems: [] };
+  const sorted = [...hyperNodes].sort(
+    (a, b) => a.spec.tier - b.spec.tier || a.metadata.name.localeCompare(b.metadata.name),
+  );
+  const b: Build = {
+    directNodes: new Map(sorted.map((h) => [h.metadata.name, []])),
+    children: new Map(sorted.map((h) => [h.metadata.name, []])),
+    parentOf: new Map(),
+    hyperNodeOfNode: new Map(),
+    problems: [],
+  };
   const nodeOwner = new Map<string, string>();
   const hyperCandidates = sorted.map((h) => ({ name: h.metadata.name, labels: {} }));
   for (const hn of sorted) claimNodes(hn, nodes, b, nodeOwner);

@@ -41,7 +41,8 @@ function field(body: Record<string, unknown>, name: string): unknown {
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new WireError(`${what} must be a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new WireError(`${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -59,7 +60,8 @@ export function parseExtenderArgs(body: unknown): ExtenderArgs {
   }
   let nodeNames: string[] | undefined;
   if (namesField !== undefined && namesField !== null) {
-    if (!Array.isArray(namesField) || !namesField.every((n) => typeof n === "string")) throw new WireError("NodeNames must be an array of strings");
+    if (!Array.isArray(namesField) || !namesField.every((n) => typeof n === "string"))
+      throw new WireError("NodeNames must be an array of strings");
     nodeNames = namesField;
   }
   if (!nodes && !nodeNames) throw new WireError("the request has neither Nodes nor NodeNames");
@@ -82,7 +84,12 @@ export function candidateNames(args: ExtenderArgs): string[] {
 }
 
 /** Answers in the form the request used: NodeNames for nodeCacheCapable, full Nodes otherwise. */
-export function filterReply(args: ExtenderArgs, passed: ReadonlySet<string>, failed: Record<string, string>, error = ""): ExtenderFilterResult {
+export function filterReply(
+  args: ExtenderArgs,
+  passed: ReadonlySet<string>,
+  failed: Record<string, string>,
+  error = "",
+): ExtenderFilterResult {
   const result: ExtenderFilterResult = { FailedNodes: failed, FailedAndUnresolvableNodes: {}, Error: error };
   if (args.nodeNames) result.NodeNames = args.nodeNames.filter((n) => passed.has(n));
   else result.Nodes = { items: (args.nodes ?? []).filter((n) => passed.has(n.metadata?.name ?? "")) };

@@ -43,7 +43,8 @@ function intFlag(flags: Flags, name: string, fallback: number, min = 0, max = Nu
   const raw = flags[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got ${String(raw)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got ${String(raw)}`);
   return value;
 }
 
@@ -75,7 +76,8 @@ function logLevel(flags: Flags, env: NodeJS.ProcessEnv): LogLevel {
 
 export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const config = readServeConfig(flags, env);
-  if (config.extenderBind && config.manifests !== undefined) throw new ConfigError("--extender-bind needs a cluster to bind in; it cannot be used standalone");
+  if (config.extenderBind && config.manifests !== undefined)
+    throw new ConfigError("--extender-bind needs a cluster to bind in; it cannot be used standalone");
   return config;
 }
 

@@ -14,16 +14,28 @@ export interface Logger {
 export type LogSink = (line: string) => void;
 
 /** JSON lines: `{"time","level","msg",...fields}` — what log collectors in a cluster expect. */
-export function createLogger(level: LogLevel = "info", sink: LogSink = (l) => process.stdout.write(`${l}\n`), base: LogFields = {}): Logger {
+export function createLogger(
+  level: LogLevel = "info",
+  sink: LogSink = (l) => process.stdout.write(`${l}\n`),
+  base: LogFields = {},
+): Logger {
   const write = (lvl: LogLevel, msg: string, fields?: LogFields): void => {
     if (ORDER[lvl] < ORDER[level]) return;
     sink(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }));
   };
   return {
-    debug: (msg, fields) => { write("debug", msg, fields); },
-    info: (msg, fields) => { write("info", msg, fields); },
-    warn: (msg, fields) => { write("warn", msg, fields); },
-    error: (msg, fields) => { write("error", msg, fields); },
+    debug: (msg, fields) => {
+      write("debug", msg, fields);
+    },
+    info: (msg, fields) => {
+      write("info", msg, fields);
+    },
+    warn: (msg, fields) => {
+      write("warn", msg, fields);
+    },
+    error: (msg, fields) => {
+      write("error", msg, fields);
+    },
     child: (fields) => createLogger(level, sink, { ...base, ...fields }),
   };
 }

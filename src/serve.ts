@@ -2,7 +2,13 @@ import type { Server } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Express } from "express";
 import { CertificateReloader } from "../certs/reloader.js";
-import { DEFAULT_CERT_POLICY, ensureCertificates, type CertPolicy, type EnsureResult, type ServingBundle } from "../certs/ensure.js";
+import {
+  DEFAULT_CERT_POLICY,
+  ensureCertificates,
+  type CertPolicy,
+  type EnsureResult,
+  type ServingBundle,
+} from "../certs/ensure.js";
 import { servingHosts } from "../certs/generate.js";
 import { notAfter } from "../certs/inspect.js";
 import type { ClusterView } from "./cluster-view/cluster-view.js";
@@ -55,8 +61,13 @@ function createView(config: ServeConfig, log: Logger, kubeconfig: KubeConfig | u
 }
 
 /** Where the objects come from (files, or informers on a cluster), and the optional binder. */
-function clusterParts(config: ServeConfig, extras: ServeExtras, log: Logger): { kubeconfig: KubeConfig | undefined; view: ClusterView; binder: Binder | undefined } {
-  const kubeconfig = extras.kubeconfig ?? (config.manifests === undefined ? loadKubeConfig(config.kubeconfig) : undefined);
+function clusterParts(
+  config: ServeConfig,
+  extras: ServeExtras,
+  log: Logger,
+): { kubeconfig: KubeConfig | undefined; view: ClusterView; binder: Binder | undefined } {
+  const kubeconfig =
+    extras.kubeconfig ?? (config.manifests === undefined ? loadKubeConfig(config.kubeconfig) : undefined);
   const view = extras.view ?? createView(config, log, kubeconfig);
   const binder = extras.binder ?? (config.extenderBind && kubeconfig ? new ApiBinder(kubeconfig) : undefined);
   return { kubeconfig, view, binder };
@@ -70,7 +81,14 @@ async function initialCertificates(config: ServeConfig, policy: CertPolicy, log:
 }
 
 /** Reloads the serving certificate into the HTTPS server when the files change or need renewal. */
-function createReloader(config: ServeConfig, policy: CertPolicy, bundle: ServingBundle, server: HttpsServer, metrics: Metrics, log: Logger): CertificateReloader {
+function createReloader(
+  config: ServeConfig,
+  policy: CertPolicy,
+  bundle: ServingBundle,
+  server: HttpsServer,
+  metrics: Metrics,
+  log: Logger,
+): CertificateReloader {
   return new CertificateReloader(bundle, {
     dir: config.certDir,
     policy,
@@ -84,7 +102,10 @@ function createReloader(config: ServeConfig, policy: CertPolicy, bundle: Serving
     },
     onError: (err) => {
       metrics.certificateReloads.inc({ result: "error" });
-      log.warn("certificate check failed; keeping the current certificate", { dir: config.certDir, error: String(err) });
+      log.warn("certificate check failed; keeping the current certificate", {
+        dir: config.certDir,
+        error: String(err),
+      });
     },
   });
 }
@@ -93,8 +114,18 @@ function createReloader(config: ServeConfig, policy: CertPolicy, bundle: Serving
  * The ModelInfer controller behind a Lease: every replica serves admission, only the leader
  * reconciles, and only once its cluster view has synced (or it would act on an empty cache).
  */
-function startController(config: ServeConfig, kubeconfig: KubeConfig, view: ClusterView, log: Logger, optimizer: OptimizerHolder): { stop(): Promise<void> } {
-  const controller = new ModelInferController({ stores: view.stores, writer: new ApiWriter(kubeconfig), log: log.child({ component: "controller" }) });
+function startController(
+  config: ServeConfig,
+  kubeconfig: KubeConfig,
+  view: ClusterView,
+  log: Logger,
+  optimizer: OptimizerHolder,
+): { stop(): Promise<void> } {
+  const controller = new ModelInferController({
+    stores: view.stores,
+    writer: new ApiWriter(kubeconfig),
+    log: log.child({ component: "controller" }),
+  });
   const loop = config.optimizerIntervalMs > 0 ? optimizerLoop(config, kubeconfig, log, optimizer.metrics) : undefined;
   let waiting: NodeJS.Timeout | undefined;
   const startWhenSynced = (): void => {
@@ -157,9 +188,16 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   let draining = false;
   let viewError: string | undefined;
   const optimizer: OptimizerHolder = { loop: undefined, metrics };
-  const ctx = { view, policy: { excludedNamespaces: new Set(["kube-system", config.namespace]) }, schedulerName: config.schedulerName };
+  const ctx = {
+    view,
+    policy: { excludedNamespaces: new Set(["kube-system", config.namespace]) },
+    schedulerName: config.schedulerName,
+  };
   const webhookApp = createWebhookApp({
-    ctx, metrics, log, isDraining: () => draining,
+    ctx,
+    metrics,
+    log,
+    isDraining: () => draining,
     extraRoutes: (app) => {
       mountExtender(app, { view, metrics, log, binder });
       mountOptimizer(app, { metrics, log });
@@ -179,7 +217,8 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   };
   const healthServer: Server = createPlainServer(createHealthApp(metrics, { notReadyReason }));
 
-  const controller = kubeconfig && config.controller ? startController(config, kubeconfig, view, log, optimizer) : undefined;
+  const controller =
+    kubeconfig && config.controller ? startController(config, kubeconfig, view, log, optimizer) : undefined;
   const webhookPort = await listen(webhookServer, config.port, config.host);
   const metricsPort = await listen(healthServer, config.metricsPort, config.host);
   certificates.start();
@@ -187,7 +226,13 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
     viewError = String(err);
     log.error("cluster view failed to start", { error: viewError });
   });
-  log.info("serving", { webhookPort, metricsPort, mode: config.manifests ? "standalone" : "cluster", manifests: config.manifests, certDir: config.certDir });
+  log.info("serving", {
+    webhookPort,
+    metricsPort,
+    mode: config.manifests ? "standalone" : "cluster",
+    manifests: config.manifests,
+    certDir: config.certDir,
+  });
 
   const stop = async (): Promise<void> => {
     draining = true;

@@ -12,7 +12,14 @@ function sample(gang = true): ModelInfer {
   const decode = role("decode", 1, 2);
   prefill.entryTemplate.spec!.containers[0]!.resources = { requests: { cpu: "4", "nvidia.com/gpu": "2" } };
   decode.entryTemplate.spec!.containers[0]!.resources = { limits: { "nvidia.com/gpu": "4", memory: "64Gi" } };
-  decode.workerTemplate = { metadata: { labels: { tier: "worker" } }, spec: { containers: [{ name: "worker", image: "vllm/vllm-openai:v0.11.0", resources: { limits: { "nvidia.com/gpu": "4" } } }] } };
+  decode.workerTemplate = {
+    metadata: { labels: { tier: "worker" } },
+    spec: {
+      containers: [
+        { name: "worker", image: "vllm/vllm-openai:v0.11.0", resources: { limits: { "nvidia.com/gpu": "4" } } },
+      ],
+    },
+  };
   return {
     apiVersion: "workload.matrixinfer.ai/v1alpha1",
     kind: "ModelInfer",
@@ -20,7 +27,17 @@ function sample(gang = true): ModelInfer {
     spec: {
       replicas: 2,
       schedulerName: "volcano",
-      template: { roles: [prefill, decode], ...(gang ? { gangSchedule: { minRoleReplicas: { prefill: 1 }, networkTopology: { mode: "hard", highestTierAllowed: 1 } } } : {}) },
+      template: {
+        roles: [prefill, decode],
+        ...(gang
+          ? {
+              gangSchedule: {
+                minRoleReplicas: { prefill: 1 },
+                networkTopology: { mode: "hard", highestTierAllowed: 1 },
+              },
+            }
+          : {}),
+      },
     },
   };
 }
@@ -32,12 +49,34 @@ function env(c: Container): Record<string, string | undefined> {
 describe("controller: desired objects of a ModelInfer", () => {
   it("makes the pods of every role instance, named and enhanced like the webhook, owned by the ModelInfer", () => {
     const group = desiredGroup(sample(), 1);
-    assert.deepEqual(group.pods.map((p) => p.metadata!.name), ["sample-1-prefill-0-0", "sample-1-prefill-1-0", "sample-1-decode-0-0", "sample-1-decode-0-1", "sample-1-decode-0-2"]);
+    assert.deepEqual(
+      group.pods.map((p) => p.metadata!.name),
+      [
+        "sample-1-prefill-0-0",
+        "sample-1-prefill-1-0",
+        "sample-1-decode-0-0",
+        "sample-1-decode-0-1",
+        "sample-1-decode-0-2",
+      ],
+    );
     const worker = group.pods[4]!;
-    assert.deepEqual(env(worker.spec!.containers[0]!), { GROUP_SIZE: "3", ENTRY_ADDRESS: "sample-1-decode-0-0.sample-1-decode-0-0.ml", WORKER_INDEX: "2" });
+    assert.deepEqual(env(worker.spec!.containers[0]!), {
+      GROUP_SIZE: "3",
+      ENTRY_ADDRESS: "sample-1-decode-0-0.sample-1-decode-0-0.ml",
+      WORKER_INDEX: "2",
+    });
     assert.equal(worker.metadata!.labels!.tier, "worker", "template labels kept");
     assert.equal(worker.spec!.schedulerName, "volcano");
-    assert.deepEqual(worker.metadata!.ownerReferences, [{ apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", name: "sample", uid: "mi-uid", controller: true, blockOwnerDeletion: true }]);
+    assert.deepEqual(worker.metadata!.ownerReferences, [
+      {
+        apiVersion: "workload.matrixinfer.ai/v1alpha1",
+        kind: "ModelInfer",
+        name: "sample",
+        uid: "mi-uid",
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
     assert.equal(group.pods[2]!.spec!.hostname, "sample-1-decode-0-0");
     for (const pod of group.pods) assertValidKubernetes(pod);
   });
@@ -46,7 +85,16 @@ describe("controller: desired objects of a ModelInfer", () => {
     const mi = sample();
     const ctx = staticContext([mi]);
     for (const pod of desiredGroup(mi, 0).pods) {
-      const { response } = processMutation({ uid: "u", kind: { group: "", version: "v1", kind: "Pod" }, operation: "CREATE", namespace: "ml", object: pod }, ctx);
+      const { response } = processMutation(
+        {
+          uid: "u",
+          kind: { group: "", version: "v1", kind: "Pod" },
+          operation: "CREATE",
+          namespace: "ml",
+          object: pod,
+        },
+        ctx,
+      );
       assert.equal(response.patch, undefined, pod.metadata!.name);
     }
   });
@@ -75,6 +123,9 @@ describe("controller: desired objects of a ModelInfer", () => {
 
   it("makes no PodGroup without gangSchedule, and replicas groups in all", () => {
     assert.equal(desiredGroup(sample(false), 0).podGroup, undefined);
-    assert.deepEqual(desiredState(sample()).map((g) => g.index), [0, 1]);
+    assert.deepEqual(
+      desiredState(sample()).map((g) => g.index),
+      [0, 1],
+    );
   });
 });

@@ -6,12 +6,24 @@ import type { ModelInfer } from "../src/modelinfer/types.js";
 import { role } from "./support/objects.js";
 
 function mi(replicas: number): ModelInfer {
-  return { apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", metadata: { name: "m", namespace: "ml", uid: "u" }, spec: { replicas, template: { roles: [role("serve", 1, 1)] } } };
+  return {
+    apiVersion: "workload.matrixinfer.ai/v1alpha1",
+    kind: "ModelInfer",
+    metadata: { name: "m", namespace: "ml", uid: "u" },
+    spec: { replicas, template: { roles: [role("serve", 1, 1)] } },
+  };
 }
 
 /** The pods of groups `groups`, Running and Ready unless listed in `notReady`. */
 function podsOf(groups: number[], notReady: number[] = []): Pod[] {
-  return desiredState(mi(1), groups).flatMap((g) => g.pods.map((p) => ({ ...p, status: notReady.includes(g.index) ? { phase: "Pending" } : { phase: "Running", conditions: [{ type: "Ready", status: "True" }] } })));
+  return desiredState(mi(1), groups).flatMap((g) =>
+    g.pods.map((p) => ({
+      ...p,
+      status: notReady.includes(g.index)
+        ? { phase: "Pending" }
+        : { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+    })),
+  );
 }
 
 describe("controller: which InferGroups exist", () => {

@@ -35,7 +35,10 @@ describe("informer-backed cluster view (against the API double)", function () {
     await waitFor(() => view!.getModelInfer("team-a", "second") !== undefined, 5000);
     api.delete(MODELINFERS, "default", "first");
     await waitFor(() => view!.getModelInfer("default", "first") === undefined, 5000);
-    assert.deepEqual(view.listModelInfers().map((m) => m.metadata.name), ["second"]);
+    assert.deepEqual(
+      view.listModelInfers().map((m) => m.metadata.name),
+      ["second"],
+    );
   });
 
   it("retries a failed list with backoff and syncs once the API answers", async () => {
@@ -45,7 +48,10 @@ describe("informer-backed cluster view (against the API double)", function () {
     await view.start();
     await waitFor(() => view!.hasSynced(), 5000);
     assert.ok(view.getModelInfer("default", "late"));
-    assert.ok(api.requests.filter((r) => r === `GET /apis/${MODELINFERS}`).length >= 3, "listed again after each failure");
+    assert.ok(
+      api.requests.filter((r) => r === `GET /apis/${MODELINFERS}`).length >= 3,
+      "listed again after each failure",
+    );
   });
 
   it("recovers when the watch is cut, missing nothing created meanwhile", async () => {
@@ -65,18 +71,39 @@ describe("informer-backed cluster view (against the API double)", function () {
   });
 
   it("keeps node usage, gang membership and topology current from Nodes, Pods, HyperNodes and PodGroups", async () => {
-    api.create("v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, status: { allocatable: { "nvidia.com/gpu": "8", pods: "110" } } });
-    api.create("topology.volcano.sh/v1alpha1/hypernodes", { apiVersion: "topology.volcano.sh/v1alpha1", kind: "HyperNode", metadata: { name: "rack" }, spec: { tier: 1, members: [{ type: "Node", selector: { exactMatch: { name: "n1" } } }] } });
-    api.create("scheduling.volcano.sh/v1beta1/podgroups", { apiVersion: "scheduling.volcano.sh/v1beta1", kind: "PodGroup", metadata: { name: "g", namespace: "ml" }, spec: { minMember: 1 } });
+    api.create("v1/nodes", {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "n1" },
+      status: { allocatable: { "nvidia.com/gpu": "8", pods: "110" } },
+    });
+    api.create("topology.volcano.sh/v1alpha1/hypernodes", {
+      apiVersion: "topology.volcano.sh/v1alpha1",
+      kind: "HyperNode",
+      metadata: { name: "rack" },
+      spec: { tier: 1, members: [{ type: "Node", selector: { exactMatch: { name: "n1" } } }] },
+    });
+    api.create("scheduling.volcano.sh/v1beta1/podgroups", {
+      apiVersion: "scheduling.volcano.sh/v1beta1",
+      kind: "PodGroup",
+      metadata: { name: "g", namespace: "ml" },
+      spec: { minMember: 1 },
+    });
     view = new InformerClusterView(silentLogger, api.kubeConfig());
     await view.start();
     assert.deepEqual(view.stores.topology().nodesOf.get("rack"), ["n1"]);
     assert.equal(view.stores.podGroup("ml", "g")?.spec.minMember, 1);
     // List items come without apiVersion/kind, as from a real apiserver; the view fills them in.
-    const pod = { metadata: { name: "p", namespace: "ml", annotations: { "scheduling.k8s.io/group-name": "g" } }, spec: { nodeName: "n1", containers: [{ name: "c", resources: { requests: { "nvidia.com/gpu": "3" } } }] } } as unknown as StoredObject;
+    const pod = {
+      metadata: { name: "p", namespace: "ml", annotations: { "scheduling.k8s.io/group-name": "g" } },
+      spec: { nodeName: "n1", containers: [{ name: "c", resources: { requests: { "nvidia.com/gpu": "3" } } }] },
+    } as unknown as StoredObject;
     api.create("v1/pods", pod);
     await waitFor(() => view!.stores.usage.free("n1")["nvidia.com/gpu"] === 5000, 5000);
-    assert.deepEqual(view.stores.gangMembers("ml", "g").map((p) => p.metadata?.name), ["p"]);
+    assert.deepEqual(
+      view.stores.gangMembers("ml", "g").map((p) => p.metadata?.name),
+      ["p"],
+    );
     api.delete("v1/pods", "ml", "p");
     await waitFor(() => view!.stores.usage.free("n1")["nvidia.com/gpu"] === 8000, 5000);
     assert.deepEqual(view.stores.gangMembers("ml", "g"), []);

@@ -19,9 +19,15 @@ describe("Lease leader election (against the API double)", function () {
 
   function candidate(identity: string, events: string[]): LeaderElector {
     const elector = new LeaderElector({
-      kubeconfig: api.kubeConfig(), namespace: "inferplane-system", name: "inferplane-controller", identity,
-      leaseDurationMs: 1000, retryPeriodMs: 50, log: silentLogger,
-      onStartedLeading: () => events.push(`${identity} leads`), onStoppedLeading: () => events.push(`${identity} stops`),
+      kubeconfig: api.kubeConfig(),
+      namespace: "inferplane-system",
+      name: "inferplane-controller",
+      identity,
+      leaseDurationMs: 1000,
+      retryPeriodMs: 50,
+      log: silentLogger,
+      onStartedLeading: () => events.push(`${identity} leads`),
+      onStoppedLeading: () => events.push(`${identity} stops`),
     });
     electors.push(elector);
     return elector;
@@ -48,16 +54,33 @@ describe("Lease leader election (against the API double)", function () {
   it("takes over a Lease whose holder stopped renewing, once it expires", async () => {
     const events: string[] = [];
     const stale = new Date(Date.now() - 5000).toISOString();
-    api.create("coordination.k8s.io/v1/leases", { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "inferplane-controller", namespace: "inferplane-system" }, spec: { holderIdentity: "gone", leaseDurationSeconds: 1, renewTime: stale, acquireTime: stale } });
+    api.create("coordination.k8s.io/v1/leases", {
+      apiVersion: "coordination.k8s.io/v1",
+      kind: "Lease",
+      metadata: { name: "inferplane-controller", namespace: "inferplane-system" },
+      spec: { holderIdentity: "gone", leaseDurationSeconds: 1, renewTime: stale, acquireTime: stale },
+    });
     const c = candidate("c", events);
     c.start();
     await waitFor(() => c.isLeader, 5000);
-    assert.equal((api.get("coordination.k8s.io/v1/leases", "inferplane-system", "inferplane-controller")?.spec as { leaseTransitions?: number }).leaseTransitions, 1);
+    assert.equal(
+      (
+        api.get("coordination.k8s.io/v1/leases", "inferplane-system", "inferplane-controller")?.spec as {
+          leaseTransitions?: number;
+        }
+      ).leaseTransitions,
+      1,
+    );
   });
 
   it("does not take a Lease that is held and renewed", async () => {
     const fresh = new Date(Date.now() + 60_000).toISOString();
-    api.create("coordination.k8s.io/v1/leases", { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "inferplane-controller", namespace: "inferplane-system" }, spec: { holderIdentity: "other", leaseDurationSeconds: 15, renewTime: fresh } });
+    api.create("coordination.k8s.io/v1/leases", {
+      apiVersion: "coordination.k8s.io/v1",
+      kind: "Lease",
+      metadata: { name: "inferplane-controller", namespace: "inferplane-system" },
+      spec: { holderIdentity: "other", leaseDurationSeconds: 15, renewTime: fresh },
+    });
     const d = candidate("d", []);
     d.start();
     await new Promise((resolve) => setTimeout(resolve, 400));

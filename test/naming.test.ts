@@ -1,6 +1,15 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { entryAddress, entryPodName, groupName, parseIndexSuffix, parsePodName, podName, roleId, statefulSetEntryAddress } from "../src/modelinfer/naming.js";
+import {
+  entryAddress,
+  entryPodName,
+  groupName,
+  parseIndexSuffix,
+  parsePodName,
+  podName,
+  roleId,
+  statefulSetEntryAddress,
+} from "../src/modelinfer/naming.js";
 import { templateRevision } from "../src/modelinfer/revision.js";
 import { modelInfer, role } from "./support/objects.js";
 
@@ -42,7 +51,15 @@ describe("revision", () => {
   it("ignores role replicas and key order but not template changes", () => {
     const base = modelInfer("mi", [role("decode", 1, 2)]);
     const scaled = modelInfer("mi", [role("decode", 5, 2)]);
-    const reordered = modelInfer("mi", [{ workerReplicas: 2, entryTemplate: base.spec.template.roles[0]!.entryTemplate, workerTemplate: base.spec.template.roles[0]!.workerTemplate, replicas: 1, name: "decode" }]);
+    const reordered = modelInfer("mi", [
+      {
+        workerReplicas: 2,
+        entryTemplate: base.spec.template.roles[0]!.entryTemplate,
+        workerTemplate: base.spec.template.roles[0]!.workerTemplate,
+        replicas: 1,
+        name: "decode",
+      },
+    ]);
     const changed = modelInfer("mi", [role("decode", 1, 3)]);
     assert.match(templateRevision(base.spec), /^[0-9a-f]{10}$/);
     assert.equal(templateRevision(scaled.spec), templateRevision(base.spec));

@@ -13,7 +13,9 @@ describe("README", () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
     assert.match(firstBlock, /^npm ci && npm start\b/m);
     assert.match(firstBlock, /^npm test\b/m);
-    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
     assert.match(pkg.scripts.start!, /serve --standalone/);
     assert.match(pkg.scripts.test!, /mocha/);
     assert.match(readFileSync(join(REPO_ROOT, ".ci", "run"), "utf8"), /^npm test$/m);
@@ -38,11 +40,17 @@ describe("README", () => {
 
   describe("the curl example", () => {
     let t: TestServer;
-    before(async () => { t = await startTestServer(); });
-    after(async () => { await t.close(); });
+    before(async () => {
+      t = await startTestServer();
+    });
+    after(async () => {
+      await t.close();
+    });
 
     it("returns exactly the documented patch", async () => {
-      const documented = JSON.parse(/<!-- readme-test: worker-pod-patch -->\n```json\n([\s\S]*?)```/.exec(readme)![1]!) as unknown;
+      const documented = JSON.parse(
+        /<!-- readme-test: worker-pod-patch -->\n```json\n([\s\S]*?)```/.exec(readme)![1]!,
+      ) as unknown;
       const curl = /--data @(\S+) https:\/\/localhost:9443(\/\w+)/.exec(readme)!;
       const body = JSON.parse(readFileSync(join(REPO_ROOT, curl[1]!), "utf8")) as unknown;
       const { json } = await t.client.postJson(curl[2]!, body);
@@ -52,9 +60,14 @@ describe("README", () => {
     });
 
     it("the extender example returns exactly the documented reply", async () => {
-      const documented = JSON.parse(/<!-- readme-test: extender-filter -->\n```json\n([\s\S]*?)```/.exec(readme)![1]!) as unknown;
+      const documented = JSON.parse(
+        /<!-- readme-test: extender-filter -->\n```json\n([\s\S]*?)```/.exec(readme)![1]!,
+      ) as unknown;
       const curl = /--data @(\S+) https:\/\/localhost:9443(\/scheduler\/filter)/.exec(readme)!;
-      const { json } = await t.client.postJson(curl[2]!, JSON.parse(readFileSync(join(REPO_ROOT, curl[1]!), "utf8")) as unknown);
+      const { json } = await t.client.postJson(
+        curl[2]!,
+        JSON.parse(readFileSync(join(REPO_ROOT, curl[1]!), "utf8")) as unknown,
+      );
       assert.deepEqual(json, documented);
     });
   });

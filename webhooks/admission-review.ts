@@ -58,8 +58,10 @@ function parseKind(value: unknown): GroupVersionKind {
 /** Checks an already JSON-parsed body; throws BadReviewError with a one-line reason. */
 export function parseAdmissionReview(body: unknown): AdmissionRequest {
   if (!isRecord(body)) throw new BadReviewError("body is not a JSON object");
-  if (body.apiVersion !== ADMISSION_API_VERSION) throw new BadReviewError(`apiVersion must be ${ADMISSION_API_VERSION}, got ${JSON.stringify(body.apiVersion)}`);
-  if (body.kind !== ADMISSION_KIND) throw new BadReviewError(`kind must be ${ADMISSION_KIND}, got ${JSON.stringify(body.kind)}`);
+  if (body.apiVersion !== ADMISSION_API_VERSION)
+    throw new BadReviewError(`apiVersion must be ${ADMISSION_API_VERSION}, got ${JSON.stringify(body.apiVersion)}`);
+  if (body.kind !== ADMISSION_KIND)
+    throw new BadReviewError(`kind must be ${ADMISSION_KIND}, got ${JSON.stringify(body.kind)}`);
   const request = body.request;
   if (!isRecord(request)) throw new BadReviewError("request is missing");
   if (typeof request.uid !== "string" || request.uid === "") throw new BadReviewError("request.uid is missing");

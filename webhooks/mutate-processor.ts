@@ -38,7 +38,10 @@ export function processMutation(request: AdmissionRequest, ctx: AdmissionContext
 
   const result = entry.mutate(obj, namespace, ctx);
   if (!result.ok) {
-    return { response: { uid, allowed: false, status: { code: result.code, message: result.message } }, outcome: "denied" };
+    return {
+      response: { uid, allowed: false, status: { code: result.code, message: result.message } },
+      outcome: "denied",
+    };
   }
   const patch = encodePatch(jsonPatch(obj, result.value));
   const response: AdmissionResponse = { uid, allowed: true, warnings: admissionWarnings(result.warnings) };

@@ -8,7 +8,12 @@ import { failure, success, type Outcome } from "./enhancers/result.js";
 import { routeGangToScheduler } from "./enhancers/scheduler-name.js";
 import { asksForGpuFeatures } from "./gpu/annotations.js";
 import { enhanceGpuPod } from "./gpu/enhance.js";
-import { enhanceStatefulSet, enhanceStatefulSetPod, isRoleStatefulSet, owningStatefulSet } from "./enhancers/statefulset.js";
+import {
+  enhanceStatefulSet,
+  enhanceStatefulSetPod,
+  isRoleStatefulSet,
+  owningStatefulSet,
+} from "./enhancers/statefulset.js";
 
 /** Enhances one opted-in object of a kind; returns the enhanced copy, never touches its input. */
 export type Mutator = (obj: unknown, namespace: string, ctx: AdmissionContext) => Outcome<unknown>;
@@ -17,7 +22,9 @@ function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outc
   const result = enhancePod(obj as Pod, namespace, ctx);
   if (!result.ok) return result;
   const gpu = enhanceGpuFeatures(result.value, namespace, ctx, result.value !== obj);
-  return gpu.ok ? success(routeGangToScheduler(gpu.value, ctx.schedulerName), [...result.warnings, ...gpu.warnings]) : gpu;
+  return gpu.ok
+    ? success(routeGangToScheduler(gpu.value, ctx.schedulerName), [...result.warnings, ...gpu.warnings])
+    : gpu;
 }
 
 /** `owned`: the pod is already the ModelInfer enhancer's private copy, so it need not be copied again. */

@@ -4,7 +4,8 @@ import type { Operation } from "fast-json-patch";
 type Json = Record<string, unknown> | unknown[];
 
 const isContainer = (v: unknown): v is Json => typeof v === "object" && v !== null;
-const escape = (key: string): string => (key.includes("/") || key.includes("~") ? key.replace(/~/g, "~0").replace(/\//g, "~1") : key);
+const escape = (key: string): string =>
+  key.includes("/") || key.includes("~") ? key.replace(/~/g, "~0").replace(/\//g, "~1") : key;
 
 function keysOf(value: Json): string[] {
   return Array.isArray(value) ? value.map((_, i) => String(i)) : Object.keys(value);
@@ -15,7 +16,8 @@ function diffKey(before: Json, after: Json, key: string, path: string, ops: Oper
   const oldValue = (before as Record<string, unknown>)[key];
   const newValue = (after as Record<string, unknown>)[key];
   const at = `${path}/${escape(key)}`;
-  const kept = Object.hasOwn(after, key) && !(newValue === undefined && oldValue !== undefined && !Array.isArray(after));
+  const kept =
+    Object.hasOwn(after, key) && !(newValue === undefined && oldValue !== undefined && !Array.isArray(after));
   if (!kept) {
     if (Array.isArray(before) !== Array.isArray(after)) {
       ops.push({ op: "replace", path, value: after });
@@ -24,7 +26,8 @@ function diffKey(before: Json, after: Json, key: string, path: string, ops: Oper
     ops.push({ op: "remove", path: at });
     return true;
   }
-  if (isContainer(oldValue) && isContainer(newValue) && Array.isArray(oldValue) === Array.isArray(newValue)) diff(oldValue, newValue, at, ops);
+  if (isContainer(oldValue) && isContainer(newValue) && Array.isArray(oldValue) === Array.isArray(newValue))
+    diff(oldValue, newValue, at, ops);
   else if (oldValue !== newValue) ops.push({ op: "replace", path: at, value: newValue ?? null });
   return false;
 }
@@ -33,12 +36,14 @@ function diff(before: Json, after: Json, path: string, ops: Operation[]): void {
   if (before === after) return;
   const oldKeys = keysOf(before);
   let deleted = false;
-  for (let i = oldKeys.length - 1; i >= 0; i--) deleted = diffKey(before, after, oldKeys[i] ?? "", path, ops) || deleted;
+  for (let i = oldKeys.length - 1; i >= 0; i--)
+    deleted = diffKey(before, after, oldKeys[i] ?? "", path, ops) || deleted;
   const newKeys = keysOf(after);
   if (!deleted && newKeys.length === oldKeys.length) return;
   const added = after as Record<string, unknown>;
   for (const key of newKeys) {
-    if (!Object.hasOwn(before, key) && added[key] !== undefined) ops.push({ op: "add", path: `${path}/${escape(key)}`, value: added[key] });
+    if (!Object.hasOwn(before, key) && added[key] !== undefined)
+      ops.push({ op: "add", path: `${path}/${escape(key)}`, value: added[key] });
   }
 }
 

@@ -14,10 +14,14 @@ export function processValidation(request: AdmissionRequest, ctx: AdmissionConte
     return { response: { uid, allowed: true }, outcome: "skipped" };
   }
   const namespace = requestNamespace(request, obj);
-  if (entry.optInOnly && !isOptedIn(obj, namespace, ctx.policy)) return { response: { uid, allowed: true }, outcome: "skipped" };
+  if (entry.optInOnly && !isOptedIn(obj, namespace, ctx.policy))
+    return { response: { uid, allowed: true }, outcome: "skipped" };
   const result = entry.validate(obj, namespace, ctx, request.oldObject);
   if (!result.ok) {
-    return { response: { uid, allowed: false, status: { code: result.code, message: result.message } }, outcome: "denied" };
+    return {
+      response: { uid, allowed: false, status: { code: result.code, message: result.message } },
+      outcome: "denied",
+    };
   }
   return { response: { uid, allowed: true, warnings: admissionWarnings(result.warnings) }, outcome: "allowed" };
 }

@@ -10,11 +10,22 @@ import { validateDeployment } from "./validators/deployment.js";
 import { validateGpuPod } from "./validators/gpu-pod.js";
 import type { Findings } from "./validators/gpu-checks.js";
 import {
-  gpuPoolFindings, inferenceCacheFindings, inferenceServiceFindings, pddFindings, speculativeDecodingFindings, stackInferenceServiceFindings, tokenCacheFindings,
+  gpuPoolFindings,
+  inferenceCacheFindings,
+  inferenceServiceFindings,
+  pddFindings,
+  speculativeDecodingFindings,
+  stackInferenceServiceFindings,
+  tokenCacheFindings,
 } from "./validators/gpu-resources.js";
 import { GPU_API_VERSION, INFERENCE_GROUP, PRODUCTION_STACK_GROUP } from "../src/gpu/types.js";
 
-export type Validator = (obj: unknown, namespace: string, ctx: AdmissionContext, oldObject?: unknown) => Outcome<unknown>;
+export type Validator = (
+  obj: unknown,
+  namespace: string,
+  ctx: AdmissionContext,
+  oldObject?: unknown,
+) => Outcome<unknown>;
 
 function validatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
   const pod = obj as Pod;
@@ -37,11 +48,26 @@ function fromFindings(kind: string, check: (obj: never) => Findings): Validator 
 const GPU_VALIDATORS: [string, Validator][] = [
   [`${INFERENCE_GROUP}/${GPU_API_VERSION}/GPUPool`, fromFindings("GPUPool", gpuPoolFindings)],
   [`${INFERENCE_GROUP}/${GPU_API_VERSION}/TokenCache`, fromFindings("TokenCache", tokenCacheFindings)],
-  [`${INFERENCE_GROUP}/${GPU_API_VERSION}/InferenceService`, fromFindings("InferenceService", inferenceServiceFindings)],
-  [`${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/InferenceService`, fromFindings("InferenceService", stackInferenceServiceFindings)],
-  [`${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/InferenceCache`, fromFindings("InferenceCache", inferenceCacheFindings)],
-  [`${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/SpeculativeDecoding`, fromFindings("SpeculativeDecoding", speculativeDecodingFindings)],
-  [`${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/PrefillDecodingDisaggregation`, fromFindings("PrefillDecodingDisaggregation", pddFindings)],
+  [
+    `${INFERENCE_GROUP}/${GPU_API_VERSION}/InferenceService`,
+    fromFindings("InferenceService", inferenceServiceFindings),
+  ],
+  [
+    `${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/InferenceService`,
+    fromFindings("InferenceService", stackInferenceServiceFindings),
+  ],
+  [
+    `${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/InferenceCache`,
+    fromFindings("InferenceCache", inferenceCacheFindings),
+  ],
+  [
+    `${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/SpeculativeDecoding`,
+    fromFindings("SpeculativeDecoding", speculativeDecodingFindings),
+  ],
+  [
+    `${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/PrefillDecodingDisaggregation`,
+    fromFindings("PrefillDecodingDisaggregation", pddFindings),
+  ],
 ];
 
 function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {
@@ -49,9 +75,17 @@ function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> 
   return isRoleStatefulSet(sts) ? resolveStatefulSetGroup(sts, namespace) : success(undefined);
 }
 
-function validateModelInfer(obj: unknown, namespace: string, _ctx: AdmissionContext, oldObject?: unknown): Outcome<unknown> {
+function validateModelInfer(
+  obj: unknown,
+  namespace: string,
+  _ctx: AdmissionContext,
+  oldObject?: unknown,
+): Outcome<unknown> {
   const mi = obj as ModelInfer;
-  const old = typeof oldObject === "object" && oldObject !== null && Object.keys(oldObject).length > 0 ? (oldObject as ModelInfer) : undefined;
+  const old =
+    typeof oldObject === "object" && oldObject !== null && Object.keys(oldObject).length > 0
+      ? (oldObject as ModelInfer)
+      : undefined;
   const problems = modelInferProblems(mi, old);
   if (problems.length === 0) return success(undefined);
   return failure(422, `ModelInfer ${namespace}/${mi.metadata.name ?? ""} is invalid: ${problems.join("; and ")}`);
@@ -66,8 +100,24 @@ interface ValidatorEntry {
 
 export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ["v1/Pod", { validate: validatePod, operations: new Set(["CREATE"]), optInOnly: true }],
-  ["apps/v1/StatefulSet", { validate: validateStatefulSet, operations: new Set(["CREATE", "UPDATE"]), optInOnly: true }],
-  ["workload.matrixinfer.ai/v1alpha1/ModelInfer", { validate: validateModelInfer, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false }],
-  ["apps/v1/Deployment", { validate: (obj: unknown) => validateDeployment(obj as Deployment), operations: new Set(["CREATE", "UPDATE"]), optInOnly: true }],
-  ...GPU_VALIDATORS.map(([kind, validate]): [string, ValidatorEntry] => [kind, { validate, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false }]),
+  [
+    "apps/v1/StatefulSet",
+    { validate: validateStatefulSet, operations: new Set(["CREATE", "UPDATE"]), optInOnly: true },
+  ],
+  [
+    "workload.matrixinfer.ai/v1alpha1/ModelInfer",
+    { validate: validateModelInfer, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+  ],
+  [
+    "apps/v1/Deployment",
+    {
+      validate: (obj: unknown) => validateDeployment(obj as Deployment),
+      operations: new Set(["CREATE", "UPDATE"]),
+      optInOnly: true,
+    },
+  ],
+  ...GPU_VALIDATORS.map(([kind, validate]): [string, ValidatorEntry] => [
+    kind,
+    { validate, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+  ]),
 ]);

@@ -51,13 +51,18 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
   let code = 0;
   for (const obj of await readObjects(flags)) {
     const run = dryRun(obj, ctx);
-    const denial = !run.mutation.allowed ? run.mutation : run.validation?.allowed === false ? run.validation : undefined;
+    const denial = !run.mutation.allowed
+      ? run.mutation
+      : run.validation?.allowed === false
+        ? run.validation
+        : undefined;
     if (denial) {
       io.err(`denied: ${describe(obj)}: ${denial.status?.message ?? "no reason given"}\n`);
       code = 1;
       continue;
     }
-    for (const warning of [...(run.mutation.warnings ?? []), ...(run.validation?.warnings ?? [])]) io.err(`warning: ${warning}\n`);
+    for (const warning of [...(run.mutation.warnings ?? []), ...(run.validation?.warnings ?? [])])
+      io.err(`warning: ${warning}\n`);
     io.out(`---\n${stringify(run.result)}`);
     io.out(`# patch (${run.patch.length} operations)\n# ${JSON.stringify(run.patch)}\n`);
   }
@@ -81,8 +86,15 @@ export async function validateCommand(flags: Flags, io: Io): Promise<number> {
 
 export async function certsCommand(flags: Flags, io: Io): Promise<number> {
   const config = serveConfig({ ...flags, standalone: true });
-  const { bundle, written } = await ensureCertificates(config.certDir, { ...DEFAULT_CERT_POLICY, hosts: servingHosts(config.serviceName, config.namespace) });
-  io.err(written.length > 0 ? `wrote ${written.join(", ")} to ${config.certDir}\n` : `certificates in ${config.certDir} are valid; nothing written\n`);
+  const { bundle, written } = await ensureCertificates(config.certDir, {
+    ...DEFAULT_CERT_POLICY,
+    hosts: servingHosts(config.serviceName, config.namespace),
+  });
+  io.err(
+    written.length > 0
+      ? `wrote ${written.join(", ")} to ${config.certDir}\n`
+      : `certificates in ${config.certDir} are valid; nothing written\n`,
+  );
   io.out(`${caBundle(bundle.caCert)}\n`);
   return 0;
 }
@@ -94,7 +106,10 @@ export async function serveCommand(flags: Flags, io: Io): Promise<number> {
       io.err(`${signal} received; draining\n`);
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
-      server.stop().then(resolve, (err: unknown) => { io.err(`shutdown failed: ${String(err)}\n`); resolve(); });
+      server.stop().then(resolve, (err: unknown) => {
+        io.err(`shutdown failed: ${String(err)}\n`);
+        resolve();
+      });
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);

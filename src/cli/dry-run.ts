@@ -8,7 +8,9 @@ import type { KubeObject } from "../cluster-view/object-store.js";
 
 /** The AdmissionRequest the apiserver would send to create `obj`. */
 export function createRequest(obj: KubeObject, uid: string): AdmissionRequest {
-  const [group, version] = (obj.apiVersion ?? "").includes("/") ? (obj.apiVersion ?? "").split("/") : ["", obj.apiVersion ?? ""];
+  const [group, version] = (obj.apiVersion ?? "").includes("/")
+    ? (obj.apiVersion ?? "").split("/")
+    : ["", obj.apiVersion ?? ""];
   return {
     uid,
     kind: { group: group ?? "", version: version ?? "", kind: obj.kind ?? "" },
@@ -33,7 +35,9 @@ export function dryRun(obj: KubeObject, ctx: AdmissionContext): DryRunResult {
   const request = createRequest(obj, "inferplane-dry-run");
   const mutation = processMutation(request, ctx).response;
   if (!mutation.allowed) return { mutation, validation: undefined, patch: [], result: obj };
-  const patch = mutation.patch ? (JSON.parse(Buffer.from(mutation.patch, "base64").toString("utf8")) as Operation[]) : [];
+  const patch = mutation.patch
+    ? (JSON.parse(Buffer.from(mutation.patch, "base64").toString("utf8")) as Operation[])
+    : [];
   const result = applyPatch(obj, patch);
   const validation = processValidation({ ...request, object: result }, ctx).response;
   return { mutation, validation, patch, result };

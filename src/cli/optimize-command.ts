@@ -24,7 +24,8 @@ function solverFlag(flags: Flags): SolverName | undefined {
  */
 export async function optimizeCommand(flags: Flags, io: Io, args: string[]): Promise<number> {
   const [path, extra] = args;
-  if (path === undefined || extra !== undefined) throw new ConfigError("optimize takes one DIR (inferno's data files) or a system-data.json");
+  if (path === undefined || extra !== undefined)
+    throw new ConfigError("optimize takes one DIR (inferno's data files) or a system-data.json");
   if (!existsSync(path)) throw new ConfigError(`${path}: no such file or directory`);
   const solver = solverFlag(flags);
   let solution;

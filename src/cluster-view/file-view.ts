@@ -6,7 +6,16 @@ import { loadManifestDir } from "./manifests.js";
 import type { KubeObject } from "./object-store.js";
 import { ClusterStores } from "./stores.js";
 
-const CLUSTER_SCOPED = new Set(["Node", "HyperNode", "Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass"]);
+const CLUSTER_SCOPED = new Set([
+  "Node",
+  "HyperNode",
+  "Namespace",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "PersistentVolume",
+  "StorageClass",
+]);
 
 /** Objects without a namespace default to `default`, as `kubectl apply` would place them. */
 function withNamespace(obj: KubeObject): KubeObject {
@@ -34,8 +43,12 @@ export class FileClusterView implements ClusterView {
     await this.reload();
     this.synced = true;
     if (this.watchFiles) {
-      this.watcher = watch(this.dir, { recursive: true }, () => { this.scheduleReload(); });
-      this.watcher.on("error", (err) => { this.log.warn("manifest watch failed", { dir: this.dir, error: err.message }); });
+      this.watcher = watch(this.dir, { recursive: true }, () => {
+        this.scheduleReload();
+      });
+      this.watcher.on("error", (err) => {
+        this.log.warn("manifest watch failed", { dir: this.dir, error: err.message });
+      });
     }
   }
 
@@ -49,7 +62,13 @@ export class FileClusterView implements ClusterView {
   async reload(): Promise<void> {
     const objects = (await loadManifestDir(this.dir)).map(withNamespace);
     this.stores.replaceAll(objects);
-    this.log.info("manifests loaded", { dir: this.dir, objects: objects.length, modelInfers: this.stores.modelInfers.size, nodes: this.stores.nodes.size, hyperNodes: this.stores.hyperNodes.size });
+    this.log.info("manifests loaded", {
+      dir: this.dir,
+      objects: objects.length,
+      modelInfers: this.stores.modelInfers.size,
+      nodes: this.stores.nodes.size,
+      hyperNodes: this.stores.hyperNodes.size,
+    });
   }
 
   private scheduleReload(): void {

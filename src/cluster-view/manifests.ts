@@ -18,7 +18,8 @@ export function parseManifests(text: string, source: string): KubeObject[] {
       throw new ManifestError(`${source}: document ${index + 1} is not a Kubernetes object`);
     }
     const obj = value as KubeObject;
-    if (!obj.apiVersion || !obj.kind) throw new ManifestError(`${source}: document ${index + 1} has no apiVersion or kind`);
+    if (!obj.apiVersion || !obj.kind)
+      throw new ManifestError(`${source}: document ${index + 1} has no apiVersion or kind`);
     objects.push(obj);
   });
   return objects;

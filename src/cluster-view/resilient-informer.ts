@@ -1,4 +1,10 @@
-import { makeInformer, V1ListMeta, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
+import {
+  makeInformer,
+  V1ListMeta,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from "@kubernetes/client-node";
 import type { Logger } from "../logging.js";
 import { statusCode } from "../kube/api-errors.js";
 
@@ -53,7 +59,9 @@ export class ResilientInformer {
     this.informer.on("add", options.onUpsert);
     this.informer.on("update", options.onUpsert);
     this.informer.on("delete", options.onDelete);
-    this.informer.on("error", (err) => { this.restartLater(err); });
+    this.informer.on("error", (err) => {
+      this.restartLater(err);
+    });
   }
 
   hasSynced(): boolean {
@@ -64,7 +72,9 @@ export class ResilientInformer {
     this.stopped = false;
     await this.informer.start();
     const resyncMs = this.options.resyncMs ?? 300_000;
-    this.resyncTimer = setInterval(() => { void this.relist(); }, resyncMs);
+    this.resyncTimer = setInterval(() => {
+      void this.relist();
+    }, resyncMs);
     this.resyncTimer.unref();
   }
 
@@ -85,10 +95,16 @@ export class ResilientInformer {
     if (this.stopped) return;
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 30_000);
-    this.options.log.warn("informer failed; restarting", { path: this.options.path, delayMs: delay, error: String(err) });
+    this.options.log.warn("informer failed; restarting", {
+      path: this.options.path,
+      delayMs: delay,
+      error: String(err),
+    });
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
-      this.informer.start().catch((e: unknown) => { this.restartLater(e); });
+      this.informer.start().catch((e: unknown) => {
+        this.restartLater(e);
+      });
     }, delay);
   }
 }

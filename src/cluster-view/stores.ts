@@ -35,7 +35,10 @@ export class ClusterStores {
   readonly podGroups = new ObjectStore<PodGroup>();
   readonly services = new ObjectStore<Service & KubeObject>();
   /** GPUPools, TokenCaches and the production-stack kinds the GPU and cache enhancers read. */
-  readonly gpu = Object.fromEntries(Object.keys(GPU_KINDS).map((k) => [k, new ObjectStore<KubeObject>()])) as Record<GpuKindName, ObjectStore<KubeObject>>;
+  readonly gpu = Object.fromEntries(Object.keys(GPU_KINDS).map((k) => [k, new ObjectStore<KubeObject>()])) as Record<
+    GpuKindName,
+    ObjectStore<KubeObject>
+  >;
   private readonly listeners = new Set<ChangeListener>();
   readonly usage = new NodeUsage();
   private readonly gangPods = new Map<string, Set<string>>();
@@ -118,7 +121,16 @@ export class ClusterStores {
 
   /** Replaces everything with `objects`; kinds the view does not serve are ignored. */
   replaceAll(objects: readonly KubeObject[]): void {
-    for (const store of [this.modelInfers, this.nodes, this.pods, this.hyperNodes, this.podGroups, this.services, ...Object.values(this.gpu)] as ObjectStore<KubeObject>[]) store.replaceAll([]);
+    for (const store of [
+      this.modelInfers,
+      this.nodes,
+      this.pods,
+      this.hyperNodes,
+      this.podGroups,
+      this.services,
+      ...Object.values(this.gpu),
+    ] as ObjectStore<KubeObject>[])
+      store.replaceAll([]);
     this.usage.clear();
     this.gangPods.clear();
     this.owners.clear();
@@ -140,7 +152,8 @@ export class ClusterStores {
     const previous = this.nodes.get("", node.metadata?.name ?? "");
     this.nodes.upsert(node);
     this.usage.setNode(node);
-    if (JSON.stringify(previous?.metadata?.labels) !== JSON.stringify(node.metadata?.labels) || !previous) this.topologyCache = undefined;
+    if (JSON.stringify(previous?.metadata?.labels) !== JSON.stringify(node.metadata?.labels) || !previous)
+      this.topologyCache = undefined;
   }
 
   private upsertTopology(hyperNode: HyperNode): void {
@@ -182,7 +195,9 @@ export class ClusterStores {
   /** Pods of one gang (namespace + group name), sorted by name. */
   gangMembers(namespace: string, gang: string): Pod[] {
     const keys = [...(this.gangPods.get(`${namespace}/${gang}`) ?? [])].sort();
-    return keys.map((k) => this.pods.get(namespace, k.slice(namespace.length + 1))).filter((p): p is Pod & KubeObject => p !== undefined);
+    return keys
+      .map((k) => this.pods.get(namespace, k.slice(namespace.length + 1)))
+      .filter((p): p is Pod & KubeObject => p !== undefined);
   }
 
   /** Volcano's PodGroup wins over scheduler-plugins' when both exist with one name. */

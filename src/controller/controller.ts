@@ -18,7 +18,9 @@ export interface ControllerOptions {
 /** The ModelInfer that controls an object, as `namespace/name`. */
 function ownerKey(obj: KubeObject): string | undefined {
   if (isModelInfer(obj)) return `${obj.metadata.namespace ?? ""}/${obj.metadata.name ?? ""}`;
-  const owners = (obj.metadata as { ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> } | undefined)?.ownerReferences;
+  const owners = (
+    obj.metadata as { ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> } | undefined
+  )?.ownerReferences;
   const owner = owners?.find((o) => o.controller && o.kind === MODELINFER_KIND);
   return owner ? `${obj.metadata?.namespace ?? ""}/${owner.name}` : undefined;
 }
@@ -30,7 +32,10 @@ function describe(obj: KubeObject): string {
 /** Status without transition times, to tell whether a write would change anything. */
 function comparable(status: unknown): string {
   const s = (status ?? {}) as { conditions?: Array<Record<string, unknown>> };
-  return JSON.stringify({ ...s, conditions: (s.conditions ?? []).map((c) => ({ ...c, lastTransitionTime: undefined })) });
+  return JSON.stringify({
+    ...s,
+    conditions: (s.conditions ?? []).map((c) => ({ ...c, lastTransitionTime: undefined })),
+  });
 }
 
 /**
@@ -54,7 +59,8 @@ export class ModelInferController {
       const key = ownerKey(obj);
       if (key) this.enqueue(key);
     });
-    for (const mi of this.options.stores.listModelInfers()) this.enqueue(`${mi.metadata.namespace ?? ""}/${mi.metadata.name ?? ""}`);
+    for (const mi of this.options.stores.listModelInfers())
+      this.enqueue(`${mi.metadata.namespace ?? ""}/${mi.metadata.name ?? ""}`);
   }
 
   async stop(): Promise<void> {
@@ -72,12 +78,16 @@ export class ModelInferController {
   enqueue(key: string, delayMs = 0): void {
     if (this.stopped) return;
     if (delayMs > 0) {
-      setTimeout(() => { this.enqueue(key); }, delayMs).unref();
+      setTimeout(() => {
+        this.enqueue(key);
+      }, delayMs).unref();
       return;
     }
     this.queue.add(key);
     clearTimeout(this.wake);
-    this.wake = setTimeout(() => { this.drain(); }, 0);
+    this.wake = setTimeout(() => {
+      this.drain();
+    }, 0);
   }
 
   private drain(): void {
@@ -88,7 +98,9 @@ export class ModelInferController {
         this.queue.delete(key);
         await this.reconcileWithRetry(key);
       }
-    })().finally(() => { this.draining = undefined; });
+    })().finally(() => {
+      this.draining = undefined;
+    });
   }
 
   private async reconcileWithRetry(key: string): Promise<void> {
@@ -99,11 +111,15 @@ export class ModelInferController {
       const attempt = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempt);
       const delay = Math.min((this.options.minRetryMs ?? 200) * 2 ** (attempt - 1), this.options.maxRetryMs ?? 60_000);
-      this.options.log.warn("reconcile failed; retrying", { modelInfer: key, attempt, delayMs: delay, error: String(err) });
+      this.options.log.warn("reconcile failed; retrying", {
+        modelInfer: key,
+        attempt,
+        delayMs: delay,
+        error: String(err),
+      });
       this.enqueue(key, delay);
     }
   }
-
 
   private async apply(mi: ModelInfer, actions: Actions): Promise<void> {
     for (const obj of actions.create) {
@@ -113,7 +129,13 @@ export class ModelInferController {
     const policy = mi.spec.recoveryPolicy ?? "RoleRecreate";
     for (const obj of actions.delete) {
       await this.options.writer.delete(obj);
-      if (actions.recovered.has(obj.metadata?.name ?? "")) await this.record(mi, "Warning", "Recovering", `rebuilding (recoveryPolicy ${policy}): deleted ${describe(obj)}`);
+      if (actions.recovered.has(obj.metadata?.name ?? ""))
+        await this.record(
+          mi,
+          "Warning",
+          "Recovering",
+          `rebuilding (recoveryPolicy ${policy}): deleted ${describe(obj)}`,
+        );
       else await this.record(mi, "Normal", "Deleted", `deleted ${describe(obj)}`);
     }
   }

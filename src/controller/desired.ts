@@ -18,7 +18,14 @@ export interface DesiredGroup {
 }
 
 export function ownerReference(mi: ModelInfer): OwnerReference {
-  return { apiVersion: mi.apiVersion, kind: mi.kind, name: mi.metadata.name ?? "", uid: mi.metadata.uid ?? "", controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: mi.apiVersion,
+    kind: mi.kind,
+    name: mi.metadata.name ?? "",
+    uid: mi.metadata.uid ?? "",
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** A pod of the template, owned by the ModelInfer, then enhanced exactly as the webhook would. */
@@ -49,7 +56,11 @@ function entryService(mi: ModelInfer, g: number, role: Role, r: number, namespac
     apiVersion: "v1",
     kind: "Service",
     metadata: { name, namespace, labels: identity, ownerReferences: [ownerReference(mi)] },
-    spec: { clusterIP: "None", publishNotReadyAddresses: true, selector: { ...identity, [labels.LABEL_ENTRY]: "true" } },
+    spec: {
+      clusterIP: "None",
+      publishNotReadyAddresses: true,
+      selector: { ...identity, [labels.LABEL_ENTRY]: "true" },
+    },
   };
 }
 
@@ -68,7 +79,11 @@ function podGroupOf(mi: ModelInfer, g: number, pods: readonly Pod[], namespace: 
   }
   const members = pods.filter((p) => (p.metadata?.annotations?.[labels.ANNOTATION_TASK_SPEC] ?? "") in minTaskMember);
   const total = members.reduce<Resources>((acc, p) => add(acc, podRequests(p)), {});
-  const minResources = Object.fromEntries(Object.entries(total).filter(([k, v]) => k !== POD_SLOTS && v > 0).map(([k, v]) => [k, formatQuantity(v)]));
+  const minResources = Object.fromEntries(
+    Object.entries(total)
+      .filter(([k, v]) => k !== POD_SLOTS && v > 0)
+      .map(([k, v]) => [k, formatQuantity(v)]),
+  );
   const spec: PodGroup["spec"] = {
     minMember: Object.values(minTaskMember).reduce((a, b) => a + b, 0),
     minTaskMember,
@@ -90,9 +105,17 @@ export function desiredGroup(mi: ModelInfer, g: number): DesiredGroup {
   const services: Service[] = [];
   for (const role of mi.spec.template.roles) {
     for (let r = 0; r < (role.replicas ?? 1); r++) {
-      const place = (podIndex: number): ModelInferPodPlace => ({ modelInfer: mi, role, namespace, groupIndex: g, roleIndex: r, podIndex });
+      const place = (podIndex: number): ModelInferPodPlace => ({
+        modelInfer: mi,
+        role,
+        namespace,
+        groupIndex: g,
+        roleIndex: r,
+        podIndex,
+      });
       pods.push(buildPod(mi, place(0), role.entryTemplate));
-      for (let p = 1; p <= (role.workerReplicas ?? 0); p++) pods.push(buildPod(mi, place(p), role.workerTemplate ?? role.entryTemplate));
+      for (let p = 1; p <= (role.workerReplicas ?? 0); p++)
+        pods.push(buildPod(mi, place(p), role.workerTemplate ?? role.entryTemplate));
       if ((role.workerReplicas ?? 0) > 0) services.push(entryService(mi, g, role, r, namespace));
     }
   }
@@ -100,6 +123,9 @@ export function desiredGroup(mi: ModelInfer, g: number): DesiredGroup {
 }
 
 /** The given InferGroups (groupIndices decides which); by default 0..replicas-1. */
-export function desiredState(mi: ModelInfer, indices: readonly number[] = Array.from({ length: mi.spec.replicas ?? 1 }, (_, g) => g)): DesiredGroup[] {
+export function desiredState(
+  mi: ModelInfer,
+  indices: readonly number[] = Array.from({ length: mi.spec.replicas ?? 1 }, (_, g) => g),
+): DesiredGroup[] {
   return indices.map((g) => desiredGroup(mi, g));
 }

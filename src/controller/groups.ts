@@ -31,9 +31,18 @@ export function groupAvailable(mi: ModelInfer, pods: readonly Pod[], g: number):
  */
 export function groupIndices(mi: ModelInfer, pods: readonly Pod[]): number[] {
   const replicas = mi.spec.replicas ?? 1;
-  const existing = [...new Set(pods.filter((p) => !isTerminating(p)).map((p) => groupIndexOf(mi, p)).filter((g): g is number => g !== undefined))];
+  const existing = [
+    ...new Set(
+      pods
+        .filter((p) => !isTerminating(p))
+        .map((p) => groupIndexOf(mi, p))
+        .filter((g): g is number => g !== undefined),
+    ),
+  ];
   if (existing.length > replicas) {
-    const removalOrder = [...existing].sort((a, b) => Number(groupAvailable(mi, pods, a)) - Number(groupAvailable(mi, pods, b)) || b - a);
+    const removalOrder = [...existing].sort(
+      (a, b) => Number(groupAvailable(mi, pods, a)) - Number(groupAvailable(mi, pods, b)) || b - a,
+    );
     const removed = new Set(removalOrder.slice(0, existing.length - replicas));
     return existing.filter((g) => !removed.has(g)).sort((a, b) => a - b);
   }

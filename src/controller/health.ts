@@ -5,7 +5,11 @@ export function isTerminating(pod: Pod): boolean {
 }
 
 export function isRunningAndReady(pod: Pod): boolean {
-  return !isTerminating(pod) && pod.status?.phase === "Running" && (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+  return (
+    !isTerminating(pod) &&
+    pod.status?.phase === "Running" &&
+    (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True")
+  );
 }
 
 /** Failed, or not Ready after a container restarted; a pod that is still starting is not broken. */

@@ -54,7 +54,11 @@ export class LeaderElector {
       const lease = await this.api.readNamespacedLease({ name: this.options.name, namespace: this.options.namespace });
       if (lease.spec?.holderIdentity === this.options.identity) {
         lease.spec.holderIdentity = undefined;
-        await this.api.replaceNamespacedLease({ name: this.options.name, namespace: this.options.namespace, body: lease });
+        await this.api.replaceNamespacedLease({
+          name: this.options.name,
+          namespace: this.options.namespace,
+          body: lease,
+        });
       }
     } catch (err) {
       this.options.log.warn("could not release the leader Lease", { error: String(err) });
@@ -64,7 +68,10 @@ export class LeaderElector {
   private setLeading(leading: boolean): void {
     if (leading === this.leading) return;
     this.leading = leading;
-    this.options.log.info(leading ? "became leader" : "stopped leading", { lease: `${this.options.namespace}/${this.options.name}`, identity: this.options.identity });
+    this.options.log.info(leading ? "became leader" : "stopped leading", {
+      lease: `${this.options.namespace}/${this.options.name}`,
+      identity: this.options.identity,
+    });
     if (leading) this.options.onStartedLeading();
     else this.options.onStoppedLeading();
   }
@@ -77,13 +84,21 @@ export class LeaderElector {
     }
     if (this.stopped) return;
     this.setLeading(this.lastRenewal > 0 && Date.now() - this.lastRenewal < this.durationMs);
-    this.timer = setTimeout(() => { void this.tick(); }, this.options.retryPeriodMs ?? 2_000);
+    this.timer = setTimeout(() => {
+      void this.tick();
+    }, this.options.retryPeriodMs ?? 2_000);
     this.timer.unref();
   }
 
   private freshSpec(transitions: number): V1Lease["spec"] {
     const now = new V1MicroTime();
-    return { holderIdentity: this.options.identity, leaseDurationSeconds: Math.ceil(this.durationMs / 1000), acquireTime: now, renewTime: now, leaseTransitions: transitions };
+    return {
+      holderIdentity: this.options.identity,
+      leaseDurationSeconds: Math.ceil(this.durationMs / 1000),
+      acquireTime: now,
+      renewTime: now,
+      leaseTransitions: transitions,
+    };
   }
 
   /** True when this candidate holds the Lease after the attempt. */
@@ -94,7 +109,15 @@ export class LeaderElector {
       lease = await this.api.readNamespacedLease({ name, namespace });
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
-      await this.api.createNamespacedLease({ namespace, body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec: this.freshSpec(0) } });
+      await this.api.createNamespacedLease({
+        namespace,
+        body: {
+          apiVersion: "coordination.k8s.io/v1",
+          kind: "Lease",
+          metadata: { name, namespace },
+          spec: this.freshSpec(0),
+        },
+      });
       return true;
     }
     const spec = lease.spec ?? {};

@@ -27,7 +27,10 @@ function names(objects: readonly KubeObject[]): Set<string> {
   return new Set(objects.map((o) => o.metadata?.name ?? ""));
 }
 
-function difference(want: readonly KubeObject[], have: readonly KubeObject[]): { create: KubeObject[]; delete: KubeObject[] } {
+function difference(
+  want: readonly KubeObject[],
+  have: readonly KubeObject[],
+): { create: KubeObject[]; delete: KubeObject[] } {
   const haveNames = names(have);
   const wantNames = names(want);
   return {
@@ -48,9 +51,18 @@ export function planActions(mi: ModelInfer, owned: OwnedState, now: Date): Actio
   const indices = groupIndices(mi, owned.pods);
   const groups = desiredState(mi, indices);
   const parts = [
-    difference(groups.flatMap((g) => g.pods), owned.pods),
-    difference(groups.flatMap((g) => g.services), owned.services),
-    difference(groups.flatMap((g) => (g.podGroup ? [g.podGroup] : [])), owned.podGroups),
+    difference(
+      groups.flatMap((g) => g.pods),
+      owned.pods,
+    ),
+    difference(
+      groups.flatMap((g) => g.services),
+      owned.services,
+    ),
+    difference(
+      groups.flatMap((g) => (g.podGroup ? [g.podGroup] : [])),
+      owned.podGroups,
+    ),
   ];
   const deletions = parts.flatMap((p) => p.delete);
   const deleting = names(deletions);
@@ -61,7 +73,11 @@ export function planActions(mi: ModelInfer, owned: OwnedState, now: Date): Actio
     deleting.add(name);
     return true;
   });
-  const actions: Actions = { create: parts.flatMap((p) => p.create), delete: [...deletions, ...extra], recovered: names(recovery.delete) };
+  const actions: Actions = {
+    create: parts.flatMap((p) => p.create),
+    delete: [...deletions, ...extra],
+    recovered: names(recovery.delete),
+  };
   if (recovery.recheckAfterMs !== undefined) actions.recheckAfterMs = recovery.recheckAfterMs;
   return actions;
 }

@@ -14,9 +14,12 @@ function blastRadius(mi: ModelInfer, broken: Pod, pods: readonly Pod[]): Pod[] {
   const label = (p: Pod, key: string): string | undefined => p.metadata?.labels?.[key];
   const sameGroup = (p: Pod): boolean => label(p, LABEL_GROUP_NAME) === label(broken, LABEL_GROUP_NAME);
   switch (mi.spec.recoveryPolicy ?? "RoleRecreate") {
-    case "InferGroupRecreate": return pods.filter(sameGroup);
-    case "RoleRecreate": return pods.filter((p) => sameGroup(p) && label(p, LABEL_ROLE_ID) === label(broken, LABEL_ROLE_ID));
-    default: return [broken];
+    case "InferGroupRecreate":
+      return pods.filter(sameGroup);
+    case "RoleRecreate":
+      return pods.filter((p) => sameGroup(p) && label(p, LABEL_ROLE_ID) === label(broken, LABEL_ROLE_ID));
+    default:
+      return [broken];
   }
 }
 

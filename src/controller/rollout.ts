@@ -28,7 +28,9 @@ export function rolloutDeletions(mi: ModelInfer, pods: readonly Pod[], indices: 
   const budget = Math.max(unavailableBudget(mi), 1);
   const deletions: Pod[] = [];
   for (const g of [...indices].filter((i) => i >= partition).sort((a, b) => b - a)) {
-    const outdated = podsOfGroup(mi, pods, g).filter((p) => !isTerminating(p) && p.metadata?.labels?.[LABEL_REVISION] !== revision);
+    const outdated = podsOfGroup(mi, pods, g).filter(
+      (p) => !isTerminating(p) && p.metadata?.labels?.[LABEL_REVISION] !== revision,
+    );
     if (outdated.length === 0) continue;
     if (groupAvailable(mi, pods, g)) {
       if (unavailable + 1 > budget) continue;

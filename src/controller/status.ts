@@ -24,11 +24,24 @@ export interface ModelInferStatus {
   conditions: Condition[];
 }
 
-
-function condition(type: Condition["type"], on: boolean, reason: string, message: string, previous: readonly Condition[], now: string, generation: number | undefined): Condition {
+function condition(
+  type: Condition["type"],
+  on: boolean,
+  reason: string,
+  message: string,
+  previous: readonly Condition[],
+  now: string,
+  generation: number | undefined,
+): Condition {
   const status = on ? "True" : "False";
   const before = previous.find((c) => c.type === type);
-  const c: Condition = { type, status, reason, message, lastTransitionTime: before?.status === status ? before.lastTransitionTime : now };
+  const c: Condition = {
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime: before?.status === status ? before.lastTransitionTime : now,
+  };
   if (generation !== undefined) c.observedGeneration = generation;
   return c;
 }
@@ -38,7 +51,11 @@ function progressReason(current: number, available: number, replicas: number): s
   return available < replicas ? "WaitingForReady" : "Complete";
 }
 
-function countGroups(mi: ModelInfer, pods: readonly Pod[], revision: string): { current: number; updated: number; available: number } {
+function countGroups(
+  mi: ModelInfer,
+  pods: readonly Pod[],
+  revision: string,
+): { current: number; updated: number; available: number } {
   const counts = { current: 0, updated: 0, available: 0 };
   for (const g of groupIndices(mi, pods)) {
     const expected = podsPerGroup(mi);
@@ -69,9 +86,33 @@ export function modelInferStatus(mi: ModelInfer, pods: readonly Pod[], now: stri
     availableReplicas: available,
     labelSelector: `${LABEL_MODELINFER_NAME}=${name}`,
     conditions: [
-      condition("Available", available === replicas, available === replicas ? "AllGroupsAvailable" : "GroupsUnavailable", `${available}/${replicas} InferGroups available`, previous, now, generation),
-      condition("Progressing", current < replicas || available < replicas, progressReason(current, available, replicas), `${current}/${replicas} InferGroups complete`, previous, now, generation),
-      condition("UpdateInProgress", updated < current, updated < current ? "RevisionChanged" : "UpToDate", `${updated}/${replicas} InferGroups at revision ${revision}`, previous, now, generation),
+      condition(
+        "Available",
+        available === replicas,
+        available === replicas ? "AllGroupsAvailable" : "GroupsUnavailable",
+        `${available}/${replicas} InferGroups available`,
+        previous,
+        now,
+        generation,
+      ),
+      condition(
+        "Progressing",
+        current < replicas || available < replicas,
+        progressReason(current, available, replicas),
+        `${current}/${replicas} InferGroups complete`,
+        previous,
+        now,
+        generation,
+      ),
+      condition(
+        "UpdateInProgress",
+        updated < current,
+        updated < current ? "RevisionChanged" : "UpToDate",
+        `${updated}/${replicas} InferGroups at revision ${revision}`,
+        previous,
+        now,
+        generation,
+      ),
     ],
   };
   if (generation !== undefined) status.observedGeneration = generation;

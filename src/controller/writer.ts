@@ -35,7 +35,8 @@ export class ApiWriter implements ClusterWriter {
     const namespace = obj.metadata?.namespace ?? "default";
     try {
       if (obj.kind === "Pod") await this.core.createNamespacedPod({ namespace, body: obj as Pod as never });
-      else if (obj.kind === "Service") await this.core.createNamespacedService({ namespace, body: obj as Service as never });
+      else if (obj.kind === "Service")
+        await this.core.createNamespacedService({ namespace, body: obj as Service as never });
       else await this.custom.createNamespacedCustomObject({ ...customPath(obj), namespace, body: obj });
     } catch (err) {
       if (statusCode(err) !== 409) throw err;
@@ -56,8 +57,17 @@ export class ApiWriter implements ClusterWriter {
 
   async event(mi: ModelInfer, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     const namespace = mi.metadata.namespace ?? "default";
-    const involved = { apiVersion: mi.apiVersion, kind: mi.kind, name: mi.metadata.name ?? "", namespace, uid: mi.metadata.uid };
-    await this.core.createNamespacedEvent({ namespace, body: eventFor(involved, type, reason, message, "inferplane-controller") });
+    const involved = {
+      apiVersion: mi.apiVersion,
+      kind: mi.kind,
+      name: mi.metadata.name ?? "",
+      namespace,
+      uid: mi.metadata.uid,
+    };
+    await this.core.createNamespacedEvent({
+      namespace,
+      body: eventFor(involved, type, reason, message, "inferplane-controller"),
+    });
   }
 
   async writeStatus(mi: ModelInfer, status: ModelInferStatus): Promise<void> {

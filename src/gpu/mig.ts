@@ -14,9 +14,18 @@ const EIGHTHS: Record<number, number> = { 1: 1, 2: 2, 3: 4, 4: 4, 7: 8 };
 function family(memories: [number, number, number, number, number, number]): MigProfile[] {
   const [m1, m1b, m2, m3, m4, m7] = memories;
   const base = [
-    { compute: 1, gb: m1 }, { compute: 1, gb: m1b, eighths: 2 }, { compute: 2, gb: m2 }, { compute: 3, gb: m3 }, { compute: 4, gb: m4 }, { compute: 7, gb: m7 },
+    { compute: 1, gb: m1 },
+    { compute: 1, gb: m1b, eighths: 2 },
+    { compute: 2, gb: m2 },
+    { compute: 3, gb: m3 },
+    { compute: 4, gb: m4 },
+    { compute: 7, gb: m7 },
   ];
-  const profiles = base.map((p) => ({ name: `${p.compute}g.${p.gb}gb`, compute: p.compute, memoryEighths: p.eighths ?? EIGHTHS[p.compute] ?? 8 }));
+  const profiles = base.map((p) => ({
+    name: `${p.compute}g.${p.gb}gb`,
+    compute: p.compute,
+    memoryEighths: p.eighths ?? EIGHTHS[p.compute] ?? 8,
+  }));
   return [...profiles, { name: `1g.${m1}gb+me`, compute: 1, memoryEighths: 1 }];
 }
 
@@ -54,7 +63,9 @@ const byProduct = new Map<string, MigProfile[] | undefined>();
 export function profilesFor(product: string): MigProfile[] | undefined {
   if (byProduct.has(product)) return byProduct.get(product);
   const families = migFamilies(product);
-  const profiles = families && [...new Map(families.flatMap((f) => MIG_FAMILIES[f] ?? []).map((p) => [p.name, p])).values()];
+  const profiles = families && [
+    ...new Map(families.flatMap((f) => MIG_FAMILIES[f] ?? []).map((p) => [p.name, p])).values(),
+  ];
   byProduct.set(product, profiles);
   return profiles;
 }

@@ -12,7 +12,13 @@ export type MigStrategy = "mixed" | "single";
 export type PdRole = "prefill" | "decode";
 
 interface Resource<Spec> extends KubeObject {
-  metadata: { name?: string; namespace?: string; resourceVersion?: string; uid?: string; labels?: Record<string, string> };
+  metadata: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+  };
   spec: Spec;
 }
 
@@ -94,7 +100,11 @@ export const GPU_KINDS = {
   stackInferenceService: { group: PRODUCTION_STACK_GROUP, kind: "InferenceService", plural: "inferenceservices" },
   inferenceCache: { group: PRODUCTION_STACK_GROUP, kind: "InferenceCache", plural: "inferencecaches" },
   speculativeDecoding: { group: PRODUCTION_STACK_GROUP, kind: "SpeculativeDecoding", plural: "speculativedecodings" },
-  pdd: { group: PRODUCTION_STACK_GROUP, kind: "PrefillDecodingDisaggregation", plural: "prefilldecodingdisaggregations" },
+  pdd: {
+    group: PRODUCTION_STACK_GROUP,
+    kind: "PrefillDecodingDisaggregation",
+    plural: "prefilldecodingdisaggregations",
+  },
 } as const;
 
 export type GpuKindName = keyof typeof GPU_KINDS;

@@ -53,9 +53,17 @@ export class ApiOptimizerCluster implements OptimizerCluster {
 
   async event(change: DeploymentChange): Promise<void> {
     if (!change.event) return;
-    const involved = { apiVersion: "apps/v1", kind: "Deployment", name: change.deployment, namespace: change.namespace };
+    const involved = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      name: change.deployment,
+      namespace: change.namespace,
+    };
     const { type, reason, message } = change.event;
-    await this.core.createNamespacedEvent({ namespace: change.namespace, body: eventFor(involved, type, reason, message, "inferplane-optimizer") });
+    await this.core.createNamespacedEvent({
+      namespace: change.namespace,
+      body: eventFor(involved, type, reason, message, "inferplane-optimizer"),
+    });
   }
 
   async writeConfigMap(namespace: string, name: string, data: Record<string, string>): Promise<void> {

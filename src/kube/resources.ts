@@ -52,8 +52,12 @@ export function podRequests(pod: Pod): Resources {
   const inits = spec.initContainers ?? [];
   const sidecars = inits.filter((c) => c.restartPolicy === "Always");
   const running = add(sum(spec.containers), sum(sidecars));
-  const peakInit = inits.filter((c) => c.restartPolicy !== "Always").reduce<Resources>((acc, c) => max(acc, add(requestsOf(c.resources), sum(sidecars))), {});
-  const overhead = Object.fromEntries(Object.entries(spec.overhead ?? {}).map(([k, q]) => [k, parseQuantity(q as string | number)]));
+  const peakInit = inits
+    .filter((c) => c.restartPolicy !== "Always")
+    .reduce<Resources>((acc, c) => max(acc, add(requestsOf(c.resources), sum(sidecars))), {});
+  const overhead = Object.fromEntries(
+    Object.entries(spec.overhead ?? {}).map(([k, q]) => [k, parseQuantity(q as string | number)]),
+  );
   return add(add(max(running, peakInit), overhead), { [POD_SLOTS]: 1000 });
 }
 

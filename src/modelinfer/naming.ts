@@ -14,7 +14,13 @@ export function roleId(role: string, roleIndex: number): string {
 }
 
 /** Pod `p` of a role instance: `<mi>-<g>-<role>-<r>-<p>`; the entry pod is p = 0. */
-export function podName(modelInfer: string, groupIndex: number, role: string, roleIndex: number, podIndex: number): string {
+export function podName(
+  modelInfer: string,
+  groupIndex: number,
+  role: string,
+  roleIndex: number,
+  podIndex: number,
+): string {
   return `${groupName(modelInfer, groupIndex)}-${roleId(role, roleIndex)}-${podIndex}`;
 }
 

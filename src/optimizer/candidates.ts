@@ -27,7 +27,12 @@ export interface ServerCandidates {
 }
 
 /** inferno's transition penalty from the current allocation (none: an empty one) to a candidate. */
-export function transitionValue(current: AllocationData | undefined, cost: number, accelerator: string, replicas: number): number {
+export function transitionValue(
+  current: AllocationData | undefined,
+  cost: number,
+  accelerator: string,
+  replicas: number,
+): number {
   const from = current ?? { accelerator: "", numReplicas: 0, cost: 0 };
   if (from.accelerator === accelerator) return from.numReplicas === replicas ? 0 : cost - from.cost;
   return ACCELERATOR_PENALTY_FACTOR * (from.cost + cost) + (cost - from.cost);
@@ -40,13 +45,25 @@ function acceleratorsFor(server: ServerSpec, system: SystemSpec): string[] {
 }
 
 /** Sizes a server on an accelerator, or evaluates a given replica count there; undefined when infeasible. */
-export function candidateOn(server: ServerSpec, accelerator: string, system: SystemSpec, fixedReplicas?: number): Candidate | undefined {
+export function candidateOn(
+  server: ServerSpec,
+  accelerator: string,
+  system: SystemSpec,
+  fixedReplicas?: number,
+): Candidate | undefined {
   const acc = system.accelerators.get(accelerator);
   const perf = system.perf.get(server.model)?.get(accelerator);
   const target = system.serviceClasses.get(server.serviceClass)?.targets.get(server.model);
   if (!acc || !perf || !target) return undefined;
   const size = system.version === "v1" ? sizeV1 : sizeV2;
-  const sizing = size({ perf, target, load: server.load, minReplicas: server.minNumReplicas, batchOverride: server.maxBatchSize, fixedReplicas });
+  const sizing = size({
+    perf,
+    target,
+    load: server.load,
+    minReplicas: server.minNumReplicas,
+    batchOverride: server.maxBatchSize,
+    fixedReplicas,
+  });
   if (!sizing) return undefined;
   const costPerReplica = acc.cost * perf.accCount;
   const cost = costPerReplica * sizing.replicas;

@@ -20,7 +20,8 @@ export class Origin {
   ) {}
 
   at(segment: string | number): Origin {
-    const next = typeof segment === "number" ? `${this.path}[${segment}]` : this.path ? `${this.path}.${segment}` : segment;
+    const next =
+      typeof segment === "number" ? `${this.path}[${segment}]` : this.path ? `${this.path}.${segment}` : segment;
     return new Origin(this.file, next);
   }
 
@@ -69,14 +70,16 @@ export function arrayAt(obj: JsonObject, name: string, origin: Origin): JsonObje
 export function stringAt(obj: JsonObject, name: string, origin: Origin, fallback?: string): string {
   const value = field(obj, name);
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== "string" || value === "") throw origin.at(name).error(value === undefined ? "missing" : "must be a non-empty string");
+  if (typeof value !== "string" || value === "")
+    throw origin.at(name).error(value === undefined ? "missing" : "must be a non-empty string");
   return value;
 }
 
 export function numberAt(obj: JsonObject, name: string, origin: Origin, fallback?: number): number {
   const value = field(obj, name);
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value)) throw origin.at(name).error(value === undefined ? "missing" : `must be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw origin.at(name).error(value === undefined ? "missing" : `must be a number, got ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -1,11 +1,32 @@
 import {
-  arrayAt, booleanAt, field, hasField, integerAt, isObject, nonNegativeAt, numberAt, objectAt, optionalObject,
-  Origin, stringAt, type JsonObject,
+  arrayAt,
+  booleanAt,
+  field,
+  hasField,
+  integerAt,
+  isObject,
+  nonNegativeAt,
+  numberAt,
+  objectAt,
+  optionalObject,
+  Origin,
+  stringAt,
+  type JsonObject,
 } from "./json-fields.js";
 import {
-  DEFAULT_SERVICE_CLASS, SATURATION_POLICIES, type AcceleratorSpec, type AllocationData, type DataVersion,
-  type LoadSpec, type OptimizerSpec, type PerfSpec, type SaturationPolicy, type ServerSpec, type ServiceClassSpec,
-  type SystemSpec, type Target,
+  DEFAULT_SERVICE_CLASS,
+  SATURATION_POLICIES,
+  type AcceleratorSpec,
+  type AllocationData,
+  type DataVersion,
+  type LoadSpec,
+  type OptimizerSpec,
+  type PerfSpec,
+  type SaturationPolicy,
+  type ServerSpec,
+  type ServiceClassSpec,
+  type SystemSpec,
+  type Target,
 } from "./spec.js";
 
 /** One data document: its JSON body and where it came from (a file, or a path in system-data). */
@@ -71,10 +92,16 @@ function detectVersion(models: JsonObject[], origin: Origin): DataVersion {
   return hasField(first, "decodeParms") ? "v2" : "v1";
 }
 
-function decodeParms(entry: JsonObject, version: DataVersion, at: Origin): Pick<PerfSpec, "alpha" | "beta" | "gamma" | "delta"> {
+function decodeParms(
+  entry: JsonObject,
+  version: DataVersion,
+  at: Origin,
+): Pick<PerfSpec, "alpha" | "beta" | "gamma" | "delta"> {
   if (version === "v1") {
     if (!hasField(entry, "alpha") || !hasField(entry, "beta")) {
-      throw at.error("no performance data: V1 needs alpha and beta (V2 files use decodeParms and prefillParms, not both)");
+      throw at.error(
+        "no performance data: V1 needs alpha and beta (V2 files use decodeParms and prefillParms, not both)",
+      );
     }
     return { alpha: nonNegativeAt(entry, "alpha", at), beta: nonNegativeAt(entry, "beta", at), gamma: 0, delta: 0 };
   }
@@ -90,7 +117,10 @@ function decodeParms(entry: JsonObject, version: DataVersion, at: Origin): Pick<
   };
 }
 
-function parseModels(doc: DataDocument, accelerators: ReadonlyMap<string, AcceleratorSpec>): { version: DataVersion; perf: Map<string, Map<string, PerfSpec>> } {
+function parseModels(
+  doc: DataDocument,
+  accelerators: ReadonlyMap<string, AcceleratorSpec>,
+): { version: DataVersion; perf: Map<string, Map<string, PerfSpec>> } {
   const entries = arrayAt(root(doc), "models", doc.origin);
   const version = detectVersion(entries, doc.origin);
   const perf = new Map<string, Map<string, PerfSpec>>();
@@ -99,7 +129,8 @@ function parseModels(doc: DataDocument, accelerators: ReadonlyMap<string, Accele
     const model = stringAt(entry, "name", at);
     const accelerator = stringAt(entry, "acc", at);
     const named = at.at(`(${model} on ${accelerator})`);
-    if (!accelerators.has(accelerator)) throw named.error(`accelerator "${accelerator}" is not in the accelerator data`);
+    if (!accelerators.has(accelerator))
+      throw named.error(`accelerator "${accelerator}" is not in the accelerator data`);
     const maxBatchSize = integerAt(entry, "maxBatchSize", named);
     if (maxBatchSize < 1) throw named.at("maxBatchSize").error("must be at least 1");
     const spec: PerfSpec = {
@@ -151,7 +182,11 @@ function parseLoad(load: JsonObject, version: DataVersion, at: Origin): LoadSpec
   const arrivalRate = numberAt(load, "arrivalRate", at, 0);
   if (arrivalRate < 0) throw at.at("arrivalRate").error(`a request rate cannot be negative, got ${arrivalRate}`);
   if (version === "v1") return { arrivalRate, avgInTokens: 0, avgOutTokens: integerAt(load, "avgLength", at, 0) };
-  return { arrivalRate, avgInTokens: integerAt(load, "avgInTokens", at, 0), avgOutTokens: integerAt(load, "avgOutTokens", at, 0) };
+  return {
+    arrivalRate,
+    avgInTokens: integerAt(load, "avgInTokens", at, 0),
+    avgOutTokens: integerAt(load, "avgOutTokens", at, 0),
+  };
 }
 
 function parseAllocation(alloc: JsonObject, at: Origin): AllocationData | undefined {
@@ -178,10 +213,12 @@ function parseServer(entry: JsonObject, at: Origin, catalog: Catalog): ServerSpe
   const named = at.at(`(${name})`);
   const model = stringAt(entry, "model", named);
   const serviceClass = stringAt(entry, "class", named, DEFAULT_SERVICE_CLASS);
-  if (!catalog.perf.has(model)) throw named.at("model").error(`model "${model}" has no performance data in the model data`);
+  if (!catalog.perf.has(model))
+    throw named.at("model").error(`model "${model}" has no performance data in the model data`);
   const svc = catalog.serviceClasses.get(serviceClass);
   if (!svc) throw named.at("class").error(`service class "${serviceClass}" is not in the service class data`);
-  if (!svc.targets.has(model)) throw named.at("model").error(`service class "${serviceClass}" sets no target for model "${model}"`);
+  if (!svc.targets.has(model))
+    throw named.at("model").error(`service class "${serviceClass}" sets no target for model "${model}"`);
   const current = optionalObject(entry, "currentAlloc", named) ?? {};
   const currentAt = named.at("currentAlloc");
   return {
@@ -212,7 +249,9 @@ function parseOptimizer(doc: DataDocument): OptimizerSpec {
   const at = doc.origin.at("optimizer");
   const policy = field(spec, "saturationPolicy") ?? "None";
   if (typeof policy !== "string" || !(SATURATION_POLICIES as readonly string[]).includes(policy)) {
-    throw at.at("saturationPolicy").error(`must be one of ${SATURATION_POLICIES.join(", ")}, got ${JSON.stringify(policy)}`);
+    throw at
+      .at("saturationPolicy")
+      .error(`must be one of ${SATURATION_POLICIES.join(", ")}, got ${JSON.stringify(policy)}`);
   }
   return {
     unlimited: booleanAt(spec, "unlimited", at),

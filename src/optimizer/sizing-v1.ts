@@ -1,8 +1,15 @@
 import { bisect } from "./bisection.js";
 import { BirthDeathQueue } from "./queue.js";
 import {
-  batchSizeFor, MAX_QUEUE_TO_BATCH_RATIO, RATE_EPSILON, replicasFor, SLO_MARGIN, STABILITY_SAFETY_FRACTION,
-  zeroLoadSizing, type Sizing, type SizingInput,
+  batchSizeFor,
+  MAX_QUEUE_TO_BATCH_RATIO,
+  RATE_EPSILON,
+  replicasFor,
+  SLO_MARGIN,
+  STABILITY_SAFETY_FRACTION,
+  zeroLoadSizing,
+  type Sizing,
+  type SizingInput,
 } from "./sizing.js";
 
 /**

@@ -1,8 +1,14 @@
 import { bisect } from "./bisection.js";
 import { BirthDeathQueue } from "./queue.js";
 import {
-  batchSizeFor, MAX_QUEUE_TO_BATCH_RATIO, RATE_EPSILON, replicasFor, STABILITY_SAFETY_FRACTION, zeroLoadSizing,
-  type Sizing, type SizingInput,
+  batchSizeFor,
+  MAX_QUEUE_TO_BATCH_RATIO,
+  RATE_EPSILON,
+  replicasFor,
+  STABILITY_SAFETY_FRACTION,
+  zeroLoadSizing,
+  type Sizing,
+  type SizingInput,
 } from "./sizing.js";
 import type { PerfSpec } from "./spec.js";
 
@@ -20,7 +26,10 @@ class V2Model {
     private readonly outTokens: number,
     readonly batchSize: number,
   ) {
-    const rates = Array.from({ length: batchSize }, (_, i) => (i + 1) / (this.prefill(i + 1) + (outTokens - 1) * this.decode(i + 1)));
+    const rates = Array.from(
+      { length: batchSize },
+      (_, i) => (i + 1) / (this.prefill(i + 1) + (outTokens - 1) * this.decode(i + 1)),
+    );
     this.queue = new BirthDeathQueue(batchSize * (MAX_QUEUE_TO_BATCH_RATIO + 1), rates);
   }
 
@@ -73,5 +82,11 @@ export function sizeV2(input: SizingInput): Sizing | undefined {
   const totalRate = target.tps > 0 ? target.tps / load.avgOutTokens / 1000 : load.arrivalRate / 60_000;
   const replicas = input.fixedReplicas ?? replicasFor(totalRate, ratePerReplica, input.minReplicas);
   const at = model.metrics(totalRate / Math.max(replicas, 1));
-  return { replicas, batchSize: model.batchSize, itl: at.itl, latency: at.ttft, maxRatePerReplica: ratePerReplica * 60_000 };
+  return {
+    replicas,
+    batchSize: model.batchSize,
+    itl: at.itl,
+    latency: at.ttft,
+    maxRatePerReplica: ratePerReplica * 60_000,
+  };
 }

@@ -13,9 +13,14 @@ export function toSolutionData(solution: Solution): SolutionData {
   const latencyKey = solution.version === "v1" ? "waitAverage" : "ttftAverage";
   const allocations: SolutionData["allocations"] = {};
   for (const a of solution.allocations) {
-    const load = solution.version === "v1"
-      ? { arrivalRate: a.server.load.arrivalRate, avgLength: a.server.load.avgOutTokens }
-      : { arrivalRate: a.server.load.arrivalRate, avgInTokens: a.server.load.avgInTokens, avgOutTokens: a.server.load.avgOutTokens };
+    const load =
+      solution.version === "v1"
+        ? { arrivalRate: a.server.load.arrivalRate, avgLength: a.server.load.avgOutTokens }
+        : {
+            arrivalRate: a.server.load.arrivalRate,
+            avgInTokens: a.server.load.avgInTokens,
+            avgOutTokens: a.server.load.avgOutTokens,
+          };
     allocations[a.server.name] = {
       accelerator: a.accelerator,
       numReplicas: a.replicas,
@@ -24,7 +29,9 @@ export function toSolutionData(solution: Solution): SolutionData {
       itlAverage: round(a.itl),
       [latencyKey]: round(a.latency),
       load,
-      ...(a.parts.length > 1 ? { mix: a.parts.map((p) => ({ accelerator: p.accelerator, numReplicas: p.replicas, cost: round(p.cost) })) } : {}),
+      ...(a.parts.length > 1
+        ? { mix: a.parts.map((p) => ({ accelerator: p.accelerator, numReplicas: p.replicas, cost: round(p.cost) })) }
+        : {}),
     };
   }
   return { allocations };
@@ -38,6 +45,8 @@ export function solutionReport(solution: Solution): Record<string, unknown> {
     status: solution.status,
     totalCost: round(solution.totalCost),
     unallocated: solution.unallocated,
-    ...(solution.greedy ? { greedy: { totalCost: round(solution.greedy.totalCost), gap: round(solution.greedy.gap) } } : {}),
+    ...(solution.greedy
+      ? { greedy: { totalCost: round(solution.greedy.totalCost), gap: round(solution.greedy.gap) } }
+      : {}),
   };
 }

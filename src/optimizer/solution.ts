@@ -82,7 +82,12 @@ export interface SolverOutcome {
   unallocated: Unallocated[];
 }
 
-export function buildSolution(system: SystemSpec, solver: SolverName, outcome: SolverOutcome, limited: boolean): Solution {
+export function buildSolution(
+  system: SystemSpec,
+  solver: SolverName,
+  outcome: SolverOutcome,
+  limited: boolean,
+): Solution {
   const { allocations, unallocated } = outcome;
   const usage = new Map<string, { used: number; available: number | undefined }>();
   if (limited) for (const [type, count] of system.capacity) usage.set(type, { used: 0, available: count });

@@ -6,6 +6,10 @@ import type { SolveJob } from "./solve-off-thread.js";
 
 const job = workerData as SolveJob;
 solveSystem(job.system, job.solver, job.options).then(
-  (solution) => { parentPort?.postMessage({ ok: true, solution }); },
-  (err: unknown) => { parentPort?.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) }); },
+  (solution) => {
+    parentPort?.postMessage({ ok: true, solution });
+  },
+  (err: unknown) => {
+    parentPort?.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) });
+  },
 );

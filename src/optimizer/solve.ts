@@ -21,7 +21,11 @@ export function solveGreedySystem(system: SystemSpec, candidates: readonly Serve
 }
 
 /** MILP, with the greedy's cost beside it so the gap to the optimum is on record. */
-export async function solveMilpSystem(system: SystemSpec, candidates: readonly ServerCandidates[], options: MilpOptions): Promise<Solution> {
+export async function solveMilpSystem(
+  system: SystemSpec,
+  candidates: readonly ServerCandidates[],
+  options: MilpOptions,
+): Promise<Solution> {
   const exact = buildSolution(system, "milp", await solveMilp(system, candidates, options), true);
   const greedy = solveGreedySystem(system, candidates);
   const servedInFull = greedy.unallocated.length === 0 && greedy.allocations.every((a) => !a.saturated);
@@ -32,7 +36,11 @@ export async function solveMilpSystem(system: SystemSpec, candidates: readonly S
   return exact;
 }
 
-export async function solveSystem(system: SystemSpec, solver: SolverName = defaultSolver(system), options: MilpOptions = DEFAULT_MILP_OPTIONS): Promise<Solution> {
+export async function solveSystem(
+  system: SystemSpec,
+  solver: SolverName = defaultSolver(system),
+  options: MilpOptions = DEFAULT_MILP_OPTIONS,
+): Promise<Solution> {
   const candidates = computeCandidates(system);
   if (solver === "unlimited") return solveUnlimitedSystem(system, candidates);
   if (solver === "greedy") return solveGreedySystem(system, candidates);

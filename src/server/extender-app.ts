@@ -5,7 +5,14 @@ import type { ClusterView } from "../cluster-view/cluster-view.js";
 import type { Binder } from "../../scheduler-extender/binder.js";
 import { Extender } from "../../scheduler-extender/extender.js";
 import type { Topology } from "../../scheduler-extender/topology.js";
-import { candidateNames, filterReply, parseBindingArgs, parseExtenderArgs, WireError, type ExtenderArgs } from "../../scheduler-extender/wire.js";
+import {
+  candidateNames,
+  filterReply,
+  parseBindingArgs,
+  parseExtenderArgs,
+  WireError,
+  type ExtenderArgs,
+} from "../../scheduler-extender/wire.js";
 import { MAX_BODY_BYTES } from "./webhook-app.js";
 
 export interface ExtenderRoutesOptions {
@@ -72,38 +79,56 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   const json = express.text({ limit: MAX_BODY_BYTES, type: () => true });
   const parse = (body: unknown): ExtenderArgs => parseExtenderArgs(parseJson(body));
 
-  app.post("/scheduler/filter", json, timed("filter", opts.metrics, (req, res) => {
-    let args: ExtenderArgs | undefined;
-    try {
-      args = parse(req.body);
-      const pending = notSynced(opts.view);
-      if (pending) throw new WireError(pending);
-      reportTopology();
-      const decision = extender.filter(args.pod, candidateNames(args));
-      opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, decision.passed.size);
-      opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, Object.keys(decision.failed).length);
-      if (decision.planned) opts.metrics.gangsPlanned.inc();
-      if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
-      res.json(filterReply(args, decision.passed, decision.failed));
-    } catch (err) {
-      opts.log.warn("extender filter failed", { error: errorText(err) });
-      res.json({ ...(args ? filterReply(args, new Set(), {}) : { FailedNodes: {}, FailedAndUnresolvableNodes: {} }), Error: errorText(err) });
-    }
-  }));
+  app.post(
+    "/scheduler/filter",
+    json,
+    timed("filter", opts.metrics, (req, res) => {
+      let args: ExtenderArgs | undefined;
+      try {
+        args = parse(req.body);
+        const pending = notSynced(opts.view);
+        if (pending) throw new WireError(pending);
+        reportTopology();
+        const decision = extender.filter(args.pod, candidateNames(args));
+        opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, decision.passed.size);
+        opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, Object.keys(decision.failed).length);
+        if (decision.planned) opts.metrics.gangsPlanned.inc();
+        if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
+        res.json(filterReply(args, decision.passed, decision.failed));
+      } catch (err) {
+        opts.log.warn("extender filter failed", { error: errorText(err) });
+        res.json({
+          ...(args ? filterReply(args, new Set(), {}) : { FailedNodes: {}, FailedAndUnresolvableNodes: {} }),
+          Error: errorText(err),
+        });
+      }
+    }),
+  );
 
-  app.post("/scheduler/prioritize", json, timed("prioritize", opts.metrics, (req, res) => {
-    try {
-      const args = parse(req.body);
-      res.json(notSynced(opts.view) ? [] : extender.prioritize(args.pod, candidateNames(args)));
-    } catch (err) {
-      // HostPriorityList has no Error field: a non-200 is how the scheduler learns of it (and ignores it).
-      res.status(400).type("text/plain").send(`${errorText(err)}\n`);
-    }
-  }));
+  app.post(
+    "/scheduler/prioritize",
+    json,
+    timed("prioritize", opts.metrics, (req, res) => {
+      try {
+        const args = parse(req.body);
+        res.json(notSynced(opts.view) ? [] : extender.prioritize(args.pod, candidateNames(args)));
+      } catch (err) {
+        // HostPriorityList has no Error field: a non-200 is how the scheduler learns of it (and ignores it).
+        res
+          .status(400)
+          .type("text/plain")
+          .send(`${errorText(err)}\n`);
+      }
+    }),
+  );
 
   app.post("/scheduler/bind", json, (req, res, next) => {
     const end = opts.metrics.extenderDuration.startTimer({ verb: "bind" });
-    bind(req.body, opts).then((error) => { res.json({ Error: error }); }, next).finally(end);
+    bind(req.body, opts)
+      .then((error) => {
+        res.json({ Error: error });
+      }, next)
+      .finally(end);
   });
 }
 
@@ -116,10 +141,12 @@ async function bind(body: unknown, opts: ExtenderRoutesOptions): Promise<string>
     return errorText(err);
   }
   const who = `pod ${args.podNamespace}/${args.podName}`;
-  if (!opts.binder) return `bind is not enabled in inferplane (--extender-bind); remove bindVerb from the scheduler's extender configuration (${who})`;
+  if (!opts.binder)
+    return `bind is not enabled in inferplane (--extender-bind); remove bindVerb from the scheduler's extender configuration (${who})`;
   const known = opts.view.stores.pods.get(args.podNamespace, args.podName);
-  const knownUid = (known?.metadata)?.uid;
-  if (knownUid && knownUid !== args.podUID) return `${who} has UID ${knownUid}, not ${args.podUID}: it was recreated; not binding`;
+  const knownUid = known?.metadata?.uid;
+  if (knownUid && knownUid !== args.podUID)
+    return `${who} has UID ${knownUid}, not ${args.podUID}: it was recreated; not binding`;
   try {
     await opts.binder.bind(args);
     opts.log.info("pod bound", { pod: who, node: args.node });

@@ -10,7 +10,9 @@ export interface Readiness {
 export function createHealthApp(metrics: Metrics, readiness: Readiness): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.get("/healthz", (_req, res) => { res.type("text/plain").send("ok\n"); });
+  app.get("/healthz", (_req, res) => {
+    res.type("text/plain").send("ok\n");
+  });
   app.get("/readyz", (_req, res) => {
     const reason = readiness.notReadyReason();
     if (reason) res.status(503).type("text/plain").send(`not ready: ${reason}\n`);

@@ -43,9 +43,17 @@ export async function listen(server: Server | HttpsServer, port: number, host: s
  */
 export async function closeGracefully(server: Server | HttpsServer, graceMs: number): Promise<void> {
   if (!server.listening) return;
-  const closed = new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  const sweeper = setInterval(() => { server.closeIdleConnections(); }, 50);
-  const deadline = setTimeout(() => { server.closeAllConnections(); }, graceMs);
+  const closed = new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+  const sweeper = setInterval(() => {
+    server.closeIdleConnections();
+  }, 50);
+  const deadline = setTimeout(() => {
+    server.closeAllConnections();
+  }, graceMs);
   server.closeIdleConnections();
   try {
     await closed;

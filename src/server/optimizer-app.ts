@@ -36,7 +36,10 @@ export function mountOptimizer(app: Express, opts: { metrics: Metrics; log: Logg
     const started = process.hrtime.bigint();
     let solver: SolverName | undefined;
     const done = (outcome: string): void => {
-      opts.metrics.optimizerDuration.observe({ solver: solver ?? "default", outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+      opts.metrics.optimizerDuration.observe(
+        { solver: solver ?? "default", outcome },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     };
     Promise.resolve()
       .then(async () => {
@@ -66,7 +69,12 @@ export function mountInvoke(app: Express, holder: OptimizerHolder): void {
   app.get("/invoke", (_req: Request, res: Response, next: NextFunction) => {
     const loop = holder.loop;
     if (!loop) {
-      res.status(503).type("text/plain").send("the optimizer loop does not run on this replica: it runs on the leader, with --optimizer-interval-seconds > 0, in a cluster\n");
+      res
+        .status(503)
+        .type("text/plain")
+        .send(
+          "the optimizer loop does not run on this replica: it runs on the leader, with --optimizer-interval-seconds > 0, in a cluster\n",
+        );
       return;
     }
     loop.invoke().then((result) => res.status(result.ok ? 200 : 500).json(result), next);

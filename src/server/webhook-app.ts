@@ -41,8 +41,17 @@ function admissionHandler(webhook: string, process: Processor, opts: WebhookAppO
     const labels = { webhook, kind: request.kind.kind, operation: request.operation, outcome: result.outcome };
     opts.metrics.admissionRequests.inc(labels);
     opts.metrics.admissionDuration.observe(labels, (performance.now() - started) / 1000);
-    const fields = { uid: request.uid, kind: kindLabel(request.kind), namespace: request.namespace, name: request.name, operation: request.operation, outcome: result.outcome, dryRun: request.dryRun === true };
-    if (result.outcome === "denied") opts.log.warn("admission denied", { ...fields, webhook, reason: result.response.status?.message });
+    const fields = {
+      uid: request.uid,
+      kind: kindLabel(request.kind),
+      namespace: request.namespace,
+      name: request.name,
+      operation: request.operation,
+      outcome: result.outcome,
+      dryRun: request.dryRun === true,
+    };
+    if (result.outcome === "denied")
+      opts.log.warn("admission denied", { ...fields, webhook, reason: result.response.status?.message });
     else opts.log.debug("admission answered", { ...fields, webhook });
     res.json(reviewReply(result.response));
   };
@@ -61,7 +70,8 @@ function errorHandler(log: Logger) {
     if (type === "entity.too.large") [status, reason] = [413, `body exceeds ${MAX_BODY_BYTES} bytes`];
     else if (type === "entity.parse.failed") [status, reason] = [400, "body is not valid JSON"];
     else if (err instanceof BadReviewError) [status, reason] = [400, err.message];
-    else if (typeof (err as { status?: unknown }).status === "number") [status, reason] = [(err as { status: number }).status, (err as Error).message];
+    else if (typeof (err as { status?: unknown }).status === "number")
+      [status, reason] = [(err as { status: number }).status, (err as Error).message];
     log.warn("bad admission request", { path: req.path, status, reason });
     res.status(status).type("text/plain").send(`${reason}\n`);
   };
@@ -82,7 +92,12 @@ export function createWebhookApp(opts: WebhookAppOptions): Express {
   app.post("/mutate", nonEmpty, json, admissionHandler("mutate", processMutation, opts));
   app.post("/validate", nonEmpty, json, admissionHandler("validate", processValidation, opts));
   opts.extraRoutes?.(app);
-  app.use((_req, res) => { res.status(404).type("text/plain").send("not found: use POST /mutate, /validate, /scheduler/{filter,prioritize} or /optimizer/solve\n"); });
+  app.use((_req, res) => {
+    res
+      .status(404)
+      .type("text/plain")
+      .send("not found: use POST /mutate, /validate, /scheduler/{filter,prioritize} or /optimizer/solve\n");
+  });
   app.use(errorHandler(opts.log));
   return app;
 }

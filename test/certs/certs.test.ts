@@ -14,8 +14,12 @@ const policy: CertPolicy = { ...DEFAULT_CERT_POLICY, hosts: servingHosts("inferp
 
 describe("certificates", () => {
   let dir: string;
-  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), "inferplane-certs-")); });
-  afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "inferplane-certs-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it("issues a CA and a serving certificate as a webhook needs them", () => {
     const now = new Date();
@@ -26,11 +30,20 @@ describe("certificates", () => {
     assert.ok(caCert.ca && !cert.ca);
     assert.ok(cert.checkIssued(caCert) && cert.verify(caCert.publicKey));
     assert.deepEqual(cert.keyUsage, ["1.3.6.1.5.5.7.3.1"], "serverAuth extended key usage");
-    for (const host of ["inferplane.inferplane-system.svc", "inferplane.inferplane-system.svc.cluster.local", "localhost"]) assert.equal(cert.checkHost(host), host);
+    for (const host of [
+      "inferplane.inferplane-system.svc",
+      "inferplane.inferplane-system.svc.cluster.local",
+      "localhost",
+    ])
+      assert.equal(cert.checkHost(host), host);
     assert.equal(cert.checkIP("127.0.0.1"), "127.0.0.1");
     const backdate = now.getTime() - new Date(cert.validFrom).getTime();
     assert.ok(backdate >= 3_599_000 && backdate <= 3_601_000, `notBefore back-dated an hour, got ${backdate} ms`);
-    assert.notEqual(cert.serialNumber, new X509Certificate(generateServingCert(ca, policy.hosts, 5, now).cert).serialNumber, "random serials");
+    assert.notEqual(
+      cert.serialNumber,
+      new X509Certificate(generateServingCert(ca, policy.hosts, 5, now).cert).serialNumber,
+      "random serials",
+    );
     assert.ok(parseInt(cert.serialNumber.slice(0, 1), 16) < 8, "serial is positive");
   });
 
@@ -42,7 +55,11 @@ describe("certificates", () => {
     const second = await ensureCertificates(dir, policy);
     assert.deepEqual(second.written, []);
     assert.deepEqual(second.bundle, first.bundle);
-    assert.deepEqual((await readdir(dir)).sort(), ["ca.crt", "ca.key", "tls.crt", "tls.key"], "no temporary files left");
+    assert.deepEqual(
+      (await readdir(dir)).sort(),
+      ["ca.crt", "ca.key", "tls.crt", "tls.key"],
+      "no temporary files left",
+    );
   });
 
   it("renews a serving certificate close to expiry, keeping the CA", async () => {
@@ -68,7 +85,12 @@ describe("certificates", () => {
     assert.deepEqual(soon.written, [], "expiring but valid: used, nothing written");
     assert.match(soon.warning ?? "", /expires .*; rotate the Secret/);
     const later = new Date(Date.now() + 366 * DAY);
-    await assert.rejects(ensureCertificates(dir, policy, later), (err: unknown) => err instanceof CertificateError && /expires .* no ca.key to issue a new one; rotate the Secret/.test(err.message));
+    await assert.rejects(
+      ensureCertificates(dir, policy, later),
+      (err: unknown) =>
+        err instanceof CertificateError &&
+        /expires .* no ca.key to issue a new one; rotate the Secret/.test(err.message),
+    );
   });
 
   it("replaces a key that does not match its certificate", async () => {
@@ -82,7 +104,16 @@ describe("certificates", () => {
   it("reloader: waits out a half-written rotation, then picks up the new pair", async () => {
     const { bundle } = await ensureCertificates(dir, policy);
     const changes: string[] = [];
-    const reloader = new CertificateReloader(bundle, { dir, policy, intervalMs: 1_000_000, log: silentLogger, onChange: (b) => changes.push(b.cert), onError: (e) => { throw e; } });
+    const reloader = new CertificateReloader(bundle, {
+      dir,
+      policy,
+      intervalMs: 1_000_000,
+      log: silentLogger,
+      onChange: (b) => changes.push(b.cert),
+      onError: (e) => {
+        throw e;
+      },
+    });
     const files = await readCertFiles(dir);
     const next = generateServingCert({ cert: files.caCert!, key: files.caKey! }, policy.hosts, 300);
     await writeFile(join(dir, "tls.crt"), next.cert);

@@ -4,7 +4,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
-import type { MutatingWebhookConfiguration, ValidatingWebhookConfiguration } from "kubernetes-types/admissionregistration/v1.js";
+import type {
+  MutatingWebhookConfiguration,
+  ValidatingWebhookConfiguration,
+} from "kubernetes-types/admissionregistration/v1.js";
 import type { ClusterRole } from "kubernetes-types/rbac/v1.js";
 import type { Secret } from "kubernetes-types/core/v1.js";
 import { parseCliArgs } from "../../src/cli/main.js";
@@ -22,8 +25,18 @@ interface Rendered {
 const CHART = join(REPO_ROOT, "charts", "inferplane");
 
 function template(...args: string[]): Rendered[] {
-  const out = run(kubeTools().helm, ["template", "rel", CHART, "--namespace", "inferplane-system", "--include-crds", ...args]);
-  return parseAllDocuments(out).map((d) => d.toJS() as Rendered | null).filter((d): d is Rendered => d !== null);
+  const out = run(kubeTools().helm, [
+    "template",
+    "rel",
+    CHART,
+    "--namespace",
+    "inferplane-system",
+    "--include-crds",
+    ...args,
+  ]);
+  return parseAllDocuments(out)
+    .map((d) => d.toJS() as Rendered | null)
+    .filter((d): d is Rendered => d !== null);
 }
 
 function find<T>(objects: Rendered[], kind: string): T {
@@ -35,7 +48,9 @@ function find<T>(objects: Rendered[], kind: string): T {
 describe("Helm chart", function () {
   this.timeout(60_000);
   let objects: Rendered[];
-  before(() => { objects = template(); });
+  before(() => {
+    objects = template();
+  });
 
   it("passes helm lint --strict", () => {
     assert.match(run(kubeTools().helm, ["lint", "--strict", CHART]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
@@ -43,16 +58,29 @@ describe("Helm chart", function () {
 
   it("renders only objects valid by the Kubernetes schemas", () => {
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
-      "ClusterRole", "ClusterRoleBinding", ...Array<string>(8).fill("CustomResourceDefinition"), "Deployment", "MutatingWebhookConfiguration",
-      "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Service", "ServiceAccount", "ValidatingWebhookConfiguration",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      ...Array<string>(8).fill("CustomResourceDefinition"),
+      "Deployment",
+      "MutatingWebhookConfiguration",
+      "PodDisruptionBudget",
+      "Role",
+      "RoleBinding",
+      "Secret",
+      "Service",
+      "ServiceAccount",
+      "ValidatingWebhookConfiguration",
     ]);
     for (const obj of objects) assertValidKubernetes(obj);
   });
 
   it("ships the CRDs of crds/ unchanged (one source)", () => {
     const rendered = objects.filter((o) => o.kind === "CustomResourceDefinition");
-    const sources = readdirSync(join(REPO_ROOT, "crds")).sort().map((file) => parse(readFileSync(join(REPO_ROOT, "crds", file), "utf8")) as Rendered);
-    const byName = (list: Rendered[]): Rendered[] => [...list].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const sources = readdirSync(join(REPO_ROOT, "crds"))
+      .sort()
+      .map((file) => parse(readFileSync(join(REPO_ROOT, "crds", file), "utf8")) as Rendered);
+    const byName = (list: Rendered[]): Rendered[] =>
+      [...list].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     assert.deepEqual(byName(rendered), byName(sources));
   });
 
@@ -78,16 +106,45 @@ describe("Helm chart", function () {
       assert.equal(webhook.timeoutSeconds, 5);
       assert.equal(webhook.failurePolicy, "Fail");
       assert.equal(webhook.matchPolicy, "Equivalent");
-      if (webhook.name.startsWith("modelinfers.") || webhook.name.startsWith("gpu-resources.")) assert.equal(webhook.objectSelector, undefined, "custom resources are validated without opting in");
+      if (webhook.name.startsWith("modelinfers.") || webhook.name.startsWith("gpu-resources."))
+        assert.equal(webhook.objectSelector, undefined, "custom resources are validated without opting in");
       else assert.deepEqual(webhook.objectSelector, { matchLabels: { "inference.ai/managed": "true" } });
-      assert.deepEqual(webhook.namespaceSelector, { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "inferplane-system"] }] });
-      assert.deepEqual(webhook.clientConfig.service, { name: "rel-inferplane", namespace: "inferplane-system", path: webhook.name.includes(".mutate.") ? "/mutate" : "/validate", port: 443 });
+      assert.deepEqual(webhook.namespaceSelector, {
+        matchExpressions: [
+          { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "inferplane-system"] },
+        ],
+      });
+      assert.deepEqual(webhook.clientConfig.service, {
+        name: "rel-inferplane",
+        namespace: "inferplane-system",
+        path: webhook.name.includes(".mutate.") ? "/mutate" : "/validate",
+        port: 443,
+      });
     }
     assert.ok(mutating.webhooks!.every((w) => w.reinvocationPolicy === "IfNeeded"));
-    assert.deepEqual(validating.webhooks!.map((w) => w.name), ["workloads.validate.inferplane.io", "modelinfers.validate.inferplane.io", "gpu-resources.validate.inferplane.io"]);
+    assert.deepEqual(
+      validating.webhooks!.map((w) => w.name),
+      [
+        "workloads.validate.inferplane.io",
+        "modelinfers.validate.inferplane.io",
+        "gpu-resources.validate.inferplane.io",
+      ],
+    );
     const gpuRules = validating.webhooks!.find((w) => w.name.startsWith("gpu-resources."))!.rules!;
-    const crdPlurals = readdirSync(join(REPO_ROOT, "crds")).filter((f) => !f.startsWith("workload.")).map((f) => f.replace(/\.yaml$/, "").split("_")).sort();
-    assert.deepEqual(gpuRules.flatMap((rule) => { const r = rule as { apiGroups?: string[]; resources?: string[] }; return (r.resources ?? []).map((res): string[] => [r.apiGroups?.[0] ?? "", res]); }).sort(), crdPlurals, "every GPU CRD is validated");
+    const crdPlurals = readdirSync(join(REPO_ROOT, "crds"))
+      .filter((f) => !f.startsWith("workload."))
+      .map((f) => f.replace(/\.yaml$/, "").split("_"))
+      .sort();
+    assert.deepEqual(
+      gpuRules
+        .flatMap((rule) => {
+          const r = rule as { apiGroups?: string[]; resources?: string[] };
+          return (r.resources ?? []).map((res): string[] => [r.apiGroups?.[0] ?? "", res]);
+        })
+        .sort(),
+      crdPlurals,
+      "every GPU CRD is validated",
+    );
   });
 
   it("runs the server hardened, highly available and probed on the health port", () => {
@@ -117,7 +174,10 @@ describe("Helm chart", function () {
     const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
     assert.ok(rules.some((r) => r.resources?.includes("modelinfers/status") && r.verbs.includes("update")));
     const lease = find<{ rules: Array<{ resourceNames?: string[]; verbs: string[] }> } & Rendered>(objects, "Role");
-    assert.deepEqual(lease.rules.map((r) => r.resourceNames ?? []), [[], ["inferplane-controller"]]);
+    assert.deepEqual(
+      lease.rules.map((r) => r.resourceNames ?? []),
+      [[], ["inferplane-controller"]],
+    );
     const off = template("--set", "controller.enabled=false");
     assert.equal(off.filter((o) => o.kind === "Role").length, 0);
     assert.ok(!find<ClusterRole>(off, "ClusterRole").rules!.some((r) => r.verbs.includes("create")));
@@ -127,99 +187,208 @@ describe("Helm chart", function () {
 
   it("runs the optimizer loop only when asked, with Deployments patch and its two ConfigMaps by name", () => {
     const args = (rendered: Rendered[]): ReturnType<typeof serveConfig> =>
-      serveConfig(parseCliArgs(find<Deployment>(rendered, "Deployment").spec!.template.spec!.containers[0]!.args!).values, { KUBERNETES_SERVICE_HOST: "x" });
+      serveConfig(
+        parseCliArgs(find<Deployment>(rendered, "Deployment").spec!.template.spec!.containers[0]!.args!).values,
+        { KUBERNETES_SERVICE_HOST: "x" },
+      );
     assert.equal(args(objects).optimizerIntervalMs, 0, "off by default");
     assert.ok(!find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("deployments")));
-    const on = template("--set", "optimizer.enabled=true", "--set", "optimizer.prometheusUrl=http://prometheus.monitoring:9090");
+    const on = template(
+      "--set",
+      "optimizer.enabled=true",
+      "--set",
+      "optimizer.prometheusUrl=http://prometheus.monitoring:9090",
+    );
     const config = args(on);
-    assert.deepEqual([config.optimizerIntervalMs, config.optimizerConfigMap, config.prometheusUrl], [60_000, "inferplane-optimizer", "http://prometheus.monitoring:9090"]);
-    assert.ok(find<ClusterRole>(on, "ClusterRole").rules!.some((r) => r.apiGroups?.includes("apps") && r.resources?.includes("deployments") && r.verbs.join() === "list,patch"));
-    const role = find<{ rules: Array<{ resources?: string[]; resourceNames?: string[]; verbs: string[] }> } & Rendered>(on, "Role");
-    assert.deepEqual(role.rules.filter((r) => r.resources?.includes("configmaps")).map((r) => [r.resourceNames ?? [], r.verbs]), [
-      [["inferplane-optimizer", "inferplane-optimizer-status"], ["get", "update"]],
-      [[], ["create"]],
-    ]);
+    assert.deepEqual(
+      [config.optimizerIntervalMs, config.optimizerConfigMap, config.prometheusUrl],
+      [60_000, "inferplane-optimizer", "http://prometheus.monitoring:9090"],
+    );
+    assert.ok(
+      find<ClusterRole>(on, "ClusterRole").rules!.some(
+        (r) => r.apiGroups?.includes("apps") && r.resources?.includes("deployments") && r.verbs.join() === "list,patch",
+      ),
+    );
+    const role = find<{ rules: Array<{ resources?: string[]; resourceNames?: string[]; verbs: string[] }> } & Rendered>(
+      on,
+      "Role",
+    );
+    assert.deepEqual(
+      role.rules.filter((r) => r.resources?.includes("configmaps")).map((r) => [r.resourceNames ?? [], r.verbs]),
+      [
+        [
+          ["inferplane-optimizer", "inferplane-optimizer-status"],
+          ["get", "update"],
+        ],
+        [[], ["create"]],
+      ],
+    );
   });
 
   it("grants least privilege: no wildcards", () => {
     const role = find<ClusterRole>(objects, "ClusterRole");
     for (const rule of role.rules!) {
-      for (const field of [rule.apiGroups, rule.resources, rule.verbs]) assert.ok(!field?.includes("*"), JSON.stringify(rule));
+      for (const field of [rule.apiGroups, rule.resources, rule.verbs])
+        assert.ok(!field?.includes("*"), JSON.stringify(rule));
     }
   });
 
   describe("scheduler integration", () => {
     // Field names of kubescheduler.config.k8s.io/v1 (k8s.io/kube-scheduler/config/v1 types.go).
-    const CONFIG_FIELDS = ["apiVersion", "kind", "parallelism", "leaderElection", "clientConnection", "percentageOfNodesToScore", "podInitialBackoffSeconds", "podMaxBackoffSeconds", "profiles", "extenders", "delayCacheUntilActive"];
-    const LEADER_FIELDS = ["leaderElect", "leaseDuration", "renewDeadline", "retryPeriod", "resourceLock", "resourceName", "resourceNamespace"];
+    const CONFIG_FIELDS = [
+      "apiVersion",
+      "kind",
+      "parallelism",
+      "leaderElection",
+      "clientConnection",
+      "percentageOfNodesToScore",
+      "podInitialBackoffSeconds",
+      "podMaxBackoffSeconds",
+      "profiles",
+      "extenders",
+      "delayCacheUntilActive",
+    ];
+    const LEADER_FIELDS = [
+      "leaderElect",
+      "leaseDuration",
+      "renewDeadline",
+      "retryPeriod",
+      "resourceLock",
+      "resourceName",
+      "resourceNamespace",
+    ];
     const PROFILE_FIELDS = ["schedulerName", "percentageOfNodesToScore", "plugins", "pluginConfig"];
-    const EXTENDER_FIELDS = ["urlPrefix", "filterVerb", "preemptVerb", "prioritizeVerb", "weight", "bindVerb", "enableHTTPS", "tlsConfig", "httpTimeout", "nodeCacheCapable", "managedResources", "ignorable"];
+    const EXTENDER_FIELDS = [
+      "urlPrefix",
+      "filterVerb",
+      "preemptVerb",
+      "prioritizeVerb",
+      "weight",
+      "bindVerb",
+      "enableHTTPS",
+      "tlsConfig",
+      "httpTimeout",
+      "nodeCacheCapable",
+      "managedResources",
+      "ignorable",
+    ];
     const TLS_FIELDS = ["insecure", "serverName", "certFile", "keyFile", "caFile", "certData", "keyData", "caData"];
     const only = (obj: object, allowed: string[], what: string): void => {
       const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
       assert.deepEqual(extra, [], `${what} has fields the v1 API does not define`);
     };
-    interface Extender { urlPrefix: string; tlsConfig: { caData: string }; nodeCacheCapable: boolean; enableHTTPS: boolean; ignorable: boolean; httpTimeout: string; filterVerb: string; prioritizeVerb: string; weight: number }
+    interface Extender {
+      urlPrefix: string;
+      tlsConfig: { caData: string };
+      nodeCacheCapable: boolean;
+      enableHTTPS: boolean;
+      ignorable: boolean;
+      httpTimeout: string;
+      filterVerb: string;
+      prioritizeVerb: string;
+      weight: number;
+    }
     const checkExtender = (extender: Extender, caBundle: string): void => {
       only(extender, EXTENDER_FIELDS, "extender");
       only(extender.tlsConfig, TLS_FIELDS, "tlsConfig");
       assert.equal(extender.urlPrefix, "https://rel-inferplane.inferplane-system.svc:443/scheduler");
       assert.deepEqual([extender.filterVerb, extender.prioritizeVerb, extender.weight], ["filter", "prioritize", 1]);
-      assert.deepEqual([extender.nodeCacheCapable, extender.enableHTTPS, extender.ignorable, extender.httpTimeout], [true, true, false, "5s"]);
+      assert.deepEqual(
+        [extender.nodeCacheCapable, extender.enableHTTPS, extender.ignorable, extender.httpTimeout],
+        [true, true, false, "5s"],
+      );
       assert.equal(extender.tlsConfig.caData, caBundle);
     };
 
     it("second: a kube-scheduler with the extender, its RBAC, and gang pods routed to it", () => {
       const rendered = template("--set", "scheduler.mode=second");
       for (const obj of rendered) assertValidKubernetes(obj);
-      const config = rendered.find((o) => o.kind === "ConfigMap" && o.metadata.name === "inferplane-scheduler-config") as unknown as { data: Record<string, string> };
-      const parsed = parse(config.data["config.yaml"]!) as { percentageOfNodesToScore: number; leaderElection: object; profiles: Array<{ schedulerName: string }>; extenders: Extender[] };
+      const config = rendered.find(
+        (o) => o.kind === "ConfigMap" && o.metadata.name === "inferplane-scheduler-config",
+      ) as unknown as { data: Record<string, string> };
+      const parsed = parse(config.data["config.yaml"]!) as {
+        percentageOfNodesToScore: number;
+        leaderElection: object;
+        profiles: Array<{ schedulerName: string }>;
+        extenders: Extender[];
+      };
       only(parsed, CONFIG_FIELDS, "KubeSchedulerConfiguration");
       only(parsed.leaderElection, LEADER_FIELDS, "leaderElection");
-      parsed.profiles.forEach((p) => { only(p, PROFILE_FIELDS, "profile"); });
+      parsed.profiles.forEach((p) => {
+        only(p, PROFILE_FIELDS, "profile");
+      });
       assert.equal(parsed.percentageOfNodesToScore, 100);
-      assert.deepEqual(parsed.profiles.map((p) => p.schedulerName), ["inferplane-scheduler"]);
-      const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!.clientConfig.caBundle!;
+      assert.deepEqual(
+        parsed.profiles.map((p) => p.schedulerName),
+        ["inferplane-scheduler"],
+      );
+      const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!
+        .clientConfig.caBundle!;
       checkExtender(parsed.extenders[0]!, caBundle);
-      const server = rendered.find((o) => o.kind === "Deployment" && o.metadata.name === "rel-inferplane") as Deployment;
+      const server = rendered.find(
+        (o) => o.kind === "Deployment" && o.metadata.name === "rel-inferplane",
+      ) as Deployment;
       const { values } = parseCliArgs(server.spec!.template.spec!.containers[0]!.args!);
       assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).schedulerName, "inferplane-scheduler");
-      const roles = rendered.filter((o) => o.kind === "ClusterRoleBinding").map((o) => (o as unknown as { roleRef: { name: string } }).roleRef.name);
+      const roles = rendered
+        .filter((o) => o.kind === "ClusterRoleBinding")
+        .map((o) => (o as unknown as { roleRef: { name: string } }).roleRef.name);
       assert.ok(roles.includes("system:kube-scheduler") && roles.includes("system:volume-scheduler"));
     });
 
     it("bind: bindVerb in the configuration, --extender-bind on the server, and the right to bind", () => {
       const rendered = template("--set", "scheduler.mode=existing", "--set", "scheduler.bind=true");
       const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
-      const extender = (parse(config.data["extenders.yaml"]!) as { extenders: Array<Record<string, unknown>> }).extenders[0]!;
+      const extender = (parse(config.data["extenders.yaml"]!) as { extenders: Array<Record<string, unknown>> })
+        .extenders[0]!;
       only(extender, EXTENDER_FIELDS, "extender");
       assert.equal(extender.bindVerb, "bind");
       const server = find<Deployment>(rendered, "Deployment");
       const { values } = parseCliArgs(server.spec!.template.spec!.containers[0]!.args!);
       assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).extenderBind, true);
-      assert.ok(find<ClusterRole>(rendered, "ClusterRole").rules!.some((r) => r.resources?.includes("pods/binding") && r.verbs.includes("create")));
-      assert.ok(!find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("pods/binding")), "no bind right by default");
+      assert.ok(
+        find<ClusterRole>(rendered, "ClusterRole").rules!.some(
+          (r) => r.resources?.includes("pods/binding") && r.verbs.includes("create"),
+        ),
+      );
+      assert.ok(
+        !find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("pods/binding")),
+        "no bind right by default",
+      );
     });
 
     it("existing: only a ConfigMap with the extenders entry to merge", () => {
       const rendered = template("--set", "scheduler.mode=existing");
       const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
-      const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!.clientConfig.caBundle!;
+      const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!
+        .clientConfig.caBundle!;
       checkExtender((parse(config.data["extenders.yaml"]!) as { extenders: Extender[] }).extenders[0]!, caBundle);
       assert.equal(rendered.filter((o) => o.kind === "Deployment").length, 1);
     });
 
     it("none (the default): no scheduler objects, no --scheduler-name", () => {
       assert.equal(objects.filter((o) => o.kind === "ConfigMap").length, 0);
-      assert.ok(!find<Deployment>(objects, "Deployment").spec!.template.spec!.containers[0]!.args!.some((a) => a.startsWith("--scheduler-name")));
+      assert.ok(
+        !find<Deployment>(objects, "Deployment").spec!.template.spec!.containers[0]!.args!.some((a) =>
+          a.startsWith("--scheduler-name"),
+        ),
+      );
     });
   });
 
   it("uses an existing Secret and caBundle when given, rendering no Secret", () => {
-    const own = template("--set", "webhook.certificate.existingSecret=my-tls", "--set", "webhook.certificate.caBundle=Zm9v");
+    const own = template(
+      "--set",
+      "webhook.certificate.existingSecret=my-tls",
+      "--set",
+      "webhook.certificate.caBundle=Zm9v",
+    );
     assert.equal(own.filter((o) => o.kind === "Secret").length, 0);
     const deployment = find<Deployment>(own, "Deployment");
     assert.equal(deployment.spec!.template.spec!.volumes![0]!.secret!.secretName, "my-tls");
-    assert.equal(find<MutatingWebhookConfiguration>(own, "MutatingWebhookConfiguration").webhooks![0]!.clientConfig.caBundle, "Zm9v");
+    assert.equal(
+      find<MutatingWebhookConfiguration>(own, "MutatingWebhookConfiguration").webhooks![0]!.clientConfig.caBundle,
+      "Zm9v",
+    );
   });
 });

@@ -18,17 +18,22 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 describe("CLI", () => {
   let dir: string;
-  before(async () => { dir = await mkdtemp(join(tmpdir(), "inferplane-cli-")); });
-  after(async () => { await rm(dir, { recursive: true, force: true }); });
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "inferplane-cli-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it("mutate prints the enhanced pod as YAML and its patch", async () => {
     const { code, out } = await cli("mutate", "-f", join(EXAMPLES, "pods", "llama-405b-worker.yaml"));
     assert.equal(code, 0);
     const pod = parseAllDocuments(out)[0]!.toJS() as Pod;
     assertValidKubernetes(pod);
-    assert.deepEqual(pod.spec!.containers[0]!.env!.map((e) => `${e.name}=${e.value ?? ""}`), [
-      "GROUP_SIZE=4", "ENTRY_ADDRESS=llama-405b-1-serve-0-0.llama-405b-1-serve-0-0.default", "WORKER_INDEX=2",
-    ]);
+    assert.deepEqual(
+      pod.spec!.containers[0]!.env!.map((e) => `${e.name}=${e.value ?? ""}`),
+      ["GROUP_SIZE=4", "ENTRY_ADDRESS=llama-405b-1-serve-0-0.llama-405b-1-serve-0-0.default", "WORKER_INDEX=2"],
+    );
     assert.match(out, /# patch \(4 operations\)\n# \[\{"op":"add","path":"\/spec\/containers\/0\/env"/);
   });
 
@@ -43,11 +48,17 @@ describe("CLI", () => {
 
   it("mutate exits 1 with the denial when a pod names a missing ModelInfer", async () => {
     const file = join(dir, "orphan.yaml");
-    await writeFile(file, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ghost-0-serve-0-0\n  labels:\n    inference.ai/managed: \"true\"\n    modelinfer.matrixinfer.ai/name: ghost\n    modelinfer.matrixinfer.ai/role: serve\nspec:\n  containers: [{name: a, image: b}]\n");
+    await writeFile(
+      file,
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ghost-0-serve-0-0\n  labels:\n    inference.ai/managed: "true"\n    modelinfer.matrixinfer.ai/name: ghost\n    modelinfer.matrixinfer.ai/role: serve\nspec:\n  containers: [{name: a, image: b}]\n',
+    );
     const { code, err, out } = await cli("mutate", "-f", file);
     assert.equal(code, 1);
     assert.equal(out, "");
-    assert.equal(err, "denied: Pod default/ghost-0-serve-0-0: pod default/ghost-0-serve-0-0: ModelInfer default/ghost not found; create it first or fix label modelinfer.matrixinfer.ai/name\n");
+    assert.equal(
+      err,
+      "denied: Pod default/ghost-0-serve-0-0: pod default/ghost-0-serve-0-0: ModelInfer default/ghost not found; create it first or fix label modelinfer.matrixinfer.ai/name\n",
+    );
   });
 
   it("validate reports warnings and verdicts", async () => {
@@ -63,7 +74,11 @@ describe("CLI", () => {
     ["an unknown flag", ["mutate", "--nope"], /Unknown option '--nope'/],
     ["an unknown command", ["frobnicate"], /unknown command: frobnicate/],
     ["a bad port", ["serve", "--port", "99999", "--standalone"], /--port must be an integer from 0 to 65535/],
-    ["a missing manifests dir", ["mutate", "-f", join(EXAMPLES, "deployment-single-node.yaml"), "--manifests", "/nonexistent"], /--manifests \/nonexistent: no such directory/],
+    [
+      "a missing manifests dir",
+      ["mutate", "-f", join(EXAMPLES, "deployment-single-node.yaml"), "--manifests", "/nonexistent"],
+      /--manifests \/nonexistent: no such directory/,
+    ],
   ];
   for (const [what, argv, message] of badInputs) {
     it(`exits non-zero with a clear message on ${what}`, async () => {

@@ -14,7 +14,12 @@ describe("extender bind verb (against the API double)", function () {
   before(async () => {
     api = new ApiDouble();
     await api.start();
-    uid = api.create("v1/pods", { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "ml" }, spec: { containers: [{ name: "c" }] } }).metadata.uid!;
+    uid = api.create("v1/pods", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p", namespace: "ml" },
+      spec: { containers: [{ name: "c" }] },
+    }).metadata.uid!;
     const view = new InformerClusterView(silentLogger, api.kubeConfig());
     t = await startTestServer({}, { view, binder: new ApiBinder(api.kubeConfig()) });
     await waitFor(() => view.stores.pods.size === 1, 5000);
@@ -24,7 +29,11 @@ describe("extender bind verb (against the API double)", function () {
     await api.stop();
   });
 
-  const bind = async (podUID: string): Promise<string> => ((await t.client.postJson("/scheduler/bind", { PodName: "p", PodNamespace: "ml", PodUID: podUID, Node: "n1" })).json as { Error: string }).Error;
+  const bind = async (podUID: string): Promise<string> =>
+    (
+      (await t.client.postJson("/scheduler/bind", { PodName: "p", PodNamespace: "ml", PodUID: podUID, Node: "n1" }))
+        .json as { Error: string }
+    ).Error;
 
   it("refuses a UID that is not the pod's (a recreated pod)", async () => {
     assert.match(await bind("other-uid"), /pod ml\/p has UID .* not other-uid: it was recreated; not binding/);
@@ -41,6 +50,9 @@ describe("extender bind verb (against the API double)", function () {
   });
 
   it("cannot be enabled standalone", () => {
-    assert.throws(() => serveConfig({ "extender-bind": true, standalone: true }, {}), /--extender-bind needs a cluster/);
+    assert.throws(
+      () => serveConfig({ "extender-bind": true, standalone: true }, {}),
+      /--extender-bind needs a cluster/,
+    );
   });
 });

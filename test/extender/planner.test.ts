@@ -14,8 +14,19 @@ function plan(objects: KubeObject[], podName: string): PlanResult {
   return planGang(gang.spec, gang.members, stores.topology(), (n) => stores.usage.free(n));
 }
 
-function gangOf(n: number, gpus: string, extra: { task?: (i: number) => string; bound?: Record<number, string> } = {}): KubeObject[] {
-  return Array.from({ length: n }, (_, i) => gangPod(`g-${String(i).padStart(2, "0")}`, "g", { "nvidia.com/gpu": gpus }, { task: extra.task?.(i), nodeName: extra.bound?.[i] }));
+function gangOf(
+  n: number,
+  gpus: string,
+  extra: { task?: (i: number) => string; bound?: Record<number, string> } = {},
+): KubeObject[] {
+  return Array.from({ length: n }, (_, i) =>
+    gangPod(
+      `g-${String(i).padStart(2, "0")}`,
+      "g",
+      { "nvidia.com/gpu": gpus },
+      { task: extra.task?.(i), nodeName: extra.bound?.[i] },
+    ),
+  );
 }
 
 function nodesUsed(result: PlanResult): string[] {
@@ -25,43 +36,77 @@ function nodesUsed(result: PlanResult): string[] {
 
 describe("gang planner", () => {
   it("fits a gang inside one tier-1 HyperNode when one can hold it, packing the fullest", () => {
-    const objects = [...rackCluster(4, 2, 8), podGroup("g", 4, { mode: "hard", highestTierAllowed: 3 }), ...gangOf(4, "4"), boundPod("busy", "r0-n0", 4)];
+    const objects = [
+      ...rackCluster(4, 2, 8),
+      podGroup("g", 4, { mode: "hard", highestTierAllowed: 3 }),
+      ...gangOf(4, "4"),
+      boundPod("busy", "r0-n0", 4),
+    ];
     const result = plan(objects, "g-00");
     assert.ok(result.ok);
     assert.equal(result.placement.tier, 1);
-    assert.equal(result.placement.hyperNode, "rack-1", "rack-0 has 4 GPUs in use and cannot hold 16; rack-1 is the first that can");
+    assert.equal(
+      result.placement.hyperNode,
+      "rack-1",
+      "rack-0 has 4 GPUs in use and cannot hold 16; rack-1 is the first that can",
+    );
     assert.deepEqual(nodesUsed(result), ["r1-n0", "r1-n1"]);
   });
 
   it("goes up to tier 2 when no rack can hold the minimum, and refuses beyond highestTierAllowed", () => {
-    const objects = [...rackCluster(4, 2, 8), podGroup("g", 6, { mode: "hard", highestTierAllowed: 2 }), ...gangOf(6, "4")];
+    const objects = [
+      ...rackCluster(4, 2, 8),
+      podGroup("g", 6, { mode: "hard", highestTierAllowed: 2 }),
+      ...gangOf(6, "4"),
+    ];
     const result = plan(objects, "g-00");
     assert.ok(result.ok);
     assert.equal(result.placement.tier, 2);
     assert.equal(result.placement.hyperNode, "spine-0");
-    const tight = [...rackCluster(4, 2, 8), podGroup("g", 6, { mode: "hard", highestTierAllowed: 1 }), ...gangOf(6, "4")];
+    const tight = [
+      ...rackCluster(4, 2, 8),
+      podGroup("g", 6, { mode: "hard", highestTierAllowed: 1 }),
+      ...gangOf(6, "4"),
+    ];
     const refused = plan(tight, "g-00");
     assert.ok(!refused.ok);
-    assert.match(refused.reason, /^gang default\/g: no HyperNode up to tier 1 holds minMember 6; none has enough free resources in total$/);
+    assert.match(
+      refused.reason,
+      /^gang default\/g: no HyperNode up to tier 1 holds minMember 6; none has enough free resources in total$/,
+    );
   });
 
   it("names the closest HyperNode when one had room in total but not in shape", () => {
     // 3 pods of 5 GPUs: a rack of two 8-GPU nodes has 16 free in total but holds only 2 of them.
-    const objects = [...rackCluster(2, 2, 8), podGroup("g", 3, { mode: "hard", highestTierAllowed: 1 }), ...gangOf(3, "5")];
+    const objects = [
+      ...rackCluster(2, 2, 8),
+      podGroup("g", 3, { mode: "hard", highestTierAllowed: 1 }),
+      ...gangOf(3, "5"),
+    ];
     const result = plan(objects, "g-00");
     assert.ok(!result.ok);
-    assert.equal(result.reason, "gang default/g: no HyperNode up to tier 1 holds minMember 3; the closest, rack-0 (tier 1), holds 2");
+    assert.equal(
+      result.reason,
+      "gang default/g: no HyperNode up to tier 1 holds minMember 3; the closest, rack-0 (tier 1), holds 2",
+    );
   });
 
   it("fits nowhere when the whole cluster is too small", () => {
     const objects = [...rackCluster(2, 2, 8), podGroup("g", 9, { mode: "hard" }), ...gangOf(9, "4")];
     const result = plan(objects, "g-00");
     assert.ok(!result.ok);
-    assert.match(result.reason, /no HyperNode up to tier 3 holds minMember 9; none has enough free resources in total$/);
+    assert.match(
+      result.reason,
+      /no HyperNode up to tier 3 holds minMember 9; none has enough free resources in total$/,
+    );
   });
 
   it("is pinned by bound members: the plan keeps to their HyperNode", () => {
-    const objects = [...rackCluster(4, 2, 8), podGroup("g", 4, { mode: "hard" }), ...gangOf(4, "4", { bound: { 0: "r3-n1" } })];
+    const objects = [
+      ...rackCluster(4, 2, 8),
+      podGroup("g", 4, { mode: "hard" }),
+      ...gangOf(4, "4", { bound: { 0: "r3-n1" } }),
+    ];
     const result = plan(objects, "g-01");
     assert.ok(result.ok);
     assert.equal(result.placement.hyperNode, "rack-3");
@@ -89,16 +134,32 @@ describe("gang planner", () => {
       ...Array.from({ length: 4 }, (_, i) => gangPod(`g-${i}`, "g", { "nvidia.com/mig-3g.40gb": "1" })),
     ];
     assert.deepEqual(nodesUsed(plan(objects, "g-0")), ["mig-a", "mig-b"]);
-    const five = [...objects, gangPod("g-4", "g", { "nvidia.com/mig-3g.40gb": "1" }), podGroup("g", 5, { mode: "hard" })];
+    const five = [
+      ...objects,
+      gangPod("g-4", "g", { "nvidia.com/mig-3g.40gb": "1" }),
+      podGroup("g", 5, { mode: "hard" }),
+    ];
     assert.ok(!plan(five, "g-0").ok);
   });
 
   it("two planners over the same objects in any order make the same plan", () => {
-    const objects = [...rackCluster(6, 3, 8), podGroup("g", 8, { mode: "hard" }), ...gangOf(8, "4"), boundPod("b1", "r0-n0", 2), boundPod("b2", "r2-n1", 6)];
+    const objects = [
+      ...rackCluster(6, 3, 8),
+      podGroup("g", 8, { mode: "hard" }),
+      ...gangOf(8, "4"),
+      boundPod("b1", "r0-n0", 2),
+      boundPod("b2", "r2-n1", 6),
+    ];
     const reference = plan(objects, "g-00");
-    fc.assert(fc.property(fc.shuffledSubarray(objects, { minLength: objects.length, maxLength: objects.length }), (shuffled) => {
-      const again = plan(shuffled, "g-00");
-      assert.deepEqual(again, reference);
-    }), { numRuns: 30 });
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(objects, { minLength: objects.length, maxLength: objects.length }),
+        (shuffled) => {
+          const again = plan(shuffled, "g-00");
+          assert.deepEqual(again, reference);
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 });

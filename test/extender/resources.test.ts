@@ -3,8 +3,21 @@ import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
 import { podRequests } from "../../src/kube/resources.js";
 
 describe("quantities and pod requests", () => {
-  const table: Array<[string, number]> = [["1", 1000], ["500m", 500], ["0.1", 100], ["2k", 2_000_000], ["1Ki", 1_024_000], ["16Gi", 16 * 2 ** 30 * 1000], ["1e3", 1_000_000], ["1.5", 1500], ["100M", 1e11]];
-  for (const [text, milli] of table) it(`parses ${text}`, () => { assert.equal(parseQuantity(text), milli); });
+  const table: Array<[string, number]> = [
+    ["1", 1000],
+    ["500m", 500],
+    ["0.1", 100],
+    ["2k", 2_000_000],
+    ["1Ki", 1_024_000],
+    ["16Gi", 16 * 2 ** 30 * 1000],
+    ["1e3", 1_000_000],
+    ["1.5", 1500],
+    ["100M", 1e11],
+  ];
+  for (const [text, milli] of table)
+    it(`parses ${text}`, () => {
+      assert.equal(parseQuantity(text), milli);
+    });
 
   it("rejects what is not a quantity", () => {
     for (const bad of ["", "ten", "1Gb", "1 Gi", "--1"]) assert.throws(() => parseQuantity(bad), QuantityError);

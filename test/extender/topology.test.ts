@@ -3,10 +3,15 @@ import { buildTopology, commonTier } from "../../scheduler-extender/topology.js"
 import type { HyperNode } from "../../scheduler-extender/hypernode.js";
 import { exact, hyperNode, rackCluster, regex } from "../support/cluster.js";
 
-function split(objects: ReturnType<typeof rackCluster>): { hns: HyperNode[]; nodes: Array<{ name: string; labels: Record<string, string> }> } {
+function split(objects: ReturnType<typeof rackCluster>): {
+  hns: HyperNode[];
+  nodes: Array<{ name: string; labels: Record<string, string> }>;
+} {
   return {
     hns: objects.filter((o) => o.kind === "HyperNode") as HyperNode[],
-    nodes: objects.filter((o) => o.kind === "Node").map((n) => ({ name: n.metadata!.name!, labels: (n.metadata as { labels: Record<string, string> }).labels })),
+    nodes: objects
+      .filter((o) => o.kind === "Node")
+      .map((n) => ({ name: n.metadata!.name!, labels: (n.metadata as { labels: Record<string, string> }).labels })),
   };
 }
 
@@ -30,10 +35,35 @@ describe("HyperNode topology", () => {
       { name: "b", labels: { zone: "z1", gpu: "a100" } },
       { name: "c", labels: { zone: "z2", gpu: "h100" } },
     ];
-    const t = buildTopology([
-      hyperNode("h100-z1", 1, [{ type: "Node", selector: { labelMatch: { matchLabels: { zone: "z1" }, matchExpressions: [{ key: "gpu", operator: "In", values: ["h100"] }] } } }]),
-      hyperNode("not-a100", 1, [{ type: "Node", selector: { labelMatch: { matchExpressions: [{ key: "gpu", operator: "NotIn", values: ["a100"] }, { key: "zone", operator: "Exists" }] } } }]),
-    ], nodes);
+    const t = buildTopology(
+      [
+        hyperNode("h100-z1", 1, [
+          {
+            type: "Node",
+            selector: {
+              labelMatch: {
+                matchLabels: { zone: "z1" },
+                matchExpressions: [{ key: "gpu", operator: "In", values: ["h100"] }],
+              },
+            },
+          },
+        ]),
+        hyperNode("not-a100", 1, [
+          {
+            type: "Node",
+            selector: {
+              labelMatch: {
+                matchExpressions: [
+                  { key: "gpu", operator: "NotIn", values: ["a100"] },
+                  { key: "zone", operator: "Exists" },
+                ],
+              },
+            },
+          },
+        ]),
+      ],
+      nodes,
+    );
     assert.deepEqual(t.nodesOf.get("h100-z1"), ["a"]);
     assert.deepEqual(t.problems, ["node a is claimed by HyperNodes h100-z1 and not-a100 of tier 1; h100-z1 keeps it"]);
     assert.deepEqual(t.nodesOf.get("not-a100"), ["c"]);
@@ -41,12 +71,18 @@ describe("HyperNode topology", () => {
 
   it("reports bad topology instead of failing: a bad regex, labelMatch on HyperNodes, a cycle", () => {
     const nodes = [{ name: "n1", labels: {} }];
-    const t = buildTopology([
-      hyperNode("bad-regex", 1, [regex("Node", "([unclosed")]),
-      hyperNode("ok", 1, [exact("Node", "n1")]),
-      hyperNode("a", 2, [exact("HyperNode", "b"), { type: "HyperNode", selector: { labelMatch: { matchLabels: { x: "y" } } } }]),
-      hyperNode("b", 3, [exact("HyperNode", "a")]),
-    ], nodes);
+    const t = buildTopology(
+      [
+        hyperNode("bad-regex", 1, [regex("Node", "([unclosed")]),
+        hyperNode("ok", 1, [exact("Node", "n1")]),
+        hyperNode("a", 2, [
+          exact("HyperNode", "b"),
+          { type: "HyperNode", selector: { labelMatch: { matchLabels: { x: "y" } } } },
+        ]),
+        hyperNode("b", 3, [exact("HyperNode", "a")]),
+      ],
+      nodes,
+    );
     assert.equal(t.problems.length, 3, t.problems.join("\n"));
     assert.match(t.problems[0]!, /bad-regex: regexMatch .* does not compile/);
     assert.match(t.problems[1]!, /labelMatch selects Node members only/);

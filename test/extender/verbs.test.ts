@@ -26,7 +26,9 @@ describe("scheduler extender over HTTPS", function () {
     podGroup("huge", 6, { mode: "hard", highestTierAllowed: 1 }),
     ...Array.from({ length: 6 }, (_, i) => gangPod(`huge-${i}`, "huge", { "nvidia.com/gpu": "4" })),
     podGroup("soft", 2, { mode: "soft" }),
-    ...Array.from({ length: 2 }, (_, i) => gangPod(`soft-${i}`, "soft", { "nvidia.com/gpu": "8" }, { nodeName: i === 0 ? "r2-n0" : undefined })),
+    ...Array.from({ length: 2 }, (_, i) =>
+      gangPod(`soft-${i}`, "soft", { "nvidia.com/gpu": "8" }, { nodeName: i === 0 ? "r2-n0" : undefined }),
+    ),
     podGroup("partial", 3, { mode: "hard" }),
     gangPod("partial-0", "partial", { "nvidia.com/gpu": "1" }),
   ];
@@ -54,8 +56,14 @@ describe("scheduler extender over HTTPS", function () {
     assert.deepEqual(reply.NodeNames, ["r0-n0"]);
     assert.equal(reply.Nodes, undefined);
     assert.equal(Object.keys(reply.FailedNodes).length, 7);
-    assert.equal(reply.FailedNodes["r0-n1"], "gang default/hard is planned in HyperNode rack-0; this node is kept for another member");
-    assert.equal(reply.FailedNodes["r1-n0"], "gang default/hard is planned in HyperNode rack-0; this node is outside it");
+    assert.equal(
+      reply.FailedNodes["r0-n1"],
+      "gang default/hard is planned in HyperNode rack-0; this node is kept for another member",
+    );
+    assert.equal(
+      reply.FailedNodes["r1-n0"],
+      "gang default/hard is planned in HyperNode rack-0; this node is outside it",
+    );
   });
 
   it("answers the same request in lower-case spelling identically", async () => {
@@ -69,14 +77,23 @@ describe("scheduler extender over HTTPS", function () {
     const nodes = objects.filter((o) => o.kind === "Node");
     const reply = await filter({ Pod: pod("hard-1"), Nodes: { items: nodes } });
     assert.equal(reply.NodeNames, undefined);
-    assert.deepEqual(reply.Nodes?.items.map((n) => n.metadata?.name), ["r0-n0"]);
+    assert.deepEqual(
+      reply.Nodes?.items.map((n) => n.metadata?.name),
+      ["r0-n0"],
+    );
     assert.deepEqual(reply.Nodes?.items[0], nodes[0]);
   });
 
   it("hard gang that fits nowhere: every node fails with the minimum and the tier", async () => {
     const reply = await filter({ Pod: pod("huge-0"), NodeNames: ALL_NODES });
     assert.deepEqual(reply.NodeNames, []);
-    assert.ok(Object.values(reply.FailedNodes).every((r) => r === "gang default/huge: no HyperNode up to tier 1 holds minMember 6; none has enough free resources in total"));
+    assert.ok(
+      Object.values(reply.FailedNodes).every(
+        (r) =>
+          r ===
+          "gang default/huge: no HyperNode up to tier 1 holds minMember 6; none has enough free resources in total",
+      ),
+    );
   });
 
   it("a gang with members missing waits, saying how many", async () => {
@@ -94,7 +111,10 @@ describe("scheduler extender over HTTPS", function () {
   });
 
   it("prioritize gives the planned node MaxExtenderPriority", async () => {
-    const { status, json } = await t.client.postJson("/scheduler/prioritize", { Pod: pod("hard-3"), NodeNames: ALL_NODES });
+    const { status, json } = await t.client.postJson("/scheduler/prioritize", {
+      Pod: pod("hard-3"),
+      NodeNames: ALL_NODES,
+    });
     assert.equal(status, 200);
     const top = (json as HostPriority[]).filter((p) => p.Score === 10).map((p) => p.Host);
     assert.deepEqual(top, ["r0-n1"]);
@@ -116,7 +136,11 @@ describe("scheduler extender over HTTPS", function () {
     ["an empty body", "", /empty/],
     ["no Pod", JSON.stringify({ NodeNames: ["a"] }), /has no Pod/],
     ["no nodes at all", JSON.stringify({ Pod: {} }), /neither Nodes nor NodeNames/],
-    ["NodeNames that are not strings", JSON.stringify({ Pod: {}, NodeNames: [1] }), /NodeNames must be an array of strings/],
+    [
+      "NodeNames that are not strings",
+      JSON.stringify({ Pod: {}, NodeNames: [1] }),
+      /NodeNames must be an array of strings/,
+    ],
   ];
   for (const [what, body, message] of malformed) {
     it(`answers ${what} with HTTP 200 and Error`, async () => {
@@ -127,7 +151,12 @@ describe("scheduler extender over HTTPS", function () {
   }
 
   it("bind is not enabled and says so in Error", async () => {
-    const { json } = await t.client.postJson("/scheduler/bind", { PodName: "hard-0", PodNamespace: "default", PodUID: "u", Node: "r0-n0" });
+    const { json } = await t.client.postJson("/scheduler/bind", {
+      PodName: "hard-0",
+      PodNamespace: "default",
+      PodUID: "u",
+      Node: "r0-n0",
+    });
     assert.match((json as { Error: string }).Error, /bind is not enabled/);
   });
 

@@ -25,25 +25,36 @@ describe("GPU features through the admission webhooks (examples/gpu)", () => {
     assert.deepEqual(engine.resources?.limits, { "nvidia.com/mig-3g.40gb": "1", memory: "32Gi" });
     assert.ok(engine.args!.includes("--speculative-config"));
     assert.equal(result.spec!.initContainers?.[0]?.name, "lmcache-warmup");
-    assert.ok(first.patch.every((op) => op.op !== "replace" || op.path.startsWith("/spec/containers/0/args/")), "only a user's flag is replaced in place");
+    assert.ok(
+      first.patch.every((op) => op.op !== "replace" || op.path.startsWith("/spec/containers/0/args/")),
+      "only a user's flag is replaced in place",
+    );
     const second = dryRun(result, ctx);
     assert.deepEqual(second.patch, [], "reinvocation gives the same object");
   });
 
   it("a pod that names a missing TokenCache is denied with its name", async () => {
     const ctx = await examplesContext();
-    const pod = parse(readFileSync(EXAMPLE_POD, "utf8")) as KubeObject & { metadata: { annotations: Record<string, string> } };
+    const pod = parse(readFileSync(EXAMPLE_POD, "utf8")) as KubeObject & {
+      metadata: { annotations: Record<string, string> };
+    };
     pod.metadata.annotations["inference.ai/token-cache"] = "no-such-cache";
     const run = dryRun(pod, ctx);
     assert.equal(run.mutation.allowed, false);
-    assert.equal(run.mutation.status?.message, 'TokenCache "no-such-cache" does not exist in namespace default; create it or fix the annotation');
+    assert.equal(
+      run.mutation.status?.message,
+      'TokenCache "no-such-cache" does not exist in namespace default; create it or fix the annotation',
+    );
   });
 });
 
 describe("admission warnings", () => {
   it("are cut to 120 characters, visibly", () => {
     const long = "x".repeat(200);
-    assert.deepEqual(admissionWarnings(["short", long]).map((w) => w.length), [5, 120]);
+    assert.deepEqual(
+      admissionWarnings(["short", long]).map((w) => w.length),
+      [5, 120],
+    );
     assert.ok(admissionWarnings([long])[0]!.endsWith("…"));
   });
 });

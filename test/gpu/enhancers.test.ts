@@ -18,21 +18,39 @@ function denied(pod: Pod, objects: KubeObject[], pattern: RegExp): void {
   if (!result.ok) assert.match(result.message, pattern);
 }
 
-const env = (c: Container): Record<string, string> => Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? JSON.stringify(e.valueFrom)]));
+const env = (c: Container): Record<string, string> =>
+  Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? JSON.stringify(e.valueFrom)]));
 const A100 = "NVIDIA-A100-SXM4-80GB";
 
 describe("GPU sharing on admission", () => {
-  const cases: { name: string; annotations: Record<string, string>; objects: KubeObject[]; resources: Record<string, string>; selector: Record<string, string>; env?: Record<string, string> }[] = [
+  const cases: {
+    name: string;
+    annotations: Record<string, string>;
+    objects: KubeObject[];
+    resources: Record<string, string>;
+    selector: Record<string, string>;
+    env?: Record<string, string>;
+  }[] = [
     {
       name: "MIG mixed: nvidia.com/gpu becomes nvidia.com/mig-<profile>",
       annotations: { "inference.ai/gpu-pool": "mig" },
-      objects: [pool("mig", { gpuProduct: A100, nodeSelector: { pool: "a" }, sharing: { mode: "mig", migStrategy: "mixed", profiles: [{ name: "3g.40gb", count: 2 }] } })],
+      objects: [
+        pool("mig", {
+          gpuProduct: A100,
+          nodeSelector: { pool: "a" },
+          sharing: { mode: "mig", migStrategy: "mixed", profiles: [{ name: "3g.40gb", count: 2 }] },
+        }),
+      ],
       resources: { "nvidia.com/mig-3g.40gb": "1" },
       selector: { pool: "a", "nvidia.com/gpu.product": A100 },
     },
     {
       name: "MIG mixed, a +me profile from the annotation: .me in the resource name",
-      annotations: { "inference.ai/gpu-pool": "mig", "inference.ai/mig-profile": "1g.10gb+me", "inference.ai/gpu-count": "2" },
+      annotations: {
+        "inference.ai/gpu-pool": "mig",
+        "inference.ai/mig-profile": "1g.10gb+me",
+        "inference.ai/gpu-count": "2",
+      },
       objects: [pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } })],
       resources: { "nvidia.com/mig-1g.10gb.me": "2" },
       selector: { "nvidia.com/gpu.product": A100 },
@@ -40,14 +58,24 @@ describe("GPU sharing on admission", () => {
     {
       name: "MIG single: nvidia.com/gpu kept, nodes by <product>-MIG-<profile>",
       annotations: { "inference.ai/gpu-pool": "h100" },
-      objects: [pool("h100", { gpuProduct: "NVIDIA-H100-80GB-HBM3", sharing: { mode: "mig", migStrategy: "single", profiles: [{ name: "1g.10gb" }] } })],
+      objects: [
+        pool("h100", {
+          gpuProduct: "NVIDIA-H100-80GB-HBM3",
+          sharing: { mode: "mig", migStrategy: "single", profiles: [{ name: "1g.10gb" }] },
+        }),
+      ],
       resources: { "nvidia.com/gpu": "1" },
       selector: { "nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3-MIG-1g.10gb" },
     },
     {
       name: "MPS: one GPU, the MPS nodes, the client limits",
       annotations: { "inference.ai/gpu-pool": "mps" },
-      objects: [pool("mps", { gpuProduct: "NVIDIA-L4", sharing: { mode: "mps", mps: { threadPercentage: 50, pinnedMemoryLimit: "10Gi" } } })],
+      objects: [
+        pool("mps", {
+          gpuProduct: "NVIDIA-L4",
+          sharing: { mode: "mps", mps: { threadPercentage: 50, pinnedMemoryLimit: "10Gi" } },
+        }),
+      ],
       resources: { "nvidia.com/gpu": "1" },
       selector: { "nvidia.com/gpu.product": "NVIDIA-L4", "nvidia.com/gpu.sharing-strategy": "mps" },
       env: { CUDA_MPS_ACTIVE_THREAD_PERCENTAGE: "50", CUDA_MPS_PINNED_DEVICE_MEM_LIMIT: "0=10G" },
@@ -76,9 +104,14 @@ describe("GPU sharing on admission", () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const pod = gpuPod(c.annotations, { resources: { limits: { "nvidia.com/gpu": "1", cpu: "4" }, requests: { cpu: "4" } } });
+      const pod = gpuPod(c.annotations, {
+        resources: { limits: { "nvidia.com/gpu": "1", cpu: "4" }, requests: { cpu: "4" } },
+      });
       const { pod: out, engine } = enhance(pod, ...c.objects);
-      assert.deepEqual(engine.resources, { limits: { cpu: "4", ...c.resources }, requests: { cpu: "4", ...c.resources } });
+      assert.deepEqual(engine.resources, {
+        limits: { cpu: "4", ...c.resources },
+        requests: { cpu: "4", ...c.resources },
+      });
       assert.deepEqual(out.spec!.nodeSelector, c.selector);
       assert.deepEqual(env(engine), c.env ?? {});
       assert.ok(!(out.spec!.volumes ?? []).length, "MPS's pipe directory is the device plugin's to mount");
@@ -87,18 +120,49 @@ describe("GPU sharing on admission", () => {
 
   it("refuses what cannot work, naming it and the fix", () => {
     const migPool = pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } });
-    denied(gpuPod({ "inference.ai/gpu-pool": "mig", "inference.ai/mig-profile": "3g.20gb" }), [migPool], /MIG profile 3g.20gb does not exist on NVIDIA-A100-SXM4-80GB; use one of 1g.10gb, 1g.20gb/);
-    denied(gpuPod({ "inference.ai/gpu-sharing": "mps", "inference.ai/gpu-count": "2" }), [], /MPS shares one GPU between clients: inference.ai\/gpu-count 2 is more than one/);
-    denied(gpuPod({ "inference.ai/gpu-pool": "nope" }), [], /GPUPool "nope" does not exist in namespace serving; create it or fix the annotation/);
-    denied(gpuPod({ "inference.ai/gpu-pool": "l4" }), [pool("l4", { gpuProduct: "NVIDIA-L4", sharing: { mode: "mig", profiles: [{ name: "1g.10gb" }] } })], /NVIDIA-L4 has no MIG/);
-    denied(gpuPod({ "inference.ai/gpu-sharing": "shared" }), [], /"shared" is not one of exclusive, mig, mps, timeslice/);
-    denied(gpuPod({ "inference.ai/engine-container": "server" }), [], /no container named "server"; name one of engine/);
+    denied(
+      gpuPod({ "inference.ai/gpu-pool": "mig", "inference.ai/mig-profile": "3g.20gb" }),
+      [migPool],
+      /MIG profile 3g.20gb does not exist on NVIDIA-A100-SXM4-80GB; use one of 1g.10gb, 1g.20gb/,
+    );
+    denied(
+      gpuPod({ "inference.ai/gpu-sharing": "mps", "inference.ai/gpu-count": "2" }),
+      [],
+      /MPS shares one GPU between clients: inference.ai\/gpu-count 2 is more than one/,
+    );
+    denied(
+      gpuPod({ "inference.ai/gpu-pool": "nope" }),
+      [],
+      /GPUPool "nope" does not exist in namespace serving; create it or fix the annotation/,
+    );
+    denied(
+      gpuPod({ "inference.ai/gpu-pool": "l4" }),
+      [pool("l4", { gpuProduct: "NVIDIA-L4", sharing: { mode: "mig", profiles: [{ name: "1g.10gb" }] } })],
+      /NVIDIA-L4 has no MIG/,
+    );
+    denied(
+      gpuPod({ "inference.ai/gpu-sharing": "shared" }),
+      [],
+      /"shared" is not one of exclusive, mig, mps, timeslice/,
+    );
+    denied(
+      gpuPod({ "inference.ai/engine-container": "server" }),
+      [],
+      /no container named "server"; name one of engine/,
+    );
   });
 
   it("a pod annotation beats its pool's default, and the engine container can be named", () => {
-    const pod = gpuPod({ "inference.ai/gpu-pool": "mig", "inference.ai/mig-profile": "7g.80gb", "inference.ai/engine-container": "engine" });
+    const pod = gpuPod({
+      "inference.ai/gpu-pool": "mig",
+      "inference.ai/mig-profile": "7g.80gb",
+      "inference.ai/engine-container": "engine",
+    });
     pod.spec!.containers.unshift({ name: "proxy", image: "envoyproxy/envoy:v1.31.0" });
-    const { pod: out } = enhance(pod, pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } }));
+    const { pod: out } = enhance(
+      pod,
+      pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } }),
+    );
     assert.deepEqual(out.spec!.containers[0]!.resources, undefined, "the sidecar is untouched");
     assert.deepEqual(out.spec!.containers[1]!.resources?.limits, { "nvidia.com/mig-7g.80gb": "1" });
   });
@@ -106,18 +170,35 @@ describe("GPU sharing on admission", () => {
 
 describe("KV-cache tiers (LMCache) on admission", () => {
   const cache = tokenCache("chat", {
-    tiers: [{ name: "gpu", type: "prefix", size: "16Gi" }, { name: "nvme", type: "local", size: "100Gi", ttl: "24h" }, { name: "shared", type: "redis", replicas: 3 }],
-    warmup: { enabled: true, commonPrefixes: ["You are a helpful assistant", "Answer in \"JSON\""] },
+    tiers: [
+      { name: "gpu", type: "prefix", size: "16Gi" },
+      { name: "nvme", type: "local", size: "100Gi", ttl: "24h" },
+      { name: "shared", type: "redis", replicas: 3 },
+    ],
+    warmup: { enabled: true, commonPrefixes: ["You are a helpful assistant", 'Answer in "JSON"'] },
   });
 
   it("sets LMCache's env (plain GB numbers), a local-disk volume, the vLLM flags and a warmup sidecar", () => {
-    const { pod, engine } = enhance(gpuPod({ "inference.ai/token-cache": "chat" }, { args: ["--port", "8080"] }), cache);
+    const { pod, engine } = enhance(
+      gpuPod({ "inference.ai/token-cache": "chat" }, { args: ["--port", "8080"] }),
+      cache,
+    );
     assert.deepEqual(env(engine), {
-      LMCACHE_CHUNK_SIZE: "256", LMCACHE_LOCAL_CPU: "True", LMCACHE_MAX_LOCAL_CPU_SIZE: "16.0",
-      LMCACHE_LOCAL_DISK: "file:///var/cache/lmcache/", LMCACHE_MAX_LOCAL_DISK_SIZE: "100.0",
-      LMCACHE_REMOTE_URL: "redis://chat-shared.serving.svc:6379", LMCACHE_REMOTE_SERDE: "naive",
+      LMCACHE_CHUNK_SIZE: "256",
+      LMCACHE_LOCAL_CPU: "True",
+      LMCACHE_MAX_LOCAL_CPU_SIZE: "16.0",
+      LMCACHE_LOCAL_DISK: "file:///var/cache/lmcache/",
+      LMCACHE_MAX_LOCAL_DISK_SIZE: "100.0",
+      LMCACHE_REMOTE_URL: "redis://chat-shared.serving.svc:6379",
+      LMCACHE_REMOTE_SERDE: "naive",
     });
-    assert.deepEqual(engine.args, ["--port", "8080", "--enable-prefix-caching", "--kv-transfer-config", '{"kv_connector":"LMCacheConnectorV1","kv_role":"kv_both"}']);
+    assert.deepEqual(engine.args, [
+      "--port",
+      "8080",
+      "--enable-prefix-caching",
+      "--kv-transfer-config",
+      '{"kv_connector":"LMCacheConnectorV1","kv_role":"kv_both"}',
+    ]);
     assert.deepEqual(pod.spec!.volumes, [{ name: "lmcache-local", emptyDir: { sizeLimit: "100Gi" } }]);
     assert.deepEqual(engine.volumeMounts, [{ name: "lmcache-local", mountPath: "/var/cache/lmcache" }]);
     const sidecar = pod.spec!.initContainers![0]!;
@@ -125,11 +206,20 @@ describe("KV-cache tiers (LMCache) on admission", () => {
     const vars = Object.fromEntries(sidecar.env!.map((e) => [e.name, e.value]));
     assert.equal(vars.ENGINE_PORT, "8080");
     assert.equal(vars.WARMUP_COUNT, "2");
-    assert.deepEqual(JSON.parse(vars.WARMUP_BODY_1!), { model: "meta-llama/Llama-3.1-8B-Instruct", prompt: 'Answer in "JSON"', max_tokens: 1 });
+    assert.deepEqual(JSON.parse(vars.WARMUP_BODY_1!), {
+      model: "meta-llama/Llama-3.1-8B-Instruct",
+      prompt: 'Answer in "JSON"',
+      max_tokens: 1,
+    });
   });
 
   it("decimal sizes are GB, a redis tier may name its host, no warmup without prefixes", () => {
-    const plain = tokenCache("c", { tiers: [{ name: "p", type: "prefix", size: "5G" }, { name: "r", type: "redis", host: "redis.cache" }] });
+    const plain = tokenCache("c", {
+      tiers: [
+        { name: "p", type: "prefix", size: "5G" },
+        { name: "r", type: "redis", host: "redis.cache" },
+      ],
+    });
     const { pod, engine } = enhance(gpuPod({ "inference.ai/token-cache": "c" }), plain);
     assert.equal(env(engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "5.0");
     assert.equal(env(engine).LMCACHE_REMOTE_URL, "redis://redis.cache:6379");
@@ -141,60 +231,161 @@ describe("engine flags on admission", () => {
   const pd = pdd("pd", {
     engine: "vllm",
     engineConfig: { "tensor-parallel-size": "2", "max-num-batched-tokens": "8192", "max-num-seqs": "128" },
-    topologyHint: { nodeSelector: { zone: "rack1" }, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "nvidia.com/gpu", operator: "Exists" }] }] } } } },
+    topologyHint: {
+      nodeSelector: { zone: "rack1" },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: "nvidia.com/gpu", operator: "Exists" }] }],
+          },
+        },
+      },
+    },
     prefillResources: { limits: { "nvidia.com/gpu": "2", memory: "64Gi" } },
     decodeResources: { limits: { "nvidia.com/gpu": "2", memory: "96Gi" } },
   });
 
   it("vLLM decode side: engine config merged (a user flag replaced where it was, either form), NIXL consumer, topology and resources", () => {
-    const pod = gpuPod({ "production-stack.vllm.ai/pdd": "pd", "production-stack.vllm.ai/pd-role": "decode" }, { args: ["--max-num-seqs=64", "--tensor-parallel-size", "8"] });
+    const pod = gpuPod(
+      { "production-stack.vllm.ai/pdd": "pd", "production-stack.vllm.ai/pd-role": "decode" },
+      { args: ["--max-num-seqs=64", "--tensor-parallel-size", "8"] },
+    );
     const { pod: out, engine, warnings } = enhance(pod, pd);
     assert.deepEqual(engine.args, [
-      "--max-num-seqs=128", "--tensor-parallel-size", "2", "--max-num-batched-tokens", "8192",
-      "--kv-transfer-config", '{"kv_connector":"NixlConnector","kv_role":"kv_consumer"}',
+      "--max-num-seqs=128",
+      "--tensor-parallel-size",
+      "2",
+      "--max-num-batched-tokens",
+      "8192",
+      "--kv-transfer-config",
+      '{"kv_connector":"NixlConnector","kv_role":"kv_consumer"}',
     ]);
     assert.ok(warnings.includes("container engine: --max-num-seqs 64 replaced by 128"));
-    assert.deepEqual(env(engine), { VLLM_NIXL_SIDE_CHANNEL_HOST: '{"fieldRef":{"fieldPath":"status.podIP"}}', VLLM_NIXL_SIDE_CHANNEL_PORT: "5600" });
-    assert.deepEqual(engine.resources, { limits: { "nvidia.com/gpu": "2", memory: "96Gi" }, requests: { "nvidia.com/gpu": "2" } });
+    assert.deepEqual(env(engine), {
+      VLLM_NIXL_SIDE_CHANNEL_HOST: '{"fieldRef":{"fieldPath":"status.podIP"}}',
+      VLLM_NIXL_SIDE_CHANNEL_PORT: "5600",
+    });
+    assert.deepEqual(engine.resources, {
+      limits: { "nvidia.com/gpu": "2", memory: "96Gi" },
+      requests: { "nvidia.com/gpu": "2" },
+    });
     assert.deepEqual(out.spec!.nodeSelector, { zone: "rack1" });
-    assert.equal(out.spec!.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchExpressions?.[0]?.key, "nvidia.com/gpu");
+    assert.equal(
+      out.spec!.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]
+        ?.matchExpressions?.[0]?.key,
+      "nvidia.com/gpu",
+    );
   });
 
   it("SGLang prefill side: its own flag names, disaggregation mode and transfer backend, metrics on", () => {
-    const sg = pdd("sg", { engine: "sglang", engineConfig: { "max-num-batched-tokens": "4096", "max-num-seqs": "64" } });
-    const pod = gpuPod({ "production-stack.vllm.ai/pdd": "sg", "production-stack.vllm.ai/pd-role": "prefill", "inference.ai/gpu-count": "4" }, { command: ["python3", "-m", "sglang.launch_server", "--model-path", "m"] });
+    const sg = pdd("sg", {
+      engine: "sglang",
+      engineConfig: { "max-num-batched-tokens": "4096", "max-num-seqs": "64" },
+    });
+    const pod = gpuPod(
+      {
+        "production-stack.vllm.ai/pdd": "sg",
+        "production-stack.vllm.ai/pd-role": "prefill",
+        "inference.ai/gpu-count": "4",
+      },
+      { command: ["python3", "-m", "sglang.launch_server", "--model-path", "m"] },
+    );
     const { engine } = enhance(pod, sg);
-    assert.deepEqual(engine.args, ["--tp-size", "4", "--chunked-prefill-size", "4096", "--max-running-requests", "64", "--enable-metrics", "--disaggregation-mode", "prefill", "--disaggregation-transfer-backend", "nixl"]);
+    assert.deepEqual(engine.args, [
+      "--tp-size",
+      "4",
+      "--chunked-prefill-size",
+      "4096",
+      "--max-running-requests",
+      "64",
+      "--enable-metrics",
+      "--disaggregation-mode",
+      "prefill",
+      "--disaggregation-transfer-backend",
+      "nixl",
+    ]);
   });
 
   it("speculative decoding: vLLM's --speculative-config, SGLang's algorithm and draft path (through an InferenceCache too)", () => {
     const sd = speculative("sd", { draftModel: "llama-1b", targetModel: "llama-70b", numSpeculativeTokens: 4 });
     const vllm = enhance(gpuPod({ "production-stack.vllm.ai/speculative-decoding": "sd" }), sd).engine;
-    assert.deepEqual(vllm.args, ["--speculative-config", '{"model":"llama-1b","num_speculative_tokens":4,"method":"draft_model"}']);
-    const viaCache = enhance(gpuPod({ "production-stack.vllm.ai/inference-cache": "ic", "inference.ai/backend": "sglang" }), sd, inferenceCache("ic", { sdRef: "sd" })).engine;
-    assert.deepEqual(viaCache.args, ["--enable-metrics", "--speculative-algorithm", "STANDALONE", "--speculative-draft-model-path", "llama-1b"]);
+    assert.deepEqual(vllm.args, [
+      "--speculative-config",
+      '{"model":"llama-1b","num_speculative_tokens":4,"method":"draft_model"}',
+    ]);
+    const viaCache = enhance(
+      gpuPod({ "production-stack.vllm.ai/inference-cache": "ic", "inference.ai/backend": "sglang" }),
+      sd,
+      inferenceCache("ic", { sdRef: "sd" }),
+    ).engine;
+    assert.deepEqual(viaCache.args, [
+      "--enable-metrics",
+      "--speculative-algorithm",
+      "STANDALONE",
+      "--speculative-draft-model-path",
+      "llama-1b",
+    ]);
   });
 
   it("TensorRT-LLM and Triton", () => {
-    const trt = enhance(gpuPod({ "inference.ai/backend": "tensorrt-llm", "inference.ai/gpu-count": "2" }, { command: ["trtllm-serve", "m"] })).engine;
+    const trt = enhance(
+      gpuPod(
+        { "inference.ai/backend": "tensorrt-llm", "inference.ai/gpu-count": "2" },
+        { command: ["trtllm-serve", "m"] },
+      ),
+    ).engine;
     assert.deepEqual(trt.args, ["--tp_size", "2"]);
     const triton = enhance(gpuPod({ "inference.ai/backend": "triton" })).engine;
-    assert.deepEqual(triton.ports?.map((p) => [p.name, p.containerPort]), [["http", 8000], ["grpc", 8001], ["metrics", 8002]]);
+    assert.deepEqual(
+      triton.ports?.map((p) => [p.name, p.containerPort]),
+      [
+        ["http", 8000],
+        ["grpc", 8001],
+        ["metrics", 8002],
+      ],
+    );
   });
 
   it("MIG + cache + PD together: one MultiConnector carries NIXL and LMCache", () => {
     const { engine } = enhance(
-      gpuPod({ "inference.ai/gpu-pool": "mig", "inference.ai/token-cache": "c", "production-stack.vllm.ai/pdd": "pd", "production-stack.vllm.ai/pd-role": "prefill" }),
-      pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } }), tokenCache("c", { tiers: [{ name: "p", type: "prefix", size: "8Gi" }] }), pd,
+      gpuPod({
+        "inference.ai/gpu-pool": "mig",
+        "inference.ai/token-cache": "c",
+        "production-stack.vllm.ai/pdd": "pd",
+        "production-stack.vllm.ai/pd-role": "prefill",
+      }),
+      pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } }),
+      tokenCache("c", { tiers: [{ name: "p", type: "prefix", size: "8Gi" }] }),
+      pd,
     );
-    const transfer = JSON.parse(engine.args![engine.args!.indexOf("--kv-transfer-config") + 1]!) as Record<string, unknown>;
-    assert.deepEqual(transfer, { kv_connector: "MultiConnector", kv_role: "kv_producer", kv_connector_extra_config: { connectors: [{ kv_connector: "NixlConnector", kv_role: "kv_producer" }, { kv_connector: "LMCacheConnectorV1", kv_role: "kv_both" }] } });
-    assert.deepEqual(engine.resources?.limits, { "nvidia.com/mig-3g.40gb": "2", memory: "64Gi" }, "the PD side's GPUs go through the pool's MIG profile");
+    const transfer = JSON.parse(engine.args![engine.args!.indexOf("--kv-transfer-config") + 1]!) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(transfer, {
+      kv_connector: "MultiConnector",
+      kv_role: "kv_producer",
+      kv_connector_extra_config: {
+        connectors: [
+          { kv_connector: "NixlConnector", kv_role: "kv_producer" },
+          { kv_connector: "LMCacheConnectorV1", kv_role: "kv_both" },
+        ],
+      },
+    });
+    assert.deepEqual(
+      engine.resources?.limits,
+      { "nvidia.com/mig-3g.40gb": "2", memory: "64Gi" },
+      "the PD side's GPUs go through the pool's MIG profile",
+    );
   });
 
   it("refuses a PD role without a PDD, or an unknown role", () => {
     denied(gpuPod({ "production-stack.vllm.ai/pd-role": "decode" }), [], /pd-role needs production-stack.vllm.ai\/pdd/);
-    denied(gpuPod({ "production-stack.vllm.ai/pdd": "pd", "production-stack.vllm.ai/pd-role": "both" }), [pd], /must be prefill or decode \(got "both"\)/);
+    denied(
+      gpuPod({ "production-stack.vllm.ai/pdd": "pd", "production-stack.vllm.ai/pd-role": "both" }),
+      [pd],
+      /must be prefill or decode \(got "both"\)/,
+    );
     denied(gpuPod({ "production-stack.vllm.ai/inference-cache": "none" }), [], /InferenceCache "none" does not exist/);
   });
 });

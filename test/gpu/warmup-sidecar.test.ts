@@ -30,23 +30,41 @@ describe("the warmup sidecar's script, run for real (sh + curl)", function () {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   });
-  after(() => { server.close(); });
+  after(() => {
+    server.close();
+  });
 
   it("waits for the engine's health, sends each common prefix once as a 1-token completion, then stays up", async () => {
     const port = (server.address() as AddressInfo).port;
-    const prefixes = ["You are a helpful assistant", "Quote \"this\" and $HOME `literally`"];
-    const result = enhanceGpuPod(gpuPod({ "inference.ai/token-cache": "c" }, { args: ["--port", String(port)] }), NS, stores(tokenCache("c", { tiers: [{ name: "p", type: "prefix" }], warmup: { enabled: true, commonPrefixes: prefixes } })));
+    const prefixes = ["You are a helpful assistant", 'Quote "this" and $HOME `literally`'];
+    const result = enhanceGpuPod(
+      gpuPod({ "inference.ai/token-cache": "c" }, { args: ["--port", String(port)] }),
+      NS,
+      stores(
+        tokenCache("c", {
+          tiers: [{ name: "p", type: "prefix" }],
+          warmup: { enabled: true, commonPrefixes: prefixes },
+        }),
+      ),
+    );
     assert.ok(result.ok);
     const sidecar = result.value.spec!.initContainers![0]!;
     const env = Object.fromEntries(sidecar.env!.map((e) => [e.name, e.value ?? ""]));
     // Its own process group, so the shell and whatever it runs (curl, sleep) are stopped together.
-    const child = spawn(sidecar.command![0]!, sidecar.command!.slice(1), { env: { PATH: process.env.PATH, ...env }, stdio: "ignore", detached: true });
+    const child = spawn(sidecar.command![0]!, sidecar.command!.slice(1), {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: "ignore",
+      detached: true,
+    });
     try {
       await new Promise((r) => setTimeout(r, 2500));
       assert.deepEqual(completions, [], "nothing is sent before the engine is healthy");
       healthy = true;
       await waitFor(() => completions.length === 2, 10_000);
-      assert.deepEqual(completions, prefixes.map((prompt) => ({ model: "meta-llama/Llama-3.1-8B-Instruct", prompt, max_tokens: 1 })));
+      assert.deepEqual(
+        completions,
+        prefixes.map((prompt) => ({ model: "meta-llama/Llama-3.1-8B-Instruct", prompt, max_tokens: 1 })),
+      );
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(child.exitCode, null, "a native sidecar must not exit");
       assert.equal(completions.length, 2, "each prefix once");

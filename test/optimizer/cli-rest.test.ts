@@ -15,7 +15,10 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 interface Report {
-  allocations: Record<string, { accelerator: string; numReplicas: number; cost: number; ttftAverage?: number; waitAverage?: number }>;
+  allocations: Record<
+    string,
+    { accelerator: string; numReplicas: number; cost: number; ttftAverage?: number; waitAverage?: number }
+  >;
   solver: string;
   status: string;
   totalCost: number;
@@ -35,7 +38,9 @@ describe("optimizer: CLI", () => {
   it("--json writes inferno's solution-data.json shape, costs as published", async () => {
     const { code, out } = await cli("optimize", join(INFERNO, "v2/small"), "--json");
     assert.equal(code, 0);
-    const data = JSON.parse(out) as { allocations: Record<string, { cost: number; load: Record<string, number>; ttftAverage: number }> };
+    const data = JSON.parse(out) as {
+      allocations: Record<string, { cost: number; load: Record<string, number>; ttftAverage: number }>;
+    };
     const expected = published("v2/small");
     assert.deepEqual(Object.keys(data.allocations).sort(), Object.keys(expected).sort());
     for (const [name, allocation] of Object.entries(data.allocations)) {
@@ -62,7 +67,10 @@ describe("optimizer: CLI", () => {
     assert.equal(infeasible.code, 1);
     assert.match(infeasible.out, /\(milp, infeasible\)/);
     const missing = await cli("optimize", "/no/such/dir");
-    assert.deepEqual([missing.code, missing.err], [2, "inferplane optimize: /no/such/dir: no such file or directory\n"]);
+    assert.deepEqual(
+      [missing.code, missing.err],
+      [2, "inferplane optimize: /no/such/dir: no such file or directory\n"],
+    );
     const badSolver = await cli("optimize", join(INFERNO, "v1/tiny"), "--solver", "simplex");
     assert.equal(badSolver.code, 2);
     assert.match(badSolver.err, /--solver must be one of unlimited, greedy, milp/);
@@ -71,10 +79,15 @@ describe("optimizer: CLI", () => {
 
 describe("optimizer: POST /optimizer/solve", () => {
   let t: TestServer;
-  before(async () => { t = await startTestServer(); });
-  after(async () => { await t.close(); });
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(async () => {
+    await t.close();
+  });
 
-  const systemData = (dir: string): Record<string, unknown> => JSON.parse(readFileSync(join(INFERNO, dir, "system-data.json"), "utf8")) as Record<string, unknown>;
+  const systemData = (dir: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(join(INFERNO, dir, "system-data.json"), "utf8")) as Record<string, unknown>;
 
   it("answers inferno's system-data body with the allocations it chose", async () => {
     const reply = await t.client.postJson("/optimizer/solve?solver=unlimited", systemData("v1/small"));
@@ -104,11 +117,18 @@ describe("optimizer: POST /optimizer/solve", () => {
     body.system.acceleratorData = large("accelerator-data.json");
     body.system.modelData = large("model-data.json");
     body.system.serviceClassData = large("serviceclass-data.json");
-    body.system.serverData = { servers: Array.from({ length: 40 }, (_, i) => servers.map((s) => ({ ...s, name: `${s.name}-${i}` }))).flat() };
+    body.system.serverData = {
+      servers: Array.from({ length: 40 }, (_, i) => servers.map((s) => ({ ...s, name: `${s.name}-${i}` }))).flat(),
+    };
     let solvedAt = 0;
-    const solving = t.client.postJson("/optimizer/solve?solver=unlimited", body).then((reply) => { solvedAt = Date.now(); return reply; });
+    const solving = t.client.postJson("/optimizer/solve?solver=unlimited", body).then((reply) => {
+      solvedAt = Date.now();
+      return reply;
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const review = JSON.parse(readFileSync(join(REPO_ROOT, "examples", "admission", "mutate-worker-pod.json"), "utf8")) as unknown;
+    const review = JSON.parse(
+      readFileSync(join(REPO_ROOT, "examples", "admission", "mutate-worker-pod.json"), "utf8"),
+    ) as unknown;
     const answeredAt: number[] = [];
     for (let i = 0; i < 5; i++) {
       const reply = await t.client.postJson("/mutate", review);
@@ -118,7 +138,10 @@ describe("optimizer: POST /optimizer/solve", () => {
     const solved = await solving;
     assert.equal(solved.status, 200, solved.body);
     assert.equal(Object.keys((solved.json as Report).allocations).length, 1080);
-    assert.ok(answeredAt.every((at) => at < solvedAt), `admission waited for the solve (answers ${answeredAt.map((a) => a - solvedAt).join(", ")} ms from the solve's end)`);
+    assert.ok(
+      answeredAt.every((at) => at < solvedAt),
+      `admission waited for the solve (answers ${answeredAt.map((a) => a - solvedAt).join(", ")} ms from the solve's end)`,
+    );
   });
 
   it("GET /invoke answers 503 where no control loop runs (standalone, or not the leader)", async () => {
@@ -129,17 +152,30 @@ describe("optimizer: POST /optimizer/solve", () => {
 
   it("a bad body is a 400 naming the entry; metrics record solves", async () => {
     const body = systemData("v1/small");
-    ((body.system as Record<string, Record<string, unknown[]>>).serverData!.servers![0] as { currentAlloc: { load: { arrivalRate: number } } }).currentAlloc.load.arrivalRate = -1;
+    (
+      (body.system as Record<string, Record<string, unknown[]>>).serverData!.servers![0] as {
+        currentAlloc: { load: { arrivalRate: number } };
+      }
+    ).currentAlloc.load.arrivalRate = -1;
     const bad = await t.client.postJson("/optimizer/solve", body);
     assert.equal(bad.status, 400);
-    assert.match(bad.body, /^body: system\.serverData\.servers\[0\]\.\(Premium-llama_13b\)\.currentAlloc\.load\.arrivalRate: a request rate cannot be negative/);
+    assert.match(
+      bad.body,
+      /^body: system\.serverData\.servers\[0\]\.\(Premium-llama_13b\)\.currentAlloc\.load\.arrivalRate: a request rate cannot be negative/,
+    );
     const notJson = await t.client.post("/optimizer/solve", "{");
     assert.equal(notJson.status, 400);
     const wrongSolver = await t.client.postJson("/optimizer/solve?solver=cplex", systemData("v1/small"));
     assert.equal(wrongSolver.status, 400);
     const metrics = await httpGet(t.server.metricsPort, "/metrics");
-    assert.match(metrics.body, /inferplane_optimizer_solve_duration_seconds_count\{solver="unlimited",outcome="optimal"\} [1-9]/);
-    assert.match(metrics.body, /inferplane_optimizer_solve_duration_seconds_count\{solver="default",outcome="bad-request"\} 2/);
+    assert.match(
+      metrics.body,
+      /inferplane_optimizer_solve_duration_seconds_count\{solver="unlimited",outcome="optimal"\} [1-9]/,
+    );
+    assert.match(
+      metrics.body,
+      /inferplane_optimizer_solve_duration_seconds_count\{solver="default",outcome="bad-request"\} 2/,
+    );
     assert.match(metrics.body, /inferplane_optimizer_total_cost\{source="rest"\} \d+/);
   });
 });

@@ -18,18 +18,38 @@ const DEPLOYMENTS = "apps/v1/deployments";
 
 function deployment(name: string, labels: Record<string, string>): StoredObject {
   return {
-    apiVersion: "apps/v1", kind: "Deployment",
+    apiVersion: "apps/v1",
+    kind: "Deployment",
     metadata: { name, namespace: "serving", labels },
-    spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "vllm", image: "vllm/vllm-openai" }] } } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: "vllm", image: "vllm/vllm-openai" }] },
+      },
+    },
   };
 }
 
 function managed(server: string, model: string, cls: string, rpm: string): Record<string, string> {
-  return { "inferno.server.managed": "true", "inferno.server.name": server, "inferno.server.model": model, "inferno.server.class": cls, "inferno.server.load.rpm": rpm, "inferno.server.load.numtokens": "1024" };
+  return {
+    "inferno.server.managed": "true",
+    "inferno.server.name": server,
+    "inferno.server.model": model,
+    "inferno.server.class": cls,
+    "inferno.server.load.rpm": rpm,
+    "inferno.server.load.numtokens": "1024",
+  };
 }
 
 function gpuNode(name: string, product: string, gpus: number): StoredObject {
-  return { apiVersion: "v1", kind: "Node", metadata: { name, labels: { "nvidia.com/gpu.product": product } }, status: { allocatable: { "nvidia.com/gpu": String(gpus), cpu: "64" } } };
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name, labels: { "nvidia.com/gpu.product": product } },
+    status: { allocatable: { "nvidia.com/gpu": String(gpus), cpu: "64" } },
+  };
 }
 
 describe("optimizer control loop (real Prometheus, API double)", function () {
@@ -40,10 +60,34 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
   before(async () => {
     // The ConfigMap as the README makes it: real kubectl, from inferno's files.
     const dir = await mkdtemp(join(tmpdir(), "optimizer-data-"));
-    await writeFile(join(dir, "optimizer-data.json"), JSON.stringify({ optimizer: { unlimited: false, saturationPolicy: "None" } }));
-    await writeFile(join(dir, "accelerator-node-selectors.json"), JSON.stringify({ A100: { "nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB" } }));
-    const files = [...["accelerator-data.json", "model-data.json", "serviceclass-data.json"].map((f) => join(INFERNO, "v1/small", f)), join(dir, "optimizer-data.json"), join(dir, "accelerator-node-selectors.json")];
-    configMap = JSON.parse(run(kubeTools().kubectl, ["create", "configmap", "inferplane-optimizer", "-n", NS, ...files.map((f) => `--from-file=${f}`), "--dry-run=client", "-o", "json"])) as StoredObject;
+    await writeFile(
+      join(dir, "optimizer-data.json"),
+      JSON.stringify({ optimizer: { unlimited: false, saturationPolicy: "None" } }),
+    );
+    await writeFile(
+      join(dir, "accelerator-node-selectors.json"),
+      JSON.stringify({ A100: { "nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB" } }),
+    );
+    const files = [
+      ...["accelerator-data.json", "model-data.json", "serviceclass-data.json"].map((f) =>
+        join(INFERNO, "v1/small", f),
+      ),
+      join(dir, "optimizer-data.json"),
+      join(dir, "accelerator-node-selectors.json"),
+    ];
+    configMap = JSON.parse(
+      run(kubeTools().kubectl, [
+        "create",
+        "configmap",
+        "inferplane-optimizer",
+        "-n",
+        NS,
+        ...files.map((f) => `--from-file=${f}`),
+        "--dry-run=client",
+        "-o",
+        "json",
+      ]),
+    ) as StoredObject;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -54,28 +98,44 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
     for (let i = 0; i < 4; i++) api.create("v1/nodes", gpuNode(`g2-${i}`, "G2", 8));
     api.create("v1/nodes", gpuNode("a100-0", "NVIDIA-A100-SXM4-80GB", 8));
     api.create(DEPLOYMENTS, deployment("llama-premium", managed("Premium-llama_13b", "llama_13b", "Premium", "60")));
-    api.create(DEPLOYMENTS, deployment("granite-bronze", managed("Bronze-granite_13b", "granite_13b", "Bronze", "120")));
+    api.create(
+      DEPLOYMENTS,
+      deployment("granite-bronze", managed("Bronze-granite_13b", "granite_13b", "Bronze", "120")),
+    );
     api.create(DEPLOYMENTS, deployment("unmanaged", { app: "other" }));
   });
-  afterEach(async () => { await api.stop(); });
+  afterEach(async () => {
+    await api.stop();
+  });
 
   function loop(prometheusUrl: string | undefined, solve?: OptimizerLoopOptions["solve"]): OptimizerLoop {
     return new OptimizerLoop({
-      cluster: new ApiOptimizerCluster(api.kubeConfig()), namespace: NS, configMap: "inferplane-optimizer", statusConfigMap: "inferplane-optimizer-status",
-      prometheusUrl, window: "10s", intervalMs: 3_600_000, log: silentLogger, solve,
+      cluster: new ApiOptimizerCluster(api.kubeConfig()),
+      namespace: NS,
+      configMap: "inferplane-optimizer",
+      statusConfigMap: "inferplane-optimizer-status",
+      prometheusUrl,
+      window: "10s",
+      intervalMs: 3_600_000,
+      log: silentLogger,
+      solve,
     });
   }
 
   const get = (name: string): StoredObject => api.get(DEPLOYMENTS, "serving", name)!;
   const labels = (name: string): Record<string, string> => get(name).metadata.labels as Record<string, string>;
-  const spec = (name: string): { replicas: number; template: { spec: { nodeSelector?: Record<string, string> } } } => get(name).spec as never;
+  const spec = (name: string): { replicas: number; template: { spec: { nodeSelector?: Record<string, string> } } } =>
+    get(name).spec as never;
 
   it("Prometheus down: the loads on the labels are used, and replicas, labels and node selector match inferno's published answer", async () => {
     const result = await loop("http://127.0.0.1:1").invoke();
     assert.ok(result.ok, JSON.stringify(result));
     assert.deepEqual(result.fallbacks.map((f) => f.server).sort(), ["Bronze-granite_13b", "Premium-llama_13b"]);
     const expected = published("v1/small");
-    for (const [name, server] of [["llama-premium", "Premium-llama_13b"], ["granite-bronze", "Bronze-granite_13b"]] as const) {
+    for (const [name, server] of [
+      ["llama-premium", "Premium-llama_13b"],
+      ["granite-bronze", "Bronze-granite_13b"],
+    ] as const) {
       const want = expected[server]!;
       assert.equal(spec(name).replicas, want.numReplicas, name);
       assert.equal(labels(name)["inferno.server.allocation.accelerator"], want.accelerator);
@@ -116,9 +176,14 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
   });
 
   it("a missing ConfigMap or bad data changes nothing and says which", async () => {
-    api.update("v1/configmaps", NS, "inferplane-optimizer", (cm) => { (cm.data as Record<string, string>)["model-data.json"] = "{ nope"; });
+    api.update("v1/configmaps", NS, "inferplane-optimizer", (cm) => {
+      (cm.data as Record<string, string>)["model-data.json"] = "{ nope";
+    });
     const bad = await loop(undefined).invoke();
-    assert.match(bad.error ?? "", /ConfigMap inferplane-system\/inferplane-optimizer: model-data\.json: not valid JSON/);
+    assert.match(
+      bad.error ?? "",
+      /ConfigMap inferplane-system\/inferplane-optimizer: model-data\.json: not valid JSON/,
+    );
     api.delete("v1/configmaps", NS, "inferplane-optimizer");
     const missing = await loop(undefined).invoke();
     assert.match(missing.error ?? "", /ConfigMap inferplane-system\/inferplane-optimizer not found/);
@@ -166,14 +231,34 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
       const system = loadSystemDir(join(INFERNO, "v1/small"));
       const servers = system.servers
         .filter((s) => s.name === "Premium-llama_13b" || s.name === "Bronze-granite_13b")
-        .map((s) => ({ ...s, minNumReplicas: 1, load: { ...s.load, arrivalRate: Number(labels(s.name === "Premium-llama_13b" ? "llama-premium" : "granite-bronze")["inferno.server.load.rpm"]), avgOutTokens: Number(labels(s.name === "Premium-llama_13b" ? "llama-premium" : "granite-bronze")["inferno.server.load.numtokens"]) } }));
+        .map((s) => ({
+          ...s,
+          minNumReplicas: 1,
+          load: {
+            ...s.load,
+            arrivalRate: Number(
+              labels(s.name === "Premium-llama_13b" ? "llama-premium" : "granite-bronze")["inferno.server.load.rpm"],
+            ),
+            avgOutTokens: Number(
+              labels(s.name === "Premium-llama_13b" ? "llama-premium" : "granite-bronze")[
+                "inferno.server.load.numtokens"
+              ],
+            ),
+          },
+        }));
       const expected = await solveSystem({ ...system, servers }, "unlimited");
-      for (const [name, server] of [["llama-premium", "Premium-llama_13b"], ["granite-bronze", "Bronze-granite_13b"]] as const) {
+      for (const [name, server] of [
+        ["llama-premium", "Premium-llama_13b"],
+        ["granite-bronze", "Bronze-granite_13b"],
+      ] as const) {
         const want = expected.allocations.find((a) => a.server.name === server)!;
         assert.equal(spec(name).replicas, want.replicas, name);
         assert.equal(labels(name)["inferno.server.allocation.accelerator"], want.accelerator);
       }
-      assert.ok(spec("llama-premium").replicas > published("v1/small")["Premium-llama_13b"]!.numReplicas, "four times the labelled load needs more replicas");
+      assert.ok(
+        spec("llama-premium").replicas > published("v1/small")["Premium-llama_13b"]!.numReplicas,
+        "four times the labelled load needs more replicas",
+      );
     });
   });
 });

@@ -45,7 +45,8 @@ describe("optimizer: inferno's published solutions", () => {
     it(`${dir}: system-data.json holds the same accelerators, models and servers as the six files`, () => {
       const separate = loadSystemDir(join(INFERNO, dir));
       const single = loadSystemFile(join(INFERNO, dir, "system-data.json"));
-      for (const key of ["version", "accelerators", "perf", "servers"] as const) assert.deepEqual(single[key], separate[key], key);
+      for (const key of ["version", "accelerators", "perf", "servers"] as const)
+        assert.deepEqual(single[key], separate[key], key);
     });
   }
 

@@ -5,26 +5,58 @@ import type { OptimizerSpec, SaturationPolicy, ServerSpec, SystemSpec } from "..
 
 function candidate(accelerator: string, replicas: number, costPerReplica: number): Candidate {
   return {
-    accelerator, acceleratorType: accelerator, cardsPerReplica: 1, costPerReplica, cost: costPerReplica * replicas, value: costPerReplica * replicas * 1.1,
-    replicas, batchSize: 8, itl: 10, latency: 5, maxRatePerReplica: 60,
+    accelerator,
+    acceleratorType: accelerator,
+    cardsPerReplica: 1,
+    costPerReplica,
+    cost: costPerReplica * replicas,
+    value: costPerReplica * replicas * 1.1,
+    replicas,
+    batchSize: 8,
+    itl: 10,
+    latency: 5,
+    maxRatePerReplica: 60,
   };
 }
 
 function server(name: string, priority: number, candidates: Candidate[]): ServerCandidates {
-  const spec: ServerSpec = { name, serviceClass: `p${priority}`, model: "m", keepAccelerator: false, minNumReplicas: 0, maxBatchSize: 0, load: { arrivalRate: 60, avgInTokens: 0, avgOutTokens: 512 } };
+  const spec: ServerSpec = {
+    name,
+    serviceClass: `p${priority}`,
+    model: "m",
+    keepAccelerator: false,
+    minNumReplicas: 0,
+    maxBatchSize: 0,
+    load: { arrivalRate: 60, avgInTokens: 0, avgOutTokens: 512 },
+  };
   return { server: spec, priority, candidates };
 }
 
 function system(capacity: Record<string, number>, optimizer: Partial<OptimizerSpec>): SystemSpec {
   return {
-    version: "v1", accelerators: new Map(), perf: new Map(), serviceClasses: new Map(), servers: [],
+    version: "v1",
+    accelerators: new Map(),
+    perf: new Map(),
+    serviceClasses: new Map(),
+    servers: [],
     capacity: new Map(Object.entries(capacity)),
-    optimizer: { unlimited: false, heterogeneous: false, milpSolver: false, delayedBestEffort: false, saturationPolicy: "None", ...optimizer },
+    optimizer: {
+      unlimited: false,
+      heterogeneous: false,
+      milpSolver: false,
+      delayedBestEffort: false,
+      saturationPolicy: "None",
+      ...optimizer,
+    },
   };
 }
 
 /** Three servers wanting 4 replicas of X each; A and B at priority 1, C at 2; 6 cards of X. */
-const SERVERS = [server("A", 1, [candidate("X", 4, 10)]), server("B", 1, [candidate("X", 4, 10)]), server("C", 2, [candidate("X", 4, 10)])];
+const SERVERS = [
+  server("A", 1, [candidate("X", 4, 10)]),
+  server("B", 1, [candidate("X", 4, 10)]),
+  server("C", 2, [candidate("X", 4, 10)]),
+];
 
 function replicas(policy: SaturationPolicy, delayedBestEffort: boolean): Record<string, number> {
   const { allocations } = solveGreedy(system({ X: 6 }, { saturationPolicy: policy, delayedBestEffort }), SERVERS);
@@ -35,7 +67,10 @@ describe("optimizer: the limited greedy", () => {
   it("serves whole servers in priority order; None gives the rest nothing", () => {
     assert.deepEqual(replicas("None", false), { A: 4 });
     const { unallocated } = solveGreedy(system({ X: 6 }, {}), SERVERS);
-    assert.deepEqual(unallocated.map((u) => u.server), ["B", "C"]);
+    assert.deepEqual(
+      unallocated.map((u) => u.server),
+      ["B", "C"],
+    );
   });
 
   it("per priority group, best effort goes to the group before the next group is tried", () => {
@@ -50,7 +85,10 @@ describe("optimizer: the limited greedy", () => {
   });
 
   it("marks best-effort allocations saturated and costs them by the replicas they got", () => {
-    const { allocations } = solveGreedy(system({ X: 6 }, { saturationPolicy: "RoundRobin", delayedBestEffort: true }), SERVERS);
+    const { allocations } = solveGreedy(
+      system({ X: 6 }, { saturationPolicy: "RoundRobin", delayedBestEffort: true }),
+      SERVERS,
+    );
     const c = allocations.find((a) => a.server.name === "C")!;
     assert.deepEqual([c.saturated, c.cost], [true, 10]);
     assert.equal(allocations.find((a) => a.server.name === "A")!.saturated, false);

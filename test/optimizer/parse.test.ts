@@ -21,7 +21,10 @@ function withEdit(fixture: string, file: string, edit: (body: Json) => void): st
 
 function rejects(dir: string, pattern: RegExp): void {
   try {
-    assert.throws(() => loadSystemDir(dir), (err: unknown) => err instanceof OptimizerDataError && pattern.test(err.message));
+    assert.throws(
+      () => loadSystemDir(dir),
+      (err: unknown) => err instanceof OptimizerDataError && pattern.test(err.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -64,7 +67,10 @@ describe("optimizer: reading inferno data", () => {
     const dir = withEdit("v1/small", "model-data.json", (body) => {
       delete list(body, "models")[2]?.alpha;
     });
-    rejects(dir, /model-data\.json: models\[2\]\.\(granite_13b on A100\): no performance data: V1 needs alpha and beta/);
+    rejects(
+      dir,
+      /model-data\.json: models\[2\]\.\(granite_13b on A100\): no performance data: V1 needs alpha and beta/,
+    );
   });
 
   it("a negative request rate is refused with the server's name", () => {
@@ -72,7 +78,10 @@ describe("optimizer: reading inferno data", () => {
       const server = list(body, "servers")[1] as { currentAlloc: { load: Json } };
       server.currentAlloc.load.arrivalRate = -5;
     });
-    rejects(dir, /server-data\.json: servers\[1\]\.\(Premium-llama_70b\)\.currentAlloc\.load\.arrivalRate: a request rate cannot be negative, got -5/);
+    rejects(
+      dir,
+      /server-data\.json: servers\[1\]\.\(Premium-llama_70b\)\.currentAlloc\.load\.arrivalRate: a request rate cannot be negative, got -5/,
+    );
   });
 
   it("a server whose model has no performance data, or whose class sets no target, is named", () => {
@@ -91,9 +100,18 @@ describe("optimizer: reading inferno data", () => {
   });
 
   it("refuses unknown saturation policies, unknown accelerators and V1/V2 mixes", () => {
-    rejects(withEdit("v2/small", "optimizer-data.json", (body) => ((body.optimizer as Json).saturationPolicy = "Fair")), /saturationPolicy: must be one of None, PriorityExhaustive/);
-    rejects(withEdit("v1/tiny", "model-data.json", (body) => (list(body, "models")[0]!.acc = "TPU")), /accelerator "TPU" is not in the accelerator data/);
-    rejects(withEdit("v1/tiny", "serviceclass-data.json", (body) => (list(body, "serviceClasses")[0]!.modelTargets = [])), /modelTargets is V2, but the model data is V1/);
+    rejects(
+      withEdit("v2/small", "optimizer-data.json", (body) => ((body.optimizer as Json).saturationPolicy = "Fair")),
+      /saturationPolicy: must be one of None, PriorityExhaustive/,
+    );
+    rejects(
+      withEdit("v1/tiny", "model-data.json", (body) => (list(body, "models")[0]!.acc = "TPU")),
+      /accelerator "TPU" is not in the accelerator data/,
+    );
+    rejects(
+      withEdit("v1/tiny", "serviceclass-data.json", (body) => (list(body, "serviceClasses")[0]!.modelTargets = [])),
+      /modelTargets is V2, but the model data is V1/,
+    );
   });
 
   it("a file that is not JSON says so", () => {

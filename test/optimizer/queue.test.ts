@@ -7,7 +7,10 @@ const TOKENS = 1024;
 const perMinute = (perMs: number): number => perMs * 60_000;
 
 function v1Queue(alpha: number, beta: number, batch: number, capacity: number, tokens = TOKENS): BirthDeathQueue {
-  return new BirthDeathQueue(capacity, Array.from({ length: batch }, (_, i) => (i + 1) / ((alpha + beta * (i + 1)) * tokens)));
+  return new BirthDeathQueue(
+    capacity,
+    Array.from({ length: batch }, (_, i) => (i + 1) / ((alpha + beta * (i + 1)) * tokens)),
+  );
 }
 
 describe("optimizer: the birth–death queue", () => {
@@ -22,7 +25,12 @@ describe("optimizer: the birth–death queue", () => {
 
   it("the most a replica takes under a 50 ms ITL is 35.2 req/min", () => {
     const rates = queue.serviceRates;
-    const found = bisect(rates[0]! * 0.001, rates[rates.length - 1]! * 0.999, 50 * TOKENS, (x) => queue.solve(x).avgServiceTime);
+    const found = bisect(
+      rates[0]! * 0.001,
+      rates[rates.length - 1]! * 0.999,
+      50 * TOKENS,
+      (x) => queue.solve(x).avgServiceTime,
+    );
     assert.equal(found.position, "inside");
     assert.ok(Math.abs(perMinute(found.x) - 35.2) < 0.05, `max rate ${perMinute(found.x)}`);
     assert.ok(Math.abs(queue.solve(found.x).avgServiceTime / TOKENS - 50) < 50 * 1e-5);
@@ -46,7 +54,10 @@ describe("optimizer: the birth–death queue", () => {
     const stats = long.solve(1000 * long.serviceRates[47]!);
     for (const value of Object.values(stats)) assert.ok(Number.isFinite(value), JSON.stringify(stats));
     assert.ok(stats.avgInSystem > 99_000, "a saturated queue is nearly full");
-    assert.ok(Math.abs(stats.throughput - long.serviceRates[47]!) / long.serviceRates[47]! < 1e-9, "throughput is the full batch's rate");
+    assert.ok(
+      Math.abs(stats.throughput - long.serviceRates[47]!) / long.serviceRates[47]! < 1e-9,
+      "throughput is the full batch's rate",
+    );
   });
 
   it("property: throughput never exceeds the arrival rate, and service time and wait grow with load", () => {

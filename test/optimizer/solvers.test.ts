@@ -10,12 +10,21 @@ const OPTIONS = { timeLimitSeconds: 20 };
 
 function assertWithinCapacity(system: SystemSpec, solution: Solution): void {
   const used = new Map<string, number>();
-  for (const part of solution.allocations.flatMap((a) => a.parts)) used.set(part.acceleratorType, (used.get(part.acceleratorType) ?? 0) + part.replicas * part.cardsPerReplica);
-  for (const [type, cards] of used) assert.ok(cards <= (system.capacity.get(type) ?? 0), `${type}: ${cards} cards used of ${system.capacity.get(type)}`);
+  for (const part of solution.allocations.flatMap((a) => a.parts))
+    used.set(part.acceleratorType, (used.get(part.acceleratorType) ?? 0) + part.replicas * part.cardsPerReplica);
+  for (const [type, cards] of used)
+    assert.ok(
+      cards <= (system.capacity.get(type) ?? 0),
+      `${type}: ${cards} cards used of ${system.capacity.get(type)}`,
+    );
 }
 
 function servedInFull(solution: Solution, servers: number): boolean {
-  return solution.unallocated.length === 0 && solution.allocations.length === servers && solution.allocations.every((a) => !a.saturated);
+  return (
+    solution.unallocated.length === 0 &&
+    solution.allocations.length === servers &&
+    solution.allocations.every((a) => !a.saturated)
+  );
 }
 
 describe("optimizer: MILP against the greedy on random limited instances", function () {
@@ -35,7 +44,10 @@ describe("optimizer: MILP against the greedy on random limited instances", funct
           infeasible++;
           assert.equal(exact.allocations.length, 0);
           assert.ok(exact.unallocated.length > 0);
-          assert.ok(!servedInFull(greedy, system.servers.length), "the greedy served everyone in full where MILP found no way");
+          assert.ok(
+            !servedInFull(greedy, system.servers.length),
+            "the greedy served everyone in full where MILP found no way",
+          );
           return;
         }
         assert.equal(exact.status, "optimal");
@@ -70,8 +82,14 @@ describe("optimizer: MILP against the greedy on random limited instances", funct
         const candidates = computeCandidates(mixed);
         for (const allocation of b.allocations) {
           const options = candidates.find((c) => c.server.name === allocation.server.name)!.candidates;
-          const carried = allocation.parts.reduce((sum, p) => sum + p.replicas * options.find((c) => c.accelerator === p.accelerator)!.maxRatePerReplica, 0);
-          assert.ok(carried >= allocation.server.load.arrivalRate - 1e-6, `${allocation.server.name}: ${carried} < ${allocation.server.load.arrivalRate}`);
+          const carried = allocation.parts.reduce(
+            (sum, p) => sum + p.replicas * options.find((c) => c.accelerator === p.accelerator)!.maxRatePerReplica,
+            0,
+          );
+          assert.ok(
+            carried >= allocation.server.load.arrivalRate - 1e-6,
+            `${allocation.server.name}: ${carried} < ${allocation.server.load.arrivalRate}`,
+          );
         }
       }),
       { numRuns: 40 },

@@ -10,21 +10,36 @@ describe("serve: two replicas, one reconciling leader", function () {
   this.timeout(30_000);
   let api: ApiDouble;
   const servers: TestServer[] = [];
-  before(async () => { api = new ApiDouble(); await api.start(); });
+  before(async () => {
+    api = new ApiDouble();
+    await api.start();
+  });
   after(async () => {
     await Promise.all(servers.map((s) => s.close()));
     await api.stop();
   });
 
   it("only the Lease holder writes; when it stops, the other replica takes over", async () => {
-    const mi: ModelInfer = { apiVersion: "workload.matrixinfer.ai/v1alpha1", kind: "ModelInfer", metadata: { name: "m", namespace: "ml" }, spec: { replicas: 1, template: { roles: [role("serve", 1, 1)] } } };
+    const mi: ModelInfer = {
+      apiVersion: "workload.matrixinfer.ai/v1alpha1",
+      kind: "ModelInfer",
+      metadata: { name: "m", namespace: "ml" },
+      spec: { replicas: 1, template: { roles: [role("serve", 1, 1)] } },
+    };
     api.create("workload.matrixinfer.ai/v1alpha1/modelinfers", mi as unknown as StoredObject);
     for (const token of ["replica-a", "replica-b"]) {
       const kubeconfig = api.kubeConfig(token);
       servers.push(await startTestServer({}, { kubeconfig, view: new InformerClusterView(silentLogger, kubeconfig) }));
     }
     await waitFor(() => api.list("v1/pods").length === 2, 10_000);
-    const writers = (): string[] => [...api.requestsBy].filter(([, reqs]) => reqs.some((r) => r === "POST /api/v1/namespaces/ml/pods" || r === "DELETE /api/v1/namespaces/ml/pods/m-0-serve-0-1")).map(([token]) => token);
+    const writers = (): string[] =>
+      [...api.requestsBy]
+        .filter(([, reqs]) =>
+          reqs.some(
+            (r) => r === "POST /api/v1/namespaces/ml/pods" || r === "DELETE /api/v1/namespaces/ml/pods/m-0-serve-0-1",
+          ),
+        )
+        .map(([token]) => token);
     assert.equal(writers().length, 1, "one replica created the pods");
     const lease = api.get("coordination.k8s.io/v1/leases", "inferplane-system", "inferplane-controller");
     const leaderIndex = servers.findIndex((_, i) => writers()[0] === ["replica-a", "replica-b"][i]);

@@ -23,10 +23,24 @@ function presentedSerial(port: number, ca: string): Promise<string> {
 /** One request on a fresh TLS connection (new handshake every time). */
 function freshPost(port: number, ca: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", servername: "localhost", port, path: "/mutate", method: "POST", ca, agent: false, headers: { "content-type": "application/json" } }, (res) => {
-      res.resume();
-      res.on("end", () => { resolve(res.statusCode ?? 0); });
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        servername: "localhost",
+        port,
+        path: "/mutate",
+        method: "POST",
+        ca,
+        agent: false,
+        headers: { "content-type": "application/json" },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => {
+          resolve(res.statusCode ?? 0);
+        });
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -35,8 +49,12 @@ function freshPost(port: number, ca: string, body: string): Promise<number> {
 describe("certificate rotation under load", function () {
   this.timeout(60_000);
   let t: TestServer;
-  before(async () => { t = await startTestServer({ "cert-check-interval-ms": "20" }); });
-  after(async () => { await t.close(); });
+  before(async () => {
+    t = await startTestServer({ "cert-check-interval-ms": "20" });
+  });
+  after(async () => {
+    await t.close();
+  });
 
   it("loses no request while the serving certificate is rotated five times, and serves the newest", async () => {
     const ca = t.server.certificates.bundle.caCert;
@@ -47,7 +65,9 @@ describe("certificate rotation under load", function () {
     const loop = async (fresh: boolean): Promise<void> => {
       while (!stop) {
         try {
-          statuses.push(fresh ? await freshPost(t.server.webhookPort, ca, body) : (await t.client.post("/mutate", body)).status);
+          statuses.push(
+            fresh ? await freshPost(t.server.webhookPort, ca, body) : (await t.client.post("/mutate", body)).status,
+          );
         } catch (err) {
           errors.push(err);
         }
@@ -57,7 +77,11 @@ describe("certificate rotation under load", function () {
     const files = await readCertFiles(t.certDir);
     let last = "";
     for (let i = 0; i < 5; i++) {
-      const pair = generateServingCert({ cert: files.caCert!, key: files.caKey! }, servingHosts("inferplane", "inferplane-system"), 300);
+      const pair = generateServingCert(
+        { cert: files.caCert!, key: files.caKey! },
+        servingHosts("inferplane", "inferplane-system"),
+        300,
+      );
       await writeCertFiles(t.certDir, { cert: pair.cert, key: pair.key });
       last = new X509Certificate(pair.cert).serialNumber;
       await waitFor(() => t.server.certificates.bundle.cert === pair.cert, 5000);

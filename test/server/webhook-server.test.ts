@@ -21,18 +21,34 @@ import { ClusterStores } from "../../src/cluster-view/stores.js";
 
 function examplePodReview(file: string, uid = "11111111-2222-3333-4444-555555555555"): Record<string, unknown> {
   const pod = parse(readFileSync(join(EXAMPLES, "pods", file), "utf8")) as Pod;
-  return review({ uid, kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "default", operation: "CREATE", object: pod, name: pod.metadata?.name });
+  return review({
+    uid,
+    kind: { group: "", version: "v1", kind: "Pod" },
+    resource: { group: "", version: "v1", resource: "pods" },
+    namespace: "default",
+    operation: "CREATE",
+    object: pod,
+    name: pod.metadata?.name,
+  });
 }
 
 describe("webhook server over HTTPS", function () {
   let t: TestServer;
-  before(async () => { t = await startTestServer(); });
-  after(async () => { await t.close(); });
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(async () => {
+    await t.close();
+  });
 
   it("answers a captured request, echoing uid, apiVersion and kind", async () => {
     const { status, json } = await t.client.postJson("/mutate", review(capturedRequest("admission-create-pod")));
     assert.equal(status, 200);
-    assert.deepEqual(json, { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: "af5c3d45-72b8-11eb-a3a3-0242ac130003", allowed: true } });
+    assert.deepEqual(json, {
+      apiVersion: "admission.k8s.io/v1",
+      kind: "AdmissionReview",
+      response: { uid: "af5c3d45-72b8-11eb-a3a3-0242ac130003", allowed: true },
+    });
   });
 
   it("returns a JSONPatch that applies to the posted pod and gives the ModelInfer env", async () => {
@@ -51,8 +67,20 @@ describe("webhook server over HTTPS", function () {
   });
 
   it("serves /validate with warnings", async () => {
-    const deployment = parse(readFileSync(join(EXAMPLES, "deployment-single-node.yaml"), "utf8")) as Record<string, unknown>;
-    const { json } = await t.client.postJson("/validate", review({ uid: "v1", kind: { group: "apps", version: "v1", kind: "Deployment" }, operation: "CREATE", namespace: "default", object: deployment }));
+    const deployment = parse(readFileSync(join(EXAMPLES, "deployment-single-node.yaml"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const { json } = await t.client.postJson(
+      "/validate",
+      review({
+        uid: "v1",
+        kind: { group: "apps", version: "v1", kind: "Deployment" },
+        operation: "CREATE",
+        namespace: "default",
+        object: deployment,
+      }),
+    );
     const reply = json as AdmissionReviewReply;
     assert.equal(reply.response.allowed, true);
     assert.match(reply.response.warnings![0]!, /no ordinals/);
@@ -61,10 +89,30 @@ describe("webhook server over HTTPS", function () {
   const badBodies: Array<[string, string | Buffer, number, RegExp]> = [
     ["a body that is not JSON", "{not json", 400, /^body is not valid JSON\n$/],
     ["an empty body", "", 400, /^body is empty\n$/],
-    ["a wrong apiVersion", JSON.stringify({ apiVersion: "v1", kind: "AdmissionReview", request: { uid: "x" } }), 400, /^apiVersion must be admission.k8s.io\/v1/],
-    ["a wrong kind", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "Pod" }), 400, /^kind must be AdmissionReview/],
-    ["a missing request", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview" }), 400, /^request is missing/],
-    ["a missing uid", JSON.stringify(review({ kind: { kind: "Pod", version: "v1" }, operation: "CREATE" })), 400, /^request.uid is missing/],
+    [
+      "a wrong apiVersion",
+      JSON.stringify({ apiVersion: "v1", kind: "AdmissionReview", request: { uid: "x" } }),
+      400,
+      /^apiVersion must be admission.k8s.io\/v1/,
+    ],
+    [
+      "a wrong kind",
+      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "Pod" }),
+      400,
+      /^kind must be AdmissionReview/,
+    ],
+    [
+      "a missing request",
+      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview" }),
+      400,
+      /^request is missing/,
+    ],
+    [
+      "a missing uid",
+      JSON.stringify(review({ kind: { kind: "Pod", version: "v1" }, operation: "CREATE" })),
+      400,
+      /^request.uid is missing/,
+    ],
     ["a body over 3 MiB", Buffer.alloc(3 * 1024 * 1024 + 10, 0x20), 413, /^body exceeds 3145728 bytes/],
   ];
   for (const [what, body, status, reason] of badBodies) {
@@ -86,11 +134,20 @@ describe("webhook server over HTTPS", function () {
     await t.client.postJson("/mutate", examplePodReview("llama-405b-worker.yaml", "m1"));
     const { status, body } = await httpGet(t.server.metricsPort, "/metrics");
     assert.equal(status, 200);
-    assert.match(body, /inferplane_admission_requests_total\{webhook="mutate",kind="Pod",operation="CREATE",outcome="patched"\} [1-9]/);
-    assert.match(body, /inferplane_admission_duration_seconds_bucket\{le="0.005",webhook="mutate",kind="Pod",operation="CREATE",outcome="patched"\}/);
+    assert.match(
+      body,
+      /inferplane_admission_requests_total\{webhook="mutate",kind="Pod",operation="CREATE",outcome="patched"\} [1-9]/,
+    );
+    assert.match(
+      body,
+      /inferplane_admission_duration_seconds_bucket\{le="0.005",webhook="mutate",kind="Pod",operation="CREATE",outcome="patched"\}/,
+    );
     assert.match(body, /^inferplane_process_cpu_user_seconds_total /m);
     const names = [...body.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]!);
-    assert.ok(names.length > 5 && names.every((n) => n.startsWith("inferplane_")), `all metrics are inferplane_*: ${names.filter((n) => !n.startsWith("inferplane_")).join(",")}`);
+    assert.ok(
+      names.length > 5 && names.every((n) => n.startsWith("inferplane_")),
+      `all metrics are inferplane_*: ${names.filter((n) => !n.startsWith("inferplane_")).join(",")}`,
+    );
   });
 
   it("is healthy and ready once synced and certified", async () => {
@@ -99,7 +156,10 @@ describe("webhook server over HTTPS", function () {
   });
 
   it("keeps apiserver connections alive longer than the apiserver's 90 s idle timeout", () => {
-    const server = createWebhookServer(express(), { cert: t.server.certificates.bundle.cert, key: readFileSync(join(t.certDir, "tls.key"), "utf8") });
+    const server = createWebhookServer(express(), {
+      cert: t.server.certificates.bundle.cert,
+      key: readFileSync(join(t.certDir, "tls.key"), "utf8"),
+    });
     assert.ok(server.keepAliveTimeout >= 90_000 && server.keepAliveTimeout === KEEP_ALIVE_TIMEOUT_MS);
     assert.equal(server.headersTimeout, 32_000);
   });
@@ -107,11 +167,24 @@ describe("webhook server over HTTPS", function () {
 
 describe("readiness", () => {
   it("is not ready while the cluster view has not synced, and says why", async () => {
-    const view = { stores: new ClusterStores(), getModelInfer: () => undefined, listModelInfers: () => [], hasSynced: () => false, start: () => Promise.resolve(), stop: () => Promise.resolve() };
+    const view = {
+      stores: new ClusterStores(),
+      getModelInfer: () => undefined,
+      listModelInfers: () => [],
+      hasSynced: () => false,
+      start: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+    };
     const certDir = await mkdtemp(join(tmpdir(), "inferplane-certs-"));
-    const server = await startServer(serveConfig({ host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: EXAMPLES, "cert-dir": certDir }, {}), { log: silentLogger, view });
+    const server = await startServer(
+      serveConfig({ host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: EXAMPLES, "cert-dir": certDir }, {}),
+      { log: silentLogger, view },
+    );
     try {
-      assert.deepEqual(await httpGet(server.metricsPort, "/readyz"), { status: 503, body: "not ready: cluster view not synced\n" });
+      assert.deepEqual(await httpGet(server.metricsPort, "/readyz"), {
+        status: 503,
+        body: "not ready: cluster view not synced\n",
+      });
       assert.equal((await httpGet(server.metricsPort, "/healthz")).status, 200);
     } finally {
       await server.stop();

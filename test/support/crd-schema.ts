@@ -30,16 +30,22 @@ export function loadCrd(file: string): Crd {
 /** Structural schema rules the apiserver enforces on a CRD: every node typed, unless it keeps unknown fields or is int-or-string. */
 export function structuralProblems(schema: Schema, path = ""): string[] {
   const problems: string[] = [];
-  const untyped = schema.type === undefined && !schema["x-kubernetes-preserve-unknown-fields"] && !schema["x-kubernetes-int-or-string"];
+  const untyped =
+    schema.type === undefined &&
+    !schema["x-kubernetes-preserve-unknown-fields"] &&
+    !schema["x-kubernetes-int-or-string"];
   if (untyped) problems.push(`${path || "(root)"}: no type`);
-  for (const [name, child] of Object.entries(schema.properties ?? {})) problems.push(...structuralProblems(child, `${path}.${name}`));
+  for (const [name, child] of Object.entries(schema.properties ?? {}))
+    problems.push(...structuralProblems(child, `${path}.${name}`));
   if (schema.items) problems.push(...structuralProblems(schema.items, `${path}[]`));
-  if (typeof schema.additionalProperties === "object") problems.push(...structuralProblems(schema.additionalProperties, `${path}{}`));
+  if (typeof schema.additionalProperties === "object")
+    problems.push(...structuralProblems(schema.additionalProperties, `${path}{}`));
   return problems;
 }
 
 function typeProblem(schema: Schema, value: unknown, path: string): string | undefined {
-  if (schema["x-kubernetes-int-or-string"]) return Number.isInteger(value) || typeof value === "string" ? undefined : `${path}: must be an integer or a string`;
+  if (schema["x-kubernetes-int-or-string"])
+    return Number.isInteger(value) || typeof value === "string" ? undefined : `${path}: must be an integer or a string`;
   const ok: Record<string, (v: unknown) => boolean> = {
     object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
     array: Array.isArray,
@@ -48,7 +54,9 @@ function typeProblem(schema: Schema, value: unknown, path: string): string | und
     number: (v) => typeof v === "number",
     boolean: (v) => typeof v === "boolean",
   };
-  return schema.type && !ok[schema.type]?.(value) ? `${path}: must be ${schema.type}, got ${JSON.stringify(value)}` : undefined;
+  return schema.type && !ok[schema.type]?.(value)
+    ? `${path}: must be ${schema.type}, got ${JSON.stringify(value)}`
+    : undefined;
 }
 
 /** Validates a value as the apiserver would with strict field validation (unknown fields are errors). */
@@ -56,24 +64,35 @@ export function schemaProblems(schema: Schema, value: unknown, path = ""): strin
   const typed = typeProblem(schema, value, path);
   if (typed) return [typed];
   const problems: string[] = [];
-  if (schema.enum && !schema.enum.includes(value)) problems.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
-  if (typeof value === "number" && schema.minimum !== undefined && value < schema.minimum) problems.push(`${path}: below ${schema.minimum}`);
-  if (typeof value === "number" && schema.maximum !== undefined && value > schema.maximum) problems.push(`${path}: above ${schema.maximum}`);
+  if (schema.enum && !schema.enum.includes(value))
+    problems.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+  if (typeof value === "number" && schema.minimum !== undefined && value < schema.minimum)
+    problems.push(`${path}: below ${schema.minimum}`);
+  if (typeof value === "number" && schema.maximum !== undefined && value > schema.maximum)
+    problems.push(`${path}: above ${schema.maximum}`);
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) problems.push(`${path}: fewer than ${schema.minItems} items`);
-    value.forEach((item, i) => { if (schema.items) problems.push(...schemaProblems(schema.items, item, `${path}[${i}]`)); });
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      problems.push(`${path}: fewer than ${schema.minItems} items`);
+    value.forEach((item, i) => {
+      if (schema.items) problems.push(...schemaProblems(schema.items, item, `${path}[${i}]`));
+    });
   }
-  if (schema.type === "object" && typeof value === "object" && value !== null && !Array.isArray(value)) problems.push(...objectProblems(schema, value as Record<string, unknown>, path));
+  if (schema.type === "object" && typeof value === "object" && value !== null && !Array.isArray(value))
+    problems.push(...objectProblems(schema, value as Record<string, unknown>, path));
   return problems;
 }
 
 function objectProblems(schema: Schema, value: Record<string, unknown>, path: string): string[] {
-  const problems = (schema.required ?? []).filter((key) => value[key] === undefined).map((key) => `${path}.${key}: required`);
+  const problems = (schema.required ?? [])
+    .filter((key) => value[key] === undefined)
+    .map((key) => `${path}.${key}: required`);
   for (const [key, child] of Object.entries(value)) {
     const property = schema.properties?.[key];
     if (property) problems.push(...schemaProblems(property, child, `${path}.${key}`));
-    else if (typeof schema.additionalProperties === "object") problems.push(...schemaProblems(schema.additionalProperties, child, `${path}.${key}`));
-    else if (!schema["x-kubernetes-preserve-unknown-fields"] && schema.properties) problems.push(`${path}.${key}: unknown field`);
+    else if (typeof schema.additionalProperties === "object")
+      problems.push(...schemaProblems(schema.additionalProperties, child, `${path}.${key}`));
+    else if (!schema["x-kubernetes-preserve-unknown-fields"] && schema.properties)
+      problems.push(`${path}.${key}: unknown field`);
   }
   return problems;
 }

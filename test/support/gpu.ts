@@ -10,11 +10,24 @@ export function stores(...objects: KubeObject[]): ClusterStores {
   return s;
 }
 
-export function gpuPod(annotations: Record<string, string>, container: Partial<Pod["spec"] & object> & Record<string, unknown> = {}): Pod {
+export function gpuPod(
+  annotations: Record<string, string>,
+  container: Partial<Pod["spec"] & object> & Record<string, unknown> = {},
+): Pod {
   return {
-    apiVersion: "v1", kind: "Pod",
+    apiVersion: "v1",
+    kind: "Pod",
     metadata: { name: "engine-0", namespace: NS, labels: { "inference.ai/managed": "true" }, annotations },
-    spec: { containers: [{ name: "engine", image: "vllm/vllm-openai:v0.10.1", command: ["vllm", "serve", "meta-llama/Llama-3.1-8B-Instruct"], ...container }] },
+    spec: {
+      containers: [
+        {
+          name: "engine",
+          image: "vllm/vllm-openai:v0.10.1",
+          command: ["vllm", "serve", "meta-llama/Llama-3.1-8B-Instruct"],
+          ...container,
+        },
+      ],
+    },
   };
 }
 
@@ -27,13 +40,28 @@ export function tokenCache(name: string, spec: Record<string, unknown>): KubeObj
 }
 
 export function pdd(name: string, spec: Record<string, unknown>): KubeObject {
-  return { apiVersion: "production-stack.vllm.ai/v1alpha1", kind: "PrefillDecodingDisaggregation", metadata: { name }, spec: { modelName: "m", ...spec } } as KubeObject;
+  return {
+    apiVersion: "production-stack.vllm.ai/v1alpha1",
+    kind: "PrefillDecodingDisaggregation",
+    metadata: { name },
+    spec: { modelName: "m", ...spec },
+  } as KubeObject;
 }
 
 export function speculative(name: string, spec: Record<string, unknown>): KubeObject {
-  return { apiVersion: "production-stack.vllm.ai/v1alpha1", kind: "SpeculativeDecoding", metadata: { name }, spec } as KubeObject;
+  return {
+    apiVersion: "production-stack.vllm.ai/v1alpha1",
+    kind: "SpeculativeDecoding",
+    metadata: { name },
+    spec,
+  } as KubeObject;
 }
 
 export function inferenceCache(name: string, spec: Record<string, unknown>): KubeObject {
-  return { apiVersion: "production-stack.vllm.ai/v1alpha1", kind: "InferenceCache", metadata: { name }, spec } as KubeObject;
+  return {
+    apiVersion: "production-stack.vllm.ai/v1alpha1",
+    kind: "InferenceCache",
+    metadata: { name },
+    spec,
+  } as KubeObject;
 }

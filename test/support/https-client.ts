@@ -10,7 +10,11 @@ export interface HttpReply {
 export class VerifyingClient {
   readonly agent: Agent;
 
-  constructor(private readonly port: number, ca: string, private readonly servername = "localhost") {
+  constructor(
+    private readonly port: number,
+    ca: string,
+    private readonly servername = "localhost",
+  ) {
     this.agent = new Agent({ keepAlive: true, ca, maxSockets: 64 });
   }
 
@@ -22,14 +26,29 @@ export class VerifyingClient {
     return this.send("GET", path, "", {});
   }
 
-  private send(method: string, path: string, body: string | Buffer, headers: Record<string, string>): Promise<HttpReply> {
+  private send(
+    method: string,
+    path: string,
+    body: string | Buffer,
+    headers: Record<string, string>,
+  ): Promise<HttpReply> {
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: "127.0.0.1", servername: this.servername, port: this.port, path, method, agent: this.agent, headers: { "content-type": "application/json", ...headers } },
+        {
+          host: "127.0.0.1",
+          servername: this.servername,
+          port: this.port,
+          path,
+          method,
+          agent: this.agent,
+          headers: { "content-type": "application/json", ...headers },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }); });
+          res.on("end", () => {
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() });
+          });
           res.on("error", reject);
         },
       );

@@ -14,7 +14,9 @@ export interface PublishedAllocation {
 }
 
 export function published(dir: string): Record<string, PublishedAllocation> {
-  const body = JSON.parse(readFileSync(join(INFERNO, dir, "solution-data.json"), "utf8")) as { allocations: Record<string, PublishedAllocation> };
+  const body = JSON.parse(readFileSync(join(INFERNO, dir, "solution-data.json"), "utf8")) as {
+    allocations: Record<string, PublishedAllocation>;
+  };
   return body.allocations;
 }
 
@@ -25,43 +27,57 @@ export interface RandomInstance {
   servers: { model: number; rate: number; tokens: number; itlSlack: number; ttw: number; priority: number }[];
 }
 
-export const randomInstance: fc.Arbitrary<RandomInstance> = fc
-  .integer({ min: 2, max: 4 })
-  .chain((types) =>
-    fc.record({
-      accelerators: fc.array(fc.record({ cost: fc.integer({ min: 1, max: 60 }), capacity: fc.integer({ min: 0, max: 40 }) }), { minLength: types, maxLength: types }),
-      models: fc.array(
-        fc.record({
-          alpha: fc.double({ min: 5, max: 60, noNaN: true }),
-          beta: fc.double({ min: 0.05, max: 2, noNaN: true }),
-          maxBatchSize: fc.integer({ min: 2, max: 64 }),
-          accCount: fc.integer({ min: 1, max: 2 }),
-          on: fc.array(fc.boolean(), { minLength: types, maxLength: types }),
-        }),
-        { minLength: 1, maxLength: 3 },
-      ),
-      servers: fc.array(
-        fc.record({
-          model: fc.nat(),
-          rate: fc.integer({ min: 0, max: 300 }),
-          tokens: fc.constantFrom(128, 512, 1024),
-          itlSlack: fc.double({ min: 1.2, max: 4, noNaN: true }),
-          ttw: fc.constantFrom(0, 200, 1000),
-          priority: fc.integer({ min: 1, max: 3 }),
-        }),
-        { minLength: 1, maxLength: 6 },
-      ),
-    }),
-  );
+export const randomInstance: fc.Arbitrary<RandomInstance> = fc.integer({ min: 2, max: 4 }).chain((types) =>
+  fc.record({
+    accelerators: fc.array(
+      fc.record({ cost: fc.integer({ min: 1, max: 60 }), capacity: fc.integer({ min: 0, max: 40 }) }),
+      { minLength: types, maxLength: types },
+    ),
+    models: fc.array(
+      fc.record({
+        alpha: fc.double({ min: 5, max: 60, noNaN: true }),
+        beta: fc.double({ min: 0.05, max: 2, noNaN: true }),
+        maxBatchSize: fc.integer({ min: 2, max: 64 }),
+        accCount: fc.integer({ min: 1, max: 2 }),
+        on: fc.array(fc.boolean(), { minLength: types, maxLength: types }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    servers: fc.array(
+      fc.record({
+        model: fc.nat(),
+        rate: fc.integer({ min: 0, max: 300 }),
+        tokens: fc.constantFrom(128, 512, 1024),
+        itlSlack: fc.double({ min: 1.2, max: 4, noNaN: true }),
+        ttw: fc.constantFrom(0, 200, 1000),
+        priority: fc.integer({ min: 1, max: 3 }),
+      }),
+      { minLength: 1, maxLength: 6 },
+    ),
+  }),
+);
 
 export function systemFrom(instance: RandomInstance, heterogeneous = false): SystemSpec {
   const accelerators = new Map<string, AcceleratorSpec>();
-  instance.accelerators.forEach((a, i) => accelerators.set(`acc${i}`, { name: `acc${i}`, type: `type${i}`, multiplicity: 1, cost: a.cost }));
+  instance.accelerators.forEach((a, i) =>
+    accelerators.set(`acc${i}`, { name: `acc${i}`, type: `type${i}`, multiplicity: 1, cost: a.cost }),
+  );
   const perf = new Map<string, Map<string, PerfSpec>>();
   instance.models.forEach((m, i) => {
     const byAcc = new Map<string, PerfSpec>();
     m.on.forEach((on, j) => {
-      if (on || j === 0) byAcc.set(`acc${j}`, { model: `m${i}`, accelerator: `acc${j}`, accCount: m.accCount, maxBatchSize: m.maxBatchSize, atTokens: 512, alpha: m.alpha * (1 + j / 4), beta: m.beta, gamma: 0, delta: 0 });
+      if (on || j === 0)
+        byAcc.set(`acc${j}`, {
+          model: `m${i}`,
+          accelerator: `acc${j}`,
+          accCount: m.accCount,
+          maxBatchSize: m.maxBatchSize,
+          atTokens: 512,
+          alpha: m.alpha * (1 + j / 4),
+          beta: m.beta,
+          gamma: 0,
+          delta: 0,
+        });
     });
     perf.set(`m${i}`, byAcc);
   });
@@ -71,8 +87,20 @@ export function systemFrom(instance: RandomInstance, heterogeneous = false): Sys
     const model = instance.models[modelIndex]!;
     const className = `class${i}`;
     const itl = (model.alpha + model.beta * model.maxBatchSize) * s.itlSlack;
-    serviceClasses.set(className, { name: className, priority: s.priority, targets: new Map([[`m${modelIndex}`, { itl, ttw: s.ttw, ttft: 0, tps: 0 }]]) });
-    return { name: `server${i}`, serviceClass: className, model: `m${modelIndex}`, keepAccelerator: false, minNumReplicas: 0, maxBatchSize: 0, load: { arrivalRate: s.rate, avgInTokens: 0, avgOutTokens: s.tokens } };
+    serviceClasses.set(className, {
+      name: className,
+      priority: s.priority,
+      targets: new Map([[`m${modelIndex}`, { itl, ttw: s.ttw, ttft: 0, tps: 0 }]]),
+    });
+    return {
+      name: `server${i}`,
+      serviceClass: className,
+      model: `m${modelIndex}`,
+      keepAccelerator: false,
+      minNumReplicas: 0,
+      maxBatchSize: 0,
+      load: { arrivalRate: s.rate, avgInTokens: 0, avgOutTokens: s.tokens },
+    };
   });
   return {
     version: "v1",
@@ -81,6 +109,12 @@ export function systemFrom(instance: RandomInstance, heterogeneous = false): Sys
     serviceClasses,
     servers,
     capacity: new Map(instance.accelerators.map((a, i) => [`type${i}`, a.capacity])),
-    optimizer: { unlimited: false, heterogeneous, milpSolver: true, delayedBestEffort: false, saturationPolicy: "None" },
+    optimizer: {
+      unlimited: false,
+      heterogeneous,
+      milpSolver: true,
+      delayedBestEffort: false,
+      saturationPolicy: "None",
+    },
   };
 }

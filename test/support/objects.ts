@@ -4,10 +4,21 @@ import type { ModelInfer, Role } from "../../src/modelinfer/types.js";
 
 export function role(name: string, replicas: number, workerReplicas: number): Role {
   const template = { spec: { containers: [{ name: "engine", image: "vllm/vllm-openai:v0.11.0" }] } };
-  return { name, replicas, workerReplicas, entryTemplate: template, ...(workerReplicas > 0 ? { workerTemplate: template } : {}) };
+  return {
+    name,
+    replicas,
+    workerReplicas,
+    entryTemplate: template,
+    ...(workerReplicas > 0 ? { workerTemplate: template } : {}),
+  };
 }
 
-export function modelInfer(name: string, roles: Role[], extra: Partial<ModelInfer["spec"]> = {}, namespace = "default"): ModelInfer {
+export function modelInfer(
+  name: string,
+  roles: Role[],
+  extra: Partial<ModelInfer["spec"]> = {},
+  namespace = "default",
+): ModelInfer {
   return {
     apiVersion: "workload.matrixinfer.ai/v1alpha1",
     kind: "ModelInfer",
@@ -21,7 +32,11 @@ export function optedInPod(name: string, mi: string, roleName: string, namespace
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name, namespace, labels: { [LABEL_MANAGED]: "true", [LABEL_MODELINFER_NAME]: mi, [LABEL_ROLE]: roleName } },
+    metadata: {
+      name,
+      namespace,
+      labels: { [LABEL_MANAGED]: "true", [LABEL_MODELINFER_NAME]: mi, [LABEL_ROLE]: roleName },
+    },
     spec: { containers: [{ name: "engine", image: "vllm/vllm-openai:v0.11.0" }] },
   };
 }

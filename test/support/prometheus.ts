@@ -13,7 +13,9 @@ async function freePort(): Promise<number> {
     const s = createNetServer();
     s.listen(0, "127.0.0.1", () => {
       const address = s.address();
-      s.close(() => { typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")); });
+      s.close(() => {
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"));
+      });
     });
   });
 }
@@ -29,16 +31,24 @@ export async function startPrometheus(target: string): Promise<RunningPrometheus
   const port = await freePort();
   const config = `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: vllm\n    honor_labels: true\n    static_configs:\n      - targets: ["${target}"]\n`;
   await writeFile(join(dir, "prometheus.yml"), config);
-  const child: ChildProcess = spawn(PROMETHEUS_BIN, [
-    `--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`,
-  ], { stdio: "ignore" });
+  const child: ChildProcess = spawn(
+    PROMETHEUS_BIN,
+    [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: "ignore" },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) throw new Error("prometheus did not become ready");
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -67,9 +77,16 @@ export async function serveVllmMetrics(pods: readonly VllmPod[]): Promise<{ targ
   const server: Server = createServer((_req, res) => {
     const seconds = (Date.now() - started) / 1000;
     const lines: string[] = [];
-    for (const [metric, per] of [["vllm:request_success_total", () => 1], ["vllm:prompt_tokens_total", (p: VllmPod) => p.inTokens], ["vllm:generation_tokens_total", (p: VllmPod) => p.outTokens]] as const) {
+    for (const [metric, per] of [
+      ["vllm:request_success_total", () => 1],
+      ["vllm:prompt_tokens_total", (p: VllmPod) => p.inTokens],
+      ["vllm:generation_tokens_total", (p: VllmPod) => p.outTokens],
+    ] as const) {
       lines.push(`# TYPE ${metric.replace(/_total$/, "")} counter`);
-      for (const p of pods) lines.push(`${metric}{namespace="${p.namespace}",pod="${p.pod}",model_name="m"} ${(p.rpm / 60) * seconds * per(p)}`);
+      for (const p of pods)
+        lines.push(
+          `${metric}{namespace="${p.namespace}",pod="${p.pod}",model_name="m"} ${(p.rpm / 60) * seconds * per(p)}`,
+        );
     }
     res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
     res.end(`${lines.join("\n")}\n`);
@@ -77,5 +94,13 @@ export async function serveVllmMetrics(pods: readonly VllmPod[]): Promise<{ targ
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return { target: `127.0.0.1:${port}`, close: () => new Promise((resolve) => { server.close(() => { resolve(); }); }) };
+  return {
+    target: `127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
 }

@@ -25,6 +25,8 @@ export function assertValidKubernetes(obj: { apiVersion?: string; kind?: string;
   try {
     new Model(obj).validate();
   } catch (err) {
-    throw new Error(`${obj.kind ?? "?"} ${obj.metadata?.name ?? "?"} is not valid: ${(err as Error).message}`, { cause: err });
+    throw new Error(`${obj.kind ?? "?"} ${obj.metadata?.name ?? "?"} is not valid: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

@@ -18,5 +18,8 @@ export function staticView(modelInfers: ModelInfer[], synced = true): ClusterVie
 }
 
 export function staticContext(modelInfers: ModelInfer[], synced = true): AdmissionContext {
-  return { view: staticView(modelInfers, synced), policy: { excludedNamespaces: new Set(["kube-system", "inferplane-system"]) } };
+  return {
+    view: staticView(modelInfers, synced),
+    policy: { excludedNamespaces: new Set(["kube-system", "inferplane-system"]) },
+  };
 }

@@ -15,9 +15,15 @@ export interface TestServer {
 }
 
 /** The real server on ephemeral loopback ports, with freshly generated certificates. */
-export async function startTestServer(flags: Record<string, string> = {}, extras: ServeExtras = {}): Promise<TestServer> {
+export async function startTestServer(
+  flags: Record<string, string> = {},
+  extras: ServeExtras = {},
+): Promise<TestServer> {
   const certDir = flags["cert-dir"] ?? (await mkdtemp(join(tmpdir(), "inferplane-certs-")));
-  const config = serveConfig({ host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: EXAMPLES, "cert-dir": certDir, ...flags }, {});
+  const config = serveConfig(
+    { host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: EXAMPLES, "cert-dir": certDir, ...flags },
+    {},
+  );
   const server = await startServer(config, { log: silentLogger, ...extras });
   await waitFor(() => server.notReadyReason() === undefined, 5000);
   const client = new VerifyingClient(server.webhookPort, server.certificates.bundle.caCert);

@@ -1,5 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, openSync, readSync, closeSync, fstatSync, renameSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  closeSync,
+  fstatSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { inflateRawSync } from "node:zlib";
@@ -62,5 +72,15 @@ export function kubeTools(): { helm: string; kubectl: string } {
 }
 
 export function run(binary: string, args: string[], cwd = REPO_ROOT): string {
-  return execFileSync(binary, args, { cwd, encoding: "utf8", env: { ...process.env, HELM_CACHE_HOME: join(TOOLS_DIR, "helm-cache"), HELM_CONFIG_HOME: join(TOOLS_DIR, "helm-config"), HELM_DATA_HOME: join(TOOLS_DIR, "helm-data") }, maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync(binary, args, {
+    cwd,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      HELM_CACHE_HOME: join(TOOLS_DIR, "helm-cache"),
+      HELM_CONFIG_HOME: join(TOOLS_DIR, "helm-config"),
+      HELM_DATA_HOME: join(TOOLS_DIR, "helm-data"),
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }

@@ -15,16 +15,30 @@ describe("AdmissionReview", () => {
 
   const bad: Array<[string, unknown, RegExp]> = [
     ["a non-object", [1, 2], /not a JSON object/],
-    ["a wrong apiVersion", { ...review({ uid: "u", operation: "CREATE", kind: { kind: "Pod", version: "v1" } }), apiVersion: "admission.k8s.io/v1beta1" }, /apiVersion must be admission.k8s.io\/v1/],
+    [
+      "a wrong apiVersion",
+      {
+        ...review({ uid: "u", operation: "CREATE", kind: { kind: "Pod", version: "v1" } }),
+        apiVersion: "admission.k8s.io/v1beta1",
+      },
+      /apiVersion must be admission.k8s.io\/v1/,
+    ],
     ["a wrong kind", { ...review({}), kind: "Pod" }, /kind must be AdmissionReview/],
     ["no request", { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview" }, /request is missing/],
     ["no uid", review({ operation: "CREATE", kind: { kind: "Pod", version: "v1" } }), /request.uid is missing/],
-    ["a bad operation", review({ uid: "u", operation: "PATCH", kind: { kind: "Pod", version: "v1" } }), /operation must be/],
+    [
+      "a bad operation",
+      review({ uid: "u", operation: "PATCH", kind: { kind: "Pod", version: "v1" } }),
+      /operation must be/,
+    ],
     ["a bad kind", review({ uid: "u", operation: "CREATE", kind: "Pod" }), /request.kind must be/],
   ];
   for (const [what, body, message] of bad) {
     it(`rejects ${what} with a one-line reason`, () => {
-      assert.throws(() => parseAdmissionReview(body), (err: unknown) => err instanceof BadReviewError && message.test(err.message) && !err.message.includes("\n"));
+      assert.throws(
+        () => parseAdmissionReview(body),
+        (err: unknown) => err instanceof BadReviewError && message.test(err.message) && !err.message.includes("\n"),
+      );
     });
   }
 
@@ -48,7 +62,15 @@ describe("AdmissionReview", () => {
 describe("jsonPatch", () => {
   it("property: the same operations as fast-json-patch's compare, and applying them gives the mutated document", () => {
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: "small" }, fc.constantFrom(null, true, 0, 1, "a", "b/c", "d~e"), fc.array(tie("value"), { maxLength: 4 }), fc.dictionary(fc.constantFrom("a", "b", "x/y", "t~1", "env"), tie("value"), { maxKeys: 4, noNullPrototype: true })),
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.constantFrom(null, true, 0, 1, "a", "b/c", "d~e"),
+        fc.array(tie("value"), { maxLength: 4 }),
+        fc.dictionary(fc.constantFrom("a", "b", "x/y", "t~1", "env"), tie("value"), {
+          maxKeys: 4,
+          noNullPrototype: true,
+        }),
+      ),
     })).value;
     const doc = fc.dictionary(fc.constantFrom("metadata", "spec", "a/b"), json, { maxKeys: 3, noNullPrototype: true });
     fc.assert(

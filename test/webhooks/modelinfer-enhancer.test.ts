@@ -8,7 +8,10 @@ import { staticView } from "../support/static-view.js";
 
 const gangMi = modelInfer("sample", [role("prefill", 2, 0), role("decode", 1, 3)], {
   replicas: 2,
-  template: { roles: [role("prefill", 2, 0), role("decode", 1, 3)], gangSchedule: { networkTopology: { mode: "hard", highestTierAllowed: 1 } } },
+  template: {
+    roles: [role("prefill", 2, 0), role("decode", 1, 3)],
+    gangSchedule: { networkTopology: { mode: "hard", highestTierAllowed: 1 } },
+  },
 });
 const view = staticView([gangMi]);
 
@@ -41,7 +44,10 @@ describe("ModelInfer pod enhancer", () => {
     });
     assert.equal(pod.spec?.hostname, "sample-1-decode-0-0");
     assert.equal(pod.spec.subdomain, "sample-1-decode-0-0");
-    assert.deepEqual(pod.metadata.annotations, { "scheduling.k8s.io/group-name": "sample-1", "volcano.sh/task-spec": "decode-0" });
+    assert.deepEqual(pod.metadata.annotations, {
+      "scheduling.k8s.io/group-name": "sample-1",
+      "volcano.sh/task-spec": "decode-0",
+    });
   });
 
   it("workers get their index, no hostname, and lose a wrong entry label", () => {
@@ -56,7 +62,10 @@ describe("ModelInfer pod enhancer", () => {
   it("sets env on initContainers too and replaces a user's value in place, with a warning", () => {
     const input = optedInPod("sample-0-prefill-1-0", "sample", "prefill");
     input.spec!.initContainers = [{ name: "init", image: "busybox", env: [{ name: "A", value: "1" }] }];
-    input.spec!.containers[0]!.env = [{ name: "X", value: "x" }, { name: "GROUP_SIZE", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }];
+    input.spec!.containers[0]!.env = [
+      { name: "X", value: "x" },
+      { name: "GROUP_SIZE", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    ];
     const { pod, warnings } = enhance(input);
     assert.deepEqual(pod.spec!.containers[0]!.env, [
       { name: "X", value: "x" },
@@ -64,7 +73,12 @@ describe("ModelInfer pod enhancer", () => {
       { name: "ENTRY_ADDRESS", value: "sample-0-prefill-1-0.sample-0-prefill-1-0.default" },
       { name: "WORKER_INDEX", value: "0" },
     ]);
-    assert.deepEqual(env(pod.spec!.initContainers![0]!), { A: "1", GROUP_SIZE: "1", ENTRY_ADDRESS: "sample-0-prefill-1-0.sample-0-prefill-1-0.default", WORKER_INDEX: "0" });
+    assert.deepEqual(env(pod.spec!.initContainers![0]!), {
+      A: "1",
+      GROUP_SIZE: "1",
+      ENTRY_ADDRESS: "sample-0-prefill-1-0.sample-0-prefill-1-0.default",
+      WORKER_INDEX: "0",
+    });
     assert.deepEqual(warnings, ["container engine: env GROUP_SIZE replaced by inferplane"]);
   });
 
@@ -80,27 +94,63 @@ describe("ModelInfer pod enhancer", () => {
 
   it("adds no gang annotations without gangSchedule", () => {
     const plain = modelInfer("plain", [role("serve", 1, 1)]);
-    const place = resolveModelInferPlace(optedInPod("plain-0-serve-0-1", "plain", "serve"), "default", staticView([plain]));
+    const place = resolveModelInferPlace(
+      optedInPod("plain-0-serve-0-1", "plain", "serve"),
+      "default",
+      staticView([plain]),
+    );
     assert.ok(place.ok);
-    assert.equal(enhanceModelInferPod(optedInPod("plain-0-serve-0-1", "plain", "serve"), place.value).pod.metadata?.annotations, undefined);
+    assert.equal(
+      enhanceModelInferPod(optedInPod("plain-0-serve-0-1", "plain", "serve"), place.value).pod.metadata?.annotations,
+      undefined,
+    );
   });
 
   it("resolves a generateName entry pod from its labels", () => {
     const pod = optedInPod("", "sample", "decode");
     delete pod.metadata!.name;
     pod.metadata!.generateName = "sample-";
-    Object.assign(pod.metadata!.labels!, { "modelinfer.matrixinfer.ai/group-name": "sample-1", "modelinfer.matrixinfer.ai/role-id": "decode-0", "modelinfer.matrixinfer.ai/entry": "true" });
+    Object.assign(pod.metadata!.labels!, {
+      "modelinfer.matrixinfer.ai/group-name": "sample-1",
+      "modelinfer.matrixinfer.ai/role-id": "decode-0",
+      "modelinfer.matrixinfer.ai/entry": "true",
+    });
     const place = resolveModelInferPlace(pod, "default", view);
     assert.ok(place.ok);
     assert.deepEqual([place.value.groupIndex, place.value.roleIndex, place.value.podIndex], [1, 0, 0]);
   });
 
   const refusals: Array<[string, Pod, number, RegExp]> = [
-    ["unknown ModelInfer", optedInPod("nope-0-decode-0-0", "nope", "decode"), 404, /ModelInfer default\/nope not found; create it first/],
-    ["unknown role", optedInPod("sample-0-router-0-0", "sample", "router"), 400, /has no role router; use one of: prefill, decode/],
-    ["worker index too high", optedInPod("sample-0-decode-0-4", "sample", "decode"), 400, /pod index 4 exceeds workerReplicas 3 of role decode/],
-    ["role index too high", optedInPod("sample-0-prefill-2-0", "sample", "prefill"), 400, /role index 2 is not below replicas 2/],
-    ["name of another shape", optedInPod("my-pod", "sample", "decode"), 400, /name my-pod is not of the form sample-<g>-decode-<r>-<p>/],
+    [
+      "unknown ModelInfer",
+      optedInPod("nope-0-decode-0-0", "nope", "decode"),
+      404,
+      /ModelInfer default\/nope not found; create it first/,
+    ],
+    [
+      "unknown role",
+      optedInPod("sample-0-router-0-0", "sample", "router"),
+      400,
+      /has no role router; use one of: prefill, decode/,
+    ],
+    [
+      "worker index too high",
+      optedInPod("sample-0-decode-0-4", "sample", "decode"),
+      400,
+      /pod index 4 exceeds workerReplicas 3 of role decode/,
+    ],
+    [
+      "role index too high",
+      optedInPod("sample-0-prefill-2-0", "sample", "prefill"),
+      400,
+      /role index 2 is not below replicas 2/,
+    ],
+    [
+      "name of another shape",
+      optedInPod("my-pod", "sample", "decode"),
+      400,
+      /name my-pod is not of the form sample-<g>-decode-<r>-<p>/,
+    ],
   ];
   for (const [what, pod, code, message] of refusals) {
     it(`refuses ${what}, naming the pod and the fix`, () => {

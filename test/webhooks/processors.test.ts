@@ -21,7 +21,11 @@ function optedInCapturedPod(): AdmissionRequest {
   const request = capturedRequest("admission-create-pod");
   const pod = request.object as Pod;
   pod.metadata!.name = "podinfo-0-serve-0-2";
-  Object.assign(pod.metadata!.labels!, { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/name": "podinfo", "modelinfer.matrixinfer.ai/role": "serve" });
+  Object.assign(pod.metadata!.labels!, {
+    "inference.ai/managed": "true",
+    "modelinfer.matrixinfer.ai/name": "podinfo",
+    "modelinfer.matrixinfer.ai/role": "serve",
+  });
   return request;
 }
 
@@ -51,8 +55,14 @@ describe("mutating webhook on captured apiserver requests", () => {
       { name: "WORKER_INDEX", value: "2" },
     ]);
     assert.deepEqual(engine.env[0], { name: "PODINFO_UI_COLOR", value: "#34577c" }, "the user's env stays first");
-    assert.ok(ops.every((op) => op.op === "add"), "only adds: other webhooks' changes survive");
-    assert.ok(ops.some((op) => op.path === "/metadata/labels/modelinfer.matrixinfer.ai~1group-name"), "label keys are escaped");
+    assert.ok(
+      ops.every((op) => op.op === "add"),
+      "only adds: other webhooks' changes survive",
+    );
+    assert.ok(
+      ops.some((op) => op.path === "/metadata/labels/modelinfer.matrixinfer.ai~1group-name"),
+      "label keys are escaped",
+    );
     assertValidKubernetes(pod);
     const again = processMutation({ ...request, object: pod }, ctx);
     assert.equal(again.response.patch, undefined, "reinvocation yields no patch");
@@ -61,7 +71,10 @@ describe("mutating webhook on captured apiserver requests", () => {
 
   it("answers dryRun exactly like a real request", () => {
     const request = optedInCapturedPod();
-    assert.deepEqual(processMutation({ ...request, dryRun: true }, ctx).response, processMutation(request, ctx).response);
+    assert.deepEqual(
+      processMutation({ ...request, dryRun: true }, ctx).response,
+      processMutation(request, ctx).response,
+    );
   });
 
   it("leaves pods in kube-system, the release namespace and mirror pods alone", () => {
@@ -84,7 +97,10 @@ describe("mutating webhook on captured apiserver requests", () => {
     const { response } = processMutation(request, ctx);
     assert.equal(response.allowed, false);
     assert.equal(response.status?.code, 404);
-    assert.equal(response.status.message, "pod default/missing-0-serve-0-0: ModelInfer default/missing not found; create it first or fix label modelinfer.matrixinfer.ai/name");
+    assert.equal(
+      response.status.message,
+      "pod default/missing-0-serve-0-0: ModelInfer default/missing not found; create it first or fix label modelinfer.matrixinfer.ai/name",
+    );
   });
 
   it("denies with 503 until the cluster view has synced", () => {
@@ -97,7 +113,10 @@ describe("validating webhook", () => {
   it("warns about an opted-in Deployment that asks for a multi-pod role", () => {
     const request = capturedRequest("admission-create-deployment");
     const deployment = request.object as { metadata: { labels: Record<string, string> }; spec: { replicas: number } };
-    Object.assign(deployment.metadata.labels, { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/role": "serve" });
+    Object.assign(deployment.metadata.labels, {
+      "inference.ai/managed": "true",
+      "modelinfer.matrixinfer.ai/role": "serve",
+    });
     deployment.spec.replicas = 3;
     const { response } = processValidation(request, ctx);
     assert.equal(response.allowed, true);

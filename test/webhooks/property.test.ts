@@ -18,9 +18,18 @@ const envVar: fc.Arbitrary<EnvVar> = fc.oneof(
   fc.record({ name: envName, valueFrom: fc.constant({ fieldRef: { fieldPath: "metadata.name" } }) }),
 );
 const container = (name: string): fc.Arbitrary<Container> =>
-  fc.record({ name: fc.constant(name), image: fc.constantFrom("vllm/vllm-openai:v0.11.0", "busybox"), env: fc.option(fc.array(envVar, { maxLength: 5 }), { nil: undefined }) })
+  fc
+    .record({
+      name: fc.constant(name),
+      image: fc.constantFrom("vllm/vllm-openai:v0.11.0", "busybox"),
+      env: fc.option(fc.array(envVar, { maxLength: 5 }), { nil: undefined }),
+    })
     .map((c) => (c.env === undefined ? { name: c.name, image: c.image } : c));
-const labels = fc.dictionary(fc.constantFrom("app", "example.com/team", "tier", "a.b/c-d"), fc.stringMatching(/^[a-z0-9]{0,8}$/), { maxKeys: 4 });
+const labels = fc.dictionary(
+  fc.constantFrom("app", "example.com/team", "tier", "a.b/c-d"),
+  fc.stringMatching(/^[a-z0-9]{0,8}$/),
+  { maxKeys: 4 },
+);
 
 const pod: fc.Arbitrary<Pod> = fc
   .record({
@@ -32,30 +41,49 @@ const pod: fc.Arbitrary<Pod> = fc
     labels,
   })
   .chain((p) =>
-    fc.record({
-      containers: fc.tuple(...Array.from({ length: p.containers }, (_, i) => container(`c${i}`))),
-      initContainers: fc.tuple(...Array.from({ length: p.inits }, (_, i) => container(`init${i}`))),
-    }).map(({ containers, initContainers }) => {
-      const r = roles[p.pick % 2]!;
-      const index = p.pick % ((r.workerReplicas ?? 0) + 1);
-      const spec: Pod["spec"] = { containers: [...containers] };
-      if (initContainers.length > 0) spec.initContainers = [...initContainers];
-      return {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: {
-          name: podName("mi", p.group, r.name, p.roleIndex % (r.replicas ?? 1), index),
-          namespace: "default",
-          labels: { ...p.labels, "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/name": "mi", "modelinfer.matrixinfer.ai/role": r.name },
-        },
-        spec,
-      };
-    }),
+    fc
+      .record({
+        containers: fc.tuple(...Array.from({ length: p.containers }, (_, i) => container(`c${i}`))),
+        initContainers: fc.tuple(...Array.from({ length: p.inits }, (_, i) => container(`init${i}`))),
+      })
+      .map(({ containers, initContainers }) => {
+        const r = roles[p.pick % 2]!;
+        const index = p.pick % ((r.workerReplicas ?? 0) + 1);
+        const spec: Pod["spec"] = { containers: [...containers] };
+        if (initContainers.length > 0) spec.initContainers = [...initContainers];
+        return {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: {
+            name: podName("mi", p.group, r.name, p.roleIndex % (r.replicas ?? 1), index),
+            namespace: "default",
+            labels: {
+              ...p.labels,
+              "inference.ai/managed": "true",
+              "modelinfer.matrixinfer.ai/name": "mi",
+              "modelinfer.matrixinfer.ai/role": r.name,
+            },
+          },
+          spec,
+        };
+      }),
   );
 
 function admit(obj: Pod): { ops: Operation[]; allowed: boolean } {
-  const { response } = processMutation({ uid: "u", kind: { group: "", version: "v1", kind: "Pod" }, operation: "CREATE", namespace: "default", object: obj }, ctx);
-  return { allowed: response.allowed, ops: response.patch ? (JSON.parse(Buffer.from(response.patch, "base64").toString()) as Operation[]) : [] };
+  const { response } = processMutation(
+    {
+      uid: "u",
+      kind: { group: "", version: "v1", kind: "Pod" },
+      operation: "CREATE",
+      namespace: "default",
+      object: obj,
+    },
+    ctx,
+  );
+  return {
+    allowed: response.allowed,
+    ops: response.patch ? (JSON.parse(Buffer.from(response.patch, "base64").toString()) as Operation[]) : [],
+  };
 }
 
 describe("ModelInfer pod enhancement (property)", () => {

@@ -13,24 +13,53 @@ function roleStatefulSet(replicas = 3, serviceName = "qwen-hl"): StatefulSet {
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
-    metadata: { name: "qwen", namespace: "ml", labels: { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/role": "serve" } },
+    metadata: {
+      name: "qwen",
+      namespace: "ml",
+      labels: { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/role": "serve" },
+    },
     spec: {
       replicas,
       serviceName,
       selector: { matchLabels: { app: "qwen" } },
-      template: { metadata: { labels: { app: "qwen" } }, spec: { containers: [{ name: "engine", image: "vllm/vllm-openai:v0.11.0" }] } },
+      template: {
+        metadata: { labels: { app: "qwen" } },
+        spec: { containers: [{ name: "engine", image: "vllm/vllm-openai:v0.11.0" }] },
+      },
     },
   };
 }
 
 function stsPod(name: string, podIndexLabel?: string): Pod {
-  const labels: Record<string, string> = { app: "qwen", "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/role": "serve" };
+  const labels: Record<string, string> = {
+    app: "qwen",
+    "inference.ai/managed": "true",
+    "modelinfer.matrixinfer.ai/role": "serve",
+  };
   if (podIndexLabel !== undefined) labels["apps.kubernetes.io/pod-index"] = podIndexLabel;
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name, namespace: "ml", labels, ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name: "qwen", uid: "u1", controller: true }] },
-    spec: { containers: [{ name: "engine", image: "x", env: [{ name: "WORKER_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } }] }] },
+    metadata: {
+      name,
+      namespace: "ml",
+      labels,
+      ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name: "qwen", uid: "u1", controller: true }],
+    },
+    spec: {
+      containers: [
+        {
+          name: "engine",
+          image: "x",
+          env: [
+            {
+              name: "WORKER_INDEX",
+              valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } },
+            },
+          ],
+        },
+      ],
+    },
   };
 }
 
@@ -42,7 +71,10 @@ describe("StatefulSet opt-in", () => {
     assert.deepEqual(template.spec!.containers[0]!.env, [
       { name: "GROUP_SIZE", value: "3" },
       { name: "ENTRY_ADDRESS", value: "qwen-0.qwen-hl.ml" },
-      { name: "WORKER_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } },
+      {
+        name: "WORKER_INDEX",
+        valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } },
+      },
     ]);
     assert.equal(template.metadata!.labels!["inference.ai/managed"], "true");
     assert.equal(template.metadata!.labels!["modelinfer.matrixinfer.ai/role"], "serve");
@@ -50,9 +82,18 @@ describe("StatefulSet opt-in", () => {
   });
 
   it("is idempotent through the webhook", () => {
-    const request = { uid: "u", kind: { group: "apps", version: "v1", kind: "StatefulSet" }, operation: "CREATE" as const, namespace: "ml", object: roleStatefulSet() };
+    const request = {
+      uid: "u",
+      kind: { group: "apps", version: "v1", kind: "StatefulSet" },
+      operation: "CREATE" as const,
+      namespace: "ml",
+      object: roleStatefulSet(),
+    };
     const first = processMutation(request, staticContext([]));
-    const patched = applyPatch(request.object, JSON.parse(Buffer.from(first.response.patch!, "base64").toString()) as Operation[]);
+    const patched = applyPatch(
+      request.object,
+      JSON.parse(Buffer.from(first.response.patch!, "base64").toString()) as Operation[],
+    );
     assert.equal(processMutation({ ...request, object: patched }, staticContext([])).response.patch, undefined);
   });
 
@@ -67,12 +108,21 @@ describe("StatefulSet opt-in", () => {
     const result = enhanceStatefulSet(sts, "ml");
     assert.ok(!result.ok);
     assert.match(result.message, /^StatefulSet ml\/qwen: spec.serviceName is empty; set it to a headless Service/);
-    const request = { uid: "u", kind: { group: "apps", version: "v1", kind: "StatefulSet" }, operation: "CREATE" as const, namespace: "ml", object: sts };
+    const request = {
+      uid: "u",
+      kind: { group: "apps", version: "v1", kind: "StatefulSet" },
+      operation: "CREATE" as const,
+      namespace: "ml",
+      object: sts,
+    };
     assert.equal(processValidation(request, staticContext([])).response.allowed, false);
   });
 
   it("sets the literal ordinal on pods, from the pod-index label or the name", () => {
-    for (const [pod, expected] of [[stsPod("qwen-2", "2"), "2"], [stsPod("qwen-7"), "7"]] as const) {
+    for (const [pod, expected] of [
+      [stsPod("qwen-2", "2"), "2"],
+      [stsPod("qwen-7"), "7"],
+    ] as const) {
       const result = enhanceStatefulSetPod(pod, "ml");
       assert.ok(result.ok);
       assert.deepEqual(result.value.spec!.containers[0]!.env, [{ name: "WORKER_INDEX", value: expected }]);

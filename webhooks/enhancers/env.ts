@@ -29,7 +29,7 @@ export function setEnv(container: Container, name: string, wanted: EnvValue): bo
   if (duplicates.length > 0) container.env = env.filter((e, i) => i <= index || e.name !== name);
   const existing = env[index] as EnvVar;
   if (sameEnv(existing, wanted) && duplicates.length === 0) return false;
-  (container.env)[index] = replacement;
+  container.env[index] = replacement;
   return !sameEnv(existing, wanted) || duplicates.some((d) => !sameEnv(d, wanted));
 }
 
@@ -38,7 +38,8 @@ export function setEnvEverywhere(spec: PodSpec, vars: ReadonlyArray<[string, Env
   const warnings: string[] = [];
   for (const container of allContainers(spec)) {
     for (const [name, wanted] of vars) {
-      if (setEnv(container, name, wanted)) warnings.push(`container ${container.name}: env ${name} replaced by inferplane`);
+      if (setEnv(container, name, wanted))
+        warnings.push(`container ${container.name}: env ${name} replaced by inferplane`);
     }
   }
   return warnings;

@@ -29,17 +29,30 @@ function readIndices(pod: Pod, mi: string, role: string): Indices | string {
 
 function checkRange(indices: Indices, role: Role): string | undefined {
   const workers = role.workerReplicas ?? 0;
-  if (indices.podIndex > workers) return `pod index ${indices.podIndex} exceeds workerReplicas ${workers} of role ${role.name}`;
+  if (indices.podIndex > workers)
+    return `pod index ${indices.podIndex} exceeds workerReplicas ${workers} of role ${role.name}`;
   const roleReplicas = role.replicas ?? 1;
   // Group indices are not bounded by spec.replicas: scale-down removes unavailable groups
   // first, so the groups of a ModelInfer may be {0, 2} with replicas 2.
-  return indices.roleIndex >= roleReplicas ? `role index ${indices.roleIndex} is not below replicas ${roleReplicas} of role ${role.name}` : undefined;
+  return indices.roleIndex >= roleReplicas
+    ? `role index ${indices.roleIndex} is not below replicas ${roleReplicas} of role ${role.name}`
+    : undefined;
 }
 
 /** The ModelInfer and role a pod names, or what is missing (404 when the ModelInfer is). */
-function findRole(view: ClusterView, who: string, namespace: string, miName: string, roleName: string): Outcome<{ modelInfer: ModelInfer; role: Role }> {
+function findRole(
+  view: ClusterView,
+  who: string,
+  namespace: string,
+  miName: string,
+  roleName: string,
+): Outcome<{ modelInfer: ModelInfer; role: Role }> {
   const modelInfer = view.getModelInfer(namespace, miName);
-  if (!modelInfer) return failure(404, `${who}: ModelInfer ${namespace}/${miName} not found; create it first or fix label ${labels.LABEL_MODELINFER_NAME}`);
+  if (!modelInfer)
+    return failure(
+      404,
+      `${who}: ModelInfer ${namespace}/${miName} not found; create it first or fix label ${labels.LABEL_MODELINFER_NAME}`,
+    );
   const role = modelInfer.spec.template.roles.find((r) => r.name === roleName);
   if (role) return success({ modelInfer, role });
   const known = modelInfer.spec.template.roles.map((r) => r.name).join(", ");
@@ -64,13 +77,21 @@ export function resolveModelInferPlace(pod: Pod, namespace: string, view: Cluste
   const miName = podLabels[labels.LABEL_MODELINFER_NAME] ?? "";
   const roleName = podLabels[labels.LABEL_ROLE];
   const who = describePod(pod, namespace);
-  if (!roleName) return failure(400, `${who}: label ${labels.LABEL_ROLE} is missing; set it to one of the roles of ModelInfer ${miName}`);
+  if (!roleName)
+    return failure(
+      400,
+      `${who}: label ${labels.LABEL_ROLE} is missing; set it to one of the roles of ModelInfer ${miName}`,
+    );
   const found = findRole(view, who, namespace, miName, roleName);
   if (!found.ok) return found;
   const { modelInfer, role } = found.value;
   const indices = readIndices(pod, miName, roleName);
   if (typeof indices === "string") return failure(400, `${who}: ${indices}`);
   const outOfRange = checkRange(indices, role);
-  if (outOfRange) return failure(400, `${who}: ${outOfRange} of ModelInfer ${namespace}/${miName}; scale the ModelInfer or rename the pod`);
+  if (outOfRange)
+    return failure(
+      400,
+      `${who}: ${outOfRange} of ModelInfer ${namespace}/${miName}; scale the ModelInfer or rename the pod`,
+    );
   return success({ modelInfer, role, namespace, ...indices });
 }

@@ -22,12 +22,20 @@ export function resolveStatefulSetGroup(sts: StatefulSet, namespace: string): Ou
   const name = sts.metadata?.name ?? "";
   const serviceName = sts.spec?.serviceName ?? "";
   if (!serviceName) {
-    return failure(400, `StatefulSet ${namespace}/${name}: spec.serviceName is empty; set it to a headless Service so ENTRY_ADDRESS resolves`);
+    return failure(
+      400,
+      `StatefulSet ${namespace}/${name}: spec.serviceName is empty; set it to a headless Service so ENTRY_ADDRESS resolves`,
+    );
   }
-  return success({ size: sts.spec?.replicas ?? 1, entryAddress: statefulSetEntryAddress(name, serviceName, namespace) });
+  return success({
+    size: sts.spec?.replicas ?? 1,
+    entryAddress: statefulSetEntryAddress(name, serviceName, namespace),
+  });
 }
 
-const WORKER_INDEX_FROM_LABEL = { valueFrom: { fieldRef: { fieldPath: `metadata.labels['${labels.LABEL_POD_INDEX}']` } } };
+const WORKER_INDEX_FROM_LABEL = {
+  valueFrom: { fieldRef: { fieldPath: `metadata.labels['${labels.LABEL_POD_INDEX}']` } },
+};
 
 /**
  * Gives a role StatefulSet's pod template the group env. WORKER_INDEX comes from the pod-index
@@ -40,7 +48,8 @@ export function enhanceStatefulSet(sts: StatefulSet, namespace: string): Outcome
   const out = structuredClone(sts);
   const template = out.spec?.template;
   const podSpec = template?.spec;
-  if (!template || !podSpec) return failure(400, `StatefulSet ${namespace}/${sts.metadata?.name ?? ""}: spec.template.spec is missing`);
+  if (!template || !podSpec)
+    return failure(400, `StatefulSet ${namespace}/${sts.metadata?.name ?? ""}: spec.template.spec is missing`);
   setLabels((template.metadata ??= {}), {
     [labels.LABEL_MANAGED]: "true",
     [labels.LABEL_ROLE]: sts.metadata?.labels?.[labels.LABEL_ROLE] ?? "",
@@ -71,7 +80,10 @@ export function statefulSetPodOrdinal(pod: Pod): number | undefined {
 export function enhanceStatefulSetPod(pod: Pod, namespace: string): Outcome<Pod> {
   const ordinal = statefulSetPodOrdinal(pod);
   if (ordinal === undefined) {
-    return failure(400, `${describePod(pod, namespace)}: no StatefulSet ordinal (label ${labels.LABEL_POD_INDEX} or name <statefulset>-<n>); create it through its StatefulSet`);
+    return failure(
+      400,
+      `${describePod(pod, namespace)}: no StatefulSet ordinal (label ${labels.LABEL_POD_INDEX} or name <statefulset>-<n>); create it through its StatefulSet`,
+    );
   }
   const out = structuredClone(pod);
   // Replacing the template's downward-API WORKER_INDEX is the point, so it is not warned about.

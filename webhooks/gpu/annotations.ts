@@ -11,7 +11,19 @@ export const PD_ROLE = "production-stack.vllm.ai/pd-role";
 export const SPECULATIVE_DECODING = "production-stack.vllm.ai/speculative-decoding";
 export const INFERENCE_CACHE = "production-stack.vllm.ai/inference-cache";
 
-export const GPU_ANNOTATIONS = [GPU_POOL, GPU_SHARING, MIG_PROFILE, GPU_COUNT, TOKEN_CACHE, BACKEND, ENGINE_CONTAINER, PDD, PD_ROLE, SPECULATIVE_DECODING, INFERENCE_CACHE] as const;
+export const GPU_ANNOTATIONS = [
+  GPU_POOL,
+  GPU_SHARING,
+  MIG_PROFILE,
+  GPU_COUNT,
+  TOKEN_CACHE,
+  BACKEND,
+  ENGINE_CONTAINER,
+  PDD,
+  PD_ROLE,
+  SPECULATIVE_DECODING,
+  INFERENCE_CACHE,
+] as const;
 
 /** A pod asks for something when it carries any of the annotations. */
 export function asksForGpuFeatures(annotations: Record<string, string> | undefined): boolean {

@@ -3,7 +3,15 @@ import type { ClusterStores } from "../../src/cluster-view/stores.js";
 import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
 import { anyProfile, profilesFor } from "../../src/gpu/mig.js";
 import type {
-  Backend, GPUPool, InferenceCache, MigStrategy, PdRole, PrefillDecodingDisaggregation, SharingMode, SpeculativeDecoding, TokenCache,
+  Backend,
+  GPUPool,
+  InferenceCache,
+  MigStrategy,
+  PdRole,
+  PrefillDecodingDisaggregation,
+  SharingMode,
+  SpeculativeDecoding,
+  TokenCache,
 } from "../../src/gpu/types.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
 import * as A from "./annotations.js";
@@ -39,7 +47,9 @@ type Lookup = <T>(store: keyof ClusterStores["gpu"], name: string, what: string)
 function lookupIn(stores: ClusterStores, namespace: string): Lookup {
   return <T>(store: keyof ClusterStores["gpu"], name: string, what: string): Outcome<T> => {
     const found = stores.gpu[store].get(namespace, name);
-    return found ? success(found as T) : failure(403, `${what} "${name}" does not exist in namespace ${namespace}; create it or fix the annotation`);
+    return found
+      ? success(found as T)
+      : failure(403, `${what} "${name}" does not exist in namespace ${namespace}; create it or fix the annotation`);
   };
 }
 
@@ -47,7 +57,11 @@ function engineIndex(pod: Pod): Outcome<number> {
   const wanted = pod.metadata?.annotations?.[A.ENGINE_CONTAINER];
   if (wanted === undefined) return success(0);
   const index = pod.spec?.containers.findIndex((c) => c.name === wanted) ?? -1;
-  if (index < 0) return failure(403, `${A.ENGINE_CONTAINER}: no container named "${wanted}"; name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`);
+  if (index < 0)
+    return failure(
+      403,
+      `${A.ENGINE_CONTAINER}: no container named "${wanted}"; name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`,
+    );
   return success(index);
 }
 
@@ -61,12 +75,17 @@ export function gigabytes(quantity: string | number): number {
 function countFrom(value: string | undefined, fallback: number): Outcome<number> {
   if (value === undefined) return success(fallback);
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) return failure(403, `${A.GPU_COUNT}: "${value}" is not a whole number of GPUs ≥ 1`);
+  if (!Number.isInteger(n) || n < 1)
+    return failure(403, `${A.GPU_COUNT}: "${value}" is not a whole number of GPUs ≥ 1`);
   return success(n);
 }
 
 function gpuFromPdd(pd: GpuAsk["pd"]): number | undefined {
-  const resources = pd ? (pd.role === "prefill" ? pd.pdd.spec.prefillResources : pd.pdd.spec.decodeResources) : undefined;
+  const resources = pd
+    ? pd.role === "prefill"
+      ? pd.pdd.spec.prefillResources
+      : pd.pdd.spec.decodeResources
+    : undefined;
   const gpus = resources?.limits?.["nvidia.com/gpu"] ?? resources?.requests?.["nvidia.com/gpu"];
   return gpus === undefined ? undefined : Math.round(parseQuantity(gpus) / 1000);
 }
@@ -81,13 +100,20 @@ export function migProfileProblem(profile: string, product: string | undefined):
 }
 
 function migProblem(share: GpuShare): string | undefined {
-  if (!share.migProfile) return `MIG needs a profile: set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles`;
+  if (!share.migProfile)
+    return `MIG needs a profile: set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles`;
   const problem = migProfileProblem(share.migProfile, share.product);
   if (problem) return problem;
-  return share.migStrategy === "single" && !share.product ? "MIG single strategy selects nodes by nvidia.com/gpu.product: set the pool's gpuProduct" : undefined;
+  return share.migStrategy === "single" && !share.product
+    ? "MIG single strategy selects nodes by nvidia.com/gpu.product: set the pool's gpuProduct"
+    : undefined;
 }
 
-function shareMode(annotations: Record<string, string>, pool: GPUPool | undefined, pdGpus: number | undefined): string | undefined {
+function shareMode(
+  annotations: Record<string, string>,
+  pool: GPUPool | undefined,
+  pdGpus: number | undefined,
+): string | undefined {
   const implied = annotations[A.GPU_COUNT] !== undefined || pdGpus !== undefined ? "exclusive" : undefined;
   return annotations[A.GPU_SHARING] ?? pool?.spec.sharing.mode ?? implied;
 }
@@ -98,14 +124,28 @@ function pinnedMemory(pool: GPUPool | undefined): Outcome<number | undefined> {
   try {
     return success(gigabytes(pinned));
   } catch (err) {
-    if (err instanceof QuantityError) return failure(403, `GPUPool ${pool?.metadata.name ?? ""}: sharing.mps.pinnedMemoryLimit: ${err.message}`);
+    if (err instanceof QuantityError)
+      return failure(403, `GPUPool ${pool?.metadata.name ?? ""}: sharing.mps.pinnedMemoryLimit: ${err.message}`);
     throw err;
   }
 }
 
-function shareFrom(mode: SharingMode, count: number, annotations: Record<string, string>, pool: GPUPool | undefined, pinnedMemoryGb: number | undefined): GpuShare {
+function shareFrom(
+  mode: SharingMode,
+  count: number,
+  annotations: Record<string, string>,
+  pool: GPUPool | undefined,
+  pinnedMemoryGb: number | undefined,
+): GpuShare {
   const sharing = pool?.spec.sharing;
-  const share: GpuShare = { mode, count, migStrategy: "mixed", poolSelector: {}, sharedResource: false, mps: { pinnedMemoryGb } };
+  const share: GpuShare = {
+    mode,
+    count,
+    migStrategy: "mixed",
+    poolSelector: {},
+    sharedResource: false,
+    mps: { pinnedMemoryGb },
+  };
   if (!pool || !sharing) return { ...share, migProfile: annotations[A.MIG_PROFILE] };
   return {
     ...share,
@@ -118,14 +158,23 @@ function shareFrom(mode: SharingMode, count: number, annotations: Record<string,
   };
 }
 
-function resolveShare(annotations: Record<string, string>, pool: GPUPool | undefined, pdGpus: number | undefined): Outcome<GpuShare | undefined> {
+function resolveShare(
+  annotations: Record<string, string>,
+  pool: GPUPool | undefined,
+  pdGpus: number | undefined,
+): Outcome<GpuShare | undefined> {
   const modeText = shareMode(annotations, pool, pdGpus);
   if (modeText === undefined) return success(undefined);
-  if (!(MODES as readonly string[]).includes(modeText)) return failure(403, `${A.GPU_SHARING}: "${modeText}" is not one of ${MODES.join(", ")}`);
+  if (!(MODES as readonly string[]).includes(modeText))
+    return failure(403, `${A.GPU_SHARING}: "${modeText}" is not one of ${MODES.join(", ")}`);
   const count = countFrom(annotations[A.GPU_COUNT], pdGpus ?? 1);
   if (!count.ok) return count;
   const mode = modeText as SharingMode;
-  if (mode === "mps" && count.value > 1) return failure(403, `MPS shares one GPU between clients: ${A.GPU_COUNT} ${count.value} is more than one; use exclusive GPUs for multi-GPU pods`);
+  if (mode === "mps" && count.value > 1)
+    return failure(
+      403,
+      `MPS shares one GPU between clients: ${A.GPU_COUNT} ${count.value} is more than one; use exclusive GPUs for multi-GPU pods`,
+    );
   const pinned = pinnedMemory(pool);
   if (!pinned.ok) return pinned;
   const share = shareFrom(mode, count.value, annotations, pool, pinned.value);
@@ -138,7 +187,8 @@ function resolvePd(annotations: Record<string, string>, lookup: Lookup): Outcome
   const role = annotations[A.PD_ROLE];
   if (name === undefined && role === undefined) return success(undefined);
   if (name === undefined) return failure(403, `${A.PD_ROLE} needs ${A.PDD} naming the PrefillDecodingDisaggregation`);
-  if (role !== "prefill" && role !== "decode") return failure(403, `${A.PD_ROLE} must be prefill or decode (got ${role === undefined ? "nothing" : `"${role}"`})`);
+  if (role !== "prefill" && role !== "decode")
+    return failure(403, `${A.PD_ROLE} must be prefill or decode (got ${role === undefined ? "nothing" : `"${role}"`})`);
   const pdd = lookup<PrefillDecodingDisaggregation>("pdd", name, "PrefillDecodingDisaggregation");
   return pdd.ok ? success({ role, pdd: pdd.value }) : pdd;
 }
@@ -152,14 +202,21 @@ interface Refs {
 
 /** The objects the annotations name, directly or through an InferenceCache. */
 /** The object an annotation names, or nothing when the annotation is absent. */
-function named<T>(lookup: Lookup, store: keyof ClusterStores["gpu"], name: string | undefined, what: string): Outcome<T | undefined> {
+function named<T>(
+  lookup: Lookup,
+  store: keyof ClusterStores["gpu"],
+  name: string | undefined,
+  what: string,
+): Outcome<T | undefined> {
   return name === undefined ? success(undefined) : lookup<T>(store, name, what);
 }
 
 /** A PD side may take its PDD from the InferenceCache it names. */
 function withCachePdd(annotations: Record<string, string>, cache: InferenceCache | undefined): Record<string, string> {
   const pddRef = cache?.spec.pddRef;
-  return pddRef && annotations[A.PDD] === undefined && annotations[A.PD_ROLE] !== undefined ? { ...annotations, [A.PDD]: pddRef } : annotations;
+  return pddRef && annotations[A.PDD] === undefined && annotations[A.PD_ROLE] !== undefined
+    ? { ...annotations, [A.PDD]: pddRef }
+    : annotations;
 }
 
 function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outcome<Refs> {
@@ -169,7 +226,12 @@ function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outco
   if (!pool.ok) return pool;
   const tokenCache = named<TokenCache>(lookup, "tokenCache", annotations[A.TOKEN_CACHE], "TokenCache");
   if (!tokenCache.ok) return tokenCache;
-  const speculative = named<SpeculativeDecoding>(lookup, "speculativeDecoding", annotations[A.SPECULATIVE_DECODING] ?? cache.value?.spec.sdRef, "SpeculativeDecoding");
+  const speculative = named<SpeculativeDecoding>(
+    lookup,
+    "speculativeDecoding",
+    annotations[A.SPECULATIVE_DECODING] ?? cache.value?.spec.sdRef,
+    "SpeculativeDecoding",
+  );
   if (!speculative.ok) return speculative;
   const pd = resolvePd(withCachePdd(annotations, cache.value), lookup);
   if (!pd.ok) return pd;
@@ -182,14 +244,22 @@ export function resolveGpuAsk(pod: Pod, namespace: string, stores: ClusterStores
   const index = engineIndex(pod);
   if (!index.ok) return index;
   const backend = annotations[A.BACKEND] ?? "vllm";
-  if (!(BACKENDS as readonly string[]).includes(backend)) return failure(403, `${A.BACKEND}: "${backend}" is not one of ${BACKENDS.join(", ")}`);
+  if (!(BACKENDS as readonly string[]).includes(backend))
+    return failure(403, `${A.BACKEND}: "${backend}" is not one of ${BACKENDS.join(", ")}`);
   const refs = resolveRefs(annotations, lookupIn(stores, namespace));
   if (!refs.ok) return refs;
   const { pool, tokenCache, speculative, pd } = refs.value;
   const pdBackend = pd?.pdd.spec.engine;
   const gpu = resolveShare(annotations, pool, gpuFromPdd(pd));
   if (!gpu.ok) return gpu;
-  return success({ engineIndex: index.value, backend: annotations[A.BACKEND] === undefined && pdBackend ? pdBackend : (backend as Backend), gpu: gpu.value, tokenCache, pd, speculative });
+  return success({
+    engineIndex: index.value,
+    backend: annotations[A.BACKEND] === undefined && pdBackend ? pdBackend : (backend as Backend),
+    gpu: gpu.value,
+    tokenCache,
+    pd,
+    speculative,
+  });
 }
 
 export function engineOf(pod: Pod, ask: GpuAsk): Container {

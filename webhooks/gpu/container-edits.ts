@@ -6,9 +6,13 @@ const MANAGED_ENV = /^(CUDA_MPS_|LMCACHE_|VLLM_NIXL_)/;
 
 export function setManagedEnv(container: Container, vars: ReadonlyArray<[string, EnvValue]>): string[] {
   const warnings: string[] = [];
-  for (const [name, value] of vars) if (setEnv(container, name, value)) warnings.push(`container ${container.name}: env ${name} replaced by inferplane`);
+  for (const [name, value] of vars)
+    if (setEnv(container, name, value))
+      warnings.push(`container ${container.name}: env ${name} replaced by inferplane`);
   const env = container.env ?? [];
-  const managed = env.filter((e) => MANAGED_ENV.test(e.name)).sort((a: EnvVar, b: EnvVar) => a.name.localeCompare(b.name));
+  const managed = env
+    .filter((e) => MANAGED_ENV.test(e.name))
+    .sort((a: EnvVar, b: EnvVar) => a.name.localeCompare(b.name));
   container.env = [...env.filter((e) => !MANAGED_ENV.test(e.name)), ...managed];
   return warnings;
 }
@@ -43,7 +47,13 @@ export function mergeFlags(container: Container, flags: readonly Flag[]): string
 const short = (text: string): string => (text.length > 40 ? `${text.slice(0, 37)}...` : text);
 
 /** Replaces a flag's value where it is; returns a warning when a user's different value was there. */
-function replaceValue(container: Container, list: string[], at: number, name: string, value: string): string | undefined {
+function replaceValue(
+  container: Container,
+  list: string[],
+  at: number,
+  name: string,
+  value: string,
+): string | undefined {
   const before = flagValue(container, name);
   if (before === value) return undefined;
   const next = list[at + 1];

@@ -40,7 +40,12 @@ function configFlags(ask: GpuAsk, names: Record<string, string>): Flag[] {
 function kvTransferConfig(ask: GpuAsk): Record<string, unknown> | undefined {
   const lmcache = ask.tokenCache ? { kv_connector: "LMCacheConnectorV1", kv_role: "kv_both" } : undefined;
   const nixl = ask.pd ? { kv_connector: "NixlConnector", kv_role: nixlRole(ask.pd.role) } : undefined;
-  if (lmcache && nixl) return { kv_connector: "MultiConnector", kv_role: nixl.kv_role, kv_connector_extra_config: { connectors: [nixl, lmcache] } };
+  if (lmcache && nixl)
+    return {
+      kv_connector: "MultiConnector",
+      kv_role: nixl.kv_role,
+      kv_connector_extra_config: { connectors: [nixl, lmcache] },
+    };
   return nixl ?? lmcache;
 }
 
@@ -54,16 +59,29 @@ function vllmFlags(ask: GpuAsk): Flag[] {
   const transfer = kvTransferConfig(ask);
   if (transfer) flags.push(["kv-transfer-config", JSON.stringify(transfer)]);
   const sd = ask.speculative?.spec;
-  if (sd) flags.push(["speculative-config", JSON.stringify({ model: sd.draftModel, num_speculative_tokens: sd.numSpeculativeTokens ?? 5, method: sd.method ?? "draft_model" })]);
+  if (sd)
+    flags.push([
+      "speculative-config",
+      JSON.stringify({
+        model: sd.draftModel,
+        num_speculative_tokens: sd.numSpeculativeTokens ?? 5,
+        method: sd.method ?? "draft_model",
+      }),
+    ]);
   return flags;
 }
 
 function sglangFlags(ask: GpuAsk): Flag[] {
   const flags = configFlags(ask, SGLANG_NAMES);
   flags.push(["enable-metrics", undefined]);
-  if (ask.pd) flags.push(["disaggregation-mode", ask.pd.role], ["disaggregation-transfer-backend", SGLANG_TRANSFER_BACKEND]);
+  if (ask.pd)
+    flags.push(["disaggregation-mode", ask.pd.role], ["disaggregation-transfer-backend", SGLANG_TRANSFER_BACKEND]);
   const sd = ask.speculative?.spec;
-  if (sd) flags.push(["speculative-algorithm", (sd.method ?? "standalone").toUpperCase()], ["speculative-draft-model-path", sd.draftModel]);
+  if (sd)
+    flags.push(
+      ["speculative-algorithm", (sd.method ?? "standalone").toUpperCase()],
+      ["speculative-draft-model-path", sd.draftModel],
+    );
   return flags;
 }
 
@@ -73,11 +91,16 @@ function flagsFor(ask: GpuAsk): Flag[] {
   return configFlags(ask, TRTLLM_NAMES);
 }
 
-const TRITON_PORTS = [{ name: "http", containerPort: 8000 }, { name: "grpc", containerPort: 8001 }, { name: "metrics", containerPort: 8002 }];
+const TRITON_PORTS = [
+  { name: "http", containerPort: 8000 },
+  { name: "grpc", containerPort: 8001 },
+  { name: "metrics", containerPort: 8002 },
+];
 
 function tritonPorts(engine: Container): void {
   const ports = (engine.ports ??= []);
-  for (const port of TRITON_PORTS) if (!ports.some((p) => p.containerPort === port.containerPort)) ports.push({ ...port, protocol: "TCP" });
+  for (const port of TRITON_PORTS)
+    if (!ports.some((p) => p.containerPort === port.containerPort)) ports.push({ ...port, protocol: "TCP" });
 }
 
 /** Engine flags for the backend, merged into the engine container without duplicates. */
@@ -86,8 +109,11 @@ export function applyEngineFlags(pod: Pod, ask: GpuAsk): string[] {
   const engine = engineOf(pod, ask);
   const warnings = ask.backend === "triton" ? (tritonPorts(engine), []) : mergeFlags(engine, flagsFor(ask));
   if (ask.backend !== "vllm" || !ask.pd) return warnings;
-  return [...warnings, ...setManagedEnv(engine, [
-    ["VLLM_NIXL_SIDE_CHANNEL_HOST", { valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-    ["VLLM_NIXL_SIDE_CHANNEL_PORT", { value: NIXL_SIDE_CHANNEL_PORT }],
-  ])];
+  return [
+    ...warnings,
+    ...setManagedEnv(engine, [
+      ["VLLM_NIXL_SIDE_CHANNEL_HOST", { valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+      ["VLLM_NIXL_SIDE_CHANNEL_PORT", { value: NIXL_SIDE_CHANNEL_PORT }],
+    ]),
+  ];
 }

@@ -11,13 +11,24 @@ import { applyPdPlacement } from "./pd-placement.js";
 /** One enhancer: edits a working copy of the pod for the ask; returns warnings. Each owns fields no other touches. */
 export type GpuEnhancer = (pod: Pod, ask: GpuAsk, namespace: string) => string[];
 
-export const GPU_ENHANCERS: readonly GpuEnhancer[] = [applyGpuSharing, applyPdPlacement, applyKvCache, applyEngineFlags];
+export const GPU_ENHANCERS: readonly GpuEnhancer[] = [
+  applyGpuSharing,
+  applyPdPlacement,
+  applyKvCache,
+  applyEngineFlags,
+];
 
 /**
  * Applies every enhancer to a copy of the pod, in the given order (the result does not depend on
  * it). `owned`: the caller already holds a private copy (the admission path), so it is edited.
  */
-export function applyGpuAsk(pod: Pod, ask: GpuAsk, namespace: string, enhancers: readonly GpuEnhancer[] = GPU_ENHANCERS, owned = false): { pod: Pod; warnings: string[] } {
+export function applyGpuAsk(
+  pod: Pod,
+  ask: GpuAsk,
+  namespace: string,
+  enhancers: readonly GpuEnhancer[] = GPU_ENHANCERS,
+  owned = false,
+): { pod: Pod; warnings: string[] } {
   const copy = owned ? pod : structuredClone(pod);
   const warnings = enhancers.flatMap((enhance) => enhance(copy, ask, namespace));
   return { pod: copy, warnings: [...new Set(warnings)] };

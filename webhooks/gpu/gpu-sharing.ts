@@ -11,7 +11,8 @@ const GPU_RESOURCE = /^nvidia\.com\/(gpu|gpu\.shared|mig-.+)$/;
 
 /** The one GPU resource and count the device plugin should see for this share. */
 function gpuResource(share: GpuShare): [string, number] {
-  if (share.mode === "mig" && share.migStrategy === "mixed") return [migResourceName(share.migProfile ?? ""), share.count];
+  if (share.mode === "mig" && share.migStrategy === "mixed")
+    return [migResourceName(share.migProfile ?? ""), share.count];
   if (share.mode === "mps") return [share.sharedResource ? GPU_SHARED : GPU, 1];
   if (share.mode === "timeslice") return [share.sharedResource ? GPU_SHARED : GPU, share.count];
   return [GPU, share.count];
@@ -20,7 +21,8 @@ function gpuResource(share: GpuShare): [string, number] {
 /** Node labels the share needs: the pool's, the product (or its MIG variant), the sharing strategy. */
 export function gpuNodeSelector(share: GpuShare): Record<string, string> {
   const selector = { ...share.poolSelector };
-  if (share.mode === "mig" && share.migStrategy === "single" && share.product) selector[PRODUCT_LABEL] = migProductLabel(share.product, share.migProfile ?? "");
+  if (share.mode === "mig" && share.migStrategy === "single" && share.product)
+    selector[PRODUCT_LABEL] = migProductLabel(share.product, share.migProfile ?? "");
   else if (share.product) selector[PRODUCT_LABEL] = share.product;
   if (share.mode === "mps") selector[SHARING_STRATEGY_LABEL] = "mps";
   if (share.mode === "timeslice") selector[SHARING_STRATEGY_LABEL] = "time-slicing";
@@ -46,7 +48,12 @@ export function applyGpuSharing(pod: Pod, ask: GpuAsk): string[] {
   pod.spec.nodeSelector = { ...pod.spec.nodeSelector, ...gpuNodeSelector(share) };
   if (share.mode !== "mps") return [];
   const vars: [string, { value: string }][] = [];
-  if (share.mps.threadPercentage !== undefined) vars.push(["CUDA_MPS_ACTIVE_THREAD_PERCENTAGE", { value: String(share.mps.threadPercentage) }]);
-  if (share.mps.pinnedMemoryGb !== undefined) vars.push(["CUDA_MPS_PINNED_DEVICE_MEM_LIMIT", { value: `0=${Math.max(Math.floor(share.mps.pinnedMemoryGb), 1)}G` }]);
+  if (share.mps.threadPercentage !== undefined)
+    vars.push(["CUDA_MPS_ACTIVE_THREAD_PERCENTAGE", { value: String(share.mps.threadPercentage) }]);
+  if (share.mps.pinnedMemoryGb !== undefined)
+    vars.push([
+      "CUDA_MPS_PINNED_DEVICE_MEM_LIMIT",
+      { value: `0=${Math.max(Math.floor(share.mps.pinnedMemoryGb), 1)}G` },
+    ]);
   return setManagedEnv(engine, vars);
 }

@@ -55,7 +55,12 @@ function addLocalVolume(pod: Pod, engine: Container, local: CacheTier): void {
   if (!mounts.some((m) => m.name === CACHE_VOLUME)) mounts.push({ name: CACHE_VOLUME, mountPath: CACHE_PATH });
 }
 
-const DEFAULT_PORTS: Record<GpuAsk["backend"], number> = { vllm: 8000, sglang: 30000, triton: 8000, "tensorrt-llm": 8000 };
+const DEFAULT_PORTS: Record<GpuAsk["backend"], number> = {
+  vllm: 8000,
+  sglang: 30000,
+  triton: 8000,
+  "tensorrt-llm": 8000,
+};
 
 /** The name the engine serves its model under: --served-model-name, --model, or vLLM's positional after `serve`. */
 function servedModel(engine: Container): string | undefined {
@@ -90,7 +95,10 @@ function warmupSidecar(ask: GpuAsk, engine: Container, prefixes: readonly string
       { name: "ENGINE_PORT", value: String(port) },
       { name: "HEALTH_PATH", value: ask.backend === "triton" ? "/v2/health/ready" : "/health" },
       { name: "WARMUP_COUNT", value: String(prefixes.length) },
-      ...prefixes.map((prompt, i) => ({ name: `WARMUP_BODY_${i}`, value: JSON.stringify({ model, prompt, max_tokens: 1 }) })),
+      ...prefixes.map((prompt, i) => ({
+        name: `WARMUP_BODY_${i}`,
+        value: JSON.stringify({ model, prompt, max_tokens: 1 }),
+      })),
     ],
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
     securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
@@ -112,7 +120,11 @@ export function applyKvCache(pod: Pod, ask: GpuAsk, namespace: string): string[]
   const prefixes = cache.spec.warmup?.enabled ? (cache.spec.warmup.commonPrefixes ?? []) : [];
   if (prefixes.length === 0) return warnings;
   const model = servedModel(engine);
-  if (!model) return [...warnings, `TokenCache ${cache.metadata.name ?? ""}: warmup skipped: the engine names no model (--model or --served-model-name)`];
+  if (!model)
+    return [
+      ...warnings,
+      `TokenCache ${cache.metadata.name ?? ""}: warmup skipped: the engine names no model (--model or --served-model-name)`,
+    ];
   const init = (pod.spec.initContainers ??= []);
   const sidecar = warmupSidecar(ask, engine, prefixes, model);
   const at = init.findIndex((c) => c.name === WARMUP_CONTAINER);

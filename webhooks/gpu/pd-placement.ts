@@ -28,6 +28,10 @@ function applySideResources(pod: Pod, ask: GpuAsk): void {
   const target = (engineOf(pod, ask).resources ??= {});
   for (const side of ["requests", "limits"] as const) {
     const wanted = Object.entries(resources[side] ?? {}).filter(([key]) => !GPU_KEY.test(key));
-    if (wanted.length > 0) target[side] = { ...target[side], ...Object.fromEntries(wanted.map(([k, v]) => [k, typeof v === "number" ? String(v) : v])) };
+    if (wanted.length > 0)
+      target[side] = {
+        ...target[side],
+        ...Object.fromEntries(wanted.map(([k, v]) => [k, typeof v === "number" ? String(v) : v])),
+      };
   }
 }

@@ -19,7 +19,11 @@ export function validateGpuPod(pod: Pod, namespace: string, stores: ClusterStore
   const gpus = ask.value.gpu?.mode === "exclusive" ? ask.value.gpu.count : undefined;
   for (const flag of TP_FLAGS) {
     const tp = Number(flagValue(engine, flag));
-    if (gpus !== undefined && tp > gpus) return failure(403, `container ${engine.name}: --${flag} ${tp} is above the ${gpus} GPUs the pod gets; lower it or raise inference.ai/gpu-count`);
+    if (gpus !== undefined && tp > gpus)
+      return failure(
+        403,
+        `container ${engine.name}: --${flag} ${tp} is above the ${gpus} GPUs the pod gets; lower it or raise inference.ai/gpu-count`,
+      );
   }
   return success(undefined);
 }

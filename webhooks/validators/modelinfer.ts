@@ -24,9 +24,14 @@ const roleNames: Rule = (mi) => {
   const seen = new Set<string>();
   roles(mi).forEach((role, i) => {
     if (!DNS1035.test(role.name) || role.name.length > MAX_ROLE_NAME) {
-      problems.push(`spec.template.roles[${i}].name: "${role.name}" must be a DNS-1035 label of at most ${MAX_ROLE_NAME} characters (lower-case letters, digits, '-', starting with a letter)`);
+      problems.push(
+        `spec.template.roles[${i}].name: "${role.name}" must be a DNS-1035 label of at most ${MAX_ROLE_NAME} characters (lower-case letters, digits, '-', starting with a letter)`,
+      );
     }
-    if (seen.has(role.name)) problems.push(`spec.template.roles[${i}].name: "${role.name}" is used by another role; give each role its own name`);
+    if (seen.has(role.name))
+      problems.push(
+        `spec.template.roles[${i}].name: "${role.name}" is used by another role; give each role its own name`,
+      );
     seen.add(role.name);
   });
   return problems;
@@ -36,24 +41,38 @@ const nonNegative: Rule = (mi) => {
   const problems: string[] = [];
   if ((mi.spec.replicas ?? 1) < 0) problems.push(`spec.replicas: ${mi.spec.replicas ?? 1} is negative; use 0 or more`);
   roles(mi).forEach((role, i) => {
-    if ((role.replicas ?? 1) < 0) problems.push(`spec.template.roles[${i}].replicas: ${role.replicas ?? 1} is negative; use 0 or more`);
-    if ((role.workerReplicas ?? 0) < 0) problems.push(`spec.template.roles[${i}].workerReplicas: ${role.workerReplicas ?? 0} is negative; use 0 or more`);
+    if ((role.replicas ?? 1) < 0)
+      problems.push(`spec.template.roles[${i}].replicas: ${role.replicas ?? 1} is negative; use 0 or more`);
+    if ((role.workerReplicas ?? 0) < 0)
+      problems.push(`spec.template.roles[${i}].workerReplicas: ${role.workerReplicas ?? 0} is negative; use 0 or more`);
   });
   return problems;
 };
 
 const workerTemplate: Rule = (mi) =>
-  roles(mi).flatMap((role, i) => ((role.workerReplicas ?? 0) > 0 && !role.workerTemplate
-    ? [`spec.template.roles[${i}].workerTemplate: required because workerReplicas is ${role.workerReplicas ?? 0}; add a workerTemplate or set workerReplicas to 0`]
-    : []));
+  roles(mi).flatMap((role, i) =>
+    (role.workerReplicas ?? 0) > 0 && !role.workerTemplate
+      ? [
+          `spec.template.roles[${i}].workerTemplate: required because workerReplicas is ${role.workerReplicas ?? 0}; add a workerTemplate or set workerReplicas to 0`,
+        ]
+      : [],
+  );
 
 /** The longest pod name the ModelInfer makes: every index at its largest. */
 const podNames: Rule = (mi) => {
   const name = mi.metadata.name ?? "";
   return roles(mi).flatMap((role, i) => {
-    const longest = podName(name, Math.max(0, (mi.spec.replicas ?? 1) - 1), role.name, Math.max(0, (role.replicas ?? 1) - 1), Math.max(0, role.workerReplicas ?? 0));
+    const longest = podName(
+      name,
+      Math.max(0, (mi.spec.replicas ?? 1) - 1),
+      role.name,
+      Math.max(0, (role.replicas ?? 1) - 1),
+      Math.max(0, role.workerReplicas ?? 0),
+    );
     if (longest.length <= MAX_NAME && DNS1035.test(longest)) return [];
-    return [`spec.template.roles[${i}]: pod name ${longest} (the longest this ModelInfer makes) is ${longest.length > MAX_NAME ? `${longest.length} characters, over ${MAX_NAME}` : "not a DNS-1035 label"}; shorten metadata.name or the role name`];
+    return [
+      `spec.template.roles[${i}]: pod name ${longest} (the longest this ModelInfer makes) is ${longest.length > MAX_NAME ? `${longest.length} characters, over ${MAX_NAME}` : "not a DNS-1035 label"}; shorten metadata.name or the role name`,
+    ];
   });
 };
 
@@ -62,24 +81,44 @@ function containersOf(template: PodTemplateSpec | undefined): Container[] {
 }
 
 const images: Rule = (mi) =>
-  roles(mi).flatMap((role, i) => (["entryTemplate", "workerTemplate"] as const).flatMap((which) =>
-    containersOf(role[which]).flatMap((c) => (!c.image || /\s/.test(c.image)
-      ? [`spec.template.roles[${i}].${which}: container ${c.name} has ${c.image ? `image "${c.image}" with spaces` : "no image"}; set a valid image reference`]
-      : []))));
+  roles(mi).flatMap((role, i) =>
+    (["entryTemplate", "workerTemplate"] as const).flatMap((which) =>
+      containersOf(role[which]).flatMap((c) =>
+        !c.image || /\s/.test(c.image)
+          ? [
+              `spec.template.roles[${i}].${which}: container ${c.name} has ${c.image ? `image "${c.image}" with spaces` : "no image"}; set a valid image reference`,
+            ]
+          : [],
+      ),
+    ),
+  );
 
 const minRoleReplicas: Rule = (mi) => {
   const min = mi.spec.template.gangSchedule?.minRoleReplicas ?? {};
   return Object.entries(min).flatMap(([name, value]) => {
     const role = roles(mi).find((r) => r.name === name);
-    if (!role) return [`spec.template.gangSchedule.minRoleReplicas.${name}: no role is named ${name}; use one of: ${roles(mi).map((r) => r.name).join(", ")}`];
-    return value > (role.replicas ?? 1) ? [`spec.template.gangSchedule.minRoleReplicas.${name}: ${value} is more than the role's replicas ${role.replicas ?? 1}; lower it or scale the role`] : [];
+    if (!role)
+      return [
+        `spec.template.gangSchedule.minRoleReplicas.${name}: no role is named ${name}; use one of: ${roles(mi)
+          .map((r) => r.name)
+          .join(", ")}`,
+      ];
+    return value > (role.replicas ?? 1)
+      ? [
+          `spec.template.gangSchedule.minRoleReplicas.${name}: ${value} is more than the role's replicas ${role.replicas ?? 1}; lower it or scale the role`,
+        ]
+      : [];
   });
 };
 
 const partition: Rule = (mi) => {
   const value = mi.spec.rolloutStrategy?.rollingUpdateConfiguration?.partition;
   const replicas = mi.spec.replicas ?? 1;
-  return value !== undefined && replicas > 0 && value >= replicas ? [`spec.rolloutStrategy.rollingUpdateConfiguration.partition: ${value} is not below replicas ${replicas}; no group would ever update`] : [];
+  return value !== undefined && replicas > 0 && value >= replicas
+    ? [
+        `spec.rolloutStrategy.rollingUpdateConfiguration.partition: ${value} is not below replicas ${replicas}; no group would ever update`,
+      ]
+    : [];
 };
 
 /** An int or a percentage string; undefined when it is neither (the problem text then says why). */
@@ -96,9 +135,18 @@ const rollingBudget: Rule = (mi) => {
   const unavailable = intOrPercent(config.maxUnavailable, 1);
   const surge = intOrPercent(config.maxSurge, 0);
   const problems: string[] = [];
-  if (unavailable === undefined) problems.push(`${path}.maxUnavailable: ${JSON.stringify(config.maxUnavailable)} must be a non-negative integer or a percentage from 0% to 100%`);
-  if (surge === undefined) problems.push(`${path}.maxSurge: ${JSON.stringify(config.maxSurge)} must be a non-negative integer or a percentage from 0% to 100%`);
-  if (unavailable === 0 && surge === 0) problems.push(`${path}: maxUnavailable and maxSurge are both 0, so a rollout could never progress; raise one of them`);
+  if (unavailable === undefined)
+    problems.push(
+      `${path}.maxUnavailable: ${JSON.stringify(config.maxUnavailable)} must be a non-negative integer or a percentage from 0% to 100%`,
+    );
+  if (surge === undefined)
+    problems.push(
+      `${path}.maxSurge: ${JSON.stringify(config.maxSurge)} must be a non-negative integer or a percentage from 0% to 100%`,
+    );
+  if (unavailable === 0 && surge === 0)
+    problems.push(
+      `${path}: maxUnavailable and maxSurge are both 0, so a rollout could never progress; raise one of them`,
+    );
   return problems;
 };
 
@@ -108,15 +156,29 @@ const immutableMinRoleReplicas: Rule = (mi, old) => {
   const after = mi.spec.template.gangSchedule?.minRoleReplicas;
   return JSON.stringify(Object.entries(before).sort()) === JSON.stringify(Object.entries(after ?? {}).sort())
     ? []
-    : ["spec.template.gangSchedule.minRoleReplicas: may not change once set; create a new ModelInfer to change the gang's minimum"];
+    : [
+        "spec.template.gangSchedule.minRoleReplicas: may not change once set; create a new ModelInfer to change the gang's minimum",
+      ];
 };
 
-const MODELINFER_RULES: readonly Rule[] = [roleCount, roleNames, nonNegative, workerTemplate, podNames, images, minRoleReplicas, partition, rollingBudget, immutableMinRoleReplicas];
+const MODELINFER_RULES: readonly Rule[] = [
+  roleCount,
+  roleNames,
+  nonNegative,
+  workerTemplate,
+  podNames,
+  images,
+  minRoleReplicas,
+  partition,
+  rollingBudget,
+  immutableMinRoleReplicas,
+];
 
 /** Every problem of a ModelInfer (CREATE: `old` undefined; UPDATE: the stored object). */
 export function modelInferProblems(mi: ModelInfer, old?: ModelInfer): string[] {
   // Untrusted input: the shape is checked before the typed rules read it.
   const shape = mi as { spec?: { template?: { roles?: unknown } } };
-  if (!Array.isArray(shape.spec?.template?.roles)) return ["spec.template.roles: required; a ModelInfer has 1 to 4 roles"];
+  if (!Array.isArray(shape.spec?.template?.roles))
+    return ["spec.template.roles: required; a ModelInfer has 1 to 4 roles"];
   return MODELINFER_RULES.flatMap((rule) => rule(mi, old));
 }

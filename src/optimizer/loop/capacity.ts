@@ -13,7 +13,11 @@ export function selectorFor(selectors: NodeSelectors, type: string): Readonly<Re
 }
 
 /** Cards per accelerator type: the allocatable GPUs of schedulable nodes that match its selector. */
-export function capacityFromNodes(nodes: readonly Node[], types: readonly string[], selectors: NodeSelectors): Map<string, number> {
+export function capacityFromNodes(
+  nodes: readonly Node[],
+  types: readonly string[],
+  selectors: NodeSelectors,
+): Map<string, number> {
   const capacity = new Map<string, number>();
   for (const type of types) {
     const selector = Object.entries(selectorFor(selectors, type));

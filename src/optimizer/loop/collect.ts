@@ -59,9 +59,15 @@ export function managedServers(deployments: readonly Deployment[]): { servers: M
     if (labels[L.MANAGED] !== "true") continue;
     const where = `${d.metadata?.namespace ?? "default"}/${d.metadata?.name ?? ""}`;
     const model = labels[L.MODEL];
-    if (!model) { skipped.push(`${where}: no ${L.MODEL} label`); continue; }
+    if (!model) {
+      skipped.push(`${where}: no ${L.MODEL} label`);
+      continue;
+    }
     const server = serverFrom(d, labels, model);
-    if (names.has(server.server)) { skipped.push(`${where}: server name "${server.server}" is taken by another Deployment`); continue; }
+    if (names.has(server.server)) {
+      skipped.push(`${where}: server name "${server.server}" is taken by another Deployment`);
+      continue;
+    }
     names.add(server.server);
     servers.push(server);
   }
@@ -106,22 +112,46 @@ export function collectSystem(input: {
       return { body: parseJson(input.data, key, input.source), origin: origin(key) };
     }),
   );
-  const base = fromNodes ? { ...parsed, capacity: capacityFromNodes(input.nodes, acceleratorTypes(parsed), input.selectors) } : parsed;
+  const base = fromNodes
+    ? { ...parsed, capacity: capacityFromNodes(input.nodes, acceleratorTypes(parsed), input.selectors) }
+    : parsed;
   const servers = input.servers.flatMap((s) => {
     const target = base.serviceClasses.get(s.serviceClass)?.targets.get(s.model);
     if (!base.perf.has(s.model) || !target) {
-      skipped.push(`${s.namespace}/${s.deployment}: no ${base.perf.has(s.model) ? `target for model ${s.model} in class ${s.serviceClass}` : `performance data for model ${s.model}`}`);
+      skipped.push(
+        `${s.namespace}/${s.deployment}: no ${base.perf.has(s.model) ? `target for model ${s.model} in class ${s.serviceClass}` : `performance data for model ${s.model}`}`,
+      );
       return [];
     }
     const measured = input.loads.get(s.server);
     const load = measured
-      ? { arrivalRate: measured.rpm, avgInTokens: Math.round(measured.inTokens), avgOutTokens: Math.round(measured.outTokens) }
+      ? {
+          arrivalRate: measured.rpm,
+          avgInTokens: Math.round(measured.inTokens),
+          avgOutTokens: Math.round(measured.outTokens),
+        }
       : { arrivalRate: s.labelLoad.rpm, avgInTokens: 0, avgOutTokens: Math.round(s.labelLoad.tokens) };
-    return [{
-      name: s.server, serviceClass: s.serviceClass, model: s.model, keepAccelerator: false,
-      minNumReplicas: s.minReplicas, maxBatchSize: 0, load,
-      current: s.accelerator ? { accelerator: s.accelerator, numReplicas: s.replicas, maxBatch: s.maxBatch, cost: currentCost(base, s), itlAverage: 0, latencyAverage: 0 } : undefined,
-    }];
+    return [
+      {
+        name: s.server,
+        serviceClass: s.serviceClass,
+        model: s.model,
+        keepAccelerator: false,
+        minNumReplicas: s.minReplicas,
+        maxBatchSize: 0,
+        load,
+        current: s.accelerator
+          ? {
+              accelerator: s.accelerator,
+              numReplicas: s.replicas,
+              maxBatch: s.maxBatch,
+              cost: currentCost(base, s),
+              itlAverage: 0,
+              latencyAverage: 0,
+            }
+          : undefined,
+      },
+    ];
   });
   return { system: { ...base, servers }, skipped };
 }

@@ -109,12 +109,19 @@ export class OptimizerLoop {
       const collected = collectSystem({ data, source, nodes, selectors, servers, loads: readings.loads });
       Object.assign(result, { fallbacks: readings.fallbacks, skipped: [...skipped, ...collected.skipped] });
       solution = await (this.opts.solve ?? ((s: SystemSpec) => solveOffThread(s)))(collected.system);
-      if (solution.status === "infeasible") throw new Error("the solver found no allocation that serves every server in full");
+      if (solution.status === "infeasible")
+        throw new Error("the solver found no allocation that serves every server in full");
       plan = planChanges(solution, collected.system, servers, selectors);
-      this.opts.metrics?.optimizerDuration.observe({ solver: solution.solver, outcome: solution.status }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.opts.metrics?.optimizerDuration.observe(
+        { solver: solution.solver, outcome: solution.status },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     } catch (err) {
       result.error = (err as Error).message;
-      this.opts.metrics?.optimizerDuration.observe({ solver: "control-loop", outcome: "error" }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.opts.metrics?.optimizerDuration.observe(
+        { solver: "control-loop", outcome: "error" },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
       log.error("optimizer cycle failed; nothing changed", { error: result.error });
       this.last = result;
       return result;
@@ -132,7 +139,13 @@ export class OptimizerLoop {
     result.ok = result.failed.length === 0;
     this.opts.metrics?.optimizerTotalCost.set({ source: "control-loop" }, solution.totalCost);
     await this.writeStatus(solution, result);
-    log.info("optimizer cycle", { totalCost: solution.totalCost, applied: result.applied, failed: result.failed.length, fallbacks: result.fallbacks.length, skipped: result.skipped.length });
+    log.info("optimizer cycle", {
+      totalCost: solution.totalCost,
+      applied: result.applied,
+      failed: result.failed.length,
+      fallbacks: result.fallbacks.length,
+      skipped: result.skipped.length,
+    });
     this.last = result;
     return result;
   }

@@ -22,7 +22,8 @@ async function instantQuery(baseUrl: string, query: string, timeoutMs: number, a
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     reply = (await res.json()) as QueryReply;
-    if (!res.ok || reply.status !== "success") throw new PrometheusError(`${query}: HTTP ${res.status}: ${reply.error ?? "query failed"}`);
+    if (!res.ok || reply.status !== "success")
+      throw new PrometheusError(`${query}: HTTP ${res.status}: ${reply.error ?? "query failed"}`);
   } catch (err) {
     if (err instanceof PrometheusError) throw err;
     throw new PrometheusError(`${query}: ${(err as Error).message}`);
@@ -45,16 +46,32 @@ export interface LoadReadings {
 }
 
 /** Requests/minute and tokens per request of each server over `window`, from vLLM's counters. */
-export async function readLoads(baseUrl: string | undefined, servers: readonly ManagedServer[], window: string, timeoutMs = 5000): Promise<LoadReadings> {
+export async function readLoads(
+  baseUrl: string | undefined,
+  servers: readonly ManagedServer[],
+  window: string,
+  timeoutMs = 5000,
+): Promise<LoadReadings> {
   const readings: LoadReadings = { loads: new Map(), fallbacks: [] };
   // One evaluation time for every query, so the token/request ratios come from the same samples.
   const at = new Date();
   for (const s of servers) {
-    if (!baseUrl) { readings.fallbacks.push({ server: s.server, reason: "no Prometheus configured" }); continue; }
-    const rate = (metric: string): Promise<number | undefined> => instantQuery(baseUrl, `sum(rate(${metric}${podSelector(s)}[${window}]))`, timeoutMs, at);
+    if (!baseUrl) {
+      readings.fallbacks.push({ server: s.server, reason: "no Prometheus configured" });
+      continue;
+    }
+    const rate = (metric: string): Promise<number | undefined> =>
+      instantQuery(baseUrl, `sum(rate(${metric}${podSelector(s)}[${window}]))`, timeoutMs, at);
     try {
-      const [requests, prompt, generated] = await Promise.all([rate(VLLM_REQUESTS), rate(VLLM_PROMPT_TOKENS), rate(VLLM_GENERATION_TOKENS)]);
-      if (requests === undefined) { readings.fallbacks.push({ server: s.server, reason: "Prometheus has no vLLM metrics for its pods" }); continue; }
+      const [requests, prompt, generated] = await Promise.all([
+        rate(VLLM_REQUESTS),
+        rate(VLLM_PROMPT_TOKENS),
+        rate(VLLM_GENERATION_TOKENS),
+      ]);
+      if (requests === undefined) {
+        readings.fallbacks.push({ server: s.server, reason: "Prometheus has no vLLM metrics for its pods" });
+        continue;
+      }
       readings.loads.set(s.server, {
         rpm: requests * 60,
         inTokens: requests > 0 ? (prompt ?? 0) / requests : 0,

@@ -62,7 +62,9 @@ function allocateMaximally(state: GreedyState, entries: readonly GreedyEntry[]):
 function allocateEqually(state: GreedyState, entries: readonly GreedyEntry[]): void {
   const chosen = new Map<GreedyEntry, { candidate: Candidate; replicas: number }>();
   for (const e of entries) {
-    const candidate = e.entry.candidates.find((c) => c.cardsPerReplica > 0 && state.available.of(c.acceleratorType) >= c.cardsPerReplica);
+    const candidate = e.entry.candidates.find(
+      (c) => c.cardsPerReplica > 0 && state.available.of(c.acceleratorType) >= c.cardsPerReplica,
+    );
     if (candidate) chosen.set(e, { candidate, replicas: 0 });
   }
   let active = [...chosen.keys()];
@@ -85,7 +87,10 @@ function bestEffort(state: GreedyState, unserved: GreedyEntry[], policy: Optimiz
 }
 
 /** inferno's limited greedy: priority groups (or all at once with delayedBestEffort), then the saturation policy. */
-export function solveGreedy(system: SystemSpec, servers: readonly ServerCandidates[]): { allocations: ServerAllocation[]; unallocated: Unallocated[] } {
+export function solveGreedy(
+  system: SystemSpec,
+  servers: readonly ServerCandidates[],
+): { allocations: ServerAllocation[]; unallocated: Unallocated[] } {
   const state: GreedyState = { system, available: new Available(system.capacity), allocations: new Map() };
   const entries = makeEntries(servers);
   const { delayedBestEffort, saturationPolicy } = system.optimizer;
@@ -95,7 +100,8 @@ export function solveGreedy(system: SystemSpec, servers: readonly ServerCandidat
     .filter(({ server }) => !state.allocations.has(server.name))
     .map(({ server, candidates }) => ({
       server: server.name,
-      reason: candidates.length === 0 ? "no accelerator meets its SLOs" : "not enough accelerators left for one replica",
+      reason:
+        candidates.length === 0 ? "no accelerator meets its SLOs" : "not enough accelerators left for one replica",
     }));
   return { allocations: [...state.allocations.values()], unallocated };
 }

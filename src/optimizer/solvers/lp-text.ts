@@ -37,7 +37,10 @@ export function lpText(model: LpModel): string {
     out.push("Bounds");
     for (const b of model.upperBounds) out.push(` 0 <= ${b.variable} <= ${formatNumber(b.value)}`);
   }
-  for (const [section, names] of [["Binary", model.binaries], ["General", model.generals]] as const) {
+  for (const [section, names] of [
+    ["Binary", model.binaries],
+    ["General", model.generals],
+  ] as const) {
     if (names.length === 0) continue;
     out.push(section);
     for (let i = 0; i < names.length; i += TERMS_PER_LINE) out.push(` ${names.slice(i, i + TERMS_PER_LINE).join(" ")}`);

@@ -19,7 +19,12 @@ function variable(server: number, candidate: number): string {
 }
 
 function capacityRows(system: SystemSpec, usage: Map<string, Term[]>): LpModel["constraints"] {
-  return [...usage].map(([type, terms], i) => ({ name: `cap${i}`, terms, sense: "<=" as const, rhs: system.capacity.get(type) ?? 0 }));
+  return [...usage].map(([type, terms], i) => ({
+    name: `cap${i}`,
+    terms,
+    sense: "<=" as const,
+    rhs: system.capacity.get(type) ?? 0,
+  }));
 }
 
 function addUsage(usage: Map<string, Term[]>, type: string, term: Term): void {
@@ -40,7 +45,8 @@ function singleModel(system: SystemSpec, servers: readonly ServerCandidates[]): 
       model.binaries.push(x);
       choose.push({ coefficient: 1, variable: x });
       if (c.value !== 0) model.objective.push({ coefficient: c.value, variable: x });
-      if (c.replicas * c.cardsPerReplica > 0) addUsage(usage, c.acceleratorType, { coefficient: c.replicas * c.cardsPerReplica, variable: x });
+      if (c.replicas * c.cardsPerReplica > 0)
+        addUsage(usage, c.acceleratorType, { coefficient: c.replicas * c.cardsPerReplica, variable: x });
     });
     model.constraints.push({ name: `one${s}`, terms: choose, sense: "=", rhs: 1 });
   });
@@ -73,14 +79,19 @@ function heterogeneousModel(system: SystemSpec, servers: readonly ServerCandidat
     });
     const demand = demandOf(server, system);
     if (demand > 0) model.constraints.push({ name: `rate${s}`, terms: carry, sense: ">=", rhs: demand });
-    if (server.minNumReplicas > 0) model.constraints.push({ name: `min${s}`, terms: count, sense: ">=", rhs: server.minNumReplicas });
+    if (server.minNumReplicas > 0)
+      model.constraints.push({ name: `min${s}`, terms: count, sense: ">=", rhs: server.minNumReplicas });
   });
   model.constraints.push(...capacityRows(system, usage));
   return model;
 }
 
 /** A mix evaluated per accelerator at its share of the load; the worst latency is what clients see. */
-function mixedAllocation(system: SystemSpec, server: ServerSpec, chosen: { candidate: Candidate; replicas: number }[]): ServerAllocation {
+function mixedAllocation(
+  system: SystemSpec,
+  server: ServerSpec,
+  chosen: { candidate: Candidate; replicas: number }[],
+): ServerAllocation {
   const capacity = chosen.reduce((sum, c) => sum + c.candidate.maxRatePerReplica * c.replicas, 0);
   const evaluated = chosen.map(({ candidate, replicas }) => {
     const share = capacity > 0 ? (candidate.maxRatePerReplica * replicas) / capacity : 1 / chosen.length;
@@ -100,7 +111,12 @@ function mixedAllocation(system: SystemSpec, server: ServerSpec, chosen: { candi
   };
 }
 
-function readAllocations(system: SystemSpec, servers: readonly ServerCandidates[], solution: HighsSolution, heterogeneous: boolean): ServerAllocation[] {
+function readAllocations(
+  system: SystemSpec,
+  servers: readonly ServerCandidates[],
+  solution: HighsSolution,
+  heterogeneous: boolean,
+): ServerAllocation[] {
   const allocations: ServerAllocation[] = [];
   servers.forEach(({ server, candidates }, s) => {
     const chosen = candidates
@@ -129,17 +145,35 @@ function statusOf(solution: HighsSolution): MilpStatus | undefined {
  * mix), capacity respected, least total value. An instance capacity cannot serve in full is
  * reported infeasible — no best effort here; that is the greedy's job.
  */
-export async function solveMilp(system: SystemSpec, servers: readonly ServerCandidates[], options: MilpOptions): Promise<MilpResult> {
+export async function solveMilp(
+  system: SystemSpec,
+  servers: readonly ServerCandidates[],
+  options: MilpOptions,
+): Promise<MilpResult> {
   const heterogeneous = system.optimizer.heterogeneous;
   const model = heterogeneous ? heterogeneousModel(system, servers) : singleModel(system, servers);
-  const withoutCandidates = servers.filter((s) => s.candidates.length === 0).map((s) => ({ server: s.server.name, reason: NO_CANDIDATE }));
-  if (model.binaries.length + model.generals.length === 0) return { status: "optimal", allocations: [], unallocated: withoutCandidates };
+  const withoutCandidates = servers
+    .filter((s) => s.candidates.length === 0)
+    .map((s) => ({ server: s.server.name, reason: NO_CANDIDATE }));
+  if (model.binaries.length + model.generals.length === 0)
+    return { status: "optimal", allocations: [], unallocated: withoutCandidates };
   const solution = await solveLp(lpText(model), options);
   const status = statusOf(solution);
   if (!status) throw new Error(`HiGHS ended with status "${solution.Status}"`);
   if (status === "infeasible") {
     const reason = "infeasible: the accelerators available cannot serve every server in full";
-    return { status, allocations: [], unallocated: [...withoutCandidates, ...servers.filter((s) => s.candidates.length > 0).map((s) => ({ server: s.server.name, reason }))] };
+    return {
+      status,
+      allocations: [],
+      unallocated: [
+        ...withoutCandidates,
+        ...servers.filter((s) => s.candidates.length > 0).map((s) => ({ server: s.server.name, reason })),
+      ],
+    };
   }
-  return { status, allocations: readAllocations(system, servers, solution, heterogeneous), unallocated: withoutCandidates };
+  return {
+    status,
+    allocations: readAllocations(system, servers, solution, heterogeneous),
+    unallocated: withoutCandidates,
+  };
 }

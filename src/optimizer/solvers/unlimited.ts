@@ -2,7 +2,10 @@ import type { ServerCandidates } from "../candidates.js";
 import { allocationFrom, type ServerAllocation, type Unallocated } from "../solution.js";
 
 /** Capacity is no limit: every server takes its cheapest candidate (the objective is separable). */
-export function solveUnlimited(servers: readonly ServerCandidates[]): { allocations: ServerAllocation[]; unallocated: Unallocated[] } {
+export function solveUnlimited(servers: readonly ServerCandidates[]): {
+  allocations: ServerAllocation[];
+  unallocated: Unallocated[];
+} {
   const allocations: ServerAllocation[] = [];
   const unallocated: Unallocated[] = [];
   for (const { server, candidates } of servers) {
