@@ -7,7 +7,7 @@ import type { SystemSpec } from "../src/optimizer/spec.js";
 import { syntheticSystem, withCapacity } from "./optimizer-instances.js";
 import { fmt, percentile } from "./stats.js";
 
-const FIXTURES = join(import.meta.dirname, "..", "..", "shared", "fixtures", "inferno");
+const FIXTURES = join(import.meta.dirname, "..", "test", "fixtures", "inferno");
 const MILP_OPTIONS = { timeLimitSeconds: 60 };
 
 async function timed<T>(runs: number, work: () => Promise<T> | T): Promise<{ result: T; p50: number; p99: number }> {

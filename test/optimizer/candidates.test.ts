@@ -6,7 +6,7 @@ import { solveSystem } from "../../src/optimizer/solve.js";
 import type { ServerSpec, SystemSpec } from "../../src/optimizer/spec.js";
 import { INFERNO } from "../support/inferno.js";
 
-const base = loadSystemDir(join(INFERNO, "v1/small"));
+let base: SystemSpec;
 
 function withServer(name: string, change: (s: ServerSpec) => ServerSpec): SystemSpec {
   return { ...base, servers: base.servers.map((s) => (s.name === name ? change(s) : s)) };
@@ -16,6 +16,10 @@ const candidatesOf = (system: SystemSpec, name: string): Candidate[] =>
   computeCandidates(system).find((c) => c.server.name === name)!.candidates;
 
 describe("optimizer: candidates", () => {
+  before(() => {
+    base = loadSystemDir(join(INFERNO, "v1/small"));
+  });
+
   it("keepAccelerator limits a server to the accelerator it has", () => {
     const all = candidatesOf(base, "Premium-llama_13b");
     assert.ok(all.length > 1);

@@ -4,7 +4,7 @@ import { loadSystemDir, loadSystemFile } from "../../src/optimizer/load-dir.js";
 import { defaultSolver, solveSystem } from "../../src/optimizer/solve.js";
 import { INFERNO, published } from "../support/inferno.js";
 
-/** ../shared/fixtures/inferno/README.md */
+/** test/fixtures/inferno/README.md */
 const PUBLISHED_TOTALS = [
   { dir: "v1/large", solver: "unlimited", total: 21133 },
   { dir: "v1/large-light", solver: "unlimited", total: 2669 },

@@ -7,12 +7,13 @@ import { silentLogger } from "../../src/logging.js";
 import type { AdmissionContext } from "../../webhooks/context.js";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const SHARED_FIXTURES = join(REPO_ROOT, "..", "shared", "fixtures");
+/** This repository's own fixtures (provenance in test/fixtures/README.md). */
+export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
 export const EXAMPLES = join(REPO_ROOT, "examples");
 
-/** A request captured from a real apiserver (../shared/fixtures/admission). */
+/** A request captured from a real apiserver (test/fixtures/admission). */
 export function capturedRequest(name: string): AdmissionRequest {
-  return JSON.parse(readFileSync(join(SHARED_FIXTURES, "admission", `${name}.json`), "utf8")) as AdmissionRequest;
+  return JSON.parse(readFileSync(join(FIXTURES, "admission", `${name}.json`), "utf8")) as AdmissionRequest;
 }
 
 export function review(request: AdmissionRequest | Record<string, unknown>): Record<string, unknown> {

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { SHARED_FIXTURES } from "./fixtures.js";
+import { FIXTURES } from "./fixtures.js";
 import type { AcceleratorSpec, PerfSpec, ServerSpec, ServiceClassSpec, SystemSpec } from "../../src/optimizer/spec.js";
 
-export const INFERNO = join(SHARED_FIXTURES, "inferno");
+export const INFERNO = join(FIXTURES, "inferno");
 
 export interface PublishedAllocation {
   accelerator: string;
