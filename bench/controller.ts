@@ -1,10 +1,11 @@
 // Reconcile 500 ModelInfers (2 roles × 2 replicas × entry + 3 workers) from empty against the
 // in-process API double (issue 3): wall time, API requests sent, peak RSS.
-import { ModelInferController } from "../src/controller/controller.js";
-import { ApiWriter } from "../src/controller/writer.js";
+import { modelInferReconciler } from "../src/controllers/modelinfer/reconciler.js";
+import { ApiControllerClient } from "../src/controllers/runtime/client.js";
+import { Controller } from "../src/controllers/runtime/controller.js";
 import { InformerClusterView } from "../src/cluster-view/informer-view.js";
 import { silentLogger } from "../src/logging.js";
-import type { ModelInfer } from "../src/modelinfer/types.js";
+import type { ModelInfer } from "../src/apis/matrixinfer.js";
 import { ApiDouble, type StoredObject } from "../test/support/api-double.js";
 import { role } from "../test/support/objects.js";
 
@@ -24,10 +25,11 @@ export async function controllerBenchmark(): Promise<void> {
   }
   const expectedPods = COUNT * 2 * 2 * 4;
   const view = new InformerClusterView(silentLogger, api.kubeConfig("controller"));
-  const controller = new ModelInferController({
-    stores: view.stores,
-    writer: new ApiWriter(api.kubeConfig("controller")),
+  const controller = new Controller(modelInferReconciler, {
+    view,
+    client: new ApiControllerClient(api.kubeConfig("controller")),
     log: silentLogger,
+    workers: 4,
   });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {

@@ -1,8 +1,8 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_GROUP_NAME } from "../modelinfer/labels.js";
-import { parseIndexSuffix } from "../modelinfer/naming.js";
-import type { ModelInfer } from "../modelinfer/types.js";
+import { parseIndexSuffix } from "../../modelinfer/naming.js";
+import type { ModelInfer } from "../../apis/matrixinfer.js";
 import { isRunningAndReady, isTerminating } from "./health.js";
+import { LABEL_GROUP_NAME } from "../../apis/matrixinfer.js";
 
 /** The InferGroup index of a pod, from its group-name label. */
 export function groupIndexOf(mi: ModelInfer, pod: Pod): number | undefined {

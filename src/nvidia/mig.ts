@@ -1,3 +1,5 @@
+import { MIG_RESOURCE_PREFIX } from "./resources.js";
+
 /**
  * MIG profiles per GPU, as NVIDIA's mig-parted defaults name them: `<g>g.<mem>gb`, with `+me`
  * variants (media extensions) that the device plugin advertises as `.me`. A GPU has 7 compute
@@ -81,7 +83,7 @@ export function anyProfile(name: string): MigProfile | undefined {
 
 /** The device plugin's resource for a profile under the mixed strategy: `nvidia.com/mig-3g.40gb`, `+me` → `.me`. */
 export function migResourceName(profile: string): string {
-  return `nvidia.com/mig-${profile.replace("+me", ".me")}`;
+  return `${MIG_RESOURCE_PREFIX}${profile.replace("+me", ".me")}`;
 }
 
 /** The GPU Operator's product label under the single strategy: `<product>-MIG-<profile>`. */

@@ -1,7 +1,16 @@
-/** Volcano's HyperNode (`topology.volcano.sh/v1alpha1`, cluster-scoped). */
+/** Volcano's HyperNode (`topology.volcano.sh/v1alpha1`, cluster-scoped; volcano-sh/apis `topology/v1alpha1`). */
+import { defineKind, isKind } from "../kube/kind.js";
+import type { KubeObject } from "../kube/object.js";
 
 export const HYPERNODE_API_VERSION = "topology.volcano.sh/v1alpha1";
 export const HYPERNODE_KIND = "HyperNode";
+export const HyperNodeKind = defineKind<HyperNode>({
+  group: "topology.volcano.sh",
+  version: "v1alpha1",
+  kind: HYPERNODE_KIND,
+  plural: "hypernodes",
+  namespaced: false,
+});
 
 export interface LabelSelectorRequirement {
   key: string;
@@ -27,6 +36,6 @@ export interface HyperNode {
   spec: { tier: number; members?: HyperNodeMember[] };
 }
 
-export function isHyperNode(obj: { apiVersion?: string; kind?: string }): obj is HyperNode {
-  return obj.apiVersion === HYPERNODE_API_VERSION && obj.kind === HYPERNODE_KIND;
+export function isHyperNode(obj: KubeObject): obj is HyperNode {
+  return isKind(obj, HyperNodeKind);
 }

@@ -1,9 +1,9 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_REVISION } from "../modelinfer/labels.js";
-import { templateRevision } from "../modelinfer/revision.js";
-import type { ModelInfer } from "../modelinfer/types.js";
+import { templateRevision } from "../../modelinfer/revision.js";
+import type { ModelInfer } from "../../apis/matrixinfer.js";
 import { groupAvailable, podsOfGroup } from "./groups.js";
 import { isTerminating } from "./health.js";
+import { LABEL_REVISION } from "../../apis/matrixinfer.js";
 
 /** maxUnavailable as a number of groups: percentages of replicas round down, as in Deployments. */
 export function unavailableBudget(mi: ModelInfer): number {

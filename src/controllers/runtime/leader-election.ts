@@ -1,6 +1,6 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from "@kubernetes/client-node";
-import type { Logger } from "../logging.js";
-import { statusCode } from "../kube/api-errors.js";
+import type { Logger } from "../../logging.js";
+import { statusCode } from "../../kube/api-errors.js";
 
 export interface LeaderElectionOptions {
   kubeconfig: KubeConfig;

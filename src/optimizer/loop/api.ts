@@ -1,10 +1,10 @@
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from "@kubernetes/client-node";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Node } from "kubernetes-types/core/v1.js";
-import * as L from "../optimizer/loop/labels.js";
-import type { DeploymentChange } from "../optimizer/loop/actuate.js";
-import { statusCode } from "./api-errors.js";
-import { eventFor } from "./api-event.js";
+import * as L from "./labels.js";
+import type { DeploymentChange } from "./actuate.js";
+import { statusCode } from "../../kube/api-errors.js";
+import { eventFor } from "../../kube/api-event.js";
 
 /** What the control loop reads and writes in the cluster; an interface so the loop is tested through the real client against the API double. */
 export interface OptimizerCluster {

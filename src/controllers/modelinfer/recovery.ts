@@ -1,7 +1,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_GROUP_NAME, LABEL_ROLE_ID } from "../modelinfer/labels.js";
-import type { ModelInfer } from "../modelinfer/types.js";
+import type { ModelInfer } from "../../apis/matrixinfer.js";
 import { brokenSince, isTerminating } from "./health.js";
+import { LABEL_GROUP_NAME, LABEL_ROLE_ID } from "../../apis/matrixinfer.js";
 
 export interface Recovery {
   delete: Pod[];

@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
-import type { Binder } from "../../scheduler-extender/binder.js";
-import type { ExtenderBindingArgs } from "../../scheduler-extender/wire.js";
+import type { Binder } from "./binder.js";
+import type { ExtenderBindingArgs } from "./wire.js";
 
 /** POST pods/<name>/binding, with the pod's UID as a precondition so a recreated pod is not bound by mistake. */
 export class ApiBinder implements Binder {

@@ -1,50 +1,10 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_MODELINFER_NAME, LABEL_REVISION } from "../modelinfer/labels.js";
-import { templateRevision } from "../modelinfer/revision.js";
-import type { ModelInfer } from "../modelinfer/types.js";
+import { templateRevision } from "../../modelinfer/revision.js";
+import type { ModelInfer, ModelInferStatus } from "../../apis/matrixinfer.js";
+import { condition } from "../runtime/conditions.js";
 import { groupIndices, podsOfGroup, podsPerGroup } from "./groups.js";
 import { isRunningAndReady, isTerminating } from "./health.js";
-
-export interface Condition {
-  type: "Available" | "Progressing" | "UpdateInProgress";
-  status: "True" | "False";
-  reason: string;
-  message: string;
-  lastTransitionTime: string;
-  observedGeneration?: number;
-}
-
-export interface ModelInferStatus {
-  observedGeneration?: number;
-  replicas: number;
-  currentReplicas: number;
-  updatedReplicas: number;
-  availableReplicas: number;
-  labelSelector: string;
-  conditions: Condition[];
-}
-
-function condition(
-  type: Condition["type"],
-  on: boolean,
-  reason: string,
-  message: string,
-  previous: readonly Condition[],
-  now: string,
-  generation: number | undefined,
-): Condition {
-  const status = on ? "True" : "False";
-  const before = previous.find((c) => c.type === type);
-  const c: Condition = {
-    type,
-    status,
-    reason,
-    message,
-    lastTransitionTime: before?.status === status ? before.lastTransitionTime : now,
-  };
-  if (generation !== undefined) c.observedGeneration = generation;
-  return c;
-}
+import { LABEL_MODELINFER_NAME, LABEL_REVISION } from "../../apis/matrixinfer.js";
 
 function progressReason(current: number, available: number, replicas: number): string {
   if (current < replicas) return "CreatingGroups";
@@ -78,7 +38,7 @@ export function modelInferStatus(mi: ModelInfer, pods: readonly Pod[], now: stri
   const replicas = mi.spec.replicas ?? 1;
   const { current, updated, available } = countGroups(mi, pods, revision);
   const generation = mi.metadata.generation;
-  const previous = (mi.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
+  const previous = mi.status?.conditions ?? [];
   const status: ModelInferStatus = {
     replicas,
     currentReplicas: current,

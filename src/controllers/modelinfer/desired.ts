@@ -1,13 +1,21 @@
 import type { ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1.js";
 import type { Pod, PodTemplateSpec, Service } from "kubernetes-types/core/v1.js";
-import { enhanceModelInferPod, groupSize, type ModelInferPodPlace } from "../../webhooks/enhancers/modelinfer.js";
-import type { PodGroup } from "../../scheduler-extender/podgroup.js";
-import { VOLCANO_PODGROUP_API_VERSION } from "../../scheduler-extender/podgroup.js";
-import { formatQuantity } from "../kube/format.js";
-import { add, podRequests, POD_SLOTS, type Resources } from "../kube/resources.js";
-import * as labels from "../modelinfer/labels.js";
-import { entryPodName, groupName, podName, roleId } from "../modelinfer/naming.js";
-import type { ModelInfer, Role } from "../modelinfer/types.js";
+import { enhanceModelInferPod, groupSize, type ModelInferPodPlace } from "../../../webhooks/enhancers/modelinfer.js";
+import type { PodGroup } from "../../volcano/podgroup.js";
+import { VOLCANO_PODGROUP_API_VERSION } from "../../volcano/podgroup.js";
+import { formatQuantity } from "../../kube/format.js";
+import { add, podRequests, POD_SLOTS, type Resources } from "../../kube/resources.js";
+import { entryPodName, groupName, podName, roleId } from "../../modelinfer/naming.js";
+import type { ModelInfer, Role } from "../../apis/matrixinfer.js";
+import { LABEL_MANAGED } from "../../apis/inference-ai.js";
+import {
+  LABEL_ENTRY,
+  LABEL_GROUP_NAME,
+  LABEL_MODELINFER_NAME,
+  LABEL_ROLE,
+  LABEL_ROLE_ID,
+} from "../../apis/matrixinfer.js";
+import { ANNOTATION_TASK_SPEC } from "../../volcano/podgroup.js";
 
 /** Everything one InferGroup of a ModelInfer consists of. */
 export interface DesiredGroup {
@@ -34,7 +42,7 @@ function buildPod(mi: ModelInfer, place: ModelInferPodPlace, template: PodTempla
   const metadata: ObjectMeta = {
     name: podName(mi.metadata.name ?? "", place.groupIndex, place.role.name, place.roleIndex, place.podIndex),
     namespace: place.namespace,
-    labels: { ...(meta.labels ?? {}), [labels.LABEL_MANAGED]: "true" },
+    labels: { ...(meta.labels ?? {}), [LABEL_MANAGED]: "true" },
     ownerReferences: [ownerReference(mi)],
   };
   if (meta.annotations) metadata.annotations = { ...meta.annotations };
@@ -47,10 +55,10 @@ function buildPod(mi: ModelInfer, place: ModelInferPodPlace, template: PodTempla
 function entryService(mi: ModelInfer, g: number, role: Role, r: number, namespace: string): Service {
   const name = entryPodName(mi.metadata.name ?? "", g, role.name, r);
   const identity = {
-    [labels.LABEL_MODELINFER_NAME]: mi.metadata.name ?? "",
-    [labels.LABEL_GROUP_NAME]: groupName(mi.metadata.name ?? "", g),
-    [labels.LABEL_ROLE]: role.name,
-    [labels.LABEL_ROLE_ID]: roleId(role.name, r),
+    [LABEL_MODELINFER_NAME]: mi.metadata.name ?? "",
+    [LABEL_GROUP_NAME]: groupName(mi.metadata.name ?? "", g),
+    [LABEL_ROLE]: role.name,
+    [LABEL_ROLE_ID]: roleId(role.name, r),
   };
   return {
     apiVersion: "v1",
@@ -59,7 +67,7 @@ function entryService(mi: ModelInfer, g: number, role: Role, r: number, namespac
     spec: {
       clusterIP: "None",
       publishNotReadyAddresses: true,
-      selector: { ...identity, [labels.LABEL_ENTRY]: "true" },
+      selector: { ...identity, [LABEL_ENTRY]: "true" },
     },
   };
 }
@@ -77,7 +85,7 @@ function podGroupOf(mi: ModelInfer, g: number, pods: readonly Pod[], namespace: 
     const counted = Math.min(gang.minRoleReplicas?.[role.name] ?? role.replicas ?? 1, role.replicas ?? 1);
     for (let r = 0; r < counted; r++) minTaskMember[roleId(role.name, r)] = groupSize(role);
   }
-  const members = pods.filter((p) => (p.metadata?.annotations?.[labels.ANNOTATION_TASK_SPEC] ?? "") in minTaskMember);
+  const members = pods.filter((p) => (p.metadata?.annotations?.[ANNOTATION_TASK_SPEC] ?? "") in minTaskMember);
   const total = members.reduce<Resources>((acc, p) => add(acc, podRequests(p)), {});
   const minResources = Object.fromEntries(
     Object.entries(total)
