@@ -1,6 +1,7 @@
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { AdmissionContext } from "./context.js";
+import { NOT_SYNCED, type AdmissionContext } from "./context.js";
+import { DenialCode } from "./field-errors.js";
 import { enhanceModelInferPod } from "./enhancers/modelinfer.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
 import { failure, success, type Outcome } from "./enhancers/result.js";
@@ -30,19 +31,19 @@ function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outc
 /** `owned`: the pod is already the ModelInfer enhancer's private copy, so it need not be copied again. */
 function enhanceGpuFeatures(pod: Pod, namespace: string, ctx: AdmissionContext, owned: boolean): Outcome<Pod> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
-  if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
+  if (!ctx.view.hasSynced()) return failure(DenialCode.Unavailable, NOT_SYNCED);
   return enhanceGpuPod(pod, namespace, ctx.view, owned);
 }
 
 function enhancePod(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {
   if (isModelInferPod(pod)) {
-    if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
+    if (!ctx.view.hasSynced()) return failure(DenialCode.Unavailable, NOT_SYNCED);
     const place = resolveModelInferPlace(pod, namespace, ctx.view);
     if (!place.ok) return place;
     const enhanced = enhanceModelInferPod(pod, place.value);
     return success(enhanced.pod, [...place.warnings, ...enhanced.warnings]);
   }
-  if (pod.metadata?.labels?.[LABEL_ROLE] && owningStatefulSet(pod)) return enhanceStatefulSetPod(pod, namespace);
+  if (pod.metadata?.labels?.[LABEL_ROLE] && owningStatefulSet(pod)) return enhanceStatefulSetPod(pod);
   return success(pod);
 }
 

@@ -2,7 +2,8 @@ import type { Deployment, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { AdmissionContext } from "./context.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
-import { failure, success, type Outcome } from "./enhancers/result.js";
+import { failures, success, type Outcome } from "./enhancers/result.js";
+import { DenialCode } from "./field-errors.js";
 import { modelInferProblems } from "./validators/modelinfer.js";
 import { ModelInferKind, type ModelInfer } from "../src/apis/matrixinfer.js";
 import { isRoleStatefulSet, resolveStatefulSetGroup } from "./enhancers/statefulset.js";
@@ -43,23 +44,21 @@ function validatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Ou
 }
 
 /** A custom resource's findings as an admission outcome: denied with every problem, or allowed with the warnings. */
-function fromFindings(kind: string, check: (obj: never) => Findings): Validator {
-  return (obj: unknown, namespace: string) => {
+function fromFindings(check: (obj: never) => Findings): Validator {
+  return (obj: unknown) => {
     const { problems, warnings } = check(obj as never);
-    const name = (obj as { metadata?: { name?: string } }).metadata?.name ?? "";
-    if (problems.length > 0) return failure(422, `${kind} ${namespace}/${name} is invalid: ${problems.join("; and ")}`);
-    return success(undefined, warnings);
+    return problems.length > 0 ? failures(DenialCode.Invalid, problems) : success(undefined, warnings);
   };
 }
 
 const GPU_VALIDATORS: [string, Validator][] = [
-  [kindKey(GPUPoolKind), fromFindings("GPUPool", gpuPoolFindings)],
-  [kindKey(TokenCacheKind), fromFindings("TokenCache", tokenCacheFindings)],
-  [kindKey(InferenceServiceKind), fromFindings("InferenceService", inferenceServiceFindings)],
-  [kindKey(StackInferenceServiceKind), fromFindings("InferenceService", stackInferenceServiceFindings)],
-  [kindKey(InferenceCacheKind), fromFindings("InferenceCache", inferenceCacheFindings)],
-  [kindKey(SpeculativeDecodingKind), fromFindings("SpeculativeDecoding", speculativeDecodingFindings)],
-  [kindKey(PrefillDecodingDisaggregationKind), fromFindings("PrefillDecodingDisaggregation", pddFindings)],
+  [kindKey(GPUPoolKind), fromFindings(gpuPoolFindings)],
+  [kindKey(TokenCacheKind), fromFindings(tokenCacheFindings)],
+  [kindKey(InferenceServiceKind), fromFindings(inferenceServiceFindings)],
+  [kindKey(StackInferenceServiceKind), fromFindings(stackInferenceServiceFindings)],
+  [kindKey(InferenceCacheKind), fromFindings(inferenceCacheFindings)],
+  [kindKey(SpeculativeDecodingKind), fromFindings(speculativeDecodingFindings)],
+  [kindKey(PrefillDecodingDisaggregationKind), fromFindings(pddFindings)],
 ];
 
 function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {
@@ -69,7 +68,7 @@ function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> 
 
 function validateModelInfer(
   obj: unknown,
-  namespace: string,
+  _namespace: string,
   _ctx: AdmissionContext,
   oldObject?: unknown,
 ): Outcome<unknown> {
@@ -79,8 +78,7 @@ function validateModelInfer(
       ? (oldObject as ModelInfer)
       : undefined;
   const problems = modelInferProblems(mi, old);
-  if (problems.length === 0) return success(undefined);
-  return failure(422, `ModelInfer ${namespace}/${mi.metadata.name ?? ""} is invalid: ${problems.join("; and ")}`);
+  return problems.length === 0 ? success(undefined) : failures(DenialCode.Invalid, problems);
 }
 
 interface ValidatorEntry {

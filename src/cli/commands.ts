@@ -57,7 +57,8 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
         ? run.validation
         : undefined;
     if (denial) {
-      io.err(`denied: ${describe(obj)}: ${denial.status?.message ?? "no reason given"}\n`);
+      // The message names the object: `<Kind> <ns>/<name> is forbidden: …`.
+      io.err(`denied: ${denial.status?.message ?? `${describe(obj)}: no reason given`}\n`);
       code = 1;
       continue;
     }
@@ -77,7 +78,7 @@ export async function validateCommand(flags: Flags, io: Io): Promise<number> {
     for (const warning of response.warnings ?? []) io.err(`warning: ${describe(obj)}: ${warning}\n`);
     if (response.allowed) io.out(`valid: ${describe(obj)}\n`);
     else {
-      io.err(`invalid: ${describe(obj)}: ${response.status?.message ?? "no reason given"}\n`);
+      io.err(`invalid: ${response.status?.message ?? `${describe(obj)}: no reason given`}\n`);
       code = 1;
     }
   }

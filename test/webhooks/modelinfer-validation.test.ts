@@ -4,6 +4,8 @@ import { processValidation } from "../../webhooks/validate-processor.js";
 import type { ModelInfer } from "../../src/apis/matrixinfer.js";
 import { modelInfer, role } from "../support/objects.js";
 import { staticContext } from "../support/static-view.js";
+import { pathsOf } from "../support/denials.js";
+import { formatInvalid } from "../../webhooks/field-errors.js";
 
 function valid(): ModelInfer {
   return modelInfer("sample", [role("prefill", 2, 0), role("decode", 1, 3)], { replicas: 2 });
@@ -26,117 +28,117 @@ describe("ModelInfer validation", () => {
       edit((mi) => {
         mi.spec.template.roles = [];
       }),
-      "spec.template.roles: has 0 roles; a ModelInfer has 1 to 4 roles",
+      "spec.template.roles",
     ],
     [
       "five roles",
       edit((mi) => {
         mi.spec.template.roles = ["a", "b", "c", "d", "e"].map((n) => role(n, 1, 0));
       }),
-      "spec.template.roles: has 5 roles; a ModelInfer has 1 to 4 roles",
+      "spec.template.roles",
     ],
     [
       "a duplicate role",
       edit((mi) => {
         mi.spec.template.roles.push(role("decode", 1, 0));
       }),
-      'spec.template.roles[2].name: "decode" is used by another role; give each role its own name',
+      "spec.template.roles[2].name",
     ],
     [
       "a role name that is too long",
       edit((mi) => {
         mi.spec.template.roles[0]!.name = "prefillprefill";
       }),
-      "spec.template.roles[0].name: \"prefillprefill\" must be a DNS-1035 label of at most 12 characters (lower-case letters, digits, '-', starting with a letter)",
+      "spec.template.roles[0].name",
     ],
     [
       "negative replicas",
       edit((mi) => {
         mi.spec.replicas = -1;
       }),
-      "spec.replicas: -1 is negative; use 0 or more",
+      "spec.replicas",
     ],
     [
       "negative workerReplicas",
       edit((mi) => {
         mi.spec.template.roles[1]!.workerReplicas = -2;
       }),
-      "spec.template.roles[1].workerReplicas: -2 is negative; use 0 or more",
+      "spec.template.roles[1].workerReplicas",
     ],
     [
       "workers without a workerTemplate",
       edit((mi) => {
         delete mi.spec.template.roles[1]!.workerTemplate;
       }),
-      "spec.template.roles[1].workerTemplate: required because workerReplicas is 3; add a workerTemplate or set workerReplicas to 0",
+      "spec.template.roles[1].workerTemplate",
     ],
     [
       "a pod name over 63 characters",
       edit((mi) => {
         mi.metadata.name = "llama-3-1-405b-instruct-fp8-dynamic-multinode-serv";
       }),
-      "spec.template.roles[0]: pod name llama-3-1-405b-instruct-fp8-dynamic-multinode-serv-1-prefill-1-0 (the longest this ModelInfer makes) is 64 characters, over 63; shorten metadata.name or the role name",
+      "spec.template.roles[0]",
     ],
     [
       "an image with spaces",
       edit((mi) => {
         mi.spec.template.roles[0]!.entryTemplate.spec!.containers[0]!.image = "vllm openai";
       }),
-      'spec.template.roles[0].entryTemplate: container engine has image "vllm openai" with spaces; set a valid image reference',
+      "spec.template.roles[0].entryTemplate",
     ],
     [
       "a container without image",
       edit((mi) => {
         mi.spec.template.roles[1]!.workerTemplate = { spec: { containers: [{ name: "w" }] } };
       }),
-      "spec.template.roles[1].workerTemplate: container w has no image; set a valid image reference",
+      "spec.template.roles[1].workerTemplate",
     ],
     [
       "minRoleReplicas for an unknown role",
       edit((mi) => {
         mi.spec.template.gangSchedule = { minRoleReplicas: { router: 1 } };
       }),
-      "spec.template.gangSchedule.minRoleReplicas.router: no role is named router; use one of: prefill, decode",
+      "spec.template.gangSchedule.minRoleReplicas.router",
     ],
     [
       "minRoleReplicas above the role's replicas",
       edit((mi) => {
         mi.spec.template.gangSchedule = { minRoleReplicas: { prefill: 3 } };
       }),
-      "spec.template.gangSchedule.minRoleReplicas.prefill: 3 is more than the role's replicas 2; lower it or scale the role",
+      "spec.template.gangSchedule.minRoleReplicas.prefill",
     ],
     [
       "partition not below replicas",
       edit((mi) => {
         mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { partition: 2 } };
       }),
-      "spec.rolloutStrategy.rollingUpdateConfiguration.partition: 2 is not below replicas 2; no group would ever update",
+      "spec.rolloutStrategy.rollingUpdateConfiguration.partition",
     ],
     [
       "a negative maxUnavailable",
       edit((mi) => {
         mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { maxUnavailable: -1 } };
       }),
-      "spec.rolloutStrategy.rollingUpdateConfiguration.maxUnavailable: -1 must be a non-negative integer or a percentage from 0% to 100%",
+      "spec.rolloutStrategy.rollingUpdateConfiguration.maxUnavailable",
     ],
     [
       "a maxSurge over 100%",
       edit((mi) => {
         mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { maxSurge: "150%" } };
       }),
-      'spec.rolloutStrategy.rollingUpdateConfiguration.maxSurge: "150%" must be a non-negative integer or a percentage from 0% to 100%',
+      "spec.rolloutStrategy.rollingUpdateConfiguration.maxSurge",
     ],
     [
       "maxUnavailable and maxSurge both 0",
       edit((mi) => {
         mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { maxUnavailable: "0%", maxSurge: 0 } };
       }),
-      "spec.rolloutStrategy.rollingUpdateConfiguration: maxUnavailable and maxSurge are both 0, so a rollout could never progress; raise one of them",
+      "spec.rolloutStrategy.rollingUpdateConfiguration",
     ],
   ];
-  for (const [what, mi, message] of table) {
-    it(`rejects ${what}`, () => {
-      assert.deepEqual(modelInferProblems(mi), [message]);
+  for (const [what, mi, path] of table) {
+    it(`rejects ${what} at ${path}`, () => {
+      assert.deepEqual(pathsOf(modelInferProblems(mi)), [path]);
     });
   }
 
@@ -160,14 +162,12 @@ describe("ModelInfer validation", () => {
     const changed = edit((mi) => {
       mi.spec.template.gangSchedule = { minRoleReplicas: { prefill: 2 } };
     });
-    assert.deepEqual(modelInferProblems(changed, old), [
-      "spec.template.gangSchedule.minRoleReplicas: may not change once set; create a new ModelInfer to change the gang's minimum",
-    ]);
+    assert.deepEqual(pathsOf(modelInferProblems(changed, old)), ["spec.template.gangSchedule.minRoleReplicas"]);
     assert.deepEqual(modelInferProblems(changed, valid()), []);
     assert.deepEqual(modelInferProblems(structuredClone(old), old), []);
   });
 
-  it("answers through the validating webhook with every problem, the object and 422", () => {
+  it("answers through the validating webhook with 422 and every field error, rendered once", () => {
     const mi = edit((m) => {
       m.spec.replicas = -1;
       m.spec.template.roles[0]!.name = "Prefill";
@@ -184,10 +184,16 @@ describe("ModelInfer validation", () => {
     );
     assert.equal(response.allowed, false);
     assert.equal(response.status?.code, 422);
-    assert.match(
+    assert.equal(
       response.status.message,
-      /^ModelInfer default\/sample is invalid: spec.template.roles\[0\].name: "Prefill" must be .*; and spec.replicas: -1 is negative/,
+      formatInvalid("ModelInfer", "default", "sample", modelInferProblems(mi)),
+      "the one rendering of field errors",
     );
+    assert.deepEqual(pathsOf(modelInferProblems(mi)), [
+      "spec.template.roles[0].name",
+      "spec.replicas",
+      "spec.template.roles[0]",
+    ]);
   });
 
   it("rejects an object without roles instead of crashing", () => {
@@ -198,7 +204,7 @@ describe("ModelInfer validation", () => {
         metadata: { name: "x" },
         spec: {},
       } as unknown as ModelInfer),
-      ["spec.template.roles: required; a ModelInfer has 1 to 4 roles"],
+      [{ path: "spec.template.roles", detail: "required", fix: "a ModelInfer has 1 to 4 roles" }],
     );
   });
 });

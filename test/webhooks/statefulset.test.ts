@@ -8,6 +8,7 @@ import { applyPatch } from "../../webhooks/patch.js";
 import type { Operation } from "fast-json-patch";
 import { assertValidKubernetes } from "../support/schema.js";
 import { staticContext } from "../support/static-view.js";
+import { assertDenied } from "../support/denials.js";
 
 function roleStatefulSet(replicas = 3, serviceName = "qwen-hl"): StatefulSet {
   return {
@@ -105,9 +106,7 @@ describe("StatefulSet opt-in", () => {
 
   it("refuses a role StatefulSet without serviceName, in both webhooks", () => {
     const sts = roleStatefulSet(2, "");
-    const result = enhanceStatefulSet(sts, "ml");
-    assert.ok(!result.ok);
-    assert.match(result.message, /^StatefulSet ml\/qwen: spec.serviceName is empty; set it to a headless Service/);
+    assertDenied(enhanceStatefulSet(sts, "ml"), 422, "spec.serviceName");
     const request = {
       uid: "u",
       kind: { group: "apps", version: "v1", kind: "StatefulSet" },
@@ -123,15 +122,13 @@ describe("StatefulSet opt-in", () => {
       [stsPod("qwen-2", "2"), "2"],
       [stsPod("qwen-7"), "7"],
     ] as const) {
-      const result = enhanceStatefulSetPod(pod, "ml");
+      const result = enhanceStatefulSetPod(pod);
       assert.ok(result.ok);
       assert.deepEqual(result.value.spec!.containers[0]!.env, [{ name: "WORKER_INDEX", value: expected }]);
     }
   });
 
   it("refuses a pod whose ordinal cannot be known", () => {
-    const result = enhanceStatefulSetPod(stsPod("other-name"), "ml");
-    assert.ok(!result.ok);
-    assert.match(result.message, /no StatefulSet ordinal/);
+    assertDenied(enhanceStatefulSetPod(stsPod("other-name")), 422, "metadata.name");
   });
 });

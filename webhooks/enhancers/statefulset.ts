@@ -2,9 +2,9 @@ import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { parseIndexSuffix, statefulSetEntryAddress } from "../../src/modelinfer/naming.js";
 import { setEnvEverywhere } from "./env.js";
-import { describePod } from "./modelinfer-place.js";
 import { setLabels } from "./metadata.js";
 import { failure, success, type Outcome } from "./result.js";
+import { DenialCode } from "../field-errors.js";
 import { LABEL_MANAGED } from "../../src/apis/inference-ai.js";
 import { ENV_ENTRY_ADDRESS, ENV_GROUP_SIZE, ENV_WORKER_INDEX, LABEL_ROLE } from "../../src/apis/matrixinfer.js";
 import { LABEL_POD_INDEX } from "../../src/kube/well-known.js";
@@ -24,10 +24,11 @@ export function resolveStatefulSetGroup(sts: StatefulSet, namespace: string): Ou
   const name = sts.metadata?.name ?? "";
   const serviceName = sts.spec?.serviceName ?? "";
   if (!serviceName) {
-    return failure(
-      400,
-      `StatefulSet ${namespace}/${name}: spec.serviceName is empty; set it to a headless Service so ENTRY_ADDRESS resolves`,
-    );
+    return failure(DenialCode.Invalid, {
+      path: "spec.serviceName",
+      detail: "empty",
+      fix: "set it to a headless Service so ENTRY_ADDRESS resolves",
+    });
   }
   return success({
     size: sts.spec?.replicas ?? 1,
@@ -51,7 +52,11 @@ export function enhanceStatefulSet(sts: StatefulSet, namespace: string): Outcome
   const template = out.spec?.template;
   const podSpec = template?.spec;
   if (!template || !podSpec)
-    return failure(400, `StatefulSet ${namespace}/${sts.metadata?.name ?? ""}: spec.template.spec is missing`);
+    return failure(DenialCode.Invalid, {
+      path: "spec.template.spec",
+      detail: "missing",
+      fix: "give the StatefulSet a pod template",
+    });
   setLabels((template.metadata ??= {}), {
     [LABEL_MANAGED]: "true",
     [LABEL_ROLE]: sts.metadata?.labels?.[LABEL_ROLE] ?? "",
@@ -79,13 +84,14 @@ export function statefulSetPodOrdinal(pod: Pod): number | undefined {
 }
 
 /** Sets the literal WORKER_INDEX on a role StatefulSet's pod. Pure. */
-export function enhanceStatefulSetPod(pod: Pod, namespace: string): Outcome<Pod> {
+export function enhanceStatefulSetPod(pod: Pod): Outcome<Pod> {
   const ordinal = statefulSetPodOrdinal(pod);
   if (ordinal === undefined) {
-    return failure(
-      400,
-      `${describePod(pod, namespace)}: no StatefulSet ordinal (label ${LABEL_POD_INDEX} or name <statefulset>-<n>); create it through its StatefulSet`,
-    );
+    return failure(DenialCode.Invalid, {
+      path: "metadata.name",
+      detail: `no StatefulSet ordinal (label ${LABEL_POD_INDEX} or name <statefulset>-<n>)`,
+      fix: "create it through its StatefulSet",
+    });
   }
   const out = structuredClone(pod);
   // Replacing the template's downward-API WORKER_INDEX is the point, so it is not warned about.

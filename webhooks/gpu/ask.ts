@@ -24,7 +24,16 @@ import {
   type SpeculativeDecoding,
 } from "../../src/apis/production-stack.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
+import { DenialCode, entryPath, type FieldError } from "../field-errors.js";
 import * as A from "./annotations.js";
+
+/** `metadata.annotations[<key>]`: where a pod asks for each GPU feature. */
+export function annotationPath(key: string): string {
+  return entryPath("metadata.annotations", key);
+}
+
+/** What is wrong and how to fix it, before the field it is reported against is known. */
+export type Problem = Omit<FieldError, "path">;
 
 export interface GpuShare {
   mode: SharingMode;
@@ -52,15 +61,20 @@ export interface GpuAsk {
 const BACKENDS: readonly Backend[] = ["vllm", "sglang", "triton", "tensorrt-llm"];
 const MODES: readonly SharingMode[] = ["exclusive", "mig", "mps", "timeslice"];
 
-type Lookup = <T extends KubeObject>(kind: KindRef<T>, name: string) => Outcome<T>;
+/** The object `name` of `kind`, which the pod names through `annotation`; 403 when this cluster has none. */
+type Lookup = <T extends KubeObject>(kind: KindRef<T>, name: string, annotation: string) => Outcome<T>;
 
 function lookupIn(view: ClusterReader, namespace: string): Lookup {
-  return <T extends KubeObject>(kind: KindRef<T>, name: string): Outcome<T> => {
+  return <T extends KubeObject>(kind: KindRef<T>, name: string, annotation: string): Outcome<T> => {
     const found = view.get(kind, namespace, name);
     const where = kind.namespaced ? ` in namespace ${namespace}` : "";
     return found
       ? success(found)
-      : failure(403, `${kind.kind} "${name}" does not exist${where}; create it or fix the annotation`);
+      : failure(DenialCode.Forbidden, {
+          path: annotationPath(annotation),
+          detail: `${kind.kind} "${name}" does not exist${where}`,
+          fix: "create it or fix the annotation",
+        });
   };
 }
 
@@ -69,10 +83,11 @@ function engineIndex(pod: Pod): Outcome<number> {
   if (wanted === undefined) return success(0);
   const index = pod.spec?.containers.findIndex((c) => c.name === wanted) ?? -1;
   if (index < 0)
-    return failure(
-      403,
-      `${A.ENGINE_CONTAINER}: no container named "${wanted}"; name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`,
-    );
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.ENGINE_CONTAINER),
+      detail: `no container named "${wanted}"`,
+      fix: `name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`,
+    });
   return success(index);
 }
 
@@ -87,7 +102,11 @@ function countFrom(value: string | undefined, fallback: number): Outcome<number>
   if (value === undefined) return success(fallback);
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
-    return failure(403, `${A.GPU_COUNT}: "${value}" is not a whole number of GPUs ≥ 1`);
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.GPU_COUNT),
+      detail: `"${value}" is not a whole number of GPUs ≥ 1`,
+      fix: 'write the count of whole GPUs, e.g. "2"',
+    });
   return success(n);
 }
 
@@ -102,21 +121,28 @@ function gpuFromPdd(pd: GpuAsk["pd"]): number | undefined {
 }
 
 /** Why a MIG profile cannot be used on a product (any A100/H100/H200 profile when the product is not given). */
-export function migProfileProblem(profile: string, product: string | undefined): string | undefined {
+export function migProfileProblem(profile: string, product: string | undefined): Problem | undefined {
   const known = product ? profilesFor(product) : undefined;
-  if (product && known?.length === 0) return `${product} has no MIG; use sharing exclusive, mps or timeslice`;
+  if (product && known?.length === 0)
+    return { detail: `${product} has no MIG`, fix: "use sharing exclusive, mps or timeslice" };
   if (known ? known.some((p) => p.name === profile) : anyProfile(profile) !== undefined) return undefined;
   const names = (known ?? []).map((p) => p.name).join(", ");
-  return `MIG profile ${profile} does not exist${product ? ` on ${product}` : ""}${names ? `; use one of ${names}` : ""}`;
+  return {
+    detail: `MIG profile ${profile} does not exist${product ? ` on ${product}` : ""}`,
+    fix: names ? `use one of ${names}` : "use a profile NVIDIA's mig-parted defaults name, e.g. 3g.40gb",
+  };
 }
 
-function migProblem(share: GpuShare): string | undefined {
+function migProblem(share: GpuShare): Problem | undefined {
   if (!share.migProfile)
-    return `MIG needs a profile: set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles`;
+    return { detail: "MIG needs a profile", fix: `set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles` };
   const problem = migProfileProblem(share.migProfile, share.product);
   if (problem) return problem;
   return share.migStrategy === "single" && !share.product
-    ? "MIG single strategy selects nodes by nvidia.com/gpu.product: set the pool's gpuProduct"
+    ? {
+        detail: "the MIG single strategy selects nodes by nvidia.com/gpu.product",
+        fix: "set the pool's gpuProduct",
+      }
     : undefined;
 }
 
@@ -136,7 +162,11 @@ function pinnedMemory(pool: GPUPool | undefined): Outcome<number | undefined> {
     return success(gigabytes(pinned));
   } catch (err) {
     if (err instanceof QuantityError)
-      return failure(403, `GPUPool ${pool?.metadata.name ?? ""}: sharing.mps.pinnedMemoryLimit: ${err.message}`);
+      return failure(DenialCode.Forbidden, {
+        path: annotationPath(A.GPU_POOL),
+        detail: `GPUPool ${pool?.metadata.name ?? ""}: spec.sharing.mps.pinnedMemoryLimit: ${err.message}`,
+        fix: "fix the GPUPool (e.g. 8Gi)",
+      });
     throw err;
   }
 }
@@ -177,30 +207,45 @@ function resolveShare(
   const modeText = shareMode(annotations, pool, pdGpus);
   if (modeText === undefined) return success(undefined);
   if (!(MODES as readonly string[]).includes(modeText))
-    return failure(403, `${A.GPU_SHARING}: "${modeText}" is not one of ${MODES.join(", ")}`);
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.GPU_SHARING),
+      detail: `"${modeText}" is not a sharing mode`,
+      fix: `use one of ${MODES.join(", ")}`,
+    });
   const count = countFrom(annotations[A.GPU_COUNT], pdGpus ?? 1);
   if (!count.ok) return count;
   const mode = modeText as SharingMode;
   if (mode === "mps" && count.value > 1)
-    return failure(
-      403,
-      `MPS shares one GPU between clients: ${A.GPU_COUNT} ${count.value} is more than one; use exclusive GPUs for multi-GPU pods`,
-    );
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.GPU_COUNT),
+      detail: `${count.value} GPUs, but MPS shares one GPU between clients`,
+      fix: "use exclusive GPUs for multi-GPU pods",
+    });
   const pinned = pinnedMemory(pool);
   if (!pinned.ok) return pinned;
   const share = shareFrom(mode, count.value, annotations, pool, pinned.value);
   const problem = mode === "mig" ? migProblem(share) : undefined;
-  return problem ? failure(403, problem) : success(share);
+  const via = annotations[A.MIG_PROFILE] !== undefined || !pool ? A.MIG_PROFILE : A.GPU_POOL;
+  return problem ? failure(DenialCode.Forbidden, { path: annotationPath(via), ...problem }) : success(share);
 }
 
-function resolvePd(annotations: Record<string, string>, lookup: Lookup): Outcome<GpuAsk["pd"]> {
+function resolvePd(annotations: Record<string, string>, lookup: Lookup, via: string): Outcome<GpuAsk["pd"]> {
   const name = annotations[A.PDD];
   const role = annotations[A.PD_ROLE];
   if (name === undefined && role === undefined) return success(undefined);
-  if (name === undefined) return failure(403, `${A.PD_ROLE} needs ${A.PDD} naming the PrefillDecodingDisaggregation`);
+  if (name === undefined)
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.PDD),
+      detail: `required with ${A.PD_ROLE}`,
+      fix: "name the PrefillDecodingDisaggregation",
+    });
   if (role !== "prefill" && role !== "decode")
-    return failure(403, `${A.PD_ROLE} must be prefill or decode (got ${role === undefined ? "nothing" : `"${role}"`})`);
-  const pdd = lookup(PrefillDecodingDisaggregationKind, name);
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.PD_ROLE),
+      detail: role === undefined ? `required with ${A.PDD}` : `"${role}" is not a PD role`,
+      fix: "use prefill or decode",
+    });
+  const pdd = lookup(PrefillDecodingDisaggregationKind, name, via);
   return pdd.ok ? success({ role, pdd: pdd.value }) : pdd;
 }
 
@@ -211,14 +256,14 @@ interface Refs {
   pd?: GpuAsk["pd"];
 }
 
-/** The objects the annotations name, directly or through an InferenceCache. */
 /** The object an annotation names, or nothing when the annotation is absent. */
 function named<T extends KubeObject>(
   lookup: Lookup,
   kind: KindRef<T>,
   name: string | undefined,
+  annotation: string,
 ): Outcome<T | undefined> {
-  return name === undefined ? success(undefined) : lookup(kind, name);
+  return name === undefined ? success(undefined) : lookup(kind, name, annotation);
 }
 
 /** A PD side may take its PDD from the InferenceCache it names. */
@@ -229,20 +274,26 @@ function withCachePdd(annotations: Record<string, string>, cache: InferenceCache
     : annotations;
 }
 
+/** The objects the annotations name, directly or through an InferenceCache. */
 function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outcome<Refs> {
-  const cache = named(lookup, InferenceCacheKind, annotations[A.INFERENCE_CACHE]);
+  const cache = named(lookup, InferenceCacheKind, annotations[A.INFERENCE_CACHE], A.INFERENCE_CACHE);
   if (!cache.ok) return cache;
-  const pool = named(lookup, GPUPoolKind, annotations[A.GPU_POOL]);
+  const pool = named(lookup, GPUPoolKind, annotations[A.GPU_POOL], A.GPU_POOL);
   if (!pool.ok) return pool;
-  const tokenCache = named(lookup, TokenCacheKind, annotations[A.TOKEN_CACHE]);
+  const tokenCache = named(lookup, TokenCacheKind, annotations[A.TOKEN_CACHE], A.TOKEN_CACHE);
   if (!tokenCache.ok) return tokenCache;
   const speculative = named(
     lookup,
     SpeculativeDecodingKind,
     annotations[A.SPECULATIVE_DECODING] ?? cache.value?.spec.sdRef,
+    annotations[A.SPECULATIVE_DECODING] === undefined ? A.INFERENCE_CACHE : A.SPECULATIVE_DECODING,
   );
   if (!speculative.ok) return speculative;
-  const pd = resolvePd(withCachePdd(annotations, cache.value), lookup);
+  const pd = resolvePd(
+    withCachePdd(annotations, cache.value),
+    lookup,
+    annotations[A.PDD] === undefined ? A.INFERENCE_CACHE : A.PDD,
+  );
   if (!pd.ok) return pd;
   return success({ pool: pool.value, tokenCache: tokenCache.value, speculative: speculative.value, pd: pd.value });
 }
@@ -254,7 +305,11 @@ export function resolveGpuAsk(pod: Pod, namespace: string, view: ClusterReader):
   if (!index.ok) return index;
   const backend = annotations[A.BACKEND] ?? "vllm";
   if (!(BACKENDS as readonly string[]).includes(backend))
-    return failure(403, `${A.BACKEND}: "${backend}" is not one of ${BACKENDS.join(", ")}`);
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.BACKEND),
+      detail: `"${backend}" is not a backend inferplane knows`,
+      fix: `use one of ${BACKENDS.join(", ")}`,
+    });
   const refs = resolveRefs(annotations, lookupIn(view, namespace));
   if (!refs.ok) return refs;
   const { pool, tokenCache, speculative, pd } = refs.value;

@@ -4,12 +4,13 @@ import { asksForGpuFeatures } from "../gpu/annotations.js";
 import { engineOf, resolveGpuAsk } from "../gpu/ask.js";
 import { flagValue } from "../gpu/container-edits.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
+import { DenialCode } from "../field-errors.js";
 
 const TP_FLAGS = ["tensor-parallel-size", "tp-size", "tp_size"];
 
 /**
  * A pod that asks for GPU features: everything it names exists and can work (the same checks the
- * mutation made), and its engine's tensor parallelism does not exceed the GPUs it gets.
+ * mutation made), and its engine's tensor parallelism does not exceed the GPUs it gets (422).
  */
 export function validateGpuPod(pod: Pod, namespace: string, view: ClusterReader): Outcome<undefined> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(undefined);
@@ -20,10 +21,11 @@ export function validateGpuPod(pod: Pod, namespace: string, view: ClusterReader)
   for (const flag of TP_FLAGS) {
     const tp = Number(flagValue(engine, flag));
     if (gpus !== undefined && tp > gpus)
-      return failure(
-        403,
-        `container ${engine.name}: --${flag} ${tp} is above the ${gpus} GPUs the pod gets; lower it or raise inference.ai/gpu-count`,
-      );
+      return failure(DenialCode.Invalid, {
+        path: `spec.containers[${ask.value.engineIndex}].args`,
+        detail: `--${flag} ${tp} is above the ${gpus} GPUs the pod gets`,
+        fix: "lower it or raise inference.ai/gpu-count",
+      });
   }
   return success(undefined);
 }

@@ -8,8 +8,16 @@ import type {
   StackInferenceService,
 } from "../../src/apis/production-stack.js";
 import { parseQuantity } from "../../src/kube/quantity.js";
+import type { FieldError } from "../field-errors.js";
 import { migProfileProblem } from "../gpu/ask.js";
-import { durationProblem, findings, positiveIntegerProblem, quantityProblem, type Findings } from "./findings.js";
+import {
+  addProblems,
+  durationProblem,
+  findings,
+  positiveIntegerProblem,
+  quantityProblem,
+  type Findings,
+} from "./findings.js";
 
 function profileOf(name: string, product: string | undefined): MigProfile | undefined {
   return (product ? profilesFor(product) : undefined)?.find((p) => p.name === name) ?? anyProfile(name);
@@ -19,12 +27,16 @@ function checkMigLayout(pool: GPUPool, f: Findings): void {
   const { sharing, gpuProduct } = pool.spec;
   const profiles = sharing.profiles ?? [];
   if (profiles.length === 0)
-    f.problems.push("spec.sharing.profiles: MIG needs at least one profile (e.g. {name: 3g.40gb, count: 2})");
+    f.problems.push({
+      path: "spec.sharing.profiles",
+      detail: "MIG needs at least one profile",
+      fix: "list one, e.g. {name: 3g.40gb, count: 2}",
+    });
   const instances: MigProfile[] = [];
   profiles.forEach((entry, i) => {
     const problem = migProfileProblem(entry.name, gpuProduct);
     if (problem) {
-      f.problems.push(`spec.sharing.profiles[${i}]: ${problem}`);
+      f.problems.push({ path: `spec.sharing.profiles[${i}].name`, ...problem });
       return;
     }
     const profile = profileOf(entry.name, gpuProduct);
@@ -33,15 +45,19 @@ function checkMigLayout(pool: GPUPool, f: Findings): void {
     const compute = profile.compute * count;
     const memory = profile.memoryEighths * count;
     if (compute > 7 || memory > 8)
-      f.problems.push(
-        `spec.sharing.profiles[${i}]: ${count} × ${entry.name} needs ${compute} compute slices and ${memory} memory eighths; one GPU has 7 and 8 — lower count or split it into entries that each fit a GPU`,
-      );
+      f.problems.push({
+        path: `spec.sharing.profiles[${i}].count`,
+        detail: `${count} × ${entry.name} needs ${compute} compute slices and ${memory} memory eighths; one GPU has 7 and 8`,
+        fix: "lower count or split it into entries that each fit a GPU",
+      });
     for (let n = 0; n < count; n++) instances.push(profile);
   });
   if (sharing.migStrategy === "single" && new Set(profiles.map((p) => p.name)).size > 1) {
-    f.problems.push(
-      "spec.sharing: the single MIG strategy gives every GPU of a node one profile; list one profile or use migStrategy mixed",
-    );
+    f.problems.push({
+      path: "spec.sharing.profiles",
+      detail: "the single MIG strategy gives every GPU of a node one profile",
+      fix: "list one profile or use migStrategy mixed",
+    });
   }
   const gpus = f.problems.length === 0 ? packLayout(instances) : undefined;
   if (gpus && gpus.length > 1)
@@ -65,9 +81,11 @@ function checkOversubscription(pool: GPUPool, f: Findings): void {
   if (!over?.enabled) return;
   const mode = pool.spec.sharing.mode;
   if (mode === "exclusive")
-    f.problems.push(
-      "spec.oversubscription: an exclusive GPU cannot be oversubscribed; use mps or timeslice, or disable it",
-    );
+    f.problems.push({
+      path: "spec.oversubscription.enabled",
+      detail: "an exclusive GPU cannot be oversubscribed",
+      fix: "use mps or timeslice, or disable it",
+    });
   // NVIDIA's device plugin can time-slice MIG devices, so this is valid (and the seed example does it) but worth saying.
   if (mode === "mig")
     f.warnings.push(
@@ -75,9 +93,11 @@ function checkOversubscription(pool: GPUPool, f: Findings): void {
     );
   const ratio = ratioOf(over.ratio);
   if (ratio !== undefined && !(ratio >= 1))
-    f.problems.push(
-      `spec.oversubscription.ratio: "${String(over.ratio)}" must be a number ≥ 1 (write fractions as strings, e.g. "1.5")`,
-    );
+    f.problems.push({
+      path: "spec.oversubscription.ratio",
+      detail: `"${String(over.ratio)}" must be a number ≥ 1`,
+      fix: 'write fractions as strings, e.g. "1.5"',
+    });
   else if (ratio !== undefined && ratio > 4)
     f.warnings.push(`oversubscription ratio ${ratio}: more than 4 clients per GPU rarely meets latency targets`);
 }
@@ -86,8 +106,7 @@ export function gpuPoolFindings(pool: GPUPool): Findings {
   const f = findings();
   if (pool.spec.sharing.mode === "mig") checkMigLayout(pool, f);
   checkOversubscription(pool, f);
-  const pinned = quantityProblem("spec.sharing.mps.pinnedMemoryLimit", pool.spec.sharing.mps?.pinnedMemoryLimit);
-  if (pinned) f.problems.push(pinned);
+  addProblems(f, quantityProblem("spec.sharing.mps.pinnedMemoryLimit", pool.spec.sharing.mps?.pinnedMemoryLimit));
   if (pool.spec.sharing.mode !== "mps" && pool.spec.sharing.mps)
     f.warnings.push(`spec.sharing.mps is ignored when the mode is ${pool.spec.sharing.mode}`);
   return f;
@@ -98,15 +117,25 @@ export function tokenCacheFindings(cache: TokenCache): Findings {
   const types = new Set<string>();
   const names = new Set<string>();
   cache.spec.tiers.forEach((tier, i) => {
-    if (types.has(tier.type)) f.problems.push(`spec.tiers[${i}]: a second ${tier.type} tier; give each tier type once`);
-    if (names.has(tier.name)) f.problems.push(`spec.tiers[${i}]: the name ${tier.name} is used twice`);
+    if (types.has(tier.type))
+      f.problems.push({
+        path: `spec.tiers[${i}].type`,
+        detail: `a second ${tier.type} tier`,
+        fix: "give each tier type once",
+      });
+    if (names.has(tier.name))
+      f.problems.push({
+        path: `spec.tiers[${i}].name`,
+        detail: `${tier.name} is used by another tier`,
+        fix: "give each tier its own name",
+      });
     types.add(tier.type);
     names.add(tier.name);
-    for (const problem of [
+    addProblems(
+      f,
       quantityProblem(`spec.tiers[${i}].size`, tier.size),
       durationProblem(`spec.tiers[${i}].ttl`, tier.ttl),
-    ])
-      if (problem) f.problems.push(problem);
+    );
     if (tier.type === "local" && tier.size === undefined)
       f.warnings.push(`spec.tiers[${i}]: a local tier without a size fills the node's disk; set size`);
   });
@@ -119,26 +148,33 @@ function checkServiceGpu(gpu: InferenceService["spec"]["gpu"], f: Findings): voi
   if (gpu?.sharing === "mig") {
     const problem = gpu.migProfile
       ? migProfileProblem(gpu.migProfile, gpu.type)
-      : "MIG needs spec.gpu.migProfile (e.g. 3g.40gb)";
-    if (problem) f.problems.push(`spec.gpu: ${problem}`);
+      : { detail: "required when sharing is mig", fix: "name a profile, e.g. 3g.40gb" };
+    if (problem) f.problems.push({ path: "spec.gpu.migProfile", ...problem });
   }
   if (gpu?.sharing === "mps" && (gpu.count ?? 1) > 1)
-    f.problems.push(`spec.gpu.count: MPS shares one GPU; ${gpu.count ?? 1} GPUs need sharing exclusive`);
+    f.problems.push({
+      path: "spec.gpu.count",
+      detail: `${gpu.count ?? 1} GPUs, but MPS shares one GPU`,
+      fix: "use sharing exclusive for more than one GPU",
+    });
 }
 
 export function inferenceServiceFindings(svc: InferenceService): Findings {
   const f = findings();
   const gpu = svc.spec.gpu;
   checkServiceGpu(gpu, f);
-  const size = quantityProblem("spec.cache.prefixCacheSize", svc.spec.cache?.prefixCacheSize);
-  if (size) f.problems.push(size);
+  addProblems(f, quantityProblem("spec.cache.prefixCacheSize", svc.spec.cache?.prefixCacheSize));
   const scaling = svc.spec.autoscaling;
   if (
     scaling?.minReplicas !== undefined &&
     scaling.maxReplicas !== undefined &&
     scaling.minReplicas > scaling.maxReplicas
   ) {
-    f.problems.push(`spec.autoscaling: minReplicas ${scaling.minReplicas} is above maxReplicas ${scaling.maxReplicas}`);
+    f.problems.push({
+      path: "spec.autoscaling.minReplicas",
+      detail: `${scaling.minReplicas} is above maxReplicas ${scaling.maxReplicas}`,
+      fix: "lower minReplicas or raise maxReplicas",
+    });
   }
   if (gpu?.sharing === "timeslice" && svc.spec.backend === "vllm")
     f.warnings.push(
@@ -167,20 +203,19 @@ function checkResources(pdd: PrefillDecodingDisaggregation, f: Findings): void {
       ),
     ),
   );
-  for (const [path, value] of entries) {
-    const problem = quantityProblem(path, value);
-    if (problem) f.problems.push(problem);
-  }
+  for (const [path, value] of entries) addProblems(f, quantityProblem(path, value));
 }
 
 function checkEngineConfig(engine: string, config: Record<string, string> | undefined, f: Findings): void {
   const missing = (REQUIRED_CONFIG[engine] ?? []).filter((key) => config?.[key] === undefined);
   if (missing.length > 0)
-    f.problems.push(`spec.engineConfig: ${engine} needs ${missing.join(", ")} (values as strings, e.g. "8192")`);
-  for (const key of REQUIRED_CONFIG.vllm ?? []) {
-    const problem = positiveIntegerProblem(`spec.engineConfig.${key}`, config?.[key]);
-    if (problem) f.problems.push(problem);
-  }
+    f.problems.push({
+      path: "spec.engineConfig",
+      detail: `${engine} needs ${missing.join(", ")}`,
+      fix: 'set them, values as strings, e.g. "8192"',
+    });
+  for (const key of REQUIRED_CONFIG.vllm ?? [])
+    addProblems(f, positiveIntegerProblem(`spec.engineConfig.${key}`, config?.[key]));
 }
 
 function checkTensorParallel(pdd: PrefillDecodingDisaggregation, f: Findings): void {
@@ -188,9 +223,11 @@ function checkTensorParallel(pdd: PrefillDecodingDisaggregation, f: Findings): v
   for (const side of SIDES) {
     const gpus = gpusOf(pdd.spec[side]);
     if (gpus !== undefined && tp > gpus)
-      f.problems.push(
-        `spec.engineConfig.tensor-parallel-size ${tp} is above the ${gpus} GPUs of spec.${side}; lower it or give each pod ${tp} GPUs`,
-      );
+      f.problems.push({
+        path: "spec.engineConfig.tensor-parallel-size",
+        detail: `${tp} is above the ${gpus} GPUs of spec.${side}`,
+        fix: `lower it or give each pod ${tp} GPUs`,
+      });
   }
 }
 
@@ -207,9 +244,11 @@ export function pddFindings(pdd: PrefillDecodingDisaggregation): Findings {
 export function speculativeDecodingFindings(sd: SpeculativeDecoding): Findings {
   const f = findings();
   if (sd.spec.draftModel === sd.spec.targetModel)
-    f.problems.push(
-      `spec.draftModel: the draft model is the target (${sd.spec.targetModel}); a draft must be a smaller model`,
-    );
+    f.problems.push({
+      path: "spec.draftModel",
+      detail: `the draft model is the target (${sd.spec.targetModel})`,
+      fix: "a draft must be a smaller model",
+    });
   if ((sd.spec.numSpeculativeTokens ?? 5) > 10)
     f.warnings.push(
       `numSpeculativeTokens ${sd.spec.numSpeculativeTokens ?? 5}: long speculation is rarely accepted; 3–7 is usual`,
@@ -231,24 +270,35 @@ export function inferenceCacheFindings(cache: InferenceCache): Findings {
 }
 
 /** backendRef is a name in one seed example and {name, port} in another: both are accepted, nothing else. */
-function backendRefProblem(ref: unknown): string | undefined {
+function backendRefProblem(ref: unknown): FieldError | undefined {
   if (ref === undefined || (typeof ref === "string" && ref !== "")) return undefined;
   if (typeof ref !== "object" || ref === null || typeof (ref as { name?: unknown }).name !== "string")
-    return "spec.backendRef: a backend name, or {name, port}";
+    return {
+      path: "spec.backendRef",
+      detail: `${JSON.stringify(ref)} is neither a backend name nor {name, port}`,
+      fix: "write a backend name, or {name, port}",
+    };
   const port = (ref as { port?: unknown }).port;
   if (port === undefined || (typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535))
     return undefined;
-  return `spec.backendRef.port: ${JSON.stringify(port)} is not a port (1–65535)`;
+  return { path: "spec.backendRef.port", detail: `${JSON.stringify(port)} is not a port`, fix: "use 1 to 65535" };
 }
 
 export function stackInferenceServiceFindings(svc: StackInferenceService): Findings {
   const f = findings();
-  const backend = backendRefProblem(svc.spec.backendRef);
-  if (backend) f.problems.push(backend);
+  addProblems(f, backendRefProblem(svc.spec.backendRef));
   const pdd = svc.spec.prefillDecodingRef;
   if (pdd?.kind !== undefined && pdd.kind !== "PrefillDecodingDisaggregation")
-    f.problems.push(`spec.prefillDecodingRef.kind: ${pdd.kind}; it names a PrefillDecodingDisaggregation`);
+    f.problems.push({
+      path: "spec.prefillDecodingRef.kind",
+      detail: `${pdd.kind} is not the kind it names`,
+      fix: "it names a PrefillDecodingDisaggregation",
+    });
   if (pdd?.apiGroup !== undefined && pdd.apiGroup !== "production-stack.vllm.ai")
-    f.problems.push(`spec.prefillDecodingRef.apiGroup: ${pdd.apiGroup}; use production-stack.vllm.ai`);
+    f.problems.push({
+      path: "spec.prefillDecodingRef.apiGroup",
+      detail: `${pdd.apiGroup} is not the group it names`,
+      fix: "use production-stack.vllm.ai",
+    });
   return f;
 }
