@@ -145,6 +145,39 @@ describe("ModelInfer pod enhancer", () => {
     });
   }
 
+  it("refuses an index no int32 holds instead of writing 1e+23 into a label", () => {
+    // llama-405b-99999999999999999999999-serve-0-2: Number() would read the group index as 1e+23 and
+    // the group-name label would become llama-405b-1e+23 (not a label value: '+').
+    const mi = modelInfer("llama-405b", [role("serve", 1, 2)]);
+    const pod = optedInPod("llama-405b-99999999999999999999999-serve-0-2", "llama-405b", "serve");
+    assertDenied(resolveModelInferPlace(pod, "default", staticView([mi])), 422, "metadata.name");
+    assert.ok(
+      resolveModelInferPlace(optedInPod("llama-405b-7-serve-0-2", "llama-405b", "serve"), "default", staticView([mi]))
+        .ok,
+    );
+  });
+
+  it("refuses the entry pod of an existing ModelInfer whose name makes an invalid hostname, at spec.hostname", () => {
+    // A ModelInfer created while the validating webhook was off: its entry pod's hostname would be
+    // qwen2.5-72b-0-decode-0-0, which the apiserver refuses (a DNS-1123 label has no '.').
+    const view = staticView([modelInfer("qwen2.5-72b", [role("decode", 1, 1)])]);
+    const entry = resolveModelInferPlace(
+      optedInPod("qwen2.5-72b-0-decode-0-0", "qwen2.5-72b", "decode"),
+      "default",
+      view,
+    );
+    assertDenied(entry, 422, "spec.hostname");
+    assert.ok(
+      !entry.ok && entry.errors[0]!.fix.startsWith("remove '.' from the name of ModelInfer default/qwen2.5-72b"),
+    );
+    const worker = resolveModelInferPlace(
+      optedInPod("qwen2.5-72b-0-decode-0-1", "qwen2.5-72b", "decode"),
+      "default",
+      view,
+    );
+    assert.ok(worker.ok, "a worker has no hostname; its label values may hold a dot");
+  });
+
   it("accepts a group index at or above spec.replicas (scale-down can leave groups {0, 2})", () => {
     assert.ok(resolveModelInferPlace(optedInPod("sample-2-decode-0-0", "sample", "decode"), "default", view).ok);
   });

@@ -142,6 +142,37 @@ describe("ModelInfer validation", () => {
     });
   }
 
+  it("refuses qwen2.5-72b at metadata.name: the dot breaks the entry pod's hostname, a DNS-1123 label", () => {
+    // Kubernetes API reference, Pod v1: spec.hostname and spec.subdomain are DNS-1123 labels;
+    // k8s.io/apimachinery validation.IsDNS1123Label. A pod name (DNS-1123 subdomain) may hold the dot.
+    const problems = modelInferProblems(
+      edit((mi) => {
+        mi.metadata.name = "qwen2.5-72b";
+      }),
+    );
+    assert.deepEqual(pathsOf(problems), ["metadata.name"]);
+    const [error] = problems;
+    assert.ok(
+      error!.detail.startsWith('makes spec.hostname "qwen2.5-72b-1-prefill-1-0", which is not a DNS-1123 label'),
+    );
+    assert.ok(error!.fix.startsWith("remove '.' from metadata.name: a DNS-1123 label allows only"), error!.fix);
+  });
+
+  it("refuses a name starting with a digit only when a headless Service (a DNS-1035 label) is made from it", () => {
+    const digit = (workers: number): ModelInfer => modelInfer("7b-chat", [role("decode", 1, workers)], { replicas: 1 });
+    assert.deepEqual(pathsOf(modelInferProblems(digit(0))), []);
+    const problems = modelInferProblems(digit(2));
+    assert.deepEqual(pathsOf(problems), ["metadata.name"]);
+    assert.ok(problems[0]!.detail.startsWith('makes Service metadata.name "7b-chat-0-decode-0-0"'));
+  });
+
+  it("refuses a name longer than a label value at metadata.name, though a ModelInfer name may be 253 long", () => {
+    // It is the value of the label modelinfer.matrixinfer.ai/name: at most 63 characters (IsValidLabelValue).
+    const long = modelInferProblems(modelInfer("m".repeat(64), [role("decode", 1, 0)], { replicas: 1 }));
+    assert.deepEqual(pathsOf(long), ["metadata.name"]);
+    assert.ok(long[0]!.fix.startsWith("shorten metadata.name: a label value has at most 63 characters"), long[0]!.fix);
+  });
+
   it("accepts percentages and a partition below replicas", () => {
     assert.deepEqual(
       modelInferProblems(
@@ -189,11 +220,7 @@ describe("ModelInfer validation", () => {
       formatInvalid("ModelInfer", "default", "sample", modelInferProblems(mi)),
       "the one rendering of field errors",
     );
-    assert.deepEqual(pathsOf(modelInferProblems(mi)), [
-      "spec.template.roles[0].name",
-      "spec.replicas",
-      "spec.template.roles[0]",
-    ]);
+    assert.deepEqual(pathsOf(modelInferProblems(mi)), ["spec.template.roles[0].name", "spec.replicas"]);
   });
 
   it("rejects an object without roles instead of crashing", () => {

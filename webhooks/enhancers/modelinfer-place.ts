@@ -4,6 +4,9 @@ import { groupName, parseIndexSuffix, parsePodName, podName, roleId } from "../.
 import type { ModelInferPodPlace } from "./modelinfer.js";
 import { failure, success, type Outcome } from "./result.js";
 import { DenialCode, entryPath, type FieldError } from "../field-errors.js";
+import { brokenNames, podPlaceNames } from "../../src/modelinfer/emitted-names.js";
+import { MAX_INT32 } from "../../src/kube/validation.js";
+import { brokenNameDetail, nameRuleFix } from "../validators/names.js";
 import {
   LABEL_ENTRY,
   LABEL_GROUP_NAME,
@@ -24,18 +27,22 @@ interface Indices {
 const NAME_LABEL = entryPath("metadata.labels", LABEL_MODELINFER_NAME);
 const ROLE_LABEL = entryPath("metadata.labels", LABEL_ROLE);
 
+/** Indices from `<mi>-<g>-<role>-<r>-<p>`, or why the name has none. */
+function indicesFromName(name: string, mi: string, role: string): Indices | FieldError {
+  const fix = `name the pod ${podName(mi, 0, role, 0, 0)} and so on, as the ModelInfer controller does`;
+  // Digits in every place, but one of them no int32 ordinal (…-99999999999999999999999-…, 007).
+  const rest = name.startsWith(`${mi}-`) ? name.slice(mi.length + 1) : "";
+  const outOfRange = /^(\d+)-(.+)-(\d+)-(\d+)$/.exec(rest)?.[2] === role;
+  const detail = outOfRange
+    ? `${name} has an index that is not an ordinal from 0 to ${MAX_INT32} without leading zeros`
+    : `${name} is not of the form ${mi}-<g>-${role}-<r>-<p>`;
+  return parsePodName(name, mi, role) ?? { path: "metadata.name", detail, fix };
+}
+
 /** Indices from the pod's name, or (for a pod with only generateName) from its labels. */
 function readIndices(pod: Pod, mi: string, role: string): Indices | FieldError {
   const name = pod.metadata?.name;
-  if (name) {
-    return (
-      parsePodName(name, mi, role) ?? {
-        path: "metadata.name",
-        detail: `${name} is not of the form ${mi}-<g>-${role}-<r>-<p>`,
-        fix: `name the pod ${podName(mi, 0, role, 0, 0)} and so on, as the ModelInfer controller does`,
-      }
-    );
-  }
+  if (name) return indicesFromName(name, mi, role);
   const podLabels = pod.metadata?.labels ?? {};
   const groupIndex = parseIndexSuffix(podLabels[LABEL_GROUP_NAME] ?? "", mi);
   const roleIndex = parseIndexSuffix(podLabels[LABEL_ROLE_ID] ?? "", role);
@@ -117,5 +124,29 @@ export function resolveModelInferPlace(pod: Pod, namespace: string, view: Cluste
       detail: `${outOfRange} of ModelInfer ${namespace}/${miName}`,
       fix: "scale the ModelInfer or rename the pod",
     });
-  return success({ modelInfer, role, namespace, ...indices });
+  const place = { modelInfer, role, namespace, ...indices };
+  const broken = placeNameError(place);
+  return broken ? failure(DenialCode.Invalid, broken) : success(place);
+}
+
+/**
+ * A ModelInfer created before the validating webhook ran (or with it off) may have a name that makes
+ * an invalid hostname or label value: the pod is refused here, at the field that would carry it,
+ * rather than by the apiserver after our patch with no word on where the value came from.
+ */
+function placeNameError(place: ModelInferPodPlace): FieldError | undefined {
+  const mi = place.modelInfer.metadata.name ?? "";
+  const names = podPlaceNames({
+    modelInfer: mi,
+    role: place.role.name,
+    groupIndex: place.groupIndex,
+    roleIndex: place.roleIndex,
+    podIndex: place.podIndex,
+    withService: false,
+    withPodGroup: false,
+  }).filter((n) => n.field !== "metadata.name");
+  const broken = brokenNames(names)[0];
+  if (!broken) return undefined;
+  const fix = nameRuleFix(`the name of ModelInfer ${place.namespace}/${mi}`, mi, broken);
+  return { path: broken.field, detail: brokenNameDetail(broken), fix };
 }

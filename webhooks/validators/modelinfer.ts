@@ -1,13 +1,13 @@
 import type { Container, PodTemplateSpec } from "kubernetes-types/core/v1.js";
-import { podName } from "../../src/modelinfer/naming.js";
+import { brokenNames, podPlaceNames, type EmittedName } from "../../src/modelinfer/emitted-names.js";
 import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
 import type { FieldError } from "../field-errors.js";
+import { brokenNameDetail, charactersBreak, nameRuleFix } from "./names.js";
 
 /** One rule: the field errors it finds. */
 type Rule = (mi: ModelInfer, old: ModelInfer | undefined) => FieldError[];
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const MAX_NAME = 63;
 const MAX_ROLE_NAME = 12;
 const PERCENT = /^(\d{1,3})%$/;
 
@@ -69,26 +69,41 @@ const workerTemplate: Rule = (mi) =>
       : [],
   );
 
-/** The longest pod name the ModelInfer makes: every index at its largest. */
-const podNames: Rule = (mi) => {
+/** The names of a role's entry pod and last worker at the largest indices this ModelInfer makes. */
+function largestNames(mi: ModelInfer, role: Role): EmittedName[] {
+  const place = {
+    modelInfer: mi.metadata.name ?? "",
+    role: role.name,
+    groupIndex: Math.max(0, (mi.spec.replicas ?? 1) - 1),
+    roleIndex: Math.max(0, (role.replicas ?? 1) - 1),
+    withService: (role.workerReplicas ?? 0) > 0,
+    withPodGroup: mi.spec.template.gangSchedule !== undefined,
+  };
+  return [
+    ...podPlaceNames({ ...place, podIndex: 0 }),
+    ...podPlaceNames({ ...place, podIndex: Math.max(0, role.workerReplicas ?? 0) }),
+  ];
+}
+
+/**
+ * Every name, hostname and label value the ModelInfer's pods, Services and PodGroups will carry
+ * follows the apiserver's rule for where it lands (emitted-names.ts). A character the rule does not
+ * allow is reported against metadata.name (once); a name too long against the role that makes it.
+ */
+const emittedNames: Rule = (mi) => {
   const name = mi.metadata.name ?? "";
-  return roles(mi).flatMap((role, i) => {
-    const longest = podName(
-      name,
-      Math.max(0, (mi.spec.replicas ?? 1) - 1),
-      role.name,
-      Math.max(0, (role.replicas ?? 1) - 1),
-      Math.max(0, role.workerReplicas ?? 0),
-    );
-    if (longest.length <= MAX_NAME && DNS1035.test(longest)) return [];
-    return [
-      {
-        path: `spec.template.roles[${i}]`,
-        detail: `pod name ${longest} (the longest this ModelInfer makes) is ${longest.length > MAX_NAME ? `${longest.length} characters, over ${MAX_NAME}` : "not a DNS-1035 label"}`,
-        fix: "shorten metadata.name or the role name",
-      },
-    ];
+  const problems = new Map<string, FieldError>();
+  roles(mi).forEach((role, i) => {
+    if (!DNS1035.test(role.name)) return; // roleNames reports it
+    const broken = brokenNames(largestNames(mi, role))[0];
+    if (!broken) return;
+    const byName = charactersBreak(name, broken.rule) || broken.value === name;
+    const path = byName ? "metadata.name" : `spec.template.roles[${i}]`;
+    if (problems.has(path)) return;
+    const source = byName ? "metadata.name" : "metadata.name or the role name";
+    problems.set(path, { path, detail: brokenNameDetail(broken), fix: nameRuleFix(source, name, broken) });
   });
+  return [...problems.values()];
 };
 
 function containersOf(template: PodTemplateSpec | undefined): Container[] {
@@ -209,7 +224,7 @@ const MODELINFER_RULES: readonly Rule[] = [
   roleNames,
   nonNegative,
   workerTemplate,
-  podNames,
+  emittedNames,
   images,
   minRoleReplicas,
   partition,
