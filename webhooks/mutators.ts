@@ -8,12 +8,8 @@ import { failure, success, type Outcome } from "./enhancers/result.js";
 import { routeGangToScheduler } from "./enhancers/scheduler-name.js";
 import { asksForGpuFeatures } from "./gpu/annotations.js";
 import { enhanceGpuPod } from "./gpu/enhance.js";
-import {
-  enhanceStatefulSet,
-  enhanceStatefulSetPod,
-  isRoleStatefulSet,
-  owningStatefulSet,
-} from "./enhancers/statefulset.js";
+import { enhanceStatefulSet, isRoleStatefulSet } from "./enhancers/statefulset.js";
+import { enhanceStatefulSetPod, owningStatefulSet } from "./enhancers/statefulset-pod.js";
 import { LABEL_ROLE } from "../src/apis/matrixinfer.js";
 
 /** Enhances one opted-in object of a kind; returns the enhanced copy, never touches its input. */
@@ -36,15 +32,16 @@ function enhanceGpuFeatures(pod: Pod, namespace: string, ctx: AdmissionContext, 
 }
 
 function enhancePod(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {
+  const statefulSetPod = Boolean(pod.metadata?.labels?.[LABEL_ROLE] && owningStatefulSet(pod));
+  if (!isModelInferPod(pod) && !statefulSetPod) return success(pod);
+  if (!ctx.view.hasSynced()) return failure(DenialCode.Unavailable, NOT_SYNCED);
   if (isModelInferPod(pod)) {
-    if (!ctx.view.hasSynced()) return failure(DenialCode.Unavailable, NOT_SYNCED);
     const place = resolveModelInferPlace(pod, namespace, ctx.view);
     if (!place.ok) return place;
     const enhanced = enhanceModelInferPod(pod, place.value);
     return success(enhanced.pod, [...place.warnings, ...enhanced.warnings]);
   }
-  if (pod.metadata?.labels?.[LABEL_ROLE] && owningStatefulSet(pod)) return enhanceStatefulSetPod(pod);
-  return success(pod);
+  return enhanceStatefulSetPod(pod, namespace, ctx.view);
 }
 
 function mutateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {

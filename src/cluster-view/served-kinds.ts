@@ -1,7 +1,7 @@
-import { NODE, POD, SERVICE } from "../kube/core-kinds.js";
+import { NODE, POD, SERVICE, STATEFUL_SET } from "../kube/core-kinds.js";
 import type { KindRef } from "../kube/kind.js";
-import { ModelInferKind } from "../apis/matrixinfer.js";
-import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../apis/inference-ai.js";
+import { LABEL_ROLE, ModelInferKind } from "../apis/matrixinfer.js";
+import { GPUPoolKind, InferenceServiceKind, LABEL_MANAGED, TokenCacheKind } from "../apis/inference-ai.js";
 import {
   InferenceCacheKind,
   PrefillDecodingDisaggregationKind,
@@ -25,6 +25,14 @@ export interface ServedKind {
 export const MANAGED_BY_INFERPLANE = `${LABEL_MANAGED_BY}=inferplane`;
 
 /**
+ * Role StatefulSets, the ones the webhooks enhance (DESIGN §4: labelled inference.ai/managed=true and
+ * with a ModelInfer role): their pods' GROUP_SIZE, ENTRY_ADDRESS and WORKER_INDEX come from the live
+ * object. A label-selected watch also tells when an object stops matching (the apiserver sends it
+ * as DELETED), so the cache holds exactly these.
+ */
+export const OPTED_IN_ROLE_STATEFULSETS = `${LABEL_MANAGED}=true,${LABEL_ROLE}`;
+
+/**
  * Every kind the cluster view serves: one list, read by both backends (files and informers) and
  * by the RBAC test of the chart. A controller that owns a new kind adds it here.
  */
@@ -33,6 +41,7 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: NODE, optional: false },
   { kind: POD, optional: false },
   { kind: SERVICE, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: STATEFUL_SET, optional: false, labelSelector: OPTED_IN_ROLE_STATEFULSETS },
   { kind: HyperNodeKind, optional: true },
   { kind: VolcanoPodGroupKind, optional: true },
   { kind: CoschedulingPodGroupKind, optional: true },

@@ -13,6 +13,7 @@ import type { Secret } from "kubernetes-types/core/v1.js";
 import { parseCliArgs } from "../../src/cli/main.js";
 import { serveConfig } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
+import { SERVED_KINDS } from "../../src/cluster-view/served-kinds.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { kubeTools, run } from "../support/tools.js";
 
@@ -168,6 +169,21 @@ describe("Helm chart", function () {
     assert.equal(config.manifests, undefined, "in-cluster mode");
     assert.equal(config.serviceName, "rel-inferplane");
     assert.equal(config.shutdownDelayMs, 5000);
+  });
+
+  it("lets the cluster view list and watch every kind it serves, even with the controller off", () => {
+    for (const rendered of [objects, template("--set", "controller.enabled=false")]) {
+      const rules = find<ClusterRole>(rendered, "ClusterRole").rules!;
+      for (const { kind } of SERVED_KINDS) {
+        const granted = rules.some(
+          (r) =>
+            r.apiGroups?.includes(kind.group) &&
+            r.resources?.includes(kind.plural) &&
+            ["list", "watch"].every((v) => r.verbs.includes(v)),
+        );
+        assert.ok(granted, `${kind.group}/${kind.plural}`);
+      }
+    }
   });
 
   it("lets the controller write only what a ModelInfer owns, and elect on one Lease; nothing when disabled", () => {
