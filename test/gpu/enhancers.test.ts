@@ -142,6 +142,21 @@ describe("GPU sharing on admission", () => {
     denied(gpuPod({ "inference.ai/engine-container": "server" }), [], 422, "inference.ai/engine-container");
   });
 
+  it("MPS's pinned memory limit is the pool's, exact in M (MiB) or G, or rounded down", () => {
+    // NVIDIA MPS docs: CUDA_MPS_PINNED_DEVICE_MEM_LIMIT "<device>=<integer>M|G"; NVIDIA's device
+    // plugin writes MiB counts with M. 1536Mi was cut to 0=1G and 512Mi doubled to 0=1G before.
+    for (const [limit, expected] of [
+      ["1536Mi", "0=1536M"],
+      ["512Mi", "0=512M"],
+      ["10Gi", "0=10G"],
+      ["1G", "0=953M"],
+    ]) {
+      const mps = pool("mps", { sharing: { mode: "mps", mps: { pinnedMemoryLimit: limit } } });
+      const { engine } = enhance(gpuPod({ "inference.ai/gpu-pool": "mps" }), mps);
+      assert.equal(env(engine).CUDA_MPS_PINNED_DEVICE_MEM_LIMIT, expected, limit);
+    }
+  });
+
   it("a pod annotation beats its pool's default, and the engine container can be named", () => {
     const pod = gpuPod({
       "inference.ai/gpu-pool": "mig",
@@ -203,7 +218,28 @@ describe("KV-cache tiers (LMCache) on admission", () => {
     });
   });
 
-  it("decimal sizes are GB, a redis tier may name its host, no warmup without prefixes", () => {
+  it("sizes each worker's tiers: TP 4 runs four LMCache workers, each with a quarter of the tier", () => {
+    // LMCache allocates max_local_cpu_size * 1024**3 bytes, and max_local_disk_size * 1024**3 of
+    // disk, per worker process (one per GPU rank; LMCache v1 LocalCPUBackend / LocalDiskBackend).
+    // The tier's size is the pod's: 16Gi over 4 workers is 4.0 each, the emptyDir keeps 100Gi.
+    const { pod, engine } = enhance(
+      gpuPod({ "inference.ai/token-cache": "chat" }, { args: ["--tensor-parallel-size", "4"] }),
+      cache,
+    );
+    assert.equal(env(engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "4.0");
+    assert.equal(env(engine).LMCACHE_MAX_LOCAL_DISK_SIZE, "25.0");
+    assert.deepEqual(pod.spec!.volumes, [{ name: "lmcache-local", emptyDir: { sizeLimit: "100Gi" } }]);
+    const fromGpus = enhance(
+      gpuPod(
+        { "inference.ai/token-cache": "chat", "inference.ai/gpu-count": "8" },
+        { args: ["--pipeline-parallel-size", "2"] },
+      ),
+      cache,
+    );
+    assert.equal(env(fromGpus.engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "1.0", "8 GPUs give TP 8, times PP 2: 16 workers");
+  });
+
+  it("converts decimal sizes to LMCache's GB (GiB) rounding down; a redis tier may name its host; no warmup without prefixes", () => {
     const plain = tokenCache("c", {
       tiers: [
         { name: "p", type: "prefix", size: "5G" },
@@ -211,7 +247,8 @@ describe("KV-cache tiers (LMCache) on admission", () => {
       ],
     });
     const { pod, engine } = enhance(gpuPod({ "inference.ai/token-cache": "c" }), plain);
-    assert.equal(env(engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "5.0");
+    // 5G = 5·10^9 bytes = 4.656… GiB: 4.65, never above what was configured.
+    assert.equal(env(engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "4.65");
     assert.equal(env(engine).LMCACHE_REMOTE_URL, "redis://redis.cache:6379");
     assert.equal(pod.spec!.initContainers, undefined);
   });

@@ -97,6 +97,13 @@ const RULES: Rule[] = [
     path: "spec.sharing.mps.pinnedMemoryLimit",
   },
   {
+    rule: "an MPS memory limit under the 1Mi MPS can express",
+    check: gpuPoolFindings,
+    bad: pool("p", { sharing: { mode: "mps", mps: { pinnedMemoryLimit: "512Ki" } } }),
+    fixed: pool("p", { sharing: { mode: "mps", mps: { pinnedMemoryLimit: "1536Mi" } } }),
+    path: "spec.sharing.mps.pinnedMemoryLimit",
+  },
+  {
     rule: "MPS with more than one GPU",
     check: inferenceServiceFindings,
     bad: service({ sharing: "mps", count: 2 }),
@@ -258,8 +265,33 @@ describe("GPU and cache validators", () => {
     const objects = [
       pool("p", { sharing: { mode: "exclusive" } }),
       pdd("d", { engine: "vllm", engineConfig: vllmConfig }),
+      tokenCache("chat", {
+        tiers: [
+          { name: "cpu", type: "prefix", size: "16Gi" },
+          { name: "nvme", type: "local", size: "100Gi" },
+        ],
+      }),
     ];
     const verdict = (pod: Pod): Outcome<unknown> => validateGpuPod(pod, NS, stores(...objects));
+
+    it("a memory limit that cannot hold the TokenCache's CPU tier is invalid; a request below it is a warning", () => {
+      // LMCache pins the CPU tier in host memory (all its workers together hold the tier's size):
+      // in a container limited below it the kernel OOM-kills the engine.
+      const withMemory = (memory: Record<string, string>): Pod =>
+        gpuPod(
+          { "inference.ai/token-cache": "chat", "inference.ai/gpu-count": "4" },
+          { args: ["--tensor-parallel-size", "4"], resources: memory },
+        );
+      assertDenied(
+        verdict(withMemory({ limits: { memory: "8Gi" } } as never)),
+        422,
+        "spec.containers[0].resources.limits.memory",
+      );
+      const fits = verdict(withMemory({ requests: { memory: "64Gi" }, limits: { memory: "64Gi" } } as never));
+      assert.deepEqual(fits.ok && fits.warnings, []);
+      const unreserved = verdict(withMemory({}));
+      assert.equal(unreserved.ok && unreserved.warnings.length, 1);
+    });
 
     it("an annotation naming an object that does not exist is forbidden, at that annotation", () => {
       assertDenied(

@@ -3,8 +3,9 @@ import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import type { KindRef } from "../../src/kube/kind.js";
 import type { KubeObject } from "../../src/kube/object.js";
-import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
+import { parseQuantity, QuantityError, quantityValue } from "../../src/kube/quantity.js";
 import { anyProfile, profilesFor } from "../../src/nvidia/mig.js";
+import { mpsPinnedMemoryLimit } from "../../src/nvidia/mps.js";
 import {
   GPUPoolKind,
   TokenCacheKind,
@@ -45,7 +46,8 @@ export interface GpuShare {
   poolSelector: Record<string, string>;
   /** The device plugin renames shared GPUs to nvidia.com/gpu.shared. */
   sharedResource: boolean;
-  mps: { threadPercentage?: number; pinnedMemoryGb?: number };
+  /** MPS client limits: SM share in percent; pinned device memory in bytes (the pool's quantity, exact). */
+  mps: { threadPercentage?: number; pinnedMemoryBytes?: number };
 }
 
 /** Everything a pod asked for, resolved against the objects it names. */
@@ -89,13 +91,6 @@ function engineIndex(pod: Pod): Outcome<number> {
       fix: `name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`,
     });
   return success(index);
-}
-
-/** GB as LMCache and MPS read them: binary suffixes in GiB, decimal in GB. */
-export function gigabytes(quantity: string | number): number {
-  const milli = parseQuantity(quantity);
-  const binary = typeof quantity === "string" && /i$/.test(quantity.trim());
-  return milli / 1000 / (binary ? 2 ** 30 : 1e9);
 }
 
 function countFrom(value: string | undefined, fallback: number): Outcome<number> {
@@ -155,20 +150,34 @@ function shareMode(
   return annotations[A.GPU_SHARING] ?? pool?.spec.sharing.mode ?? implied;
 }
 
+/**
+ * An MPS pinned memory limit in bytes, or what is wrong with it: not a quantity, or under the
+ * 1 MiB that CUDA_MPS_PINNED_DEVICE_MEM_LIMIT can express (src/nvidia/mps.ts).
+ */
+export function pinnedMemoryBytes(value: string | number): number | Problem {
+  try {
+    const bytes = quantityValue(value);
+    if (mpsPinnedMemoryLimit(bytes) !== undefined) return bytes;
+    return {
+      detail: `${JSON.stringify(value)} is under 1Mi, the least MPS can limit`,
+      fix: "write at least 1Mi, e.g. 8Gi",
+    };
+  } catch (err) {
+    if (err instanceof QuantityError) return { detail: err.message, fix: "write it like 8Gi or 1536Mi" };
+    throw err;
+  }
+}
+
 function pinnedMemory(pool: GPUPool | undefined): Outcome<number | undefined> {
   const pinned = pool?.spec.sharing.mps?.pinnedMemoryLimit;
   if (pinned === undefined) return success(undefined);
-  try {
-    return success(gigabytes(pinned));
-  } catch (err) {
-    if (err instanceof QuantityError)
-      return failure(DenialCode.Forbidden, {
-        path: annotationPath(A.GPU_POOL),
-        detail: `GPUPool ${pool?.metadata.name ?? ""}: spec.sharing.mps.pinnedMemoryLimit: ${err.message}`,
-        fix: "fix the GPUPool (e.g. 8Gi)",
-      });
-    throw err;
-  }
+  const bytes = pinnedMemoryBytes(pinned);
+  if (typeof bytes === "number") return success(bytes);
+  return failure(DenialCode.Forbidden, {
+    path: annotationPath(A.GPU_POOL),
+    detail: `GPUPool ${pool?.metadata.name ?? ""}: spec.sharing.mps.pinnedMemoryLimit: ${bytes.detail}`,
+    fix: `fix the GPUPool: ${bytes.fix}`,
+  });
 }
 
 function shareFrom(
@@ -176,7 +185,7 @@ function shareFrom(
   count: number,
   annotations: Record<string, string>,
   pool: GPUPool | undefined,
-  pinnedMemoryGb: number | undefined,
+  pinnedMemoryBytes: number | undefined,
 ): GpuShare {
   const sharing = pool?.spec.sharing;
   const share: GpuShare = {
@@ -185,7 +194,7 @@ function shareFrom(
     migStrategy: "mixed",
     poolSelector: {},
     sharedResource: false,
-    mps: { pinnedMemoryGb },
+    mps: { pinnedMemoryBytes },
   };
   if (!pool || !sharing) return { ...share, migProfile: annotations[A.MIG_PROFILE] };
   return {
@@ -195,7 +204,7 @@ function shareFrom(
     product: pool.spec.gpuProduct,
     poolSelector: pool.spec.nodeSelector ?? {},
     sharedResource: sharing.renameSharedResource === true,
-    mps: { threadPercentage: sharing.mps?.threadPercentage, pinnedMemoryGb },
+    mps: { threadPercentage: sharing.mps?.threadPercentage, pinnedMemoryBytes },
   };
 }
 

@@ -9,7 +9,7 @@ import type {
 } from "../../src/apis/production-stack.js";
 import { parseQuantity } from "../../src/kube/quantity.js";
 import type { FieldError } from "../field-errors.js";
-import { migProfileProblem } from "../gpu/ask.js";
+import { migProfileProblem, pinnedMemoryBytes } from "../gpu/ask.js";
 import {
   addProblems,
   durationProblem,
@@ -106,7 +106,9 @@ export function gpuPoolFindings(pool: GPUPool): Findings {
   const f = findings();
   if (pool.spec.sharing.mode === "mig") checkMigLayout(pool, f);
   checkOversubscription(pool, f);
-  addProblems(f, quantityProblem("spec.sharing.mps.pinnedMemoryLimit", pool.spec.sharing.mps?.pinnedMemoryLimit));
+  const pinned = pool.spec.sharing.mps?.pinnedMemoryLimit;
+  const bytes = pinned === undefined ? undefined : pinnedMemoryBytes(pinned);
+  if (typeof bytes === "object") f.problems.push({ path: "spec.sharing.mps.pinnedMemoryLimit", ...bytes });
   if (pool.spec.sharing.mode !== "mps" && pool.spec.sharing.mps)
     f.warnings.push(`spec.sharing.mps is ignored when the mode is ${pool.spec.sharing.mode}`);
   return f;
