@@ -157,6 +157,44 @@ describe("GPU sharing on admission", () => {
     }
   });
 
+  it("MIG on an A30 (it has MIG: mig-parted's all-1g.6gb … all-4g.24gb), and its profiles only", () => {
+    const a30 = pool("a30", { gpuProduct: "NVIDIA-A30", sharing: { mode: "mig", profiles: [{ name: "1g.6gb" }] } });
+    const { engine } = enhance(gpuPod({ "inference.ai/gpu-pool": "a30" }), a30);
+    assert.deepEqual(engine.resources?.limits, { "nvidia.com/mig-1g.6gb": "1" });
+    denied(
+      gpuPod({ "inference.ai/gpu-pool": "a30", "inference.ai/mig-profile": "3g.20gb" }),
+      [a30],
+      403,
+      "inference.ai/mig-profile",
+    );
+  });
+
+  it("a GPU product inferplane does not know is read from its nodes' GFD labels and warned about, never refused", () => {
+    const x1 = pool("x1", { gpuProduct: "NVIDIA-X1", sharing: { mode: "mig", profiles: [{ name: "1g.30gb" }] } });
+    const node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: {
+        name: "gpu-1",
+        labels: { "nvidia.com/gpu.product": "NVIDIA-X1", "nvidia.com/mig-1g.30gb.count": "7" },
+      },
+    } as KubeObject;
+    const offered = enhance(gpuPod({ "inference.ai/gpu-pool": "x1" }), x1, node);
+    assert.deepEqual(offered.engine.resources?.limits, { "nvidia.com/mig-1g.30gb": "1" });
+    assert.deepEqual(offered.warnings, [
+      "GPU NVIDIA-X1 is not in mig-parted's defaults; 1 of its nodes offer MIG 1g.30gb (GFD)",
+    ]);
+    const none = enhance(gpuPod({ "inference.ai/gpu-pool": "x1" }), x1);
+    assert.equal(none.warnings.length, 1);
+    assert.ok(none.warnings[0]!.length <= 120);
+    denied(
+      gpuPod({ "inference.ai/gpu-pool": "x1", "inference.ai/mig-profile": "1g 30gb" }),
+      [x1],
+      422,
+      "inference.ai/mig-profile",
+    );
+  });
+
   it("a pod annotation beats its pool's default, and the engine container can be named", () => {
     const pod = gpuPod({
       "inference.ai/gpu-pool": "mig",

@@ -1,10 +1,11 @@
 import { GPU_RESOURCE } from "../../src/nvidia/resources.js";
-import type { Container, Pod } from "kubernetes-types/core/v1.js";
+import type { Container, Node, Pod } from "kubernetes-types/core/v1.js";
+import { NODE } from "../../src/kube/core-kinds.js";
+import { migCheck, type MigVerdict, type Problem } from "./mig-check.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import type { KindRef } from "../../src/kube/kind.js";
 import type { KubeObject } from "../../src/kube/object.js";
 import { parseQuantity, QuantityError, quantityValue } from "../../src/kube/quantity.js";
-import { anyProfile, profilesFor } from "../../src/nvidia/mig.js";
 import { mpsPinnedMemoryLimit } from "../../src/nvidia/mps.js";
 import {
   GPUPoolKind,
@@ -25,7 +26,7 @@ import {
   type SpeculativeDecoding,
 } from "../../src/apis/production-stack.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
-import { DenialCode, entryPath, type FieldError } from "../field-errors.js";
+import { DenialCode, entryPath } from "../field-errors.js";
 import * as A from "./annotations.js";
 
 /** `metadata.annotations[<key>]`: where a pod asks for each GPU feature. */
@@ -33,8 +34,7 @@ export function annotationPath(key: string): string {
   return entryPath("metadata.annotations", key);
 }
 
-/** What is wrong and how to fix it, before the field it is reported against is known. */
-export type Problem = Omit<FieldError, "path">;
+export type { Problem } from "./mig-check.js";
 
 export interface GpuShare {
   mode: SharingMode;
@@ -115,30 +115,22 @@ function gpuFromPdd(pd: GpuAsk["pd"]): number | undefined {
   return gpus === undefined ? undefined : Math.round(parseQuantity(gpus) / 1000);
 }
 
-/** Why a MIG profile cannot be used on a product (any A100/H100/H200 profile when the product is not given). */
-export function migProfileProblem(profile: string, product: string | undefined): Problem | undefined {
-  const known = product ? profilesFor(product) : undefined;
-  if (product && known?.length === 0)
-    return { detail: `${product} has no MIG`, fix: "use sharing exclusive, mps or timeslice" };
-  if (known ? known.some((p) => p.name === profile) : anyProfile(profile) !== undefined) return undefined;
-  const names = (known ?? []).map((p) => p.name).join(", ");
-  return {
-    detail: `MIG profile ${profile} does not exist${product ? ` on ${product}` : ""}`,
-    fix: names ? `use one of ${names}` : "use a profile NVIDIA's mig-parted defaults name, e.g. 3g.40gb",
-  };
-}
-
-function migProblem(share: GpuShare): Problem | undefined {
+function migProblem(share: GpuShare, nodes: readonly Node[]): MigVerdict {
   if (!share.migProfile)
-    return { detail: "MIG needs a profile", fix: `set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles` };
-  const problem = migProfileProblem(share.migProfile, share.product);
-  if (problem) return problem;
-  return share.migStrategy === "single" && !share.product
-    ? {
-        detail: "the MIG single strategy selects nodes by nvidia.com/gpu.product",
-        fix: "set the pool's gpuProduct",
-      }
-    : undefined;
+    return {
+      problem: {
+        detail: "MIG needs a profile",
+        fix: `set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles`,
+      },
+    };
+  const checked = migCheck(share.migProfile, share.product, nodes);
+  if (checked.problem || checked.invalid || share.migStrategy !== "single" || share.product) return checked;
+  return {
+    problem: {
+      detail: "the MIG single strategy selects nodes by nvidia.com/gpu.product",
+      fix: "set the pool's gpuProduct",
+    },
+  };
 }
 
 function shareMode(
@@ -212,6 +204,7 @@ function resolveShare(
   annotations: Record<string, string>,
   pool: GPUPool | undefined,
   pdGpus: number | undefined,
+  nodes: () => readonly Node[],
 ): Outcome<GpuShare | undefined> {
   const modeText = shareMode(annotations, pool, pdGpus);
   if (modeText === undefined) return success(undefined);
@@ -233,9 +226,21 @@ function resolveShare(
   const pinned = pinnedMemory(pool);
   if (!pinned.ok) return pinned;
   const share = shareFrom(mode, count.value, annotations, pool, pinned.value);
-  const problem = mode === "mig" ? migProblem(share) : undefined;
+  return mode === "mig" ? checkedMig(share, annotations, pool, nodes()) : success(share);
+}
+
+/** A MIG share, refused (403, at the annotation that chose the profile) or warned about by migCheck. */
+function checkedMig(
+  share: GpuShare,
+  annotations: Record<string, string>,
+  pool: GPUPool | undefined,
+  nodes: readonly Node[],
+): Outcome<GpuShare> {
+  const { invalid, problem, warning } = migProblem(share, nodes);
   const via = annotations[A.MIG_PROFILE] !== undefined || !pool ? A.MIG_PROFILE : A.GPU_POOL;
-  return problem ? failure(DenialCode.Forbidden, { path: annotationPath(via), ...problem }) : success(share);
+  if (invalid) return failure(DenialCode.Invalid, { path: annotationPath(via), ...invalid });
+  if (problem) return failure(DenialCode.Forbidden, { path: annotationPath(via), ...problem });
+  return success(share, warning ? [warning] : []);
 }
 
 function resolvePd(annotations: Record<string, string>, lookup: Lookup, via: string): Outcome<GpuAsk["pd"]> {
@@ -323,16 +328,19 @@ export function resolveGpuAsk(pod: Pod, namespace: string, view: ClusterReader):
   if (!refs.ok) return refs;
   const { pool, tokenCache, speculative, pd } = refs.value;
   const pdBackend = pd?.pdd.spec.engine;
-  const gpu = resolveShare(annotations, pool, gpuFromPdd(pd));
+  const gpu = resolveShare(annotations, pool, gpuFromPdd(pd), () => view.list(NODE));
   if (!gpu.ok) return gpu;
-  return success({
-    engineIndex: index.value,
-    backend: annotations[A.BACKEND] === undefined && pdBackend ? pdBackend : (backend as Backend),
-    gpu: gpu.value,
-    tokenCache,
-    pd,
-    speculative,
-  });
+  return success(
+    {
+      engineIndex: index.value,
+      backend: annotations[A.BACKEND] === undefined && pdBackend ? pdBackend : (backend as Backend),
+      gpu: gpu.value,
+      tokenCache,
+      pd,
+      speculative,
+    },
+    gpu.warnings,
+  );
 }
 
 export function engineOf(pod: Pod, ask: GpuAsk): Container {

@@ -1,5 +1,5 @@
 import { GPU_RESOURCE } from "../../src/nvidia/resources.js";
-import { anyProfile, packLayout, profilesFor, type MigProfile } from "../../src/nvidia/mig.js";
+import { anyProfile, geometryOf, packLayout, profilesFor, type MigProfile } from "../../src/nvidia/mig.js";
 import type { GPUPool, InferenceService, TokenCache } from "../../src/apis/inference-ai.js";
 import type {
   InferenceCache,
@@ -9,7 +9,8 @@ import type {
 } from "../../src/apis/production-stack.js";
 import { parseQuantity } from "../../src/kube/quantity.js";
 import type { FieldError } from "../field-errors.js";
-import { migProfileProblem, pinnedMemoryBytes } from "../gpu/ask.js";
+import { pinnedMemoryBytes } from "../gpu/ask.js";
+import { migProfileProblem } from "../gpu/mig-check.js";
 import {
   addProblems,
   durationProblem,
@@ -23,6 +24,33 @@ function profileOf(name: string, product: string | undefined): MigProfile | unde
   return (product ? profilesFor(product) : undefined)?.find((p) => p.name === name) ?? anyProfile(name);
 }
 
+/** One layout entry: its instances, or the error that it cannot fit one GPU of the product. */
+function entryInstances(
+  entry: { name: string; count?: number },
+  i: number,
+  product: string | undefined,
+  f: Findings,
+): MigProfile[] {
+  const problem = migProfileProblem(entry.name, product);
+  if (problem) {
+    f.problems.push({ path: `spec.sharing.profiles[${i}].name`, ...problem });
+    return [];
+  }
+  const profile = profileOf(entry.name, product);
+  if (!profile) return [];
+  const count = entry.count ?? 1;
+  const gpu = geometryOf(product);
+  const compute = profile.compute * count;
+  const memory = profile.memorySlices * count;
+  if (compute > gpu.compute || memory > gpu.memory)
+    f.problems.push({
+      path: `spec.sharing.profiles[${i}].count`,
+      detail: `${count} × ${entry.name} needs ${compute} compute and ${memory} memory slices; one GPU has ${gpu.compute} and ${gpu.memory}`,
+      fix: "lower count or split it into entries that each fit a GPU",
+    });
+  return Array.from({ length: count }, () => profile);
+}
+
 function checkMigLayout(pool: GPUPool, f: Findings): void {
   const { sharing, gpuProduct } = pool.spec;
   const profiles = sharing.profiles ?? [];
@@ -32,26 +60,8 @@ function checkMigLayout(pool: GPUPool, f: Findings): void {
       detail: "MIG needs at least one profile",
       fix: "list one, e.g. {name: 3g.40gb, count: 2}",
     });
-  const instances: MigProfile[] = [];
-  profiles.forEach((entry, i) => {
-    const problem = migProfileProblem(entry.name, gpuProduct);
-    if (problem) {
-      f.problems.push({ path: `spec.sharing.profiles[${i}].name`, ...problem });
-      return;
-    }
-    const profile = profileOf(entry.name, gpuProduct);
-    if (!profile) return;
-    const count = entry.count ?? 1;
-    const compute = profile.compute * count;
-    const memory = profile.memoryEighths * count;
-    if (compute > 7 || memory > 8)
-      f.problems.push({
-        path: `spec.sharing.profiles[${i}].count`,
-        detail: `${count} × ${entry.name} needs ${compute} compute slices and ${memory} memory eighths; one GPU has 7 and 8`,
-        fix: "lower count or split it into entries that each fit a GPU",
-      });
-    for (let n = 0; n < count; n++) instances.push(profile);
-  });
+  const unknown = gpuProduct !== undefined && profilesFor(gpuProduct) === undefined;
+  const instances = unknown ? [] : profiles.flatMap((entry, i) => entryInstances(entry, i, gpuProduct, f));
   if (sharing.migStrategy === "single" && new Set(profiles.map((p) => p.name)).size > 1) {
     f.problems.push({
       path: "spec.sharing.profiles",
@@ -59,15 +69,15 @@ function checkMigLayout(pool: GPUPool, f: Findings): void {
       fix: "list one profile or use migStrategy mixed",
     });
   }
-  const gpus = f.problems.length === 0 ? packLayout(instances) : undefined;
+  const gpus = f.problems.length === 0 ? packLayout(instances, geometryOf(gpuProduct)) : undefined;
   if (gpus && gpus.length > 1)
     f.warnings.push(
       `MIG layout spans ${gpus.length} GPUs per node: ${gpus.map((g) => g.map((p) => p.name).join("+")).join(" | ")}`,
     );
-  if (!gpuProduct)
-    f.warnings.push(
-      "spec.gpuProduct unset: MIG profiles checked against every A100, H100 and H200; set it to catch a wrong profile",
-    );
+  if (unknown)
+    f.warnings.push(`spec.gpuProduct ${gpuProduct}: not in mig-parted's defaults; profiles are checked at admission`);
+  else if (!gpuProduct)
+    f.warnings.push("spec.gpuProduct unset: MIG profiles checked against every known GPU; set it to catch a wrong one");
 }
 
 function ratioOf(ratio: string | number | undefined): number | undefined {
