@@ -135,6 +135,15 @@ describe("ModelInfer validation", () => {
       }),
       "spec.rolloutStrategy.rollingUpdateConfiguration",
     ],
+    [
+      "highestTierAllowed with highestTierName",
+      edit((mi) => {
+        mi.spec.template.gangSchedule = {
+          networkTopology: { mode: "hard", highestTierAllowed: 2, highestTierName: "volcano.sh/hypernode" },
+        };
+      }),
+      "spec.template.gangSchedule.networkTopology",
+    ],
   ];
   for (const [what, mi, path] of table) {
     it(`rejects ${what} at ${path}`, () => {

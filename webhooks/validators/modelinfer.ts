@@ -204,6 +204,20 @@ const rollingBudget: Rule = (mi) => {
   return problems;
 };
 
+/** Volcano's NetworkTopologySpec: "HighestTierName and HighestTierAllowed cannot be set simultaneously". */
+const oneHighestTier: Rule = (mi) => {
+  const nt = mi.spec.template.gangSchedule?.networkTopology;
+  return nt?.highestTierAllowed !== undefined && nt.highestTierName !== undefined
+    ? [
+        {
+          path: "spec.template.gangSchedule.networkTopology",
+          detail: "sets both highestTierAllowed and highestTierName",
+          fix: "keep one: Volcano's PodGroup takes the highest tier by number or by name, not both",
+        },
+      ]
+    : [];
+};
+
 const immutableMinRoleReplicas: Rule = (mi, old) => {
   const before = old?.spec.template.gangSchedule?.minRoleReplicas;
   if (before === undefined) return [];
@@ -229,6 +243,7 @@ const MODELINFER_RULES: readonly Rule[] = [
   minRoleReplicas,
   partition,
   rollingBudget,
+  oneHighestTier,
   immutableMinRoleReplicas,
 ];
 
