@@ -4,7 +4,8 @@ import { NOT_SYNCED, type AdmissionContext } from "./context.js";
 import { DenialCode } from "./field-errors.js";
 import { enhanceModelInferPod } from "./enhancers/modelinfer.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
-import { failure, success, type Outcome } from "./enhancers/result.js";
+import { failure, failures, success, type Outcome } from "./enhancers/result.js";
+import { emittedValueErrors } from "./validators/emitted.js";
 import { routeGangToScheduler } from "./enhancers/scheduler-name.js";
 import { asksForGpuFeatures } from "./gpu/annotations.js";
 import { enhanceGpuPod } from "./gpu/enhance.js";
@@ -19,9 +20,12 @@ function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outc
   const result = enhancePod(obj as Pod, namespace, ctx);
   if (!result.ok) return result;
   const gpu = enhanceGpuFeatures(result.value, namespace, ctx, result.value !== obj);
-  return gpu.ok
-    ? success(routeGangToScheduler(gpu.value, ctx.schedulerName), [...result.warnings, ...gpu.warnings])
-    : gpu;
+  if (!gpu.ok) return gpu;
+  const pod = routeGangToScheduler(gpu.value, ctx.schedulerName);
+  const invalid = emittedValueErrors(obj as Pod, pod);
+  return invalid.length > 0
+    ? failures(DenialCode.Invalid, invalid)
+    : success(pod, [...result.warnings, ...gpu.warnings]);
 }
 
 /** `owned`: the pod is already the ModelInfer enhancer's private copy, so it need not be copied again. */

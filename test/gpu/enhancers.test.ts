@@ -444,6 +444,18 @@ describe("engine flags on admission", () => {
     );
   });
 
+  it("refuses a GPU count that is no decimal integer, and a PD side with a fraction of a GPU", () => {
+    for (const count of ["0x10", "1e1", "2.0", "99999999999"])
+      denied(gpuPod({ "inference.ai/gpu-count": count }), [], 422, "inference.ai/gpu-count");
+    const half = pdd("half", { engine: "vllm", decodeResources: { limits: { "nvidia.com/gpu": "1.5" } } });
+    denied(
+      gpuPod({ "production-stack.vllm.ai/pdd": "half", "production-stack.vllm.ai/pd-role": "decode" }),
+      [half],
+      403,
+      "production-stack.vllm.ai/pdd",
+    );
+  });
+
   it("refuses a PD role without a PDD, or an unknown role", () => {
     denied(gpuPod({ "production-stack.vllm.ai/pd-role": "decode" }), [], 422, "production-stack.vllm.ai/pdd");
     denied(

@@ -1,6 +1,7 @@
 import { GPU_RESOURCE } from "../../src/nvidia/resources.js";
 import type { Container, Node, Pod } from "kubernetes-types/core/v1.js";
 import { NODE } from "../../src/kube/core-kinds.js";
+import { parseOrdinal } from "../../src/kube/validation.js";
 import { migCheck, type MigVerdict, type Problem } from "./mig-check.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import type { KindRef } from "../../src/kube/kind.js";
@@ -93,10 +94,11 @@ function engineIndex(pod: Pod): Outcome<number> {
   return success(index);
 }
 
+/** A GPU count as the annotation writes it: decimal digits of an int32 ≥ 1 ("0x10", "1e1", "2.0" are not). */
 function countFrom(value: string | undefined, fallback: number): Outcome<number> {
   if (value === undefined) return success(fallback);
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
+  const n = parseOrdinal(value);
+  if (n === undefined || n < 1)
     return failure(DenialCode.Invalid, {
       path: annotationPath(A.GPU_COUNT),
       detail: `"${value}" is not a whole number of GPUs ≥ 1`,
@@ -105,14 +107,36 @@ function countFrom(value: string | undefined, fallback: number): Outcome<number>
   return success(n);
 }
 
-function gpuFromPdd(pd: GpuAsk["pd"]): number | undefined {
+/**
+ * The whole GPUs of the PD side's resources; a fraction is refused (403: the cluster's PDD cannot
+ * give a whole GPU, and the apiserver accepts only integer extended resources).
+ */
+function gpuFromPdd(pd: GpuAsk["pd"]): Outcome<number | undefined> {
   const resources = pd
     ? pd.role === "prefill"
       ? pd.pdd.spec.prefillResources
       : pd.pdd.spec.decodeResources
     : undefined;
   const gpus = resources?.limits?.[GPU_RESOURCE] ?? resources?.requests?.[GPU_RESOURCE];
-  return gpus === undefined ? undefined : Math.round(parseQuantity(gpus) / 1000);
+  if (gpus === undefined) return success(undefined);
+  const problem = wholeGpuProblem(gpus);
+  if (!problem) return success(parseQuantity(gpus) / 1000);
+  return failure(DenialCode.Forbidden, {
+    path: annotationPath(A.PDD),
+    detail: `PrefillDecodingDisaggregation ${pd?.pdd.metadata.name ?? ""}: ${GPU_RESOURCE} ${problem.detail}`,
+    fix: `fix the PDD: ${problem.fix}`,
+  });
+}
+
+/** An extended resource (a GPU) is a whole number: the apiserver refuses 500m or 1.5 of nvidia.com/gpu. */
+export function wholeGpuProblem(value: string | number): Problem | undefined {
+  try {
+    const milli = parseQuantity(value);
+    if (milli % 1000 === 0 && milli >= 0) return undefined;
+  } catch (err) {
+    if (!(err instanceof QuantityError)) throw err;
+  }
+  return { detail: `${JSON.stringify(value)} is not a whole number of GPUs`, fix: 'write whole GPUs, e.g. "2"' };
 }
 
 function migProblem(share: GpuShare, nodes: readonly Node[]): MigVerdict {
@@ -328,7 +352,9 @@ export function resolveGpuAsk(pod: Pod, namespace: string, view: ClusterReader):
   if (!refs.ok) return refs;
   const { pool, tokenCache, speculative, pd } = refs.value;
   const pdBackend = pd?.pdd.spec.engine;
-  const gpu = resolveShare(annotations, pool, gpuFromPdd(pd), () => view.list(NODE));
+  const pdGpus = gpuFromPdd(pd);
+  if (!pdGpus.ok) return pdGpus;
+  const gpu = resolveShare(annotations, pool, pdGpus.value, () => view.list(NODE));
   if (!gpu.ok) return gpu;
   return success(
     {

@@ -1,5 +1,12 @@
-import { GPU_RESOURCE } from "../../src/nvidia/resources.js";
-import { anyProfile, geometryOf, packLayout, profilesFor, type MigProfile } from "../../src/nvidia/mig.js";
+import { GPU_RESOURCE, isGpuResource, LABEL_GPU_PRODUCT } from "../../src/nvidia/resources.js";
+import {
+  anyProfile,
+  geometryOf,
+  migProductLabel,
+  packLayout,
+  profilesFor,
+  type MigProfile,
+} from "../../src/nvidia/mig.js";
 import type { GPUPool, InferenceService, TokenCache } from "../../src/apis/inference-ai.js";
 import type {
   InferenceCache,
@@ -9,7 +16,9 @@ import type {
 } from "../../src/apis/production-stack.js";
 import { parseQuantity } from "../../src/kube/quantity.js";
 import type { FieldError } from "../field-errors.js";
-import { pinnedMemoryBytes } from "../gpu/ask.js";
+import { pinnedMemoryBytes, wholeGpuProblem } from "../gpu/ask.js";
+import { copiedValueError, labelMapErrors } from "./names.js";
+import { DNS1035_LABEL_RULE, LABEL_VALUE_RULE } from "../../src/kube/validation.js";
 import { migProfileProblem } from "../gpu/mig-check.js";
 import {
   addProblems,
@@ -80,10 +89,11 @@ function checkMigLayout(pool: GPUPool, f: Findings): void {
     f.warnings.push("spec.gpuProduct unset: MIG profiles checked against every known GPU; set it to catch a wrong one");
 }
 
+/** A decimal ratio ("1.5", 2); NaN for anything else ("0x2", "", "1e1" are not decimals). */
 function ratioOf(ratio: string | number | undefined): number | undefined {
   if (ratio === undefined) return undefined;
-  const n = Number(ratio);
-  return Number.isFinite(n) ? n : Number.NaN;
+  if (typeof ratio === "number") return Number.isFinite(ratio) ? ratio : Number.NaN;
+  return /^\d+(\.\d+)?$/.test(ratio) ? Number(ratio) : Number.NaN;
 }
 
 function checkOversubscription(pool: GPUPool, f: Findings): void {
@@ -112,8 +122,34 @@ function checkOversubscription(pool: GPUPool, f: Findings): void {
     f.warnings.push(`oversubscription ratio ${ratio}: more than 4 clients per GPU rarely meets latency targets`);
 }
 
+/** The values a pool copies into its pods' node selectors, checked as label keys and values. */
+function checkNodeLabels(pool: GPUPool, f: Findings): void {
+  const { gpuProduct, nodeSelector, sharing } = pool.spec;
+  f.problems.push(...labelMapErrors("spec.nodeSelector", nodeSelector, "the pods' nodeSelector"));
+  if (gpuProduct === undefined) return;
+  const product = copiedValueError(
+    "spec.gpuProduct",
+    gpuProduct,
+    LABEL_VALUE_RULE,
+    `nodeSelector[${LABEL_GPU_PRODUCT}]`,
+  );
+  if (product) f.problems.push(product);
+  else if (sharing.mode === "mig" && sharing.migStrategy === "single")
+    for (const [i, p] of (sharing.profiles ?? []).entries())
+      addProblems(
+        f,
+        copiedValueError(
+          `spec.sharing.profiles[${i}].name`,
+          migProductLabel(gpuProduct, p.name),
+          LABEL_VALUE_RULE,
+          `nodeSelector[${LABEL_GPU_PRODUCT}] (<product>-MIG-<profile>)`,
+        ),
+      );
+}
+
 export function gpuPoolFindings(pool: GPUPool): Findings {
   const f = findings();
+  checkNodeLabels(pool, f);
   if (pool.spec.sharing.mode === "mig") checkMigLayout(pool, f);
   checkOversubscription(pool, f);
   const pinned = pool.spec.sharing.mps?.pinnedMemoryLimit;
@@ -148,6 +184,16 @@ export function tokenCacheFindings(cache: TokenCache): Findings {
       quantityProblem(`spec.tiers[${i}].size`, tier.size),
       durationProblem(`spec.tiers[${i}].ttl`, tier.ttl),
     );
+    if (tier.type === "redis" && tier.host === undefined)
+      addProblems(
+        f,
+        copiedValueError(
+          `spec.tiers[${i}].name`,
+          `${cache.metadata.name ?? ""}-${tier.name}`,
+          DNS1035_LABEL_RULE,
+          "the redis Service name <cache>-<tier> (LMCACHE_REMOTE_URL's host)",
+        ),
+      );
     if (tier.type === "local" && tier.size === undefined)
       f.warnings.push(`spec.tiers[${i}]: a local tier without a size fills the node's disk; set size`);
   });
@@ -207,15 +253,22 @@ function gpusOf(resources: PrefillDecodingDisaggregation["spec"]["prefillResourc
 
 const SIDES = ["prefillResources", "decodeResources"] as const;
 
+/** Each side's quantities, GPUs whole (extended resources are integers), and the hint's node selector as labels. */
 function checkResources(pdd: PrefillDecodingDisaggregation, f: Findings): void {
   const entries = SIDES.flatMap((side) =>
     (["requests", "limits"] as const).flatMap((kind) =>
       Object.entries(pdd.spec[side]?.[kind] ?? {}).map(
-        ([key, value]) => [`spec.${side}.${kind}.${key}`, value] as const,
+        ([key, value]) => [`spec.${side}.${kind}[${key}]`, key, value] as const,
       ),
     ),
   );
-  for (const [path, value] of entries) addProblems(f, quantityProblem(path, value));
+  for (const [path, key, value] of entries) {
+    const problem = quantityProblem(path, value);
+    const partial = !problem && isGpuResource(key) ? wholeGpuProblem(value) : undefined;
+    addProblems(f, problem, partial && { path, ...partial });
+  }
+  const hint = pdd.spec.topologyHint?.nodeSelector;
+  f.problems.push(...labelMapErrors("spec.topologyHint.nodeSelector", hint, "the pods' nodeSelector"));
 }
 
 function checkEngineConfig(engine: string, config: Record<string, string> | undefined, f: Findings): void {

@@ -1,5 +1,11 @@
 import type { EmittedName } from "../../src/modelinfer/emitted-names.js";
-import { disallowedCharacters, DNS1035_LABEL_RULE, type NameRule } from "../../src/kube/validation.js";
+import {
+  disallowedCharacters,
+  DNS1035_LABEL_RULE,
+  LABEL_VALUE_RULE,
+  QUALIFIED_NAME_RULE,
+  type NameRule,
+} from "../../src/kube/validation.js";
 import type { FieldError } from "../field-errors.js";
 
 export type BrokenName = EmittedName & { errors: string[] };
@@ -34,4 +40,23 @@ export function copiedValueError(path: string, value: string, rule: NameRule, wh
   if (errors.length === 0) return undefined;
   const broken = { field: where, value, rule, errors };
   return { path, detail: brokenNameDetail(broken), fix: nameRuleFix(path, value, broken) };
+}
+
+/** A map copied into labels or a node selector: each key a qualified name, each value a label value. */
+export function labelMapErrors(path: string, map: Record<string, string> | undefined, where: string): FieldError[] {
+  return Object.entries(map ?? {}).flatMap(([key, value]) => {
+    const keyErrors = QUALIFIED_NAME_RULE.check(key);
+    const keyError: FieldError[] =
+      keyErrors.length === 0
+        ? []
+        : [
+            {
+              path,
+              detail: `key ${JSON.stringify(key)} is not a label key: ${keyErrors.join(" and ")}`,
+              fix: "write it like example.com/name",
+            },
+          ];
+    const valueError = copiedValueError(`${path}[${key}]`, value, LABEL_VALUE_RULE, where);
+    return valueError ? [...keyError, valueError] : keyError;
+  });
 }
