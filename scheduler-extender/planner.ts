@@ -140,6 +140,8 @@ export function planGang(
   };
   const maxTier = Math.min(gang.highestTier ?? topology.maxTier, topology.maxTier);
   const tiers = topology.tiers.filter((t) => t <= maxTier);
+  const scattered = boundApart(gang, bound, tiers, topology);
+  if (scattered) return { ok: false, reason: scattered };
   let closest = { hyperNode: "", placed: -1, tier: 0 };
   for (const tier of tiers) {
     const candidates = (topology.byTier.get(tier) ?? []).filter((h) =>
@@ -157,6 +159,29 @@ export function planGang(
     if (best) return { ok: true, placement: { hyperNode: best.hyperNode, tier, assignments: best.assignments } };
   }
   return { ok: false, reason: noFitReason(gang, tiers.length === 0 ? undefined : maxTier, bound.length, closest) };
+}
+
+/**
+ * Checked before any HyperNode is tried, so the reason names it: the bound members sit where no
+ * HyperNode up to the highest tier holds them all (a node outside every HyperNode, or members
+ * already spread wider), and no amount of free room can fix that.
+ */
+function boundApart(
+  gang: GangSpec,
+  bound: readonly string[],
+  tiers: readonly number[],
+  topology: Topology,
+): string | undefined {
+  if (bound.length === 0 || tiers.length === 0) return undefined;
+  const outside = [...new Set(bound)].filter((n) => !topology.hyperNodeOfNode.has(n));
+  if (outside.length > 0)
+    return `gang ${gang.key}: bound members run on ${outside.join(", ")}, which no HyperNode holds`;
+  const together = tiers.some((t) =>
+    (topology.byTier.get(t) ?? []).some((h) => bound.every((n) => topology.nodesOf.get(h)?.includes(n))),
+  );
+  return together
+    ? undefined
+    : `gang ${gang.key}: its bound members on ${[...new Set(bound)].join(", ")} share no HyperNode up to tier ${tiers.at(-1) ?? ""}`;
 }
 
 function noFitReason(
