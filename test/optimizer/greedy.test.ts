@@ -34,7 +34,8 @@ function server(name: string, priority: number, candidates: Candidate[]): Server
 
 function system(capacity: Record<string, number>, optimizer: Partial<OptimizerSpec>): SystemSpec {
   return {
-    version: "v1",
+    // The saturation policies and priority groups are V2's (and V3's); V1 has neither.
+    version: "v2",
     accelerators: new Map(),
     perf: new Map(),
     serviceClasses: new Map(),
