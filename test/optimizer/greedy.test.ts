@@ -102,4 +102,24 @@ describe("optimizer: the limited greedy", () => {
     const { allocations } = solveGreedy(system({ X: 2, Y: 2, Z: 2 }, {}), [e, d]);
     assert.deepEqual(Object.fromEntries(allocations.map((a) => [a.server.name, a.accelerator])), { D: "X", E: "Z" });
   });
+
+  it("serves a server left with nothing by moving another where capacity allows (repair, any policy)", () => {
+    // A (priority 1) takes X first; B (priority 2) can only use X. Moving A to Y (20 dearer) frees X for B.
+    const a = server("A", 1, [candidate("X", 2, 10), candidate("Y", 2, 20)]);
+    const b = server("B", 2, [candidate("X", 2, 10)]);
+    for (const policy of ["None", "RoundRobin"] as const) {
+      const { allocations, unallocated } = solveGreedy(system({ X: 2, Y: 2 }, { saturationPolicy: policy }), [a, b]);
+      assert.deepEqual(unallocated, []);
+      assert.deepEqual(Object.fromEntries(allocations.map((x) => [x.server.name, [x.accelerator, x.saturated]])), {
+        A: ["Y", false],
+        B: ["X", false],
+      });
+    }
+    // Without room for A elsewhere, B stays unserved under None.
+    const { unallocated } = solveGreedy(system({ X: 2, Y: 1 }, {}), [a, b]);
+    assert.deepEqual(
+      unallocated.map((u) => u.server),
+      ["B"],
+    );
+  });
 });

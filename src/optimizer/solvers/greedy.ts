@@ -12,6 +12,7 @@ import {
   type GreedyEntry,
 } from "./greedy-entries.js";
 import { Placement } from "./placement.js";
+import { repairServe } from "./repair.js";
 
 interface GreedyState {
   system: SystemSpec;
@@ -22,7 +23,7 @@ interface GreedyState {
 /**
  * Serve whole servers in the version's order: each server tries its cheapest candidate that still
  * fits; one that cannot moves to its next and is re-queued by its new regret. Servers nothing fits
- * are returned for best effort.
+ * are then repaired (repair.ts); those still unserved are returned for best effort.
  */
 function allocate(state: GreedyState, queue: GreedyEntry[]): GreedyEntry[] {
   const unserved: GreedyEntry[] = [];
@@ -39,7 +40,7 @@ function allocate(state: GreedyState, queue: GreedyEntry[]): GreedyEntry[] {
     top.delta = regret(top.entry.candidates, top.index);
     insertSorted(entries, top, state.order);
   }
-  return unserved;
+  return unserved.filter((e) => !repairServe(state.placement, e.entry));
 }
 
 /** A server given fewer replicas than it needs, evaluated at that count. */
@@ -104,7 +105,8 @@ function runGreedy(state: GreedyState, entries: GreedyEntry[]): void {
 /**
  * inferno's limited greedy as the data's version defines it (versions/): V1 one weighted-regret
  * pass; V2 and V3 priority groups (or all at once with delayedBestEffort), each followed by its
- * saturation policy.
+ * saturation policy. Before best effort, a server left with nothing is repaired where moving
+ * others makes room (repair.ts).
  */
 export function solveGreedy(
   system: SystemSpec,
