@@ -71,8 +71,17 @@ export function candidateOn(
   if (!sizing) return undefined;
   const costPerReplica = acc.cost * perf.accCount;
   const cost = costPerReplica * sizing.replicas;
+  // itl and latency stay lazy (sizing.ts): only the candidates a solver picks are evaluated.
   return {
-    ...sizing,
+    replicas: sizing.replicas,
+    batchSize: sizing.batchSize,
+    maxRatePerReplica: sizing.maxRatePerReplica,
+    get itl() {
+      return sizing.itl;
+    },
+    get latency() {
+      return sizing.latency;
+    },
     accelerator,
     acceleratorType: acc.type,
     cardsPerReplica: perf.accCount * acc.multiplicity,

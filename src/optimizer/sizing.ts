@@ -1,5 +1,5 @@
 import type { LoadSpec, PerfSpec, Target } from "./spec.js";
-import type { ReplicaModel, VersionRules } from "./versions/rules.js";
+import type { ReplicaModel, ReplicaPerformance, VersionRules } from "./versions/rules.js";
 
 /** The 95th percentile of an exponential wait is ln(20) ≈ 2.9957 times its mean. */
 export const SLO_MARGIN = -Math.log(1 - 0.95);
@@ -84,9 +84,10 @@ function zeroLoadSizing(rules: VersionRules, input: SizingInput): Sizing {
 
 /**
  * Sizes one server on one accelerator by its version's rules: replicas = max(⌈demand / rate⌉,
- * minReplicas), then the performance at demand / replicas. Undefined when no load meets the SLOs.
- * With a cache, `key` names (model, accelerator, service class); the request size and batch are
- * added here.
+ * minReplicas), then the performance at demand / replicas — computed when first read (one queue
+ * solve), since solvers read it only for the candidates they pick. Undefined when no load meets
+ * the SLOs. With a cache, `key` names (model, accelerator, service class); the request size and
+ * batch are added here.
  */
 export function sizeServer(
   rules: VersionRules,
@@ -104,6 +105,17 @@ export function sizeServer(
   if (!model) return undefined;
   const totalRate = demandRate(target, load);
   const replicas = input.fixedReplicas ?? replicasFor(totalRate, model.maxRate, input.minReplicas);
-  const at = model.at(totalRate / Math.max(replicas, 1));
-  return { replicas, batchSize, itl: at.itl, latency: at.latency, maxRatePerReplica: model.maxRate * 60_000 };
+  let at: ReplicaPerformance | undefined;
+  const performance = (): ReplicaPerformance => (at ??= model.at(totalRate / Math.max(replicas, 1)));
+  return {
+    replicas,
+    batchSize,
+    get itl() {
+      return performance().itl;
+    },
+    get latency() {
+      return performance().latency;
+    },
+    maxRatePerReplica: model.maxRate * 60_000,
+  };
 }
