@@ -13,7 +13,7 @@ commands:
   mutate     -f FILE [--manifests DIR]   print the enhanced object (YAML) and its JSONPatch, as admission would
   validate   -f FILE [--manifests DIR]   check objects as the validating webhook would
   certs      [--cert-dir DIR]            write a CA and serving certificate, print the base64 caBundle
-  optimize   DIR [--solver unlimited|greedy|milp] [--json]
+  optimize   DIR [--solver unlimited|greedy|milp|budgeted] [--json]
              plan accelerators, replicas and batch sizes from inferno data files (or a system-data.json);
              --json prints inferno's solution-data.json
 
