@@ -55,17 +55,21 @@ export async function solveBudgetedSystem(
 
 /**
  * Solves a system with the named solver (default: what its optimizer data asks for). `options`:
- * the MILP's time limit (default 60 s) and, for "budgeted", `budgetSeconds` (default 2 s, sizing
- * not included). Throws when HiGHS fails or finds nothing within its limit.
+ * the MILP's time limit (default 60 s) and, for "budgeted", `budgetSeconds` (default 2 s), which
+ * covers sizing and solving together. Throws when HiGHS fails or finds nothing within its limit.
  */
 export async function solveSystem(
   system: SystemSpec,
   solver: SolverName = defaultSolver(system),
   options: MilpOptions = DEFAULT_MILP_OPTIONS,
 ): Promise<Solution> {
+  const begin = performance.now();
   const candidates = computeCandidates(system);
   if (solver === "unlimited") return solveUnlimitedSystem(system, candidates);
   if (solver === "greedy") return solveGreedySystem(system, candidates);
-  if (solver === "budgeted") return solveBudgetedSystem(system, candidates, options.budgetSeconds);
+  if (solver === "budgeted") {
+    const left = (options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS) - (performance.now() - begin) / 1000;
+    return solveBudgetedSystem(system, candidates, Math.max(left, 0));
+  }
   return solveMilpSystem(system, candidates, options);
 }

@@ -11,8 +11,12 @@ import { PlanSpace } from "./plan-space.js";
 const HEURISTIC_SHARE = 0.35;
 /** HiGHS is not started with less than this left, s. */
 const MIN_MILP_SECONDS = 0.05;
-/** Time kept back for building the program and reading the answer, as a share of what is left. */
-const MILP_MARGIN = 0.85;
+/**
+ * Time kept back from HiGHS's limit, s: a fixed part and a part per column, for building the
+ * program, HiGHS's presolve running past its clock, and reading the answer.
+ */
+const RESERVE_SECONDS = 0.05;
+const RESERVE_PER_COLUMN_SECONDS = 5e-6;
 
 export interface BudgetedResult {
   status: SolutionStatus;
@@ -30,7 +34,7 @@ async function heterogeneous(
   deadline: number,
   greedy: BudgetedResult,
 ): Promise<BudgetedResult> {
-  const left = secondsLeft(deadline) * MILP_MARGIN;
+  const left = secondsLeft(deadline) - RESERVE_SECONDS;
   if (left < MIN_MILP_SECONDS) return greedy;
   try {
     const exact = await solveMilp(system, servers, { timeLimitSeconds: left });
@@ -65,7 +69,7 @@ export async function solveBudgeted(
   let foundBy: BudgetedResult["foundBy"] = improved.value < space.valueOf(start) ? "heuristic" : "greedy";
   let status: SolutionStatus =
     improved.value - improved.bound <= 1e-9 * Math.abs(improved.value) ? "optimal" : "heuristic";
-  const left = secondsLeft(deadline) * MILP_MARGIN;
+  const left = secondsLeft(deadline) - RESERVE_SECONDS - space.value.length * RESERVE_PER_COLUMN_SECONDS;
   if (status !== "optimal" && left >= MIN_MILP_SECONDS) {
     const exact = await solveSingleMilp(space, { timeLimitSeconds: left }, plan);
     if (exact.plan && space.fits(exact.plan) && space.valueOf(exact.plan) < improved.value) {
