@@ -1,56 +1,11 @@
 import assert from "node:assert/strict";
-import type { Candidate, ServerCandidates } from "../../src/optimizer/candidates.js";
 import { solveGreedy } from "../../src/optimizer/solvers/greedy.js";
-import type { OptimizerSpec, SaturationPolicy, ServerSpec, SystemSpec } from "../../src/optimizer/spec.js";
+import type { OptimizerSpec, SaturationPolicy, SystemSpec } from "../../src/optimizer/spec.js";
+import { candidate, limitedSystem, server } from "../support/greedy.js";
 
-function candidate(accelerator: string, replicas: number, costPerReplica: number): Candidate {
-  return {
-    accelerator,
-    acceleratorType: accelerator,
-    cardsPerReplica: 1,
-    costPerReplica,
-    cost: costPerReplica * replicas,
-    value: costPerReplica * replicas * 1.1,
-    replicas,
-    batchSize: 8,
-    itl: 10,
-    latency: 5,
-    maxRatePerReplica: 60,
-  };
-}
-
-function server(name: string, priority: number, candidates: Candidate[]): ServerCandidates {
-  const spec: ServerSpec = {
-    name,
-    serviceClass: `p${priority}`,
-    model: "m",
-    keepAccelerator: false,
-    minNumReplicas: 0,
-    maxBatchSize: 0,
-    load: { arrivalRate: 60, avgInTokens: 0, avgOutTokens: 512 },
-  };
-  return { server: spec, priority, candidates };
-}
-
-function system(capacity: Record<string, number>, optimizer: Partial<OptimizerSpec>): SystemSpec {
-  return {
-    // The saturation policies and priority groups are V2's (and V3's); V1 has neither.
-    version: "v2",
-    accelerators: new Map(),
-    perf: new Map(),
-    serviceClasses: new Map(),
-    servers: [],
-    capacity: new Map(Object.entries(capacity)),
-    optimizer: {
-      unlimited: false,
-      heterogeneous: false,
-      milpSolver: false,
-      delayedBestEffort: false,
-      saturationPolicy: "None",
-      ...optimizer,
-    },
-  };
-}
+// The saturation policies and priority groups are V2's (and V3's); V1 has neither.
+const system = (capacity: Record<string, number>, optimizer: Partial<OptimizerSpec>): SystemSpec =>
+  limitedSystem("v2", capacity, optimizer);
 
 /** Three servers wanting 4 replicas of X each; A and B at priority 1, C at 2; 6 cards of X. */
 const SERVERS = [

@@ -2,66 +2,20 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { computeCandidates, type Candidate, type ServerCandidates } from "../../src/optimizer/candidates.js";
+import { computeCandidates, type ServerCandidates } from "../../src/optimizer/candidates.js";
 import { loadSystemDir } from "../../src/optimizer/load-dir.js";
 import { demandRate } from "../../src/optimizer/sizing.js";
 import { solveSystem } from "../../src/optimizer/solve.js";
 import { solveGreedy } from "../../src/optimizer/solvers/greedy.js";
-import type { DataVersion, PerfSpec, ServerSpec, SystemSpec } from "../../src/optimizer/spec.js";
+import type { DataVersion, PerfSpec, SystemSpec } from "../../src/optimizer/spec.js";
 import { rulesFor } from "../../src/optimizer/versions/index.js";
+import { candidate, limitedSystem, server } from "../support/greedy.js";
 import { INFERNO } from "../support/inferno.js";
 
 type Json = Record<string, unknown>;
 
-function candidate(accelerator: string, replicas: number, costPerReplica: number): Candidate {
-  return {
-    accelerator,
-    acceleratorType: accelerator,
-    cardsPerReplica: 1,
-    costPerReplica,
-    cost: costPerReplica * replicas,
-    value: costPerReplica * replicas,
-    replicas,
-    batchSize: 8,
-    itl: 10,
-    latency: 5,
-    maxRatePerReplica: 60,
-  };
-}
-
-function server(name: string, priority: number, candidates: Candidate[]): ServerCandidates {
-  const spec: ServerSpec = {
-    name,
-    serviceClass: `p${priority}`,
-    model: "m",
-    keepAccelerator: false,
-    minNumReplicas: 0,
-    maxBatchSize: 0,
-    load: { arrivalRate: 60, avgInTokens: 0, avgOutTokens: 512 },
-  };
-  return { server: spec, priority, candidates };
-}
-
-function limited(version: DataVersion, capacity: Record<string, number>): SystemSpec {
-  return {
-    version,
-    accelerators: new Map(),
-    perf: new Map(),
-    serviceClasses: new Map(),
-    servers: [],
-    capacity: new Map(Object.entries(capacity)),
-    optimizer: {
-      unlimited: false,
-      heterogeneous: false,
-      milpSolver: false,
-      delayedBestEffort: false,
-      saturationPolicy: "None",
-    },
-  };
-}
-
 function choices(version: DataVersion, capacity: Record<string, number>, servers: ServerCandidates[]): Json {
-  const { allocations } = solveGreedy(limited(version, capacity), servers);
+  const { allocations } = solveGreedy(limitedSystem(version, capacity), servers);
   return Object.fromEntries(allocations.map((a) => [a.server.name, `${a.accelerator}×${a.replicas}`]));
 }
 
@@ -84,7 +38,7 @@ describe("optimizer: each data version's semantics", () => {
       });
     }
 
-    // Hand-checked. X has 2 cards, Y 10. P (priority 1, weight 1 + 1/2 = 1.5) loses 12 − 10 = 2 by
+    // Hand-checked on costs (values are 1.1 × cost, which changes no order). X has 2 cards, Y 10. P (priority 1, weight 1 + 1/2 = 1.5) loses 12 − 10 = 2 by
     // moving from X to Y: weighted 3. F (priority 3, weight 1 + 1/4 = 1.25) loses 40 − 10 = 30:
     // weighted 37.5. V1 serves F first (X), then P (Y): 10 + 12. V2 serves priority 1 first: P on X,
     // F on Y: 10 + 40.
@@ -98,7 +52,7 @@ describe("optimizer: each data version's semantics", () => {
 
     it("weighs every last choice alike (float32 overflow), then the dearer weighted value first", () => {
       // A and B each have one candidate: regret MaxFloat32, which any weight > 1 overflows to +Inf in
-      // Go's float32. So the weighted value decides: A 10·1.5 = 15, B 30·1.25 = 37.5: B first.
+      // Go's float32. So the weighted value decides: A 11·1.5 = 16.5, B 33·1.25 = 41.25: B first.
       const a = server("A", 1, [candidate("X", 1, 10)]);
       const b = server("B", 3, [candidate("X", 1, 30)]);
       assert.deepEqual(choices("v1", { X: 1 }, [a, b]), { B: "X×1" });
@@ -106,10 +60,7 @@ describe("optimizer: each data version's semantics", () => {
     });
 
     it("has no saturation policy: a server capacity cannot hold in full gets nothing", () => {
-      const system = {
-        ...limited("v1", { X: 3 }),
-        optimizer: { ...limited("v1", {}).optimizer, saturationPolicy: "RoundRobin" as const },
-      };
+      const system = limitedSystem("v1", { X: 3 }, { saturationPolicy: "RoundRobin" });
       const { allocations, unallocated } = solveGreedy(system, [server("A", 1, [candidate("X", 4, 1)])]);
       assert.deepEqual([allocations.length, unallocated.map((u) => u.server)], [0, ["A"]]);
     });

@@ -11,7 +11,7 @@ import type { ReplicaModel, ReplicaPerformance, RequestSize, VersionRules } from
  * each, over N + 10N places. From the mean service time the effective batch n_eff is solved back,
  * and ITL = α + β·n_eff, TTFT = wait + γ + δ·K_in·n_eff.
  */
-class V2Queue {
+class V2Queue implements MeteredQueue {
   readonly queue: BirthDeathQueue;
 
   constructor(
@@ -71,15 +71,31 @@ export function limitingRate(
   return best;
 }
 
-function replicaModel(perf: PerfSpec, target: Target, size: RequestSize, batchSize: number): ReplicaModel | undefined {
-  const model = new V2Queue(perf, size, batchSize);
+/** A queue model that reports performance and throughput at an arrival rate (V2's and V3's). */
+export interface MeteredQueue {
+  readonly queue: BirthDeathQueue;
+  metrics(lambda: number): ReplicaPerformance & { throughput: number };
+}
+
+/**
+ * V2's and V3's replica model: bisect in [0.001·μ(1), 0.999·μ(N)] for the most λ within the
+ * targets, then size on the throughput reached at that λ, not λ itself (as inferno does).
+ */
+export function sizedOnThroughput(model: MeteredQueue, target: Target): ReplicaModel | undefined {
   const rates = model.queue.serviceRates;
   const lo = (rates[0] ?? 0) * RATE_EPSILON;
   const hi = (rates[rates.length - 1] ?? 0) * (1 - RATE_EPSILON);
   const best = limitingRate(lo, hi, target, (x) => model.metrics(x));
   if (best === undefined) return undefined;
-  // inferno sizes on the throughput reached at the limiting rate, not the rate itself.
-  return { batchSize, maxRate: model.metrics(best).throughput, at: (rate) => model.metrics(rate) };
+  return {
+    batchSize: model.queue.batchSize,
+    maxRate: model.metrics(best).throughput,
+    at: (rate) => model.metrics(rate),
+  };
+}
+
+function replicaModel(perf: PerfSpec, target: Target, size: RequestSize, batchSize: number): ReplicaModel | undefined {
+  return sizedOnThroughput(new V2Queue(perf, size, batchSize), target);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { nonNegativeAt, optionalObject } from "../json-fields.js";
 import { BirthDeathQueue } from "../queue.js";
-import { MAX_QUEUE_TO_BATCH_RATIO, RATE_EPSILON } from "../sizing.js";
+import { MAX_QUEUE_TO_BATCH_RATIO } from "../sizing.js";
 import type { PerfSpec, Target } from "../spec.js";
 import { boundedPriority, inOutLoad, modelTargets, straightPriorityOrder } from "./common.js";
 import type { ReplicaModel, ReplicaPerformance, RequestSize, VersionRules } from "./rules.js";
-import { limitingRate } from "./v2.js";
+import { sizedOnThroughput, type MeteredQueue } from "./v2.js";
 
 /**
  * queue-analysis's LLMQueueAnalyzer: an iteration over a batch of n takes
@@ -14,7 +14,7 @@ import { limitingRate } from "./v2.js";
  * At a rate, with n̄ requests in service on average: ITL = (S − prefill(n̄)) / K_out and
  * TTFT = wait + prefill(n̄) + ITL.
  */
-class V3Queue {
+class V3Queue implements MeteredQueue {
   readonly queue: BirthDeathQueue;
   private readonly slope: number;
 
@@ -57,13 +57,7 @@ class V3Queue {
 function replicaModel(perf: PerfSpec, target: Target, size: RequestSize, batchSize: number): ReplicaModel | undefined {
   // optimizer-light v0.7.4 (4f3d1fa) skips all-zero parameters: a tuner that has not converged.
   if (perf.alpha === 0 && perf.beta === 0 && perf.gamma === 0) return undefined;
-  const model = new V3Queue(perf, size, batchSize);
-  const rates = model.queue.serviceRates;
-  const lo = (rates[0] ?? 0) * RATE_EPSILON;
-  const hi = (rates[rates.length - 1] ?? 0) * (1 - RATE_EPSILON);
-  const best = limitingRate(lo, hi, target, (x) => model.metrics(x));
-  if (best === undefined) return undefined;
-  return { batchSize, maxRate: model.metrics(best).throughput, at: (rate) => model.metrics(rate) };
+  return sizedOnThroughput(new V3Queue(perf, size, batchSize), target);
 }
 
 /**
