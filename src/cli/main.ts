@@ -16,7 +16,7 @@ commands:
   render     -f FILE [--manifests DIR]   print the objects the controllers would apply for the custom resources
              in FILE (ModelInfer, …), as YAML: every controller's dry run
   certs      [--cert-dir DIR]            write a CA and serving certificate, print the base64 caBundle
-  optimize   DIR [--solver unlimited|greedy|milp] [--json]
+  optimize   DIR [--solver unlimited|greedy|milp|budgeted] [--json]
              plan accelerators, replicas and batch sizes from inferno data files (or a system-data.json);
              --json prints inferno's solution-data.json
 
