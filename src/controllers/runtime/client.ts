@@ -31,6 +31,8 @@ export class ApiControllerClient implements ControllerClient {
   private readonly objects: KubernetesObjectApi;
   private readonly custom: CustomObjectsApi;
   private readonly core: CoreV1Api;
+  /** One discovery request per kind, however many writes start at once (client-node caches the answer). */
+  private readonly discovered = new Map<string, Promise<unknown>>();
 
   constructor(kubeconfig: KubeConfig) {
     this.objects = KubernetesObjectApi.makeApiClient(kubeconfig);
@@ -38,20 +40,39 @@ export class ApiControllerClient implements ControllerClient {
     this.core = kubeconfig.makeApiClient(CoreV1Api);
   }
 
+  /**
+   * Runs `write`; the first write of a kind runs alone and the others wait for it, so client-node's
+   * discovery of the kind (cached after) is asked once, not once per concurrent write.
+   */
+  private async once(obj: KubeObject, write: () => Promise<unknown>): Promise<void> {
+    const key = `${obj.apiVersion ?? ""}/${obj.kind ?? ""}`;
+    const first = this.discovered.get(key);
+    if (first) {
+      await first.catch(() => undefined);
+      await write();
+      return;
+    }
+    const running = write();
+    this.discovered.set(key, running);
+    await running;
+  }
+
   async apply(obj: KubeObject): Promise<void> {
-    await this.objects.patch(
-      obj as KubernetesObject,
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      true,
-      PatchStrategy.ServerSideApply,
+    await this.once(obj, () =>
+      this.objects.patch(
+        obj as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
     );
   }
 
   async delete(obj: KubeObject): Promise<void> {
     try {
-      await this.objects.delete(obj as KubernetesObject);
+      await this.once(obj, () => this.objects.delete(obj as KubernetesObject));
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
     }
