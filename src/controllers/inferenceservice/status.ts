@@ -48,19 +48,23 @@ function observeModelInfer(svc: InferenceService, view: ClusterReader, pods: Pod
   return { replicas, ready: Math.min(ready, available), available, pods, deadlineExceeded: false };
 }
 
+/** The Deployment controller gave up: Progressing False, reason ProgressDeadlineExceeded. */
+function deadlineExceeded(conditions: readonly { type: string; reason?: string }[] = []): boolean {
+  return conditions.some((c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded");
+}
+
 /** Replicas from the Deployment or ModelInfer the view holds, readiness from the pods as they are. */
 function observe(svc: InferenceService, view: ClusterReader): Observed {
   const pods = podsOf(svc, view);
   if (pipelineParallelism(svc) > 1) return observeModelInfer(svc, view, pods);
   const dep = view.get(DEPLOYMENT, svc.metadata.namespace ?? "default", svc.metadata.name ?? "");
   const ready = pods.filter(isReady).length;
-  const conditions = dep?.status?.conditions ?? [];
   return {
     replicas: dep?.spec?.replicas ?? expectedReplicas(svc),
     ready,
     available: dep?.status?.availableReplicas ?? ready,
     pods,
-    deadlineExceeded: conditions.some((c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded"),
+    deadlineExceeded: deadlineExceeded(dep?.status?.conditions),
   };
 }
 
