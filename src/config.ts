@@ -74,8 +74,37 @@ function logLevel(flags: Flags, env: NodeJS.ProcessEnv): LogLevel {
   return level;
 }
 
+/**
+ * The environment variables seeds 003 and 004 document for their operators, as equivalents of
+ * our flags (a flag always wins): METRICS_BIND_ADDRESS / METRICS_ADDR (`:8080` or `host:8080`,
+ * the port of /metrics, /healthz and /readyz), HEALTH_PROBE_BIND_ADDRESS / HEALTH_PROBE_ADDR (the
+ * same port: inferplane serves probes beside metrics, so a different one is refused),
+ * KUBERNETES_NAMESPACE (--namespace), GPU_METRICS_ENDPOINT (--prometheus-url), LEADER_ELECT /
+ * LEADER_ELECTION_ENABLED (true or false; inferplane always elects its reconciling replica with a
+ * Lease, so false only says one replica runs).
+ */
+function envFlags(flags: Flags, env: NodeJS.ProcessEnv): Flags {
+  const metrics = env.METRICS_BIND_ADDRESS ?? env.METRICS_ADDR;
+  const health = env.HEALTH_PROBE_BIND_ADDRESS ?? env.HEALTH_PROBE_ADDR;
+  const port = (address: string | undefined): string | undefined => address?.slice(address.lastIndexOf(":") + 1);
+  if (metrics !== undefined && health !== undefined && port(metrics) !== port(health))
+    throw new ConfigError(
+      `HEALTH_PROBE_BIND_ADDRESS ${health} differs from METRICS_BIND_ADDRESS ${metrics}; inferplane serves both on one port`,
+    );
+  const elect = env.LEADER_ELECT ?? env.LEADER_ELECTION_ENABLED;
+  if (elect !== undefined && elect !== "true" && elect !== "false")
+    throw new ConfigError(`LEADER_ELECT must be true or false, got ${elect}`);
+  const fromEnv: Flags = {
+    "metrics-port": port(metrics ?? health),
+    namespace: env.KUBERNETES_NAMESPACE,
+    "prometheus-url": env.GPU_METRICS_ENDPOINT,
+  };
+  const given = Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined && v !== ""));
+  return { ...given, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+}
+
 export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const config = readServeConfig(flags, env);
+  const config = readServeConfig(envFlags(flags, env), env);
   if (config.extenderBind && config.manifests !== undefined)
     throw new ConfigError("--extender-bind needs a cluster to bind in; it cannot be used standalone");
   return config;

@@ -28,6 +28,11 @@ flags:
   --disable-controller (admission and extender only; by default the leader replica reconciles ModelInfers)
   --optimizer-interval-seconds N (default 60; 0 = off), --prometheus-url URL, --optimizer-configmap NAME
              (the leader's optimizer loop: inferno data from the ConfigMap, load from Prometheus; GET /invoke runs it now)
+
+environment (serve; a flag wins): METRICS_BIND_ADDRESS or METRICS_ADDR [host]:port (--metrics-port; also
+  /healthz, /readyz), HEALTH_PROBE_BIND_ADDRESS or HEALTH_PROBE_ADDR (the same port), KUBERNETES_NAMESPACE
+  (--namespace), GPU_METRICS_ENDPOINT (--prometheus-url), LEADER_ELECT or LEADER_ELECTION_ENABLED true|false
+  (the reconciling replica is always elected with a Lease), LOG_LEVEL (--log-level)
 `;
 
 const OPTIONS = {

@@ -195,7 +195,11 @@ describe("Helm chart", function () {
         { KUBERNETES_SERVICE_HOST: "x" },
       );
     assert.equal(args(objects).optimizerIntervalMs, 0, "off by default");
-    assert.ok(!find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("deployments")));
+    assert.ok(
+      !find<ClusterRole>(objects, "ClusterRole").rules!.some(
+        (r) => r.resources?.includes("deployments") && r.verbs.join() === "list,patch",
+      ),
+    );
     const on = template(
       "--set",
       "optimizer.enabled=true",

@@ -8,7 +8,7 @@ import {
 } from "@kubernetes/client-node";
 import { statusCode } from "../../kube/api-errors.js";
 import { eventFor } from "../../kube/api-event.js";
-import type { KindRef } from "../../kube/kind.js";
+import { apiVersionOf, type KindRef } from "../../kube/kind.js";
 import type { KubeObject } from "../../kube/object.js";
 import type { EventNote } from "./reconciler.js";
 
@@ -24,6 +24,8 @@ export interface ControllerClient {
   /** Replaces the status subresource of a custom resource (409 when the object changed meanwhile). */
   writeStatus(kind: KindRef, primary: KubeObject, status: unknown): Promise<void>;
   event(primary: KubeObject, note: EventNote, component: string): Promise<void>;
+  /** Whether an object exists (GET; 404 is false, other errors throw). Nothing is listed or watched. */
+  exists(kind: KindRef, namespace: string, name: string): Promise<boolean>;
 }
 
 /** client-node's generic object API (server-side apply), custom objects for status, core for Events. */
@@ -85,6 +87,17 @@ export class ApiControllerClient implements ControllerClient {
     if (kind.namespaced)
       await this.custom.replaceNamespacedCustomObjectStatus({ ...path, namespace: primary.metadata?.namespace ?? "" });
     else await this.custom.replaceClusterCustomObjectStatus(path);
+  }
+
+  async exists(kind: KindRef, namespace: string, name: string): Promise<boolean> {
+    const metadata = kind.namespaced ? { name, namespace } : { name };
+    try {
+      await this.objects.read({ apiVersion: apiVersionOf(kind), kind: kind.kind, metadata });
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw err;
+    }
   }
 
   async event(primary: KubeObject, note: EventNote, component: string): Promise<void> {
