@@ -10,13 +10,17 @@ import { REPO_ROOT } from "../support/fixtures.js";
  * src/serve.ts, src/config.ts) may import anything, and nothing below may import them.
  */
 const SHARED = ["src/logging.ts", "src/paths.ts"];
-const BASE = ["src/kube/", "src/apis/", "src/volcano/", "src/nvidia/", "src/modelinfer/", ...SHARED];
+const VENDORS = ["src/volcano/", "src/nvidia/", "src/keda/", "src/engines/"];
+const BASE = ["src/kube/", "src/apis/", ...VENDORS, "src/modelinfer/", ...SHARED];
 const FEATURES_BELOW = [...BASE, "src/cluster-view/"];
 const RULES: readonly [string, readonly string[]][] = [
   ["src/kube/", [...SHARED]],
   ["src/apis/", ["src/kube/", ...SHARED]],
   ["src/volcano/", ["src/kube/", ...SHARED]],
   ["src/nvidia/", ["src/kube/", ...SHARED]],
+  ["src/keda/", ["src/kube/", ...SHARED]],
+  // What each inference engine takes (flags, ports, health, sources) — read by controllers and validators.
+  ["src/engines/", ["src/apis/", "src/kube/", "src/nvidia/", ...SHARED]],
   ["src/modelinfer/", ["src/apis/", "src/kube/", ...SHARED]],
   ["src/cluster-view/", BASE],
   ["webhooks/", FEATURES_BELOW],
