@@ -19,6 +19,7 @@ import {
   tokenCacheFindings,
 } from "./validators/gpu-resources.js";
 import { GPU_API_VERSION, INFERENCE_GROUP, PRODUCTION_STACK_GROUP } from "../src/gpu/types.js";
+import { afterCrdSchema } from "./validators/crd-gate.js";
 
 export type Validator = (
   obj: unknown,
@@ -106,7 +107,11 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ],
   [
     "workload.matrixinfer.ai/v1alpha1/ModelInfer",
-    { validate: validateModelInfer, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+    {
+      validate: afterCrdSchema("workload.matrixinfer.ai/v1alpha1/ModelInfer", validateModelInfer),
+      operations: new Set(["CREATE", "UPDATE"]),
+      optInOnly: false,
+    },
   ],
   [
     "apps/v1/Deployment",
@@ -118,6 +123,6 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ],
   ...GPU_VALIDATORS.map(([kind, validate]): [string, ValidatorEntry] => [
     kind,
-    { validate, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+    { validate: afterCrdSchema(kind, validate), operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
   ]),
 ]);
