@@ -11,7 +11,9 @@ import { silentLogger } from "../logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "../paths.js";
 import { startServer } from "../serve.js";
 import type { AdmissionContext } from "../../webhooks/context.js";
-import { dryRun, validateOnly } from "./dry-run.js";
+import { dryRun, unknownFieldsOf, validateOnly } from "./dry-run.js";
+import { formatFieldError } from "../../webhooks/field-errors.js";
+import { listenError } from "./listen-errors.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -69,10 +71,15 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
   return code;
 }
 
+/**
+ * `inferplane validate -f FILE`: per object, unknown fields of our kinds (warnings, as strict field
+ * validation names them), then the verdict of our CRD schema and the validating webhook. Exit 1 if one is invalid.
+ */
 export async function validateCommand(flags: Flags, io: Io): Promise<number> {
   const ctx = await admissionContext(flags);
   let code = 0;
   for (const obj of await readObjects(flags)) {
+    for (const unknown of unknownFieldsOf(obj)) io.err(`warning: ${describe(obj)}: ${formatFieldError(unknown)}\n`);
     const response = validateOnly(obj, ctx);
     for (const warning of response.warnings ?? []) io.err(`warning: ${describe(obj)}: ${warning}\n`);
     if (response.allowed) io.out(`valid: ${describe(obj)}\n`);
@@ -99,8 +106,12 @@ export async function certsCommand(flags: Flags, io: Io): Promise<number> {
   return 0;
 }
 
+/** `inferplane serve`: runs until SIGTERM or SIGINT, then drains. A port that cannot be bound is a ConfigError naming its flag. */
 export async function serveCommand(flags: Flags, io: Io): Promise<number> {
-  const server = await startServer(serveConfig(flags));
+  const config = serveConfig(flags);
+  const server = await startServer(config).catch((err: unknown) => {
+    throw listenError(err, config) ?? err;
+  });
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       io.err(`${signal} received; draining\n`);

@@ -71,8 +71,8 @@ describe("CLI", () => {
   const badInputs: Array<[string, string[], RegExp]> = [
     ["no file", ["mutate"], /-f FILE is required/],
     ["a missing file", ["mutate", "-f", "/nonexistent.yaml"], /cannot read \/nonexistent.yaml/],
-    ["an unknown flag", ["mutate", "--nope"], /Unknown option '--nope'/],
-    ["an unknown command", ["frobnicate"], /unknown command: frobnicate/],
+    ["an unknown flag", ["mutate", "--nope"], /^inferplane mutate: unknown flag --nope\n/],
+    ["an unknown command", ["frobnicate"], /^inferplane: unknown command frobnicate\n/],
     ["a bad port", ["serve", "--port", "99999", "--standalone"], /--port must be an integer from 0 to 65535/],
     [
       "a missing manifests dir",
