@@ -9,11 +9,9 @@ import type { KubeObject } from "../cluster-view/object-store.js";
 import { ConfigError, serveConfig, type Flags } from "../config.js";
 import { silentLogger } from "../logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "../paths.js";
-import { startServer } from "../serve.js";
 import type { AdmissionContext } from "../../webhooks/context.js";
 import { dryRun, unknownFieldsOf, validateOnly } from "./dry-run.js";
 import { formatFieldError } from "../../webhooks/field-errors.js";
-import { listenError } from "./listen-errors.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -103,27 +101,5 @@ export async function certsCommand(flags: Flags, io: Io): Promise<number> {
       : `certificates in ${config.certDir} are valid; nothing written\n`,
   );
   io.out(`${caBundle(bundle.caCert)}\n`);
-  return 0;
-}
-
-/** `inferplane serve`: runs until SIGTERM or SIGINT, then drains. A port that cannot be bound is a ConfigError naming its flag. */
-export async function serveCommand(flags: Flags, io: Io): Promise<number> {
-  const config = serveConfig(flags);
-  const server = await startServer(config).catch((err: unknown) => {
-    throw listenError(err, config) ?? err;
-  });
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      io.err(`${signal} received; draining\n`);
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
-      server.stop().then(resolve, (err: unknown) => {
-        io.err(`shutdown failed: ${String(err)}\n`);
-        resolve();
-      });
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  });
   return 0;
 }

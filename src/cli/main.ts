@@ -1,22 +1,9 @@
-import { certsCommand, mutateCommand, serveCommand, validateCommand, type Io } from "./commands.js";
-import { ConfigError, type Flags } from "../config.js";
-import { ManifestError } from "../cluster-view/manifests.js";
-import { CertificateError } from "../../certs/ensure.js";
-import { optimizeCommand } from "./optimize-command.js";
+import type { Io } from "./commands.js";
+import type { Flags } from "../config.js";
 import { parseCommandLine, UsageError } from "./parse.js";
 import type { CommandName } from "./spec.js";
 import { commandUsage, globalUsage } from "./usage.js";
 import { packageVersion } from "./version.js";
-
-type Command = (flags: Flags, io: Io, args: string[]) => Promise<number>;
-
-const COMMANDS: Record<CommandName, Command> = {
-  serve: serveCommand,
-  mutate: mutateCommand,
-  validate: validateCommand,
-  certs: certsCommand,
-  optimize: optimizeCommand,
-};
 
 /**
  * Parses a command line as `main` does; throws UsageError on an unknown command or flag. The
@@ -54,17 +41,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.err(globalUsage());
     return 2;
   }
-  return runCommand(COMMANDS[command], command, values, io, args);
-}
-
-async function runCommand(run: Command, command: string, flags: Flags, io: Io, args: string[]): Promise<number> {
-  try {
-    return await run(flags, io, args);
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof ManifestError || err instanceof CertificateError) {
-      io.err(`inferplane ${command}: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  // Loaded here, not at the top: `--help` and `--version` answer without loading any command.
+  const { runCommand } = await import("./run.js");
+  return runCommand(command, values, io, args);
 }
