@@ -5,16 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { main } from "../../src/cli/main.js";
+import { cli } from "../support/cli.js";
 import { EXAMPLES } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe("CLI", () => {
   let dir: string;

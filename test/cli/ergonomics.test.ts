@@ -5,17 +5,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { main } from "../../src/cli/main.js";
+import { cli } from "../support/cli.js";
 import { COMMAND_SPECS, FLAGS, type CommandName } from "../../src/cli/spec.js";
 import { SERVE_DEFAULTS } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const COMMANDS = Object.keys(COMMAND_SPECS) as CommandName[];
 
