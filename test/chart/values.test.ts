@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import type { MutatingWebhookConfiguration } from "kubernetes-types/admissionregistration/v1.js";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Service } from "kubernetes-types/core/v1.js";
 import type { LabelSelector } from "kubernetes-types/meta/v1.js";
@@ -14,6 +16,7 @@ import { REPO_ROOT } from "../support/fixtures.js";
 import { modelInfer, role } from "../support/objects.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { assertLintsStrict, find, template, templateError, type Rendered } from "../support/chart.js";
+import { helmTemplateInCluster } from "../support/helm-cluster.js";
 
 interface ServiceMonitor extends Rendered {
   spec: { selector: LabelSelector; namespaceSelector: { matchNames: string[] }; endpoints: { port: string }[] };
@@ -110,6 +113,30 @@ describe("Helm chart values", function () {
       assert.match(templateError(...args), message);
     });
   }
+
+  it("reads the CA of existingSecret at install time, and fails naming why when the Secret has none", async () => {
+    const ca = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").toString("base64");
+    const secrets = {
+      "with-ca": { "ca.crt": ca, "tls.crt": "eA==", "tls.key": "eA==" },
+      "no-ca": { "tls.crt": "eA==" },
+    };
+    const installed = await helmTemplateInCluster(secrets, "--set", "webhook.certificate.existingSecret=with-ca");
+    assert.equal(installed.code, 0, installed.stderr);
+    const webhooks = parseAllDocuments(installed.stdout)
+      .map((d) => d.toJS() as MutatingWebhookConfiguration | null)
+      .filter((o) => o?.kind === "MutatingWebhookConfiguration" || o?.kind === "ValidatingWebhookConfiguration")
+      .flatMap((o) => o!.webhooks!);
+    assert.ok(webhooks.length >= 4);
+    for (const webhook of webhooks) assert.equal(webhook.clientConfig.caBundle, ca, webhook.name);
+    const without = await helmTemplateInCluster(secrets, "--set", "webhook.certificate.existingSecret=no-ca");
+    assert.notEqual(without.code, 0);
+    assert.match(
+      without.stderr,
+      /existingSecret=no-ca: cannot resolve the webhook CA: Secret inferplane-system\/no-ca has no ca.crt/,
+    );
+    const missing = await helmTemplateInCluster(secrets, "--set", "webhook.certificate.existingSecret=not-yet");
+    assert.match(missing.stderr, /Secret inferplane-system\/not-yet cannot be read \(it does not exist yet/);
+  });
 
   const combinations: string[][] = [
     [],
