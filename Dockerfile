@@ -3,12 +3,14 @@
 # `npm test` builds the TypeScript from exactly the paths this file copies and runs the entrypoint
 # (test/image/dockerfile.test.ts): a path the build or the server needs and that is not copied fails it.
 
-# Build: every dependency, the TypeScript sources, `tsc`.
+# Build: every dependency, the TypeScript sources, the API types generated from crds/, `tsc`.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts scripts
+COPY crds crds
 COPY src src
 COPY webhooks webhooks
 COPY scheduler-extender scheduler-extender

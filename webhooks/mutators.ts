@@ -1,6 +1,5 @@
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_ROLE } from "../src/modelinfer/labels.js";
 import type { AdmissionContext } from "./context.js";
 import { enhanceModelInferPod } from "./enhancers/modelinfer.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
@@ -14,6 +13,7 @@ import {
   isRoleStatefulSet,
   owningStatefulSet,
 } from "./enhancers/statefulset.js";
+import { LABEL_ROLE } from "../src/apis/matrixinfer.js";
 
 /** Enhances one opted-in object of a kind; returns the enhanced copy, never touches its input. */
 export type Mutator = (obj: unknown, namespace: string, ctx: AdmissionContext) => Outcome<unknown>;
@@ -31,7 +31,7 @@ function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outc
 function enhanceGpuFeatures(pod: Pod, namespace: string, ctx: AdmissionContext, owned: boolean): Outcome<Pod> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
   if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
-  return enhanceGpuPod(pod, namespace, ctx.view.stores, owned);
+  return enhanceGpuPod(pod, namespace, ctx.view, owned);
 }
 
 function enhancePod(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {

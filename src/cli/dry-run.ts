@@ -4,7 +4,7 @@ import type { AdmissionContext } from "../../webhooks/context.js";
 import { processMutation } from "../../webhooks/mutate-processor.js";
 import { applyPatch } from "../../webhooks/patch.js";
 import { processValidation } from "../../webhooks/validate-processor.js";
-import type { KubeObject } from "../cluster-view/object-store.js";
+import type { KubeObject } from "../kube/object.js";
 import { crdSchema } from "../apis/crds.js";
 import type { FieldError } from "../../webhooks/field-errors.js";
 import { unknownFields } from "../../webhooks/validators/crd-schema.js";

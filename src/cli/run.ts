@@ -12,6 +12,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   serve: async () => (await import("./serve-command.js")).serveCommand,
   mutate: async () => (await import("./commands.js")).mutateCommand,
   validate: async () => (await import("./commands.js")).validateCommand,
+  render: async () => (await import("./render-command.js")).renderCommand,
   certs: async () => (await import("./commands.js")).certsCommand,
   optimize: async () => (await import("./optimize-command.js")).optimizeCommand,
 };

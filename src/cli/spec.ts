@@ -147,6 +147,11 @@ export const COMMAND_SPECS = {
     summary: "check objects as the apiserver (CRD schemas, strict fields) and the validating webhook would",
     flags: ADMISSION_FLAGS,
   },
+  render: {
+    synopsis: "-f FILE [--manifests DIR]",
+    summary: "print the objects the controllers would apply for the custom resources in FILE (their dry run)",
+    flags: ["file", "manifests"],
+  },
   certs: {
     synopsis: "[--cert-dir DIR]",
     summary: "write a CA and serving certificate when missing or due; print the base64 caBundle",

@@ -4,7 +4,8 @@ import type { Metrics } from "../metrics.js";
 import type { ClusterView } from "../cluster-view/cluster-view.js";
 import type { Binder } from "../../scheduler-extender/binder.js";
 import { Extender } from "../../scheduler-extender/extender.js";
-import type { Topology } from "../../scheduler-extender/topology.js";
+import type { Topology } from "../volcano/topology.js";
+import { POD } from "../kube/core-kinds.js";
 import {
   candidateNames,
   filterReply,
@@ -31,7 +32,7 @@ function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger): () 
   let seen: Topology | undefined;
   let logged = "";
   return () => {
-    const topology = view.stores.topology();
+    const topology = view.topology();
     if (topology === seen) return;
     seen = topology;
     metrics.topologyProblems.set(topology.problems.length);
@@ -73,7 +74,7 @@ function notSynced(view: ClusterView): string | undefined {
 
 /** POST /scheduler/filter, /scheduler/prioritize and (when enabled) /scheduler/bind on the HTTPS server. */
 export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
-  const extender = new Extender(opts.view.stores);
+  const extender = new Extender(opts.view);
   const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log);
   // Raw text, parsed here: a body that is not JSON must still get HTTP 200 with Error.
   const json = express.text({ limit: MAX_BODY_BYTES, type: () => true });
@@ -143,7 +144,7 @@ async function bind(body: unknown, opts: ExtenderRoutesOptions): Promise<string>
   const who = `pod ${args.podNamespace}/${args.podName}`;
   if (!opts.binder)
     return `bind is not enabled in inferplane (--extender-bind); remove bindVerb from the scheduler's extender configuration (${who})`;
-  const known = opts.view.stores.pods.get(args.podNamespace, args.podName);
+  const known = opts.view.get(POD, args.podNamespace, args.podName);
   const knownUid = known?.metadata?.uid;
   if (knownUid && knownUid !== args.podUID)
     return `${who} has UID ${knownUid}, not ${args.podUID}: it was recreated; not binding`;

@@ -11,7 +11,7 @@ import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
 import type { ClusterRole } from "kubernetes-types/rbac/v1.js";
 import { parseCliArgs } from "../../src/cli/main.js";
 import { serveConfig } from "../../src/config.js";
-import { desiredGroup } from "../../src/controller/desired.js";
+import { desiredGroup } from "../../src/controllers/modelinfer/desired.js";
 import { REPO_ROOT } from "../support/fixtures.js";
 import { modelInfer, role } from "../support/objects.js";
 import { assertValidKubernetes } from "../support/schema.js";

@@ -109,16 +109,17 @@ function linkNodeModules(context: string, dir: string, omitDev: boolean): void {
 function run(context: string, dir: string, command: string): void {
   const words = command.trim().split(/\s+/);
   if (words[0] === "npm" && words[1] === "ci") linkNodeModules(context, dir, words.includes("--omit=dev"));
-  else if (words[0] === "npm" && words[1] === "run" && words[2] === "build") {
-    const scripts = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts: Record<string, string> })
-      .scripts;
-    const tsc = /^tsc (.*)$/.exec(scripts.build ?? "");
-    if (!tsc) throw new Error(`the build script is not tsc: ${scripts.build ?? "(none)"}`);
-    const typescript = join(context, "node_modules", "typescript", "bin", "tsc");
+  else if (words[0] === "npm" && words[1] === "run") {
+    // The real npm runs the package's script, with the stage's (linked) node_modules/.bin on PATH.
     try {
-      execFileSync(process.execPath, [typescript, ...tsc[1]!.split(/\s+/)], { cwd: dir, encoding: "utf8" });
+      execFileSync("npm", ["run", ...words.slice(2)], {
+        cwd: dir,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
     } catch (err) {
-      throw new Error(`RUN ${command.trim()} failed:\n${String((err as { stdout?: string }).stdout)}`, { cause: err });
+      const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+      throw new Error(`RUN ${command.trim()} failed:\n${String(stdout)}${String(stderr)}`, { cause: err });
     }
   } else if (!(words[0] === "npm" && words[1] === "cache")) throw new Error(`cannot emulate RUN ${command}`);
 }
