@@ -32,6 +32,7 @@ import {
   StackInferenceServiceKind,
 } from "../src/apis/production-stack.js";
 import { kindKey } from "../src/kube/kind.js";
+import { afterCrdSchema } from "./validators/crd-gate.js";
 
 export type Validator = (
   obj: unknown,
@@ -116,7 +117,11 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ],
   [
     kindKey(ModelInferKind),
-    { validate: validateModelInfer, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+    {
+      validate: afterCrdSchema(kindKey(ModelInferKind), validateModelInfer),
+      operations: new Set(["CREATE", "UPDATE"]),
+      optInOnly: false,
+    },
   ],
   [
     "apps/v1/Deployment",
@@ -128,6 +133,6 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ],
   ...GPU_VALIDATORS.map(([kind, validate]): [string, ValidatorEntry] => [
     kind,
-    { validate, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+    { validate: afterCrdSchema(kind, validate), operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
   ]),
 ]);

@@ -5,7 +5,8 @@ import { parse } from "yaml";
 import type { InferenceService } from "../../src/apis/inference-ai.js";
 import { inferenceServiceDesired } from "../../src/controllers/inferenceservice/desired.js";
 import { validateOnly } from "../../src/cli/dry-run.js";
-import { loadCrd, schemaProblems } from "../support/crd-schema.js";
+import { schemaProblems } from "../support/crd-schema.js";
+import { crdSchema } from "../../src/apis/crds.js";
 import { EXAMPLES, examplesContext, FIXTURES } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
 
@@ -13,7 +14,7 @@ const DIR = join(EXAMPLES, "inference-service");
 const FILES = readdirSync(DIR)
   .filter((f) => f.endsWith(".yaml"))
   .sort();
-const schema = loadCrd("inference.ai_inferenceservices.yaml").spec.versions[0]!.schema.openAPIV3Schema;
+const schema = crdSchema("inference.ai/v1alpha1", "InferenceService")!;
 
 describe("examples/inference-service", () => {
   it("opens with the seed's example, as written", () => {

@@ -6,7 +6,8 @@ import { inferenceServiceDesired } from "../../src/controllers/inferenceservice/
 import { desiredState } from "../../src/controllers/modelinfer/desired.js";
 import type { ScaledObject } from "../../src/keda/scaled-object.js";
 import { dryRun } from "../../src/cli/dry-run.js";
-import { loadCrd, schemaProblems } from "../support/crd-schema.js";
+import { schemaProblems } from "../support/crd-schema.js";
+import { crdSchema } from "../../src/apis/crds.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { StaticView } from "../support/static-view.js";
 import { admission, childOfKind, inferenceService } from "./support.js";
@@ -38,7 +39,7 @@ describe("InferenceService desired(): multi-node and autoscaling", () => {
       ["ModelInfer", "Service"],
     );
     const mi = childOfKind<ModelInfer>(state.children, "ModelInfer");
-    const crd = loadCrd("workload.matrixinfer.ai_modelinfers.yaml").spec.versions[0]!.schema.openAPIV3Schema;
+    const crd = crdSchema("workload.matrixinfer.ai/v1alpha1", "ModelInfer")!;
     assert.deepEqual(schemaProblems(crd, mi), []);
     assert.equal(mi.spec.replicas, 2);
     const role = mi.spec.template.roles[0]!;
