@@ -19,7 +19,12 @@ import {
   stackInferenceServiceFindings,
   tokenCacheFindings,
 } from "./validators/gpu-resources.js";
-import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../src/apis/inference-ai.js";
+import { GPUPoolKind, InferenceServiceKind, TokenCacheKind, type InferenceService } from "../src/apis/inference-ai.js";
+import {
+  inferenceServiceErrors,
+  inferenceServiceWarnings,
+  missingReferenceWarnings,
+} from "./validators/inference-service.js";
 import {
   InferenceCacheKind,
   PrefillDecodingDisaggregationKind,
@@ -27,6 +32,7 @@ import {
   StackInferenceServiceKind,
 } from "../src/apis/production-stack.js";
 import { kindKey } from "../src/kube/kind.js";
+import { afterCrdSchema } from "./validators/crd-gate.js";
 
 export type Validator = (
   obj: unknown,
@@ -40,7 +46,8 @@ function validatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Ou
   if (!ctx.view.hasSynced()) return success(undefined);
   const gpu = validateGpuPod(pod, namespace, ctx.view);
   if (!gpu.ok || !isModelInferPod(pod)) return gpu;
-  return resolveModelInferPlace(pod, namespace, ctx.view);
+  const place = resolveModelInferPlace(pod, namespace, ctx.view);
+  return place.ok ? success(undefined, [...gpu.warnings, ...place.warnings]) : place;
 }
 
 /** A custom resource's findings as an admission outcome: denied with every problem, or allowed with the warnings. */
@@ -51,10 +58,20 @@ function fromFindings(check: (obj: never) => Findings): Validator {
   };
 }
 
+/** The GPU findings, the engine's field errors, and warnings for a GPUPool or TokenCache not there yet. */
+function validateInferenceService(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
+  const svc = obj as InferenceService;
+  const { problems, warnings } = inferenceServiceFindings(svc);
+  const errors = [...problems, ...inferenceServiceErrors(svc)];
+  if (errors.length > 0) return failures(DenialCode.Invalid, errors);
+  const missing = ctx.view.hasSynced() ? missingReferenceWarnings(svc, namespace, ctx.view) : [];
+  return success(undefined, [...warnings, ...inferenceServiceWarnings(svc), ...missing]);
+}
+
 const GPU_VALIDATORS: [string, Validator][] = [
   [kindKey(GPUPoolKind), fromFindings(gpuPoolFindings)],
   [kindKey(TokenCacheKind), fromFindings(tokenCacheFindings)],
-  [kindKey(InferenceServiceKind), fromFindings(inferenceServiceFindings)],
+  [kindKey(InferenceServiceKind), validateInferenceService],
   [kindKey(StackInferenceServiceKind), fromFindings(stackInferenceServiceFindings)],
   [kindKey(InferenceCacheKind), fromFindings(inferenceCacheFindings)],
   [kindKey(SpeculativeDecodingKind), fromFindings(speculativeDecodingFindings)],
@@ -96,7 +113,11 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ],
   [
     kindKey(ModelInferKind),
-    { validate: validateModelInfer, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+    {
+      validate: afterCrdSchema(kindKey(ModelInferKind), validateModelInfer),
+      operations: new Set(["CREATE", "UPDATE"]),
+      optInOnly: false,
+    },
   ],
   [
     "apps/v1/Deployment",
@@ -108,6 +129,6 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ],
   ...GPU_VALIDATORS.map(([kind, validate]): [string, ValidatorEntry] => [
     kind,
-    { validate, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+    { validate: afterCrdSchema(kind, validate), operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
   ]),
 ]);

@@ -1,4 +1,5 @@
-import { NODE, POD, SERVICE, STATEFUL_SET } from "../kube/core-kinds.js";
+import { DEPLOYMENT, HORIZONTAL_POD_AUTOSCALER, NODE, POD, SERVICE, STATEFUL_SET } from "../kube/core-kinds.js";
+import { ScaledObjectKind } from "../keda/scaled-object.js";
 import type { KindRef } from "../kube/kind.js";
 import { LABEL_ROLE, ModelInferKind } from "../apis/matrixinfer.js";
 import { GPUPoolKind, InferenceServiceKind, LABEL_MANAGED, TokenCacheKind } from "../apis/inference-ai.js";
@@ -52,4 +53,8 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: InferenceCacheKind, optional: true },
   { kind: SpeculativeDecodingKind, optional: true },
   { kind: PrefillDecodingDisaggregationKind, optional: true },
+  // What the InferenceService controller makes (issue 14): only its own, by the managed-by label.
+  { kind: DEPLOYMENT, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: HORIZONTAL_POD_AUTOSCALER, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: ScaledObjectKind, optional: true, labelSelector: MANAGED_BY_INFERPLANE },
 ];
