@@ -1,5 +1,6 @@
-import { NODE, POD, SERVICE } from "../kube/core-kinds.js";
-import type { KindRef } from "../kube/kind.js";
+import { CONFIG_MAP, NODE, POD, SERVICE, STATEFUL_SET } from "../kube/core-kinds.js";
+import { kindKey, objectKindKey, type KindRef } from "../kube/kind.js";
+import type { KubeObject } from "../kube/object.js";
 import { ModelInferKind } from "../apis/matrixinfer.js";
 import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../apis/inference-ai.js";
 import {
@@ -33,6 +34,10 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: NODE, optional: false },
   { kind: POD, optional: false },
   { kind: SERVICE, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  // GPUPool's device-plugin and mig-parted ConfigMaps, TokenCache's redis.conf.
+  { kind: CONFIG_MAP, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  // TokenCache's Redis servers.
+  { kind: STATEFUL_SET, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: HyperNodeKind, optional: true },
   { kind: VolcanoPodGroupKind, optional: true },
   { kind: CoschedulingPodGroupKind, optional: true },
@@ -44,3 +49,10 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: SpeculativeDecodingKind, optional: true },
   { kind: PrefillDecodingDisaggregationKind, optional: true },
 ];
+
+const BY_KEY = new Map(SERVED_KINDS.map((s) => [kindKey(s.kind), s.kind]));
+
+/** The served kind of an object (by its apiVersion and kind), or undefined when the view does not serve it. */
+export function servedKindOf(obj: KubeObject): KindRef | undefined {
+  return BY_KEY.get(objectKindKey(obj));
+}

@@ -8,9 +8,9 @@ import {
 } from "@kubernetes/client-node";
 import { statusCode } from "../../kube/api-errors.js";
 import { eventFor } from "../../kube/api-event.js";
-import type { KindRef } from "../../kube/kind.js";
+import { apiVersionOf, type KindRef } from "../../kube/kind.js";
 import type { KubeObject } from "../../kube/object.js";
-import type { EventNote } from "./reconciler.js";
+import type { EventNote, LabelPatch } from "./reconciler.js";
 
 /** Server-side apply's field manager: the owner of every field inferplane sets. */
 export const FIELD_MANAGER = "inferplane";
@@ -24,6 +24,8 @@ export interface ControllerClient {
   /** Replaces the status subresource of a custom resource (409 when the object changed meanwhile). */
   writeStatus(kind: KindRef, primary: KubeObject, status: unknown): Promise<void>;
   event(primary: KubeObject, note: EventNote, component: string): Promise<void>;
+  /** Merges labels into an existing object (JSON merge patch: never creates it; `null` removes); gone is done. */
+  patchLabels(patch: LabelPatch): Promise<void>;
 }
 
 /** client-node's generic object API (server-side apply), custom objects for status, core for Events. */
@@ -67,6 +69,7 @@ export class ApiControllerClient implements ControllerClient {
   }
 
   async event(primary: KubeObject, note: EventNote, component: string): Promise<void> {
+    // A cluster-scoped object's Events live in `default` and name no namespace, as the kubelet's Node Events do.
     const namespace = primary.metadata?.namespace || "default";
     const involved = {
       apiVersion: primary.apiVersion,
@@ -75,9 +78,29 @@ export class ApiControllerClient implements ControllerClient {
       namespace,
       uid: primary.metadata?.uid,
     };
-    await this.core.createNamespacedEvent({
-      namespace,
-      body: eventFor(involved, note.type, note.reason, note.message, component),
-    });
+    const body = eventFor(involved, note.type, note.reason, note.message, component);
+    if (!primary.metadata?.namespace) body.involvedObject = { ...body.involvedObject, namespace: undefined };
+    await this.core.createNamespacedEvent({ namespace, body });
+  }
+
+  async patchLabels(patch: LabelPatch): Promise<void> {
+    const metadata = {
+      name: patch.name,
+      labels: patch.labels,
+      ...(patch.namespace ? { namespace: patch.namespace } : {}),
+    };
+    const body = { apiVersion: apiVersionOf(patch.kind), kind: patch.kind.kind, metadata };
+    try {
+      await this.objects.patch(
+        body as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        PatchStrategy.MergePatch,
+      );
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
   }
 }
