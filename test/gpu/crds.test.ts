@@ -26,7 +26,7 @@ function documents(path: string): KubeObject[] {
 const SEEDS = documents(join(REPO_ROOT, "test", "fixtures", "seed-examples.yaml"));
 
 describe("GPU and cache CRDs", () => {
-  it("are seven structural, namespaced CRDs with printer columns", () => {
+  it("are seven structural CRDs with printer columns, namespaced but GPUPool (cluster-scoped, as the nodes it describes)", () => {
     assert.equal(GPU_CRDS.length, 7);
     for (const file of GPU_CRDS) {
       const crd = loadCrd(file) as unknown as {
@@ -40,7 +40,7 @@ describe("GPU and cache CRDs", () => {
         };
       };
       const version = crd.spec.versions[0]!;
-      assert.equal(crd.spec.scope, "Namespaced", file);
+      assert.equal(crd.spec.scope, file === "inference.ai_gpupools.yaml" ? "Cluster" : "Namespaced", file);
       assert.ok(version.additionalPrinterColumns.length >= 2, file);
       assert.deepEqual(structuralProblems(version.schema.openAPIV3Schema), [], file);
     }

@@ -133,7 +133,7 @@ describe("GPU sharing on admission", () => {
     denied(
       gpuPod({ "inference.ai/gpu-pool": "nope" }),
       [],
-      /GPUPool "nope" does not exist in namespace serving; create it or fix the annotation/,
+      /GPUPool "nope" does not exist; create it or fix the annotation/,
     );
     denied(
       gpuPod({ "inference.ai/gpu-pool": "l4" }),
