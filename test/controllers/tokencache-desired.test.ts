@@ -9,7 +9,9 @@ import { tokenCacheDesired, tokenCacheReconciler } from "../../src/controllers/t
 import { DEFAULT_TOKEN_CACHE_SETTINGS } from "../../src/controllers/tokencache/settings.js";
 import type { KubeObject } from "../../src/kube/object.js";
 import { redisName, redisUrl } from "../../src/tokencache/naming.js";
+import { enhanceGpuPod } from "../../webhooks/gpu/enhance.js";
 import { EXAMPLES, FIXTURES } from "../support/fixtures.js";
+import { gpuPod, NS, stores } from "../support/gpu.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { StaticView } from "../support/static-view.js";
 
@@ -145,6 +147,15 @@ describe("TokenCache desired(): Redis for redis tiers, nothing for the others", 
       kinds(children(long)).map((k) => k.split("/")[1]!.length <= 63),
       [true, true, true, true],
     );
+  });
+
+  it("pods get the URL of the client Service the controller creates: one source for both", () => {
+    const odd = tokenCache([{ name: "Shared_Redis", type: "redis", size: "1Gi" }], {}, `1${"long".repeat(20)}`);
+    const service = byKind<Service>(children(odd), "Service")[0]!;
+    const enhanced = enhanceGpuPod(gpuPod({ "inference.ai/token-cache": odd.metadata.name ?? "" }), NS, stores(odd));
+    assert.ok(enhanced.ok);
+    const url = enhanced.value.spec!.containers[0]!.env!.find((e) => e.name === "LMCACHE_REMOTE_URL")?.value;
+    assert.equal(url, `redis://${service.metadata!.name ?? ""}.${NS}.svc:6379`);
   });
 
   it("renders the seed's and the example's caches", () => {
