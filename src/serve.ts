@@ -17,7 +17,7 @@ import { InformerClusterView, loadKubeConfig } from "./cluster-view/informer-vie
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Binder } from "../scheduler-extender/binder.js";
 import { ApiBinder } from "../scheduler-extender/api-binder.js";
-import { RECONCILERS } from "./controllers/registry.js";
+import { reconcilers } from "./controllers/registry.js";
 import { ControllerManager } from "./controllers/runtime/manager.js";
 import type { ServeConfig } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
@@ -128,7 +128,7 @@ function startControllers(
     leaseNamespace: config.namespace,
     leaseName: "inferplane-controller",
     identity: config.identity,
-    reconcilers: RECONCILERS,
+    reconcilers: reconcilers(config.controllers),
     leaderTasks: loop ? [loop] : [],
     observer: {
       observe: (controller, result, seconds) => {

@@ -25,6 +25,9 @@ flags:
   --disable-controller (admission and extender only; by default the leader replica reconciles ModelInfers)
   --optimizer-interval-seconds N (default 60; 0 = off), --prometheus-url URL, --optimizer-configmap NAME
              (the leader's optimizer loop: inferno data from the ConfigMap, load from Prometheus; GET /invoke runs it now)
+  --gpu-operator-namespace NS (default gpu-operator: where GPUPools' device-plugin and mig-parted ConfigMaps go),
+  --gpupool-node-writes (label GPUPools' nodes; off: their status lists the labels to set),
+  --redis-image IMAGE (TokenCache redis tiers; default redis:7.2-bookworm)
 `;
 
 const OPTIONS = {
@@ -49,6 +52,9 @@ const OPTIONS = {
   "optimizer-interval-seconds": { type: "string" },
   "prometheus-url": { type: "string" },
   "optimizer-configmap": { type: "string" },
+  "gpu-operator-namespace": { type: "string" },
+  "gpupool-node-writes": { type: "boolean" },
+  "redis-image": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
