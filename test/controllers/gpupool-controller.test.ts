@@ -1,13 +1,10 @@
 import { strict as assert } from "node:assert";
 import type { GPUPool, GPUPoolStatus } from "../../src/apis/inference-ai.js";
-import { InformerClusterView } from "../../src/cluster-view/informer-view.js";
 import { gpuPoolReconciler } from "../../src/controllers/gpupool/reconciler.js";
 import { DEFAULT_GPU_POOL_SETTINGS } from "../../src/controllers/gpupool/settings.js";
-import { ApiControllerClient } from "../../src/controllers/runtime/client.js";
-import { Controller } from "../../src/controllers/runtime/controller.js";
-import { silentLogger } from "../../src/logging.js";
 import { parseNvidiaYaml } from "../../src/nvidia/mig-parted.js";
-import { ApiDouble, type StoredObject } from "../support/api-double.js";
+import type { ApiDouble, StoredObject } from "../support/api-double.js";
+import { controllerHarness, type Harness } from "../support/controller-harness.js";
 import { A100, gpuNode, gpuPool } from "../support/gpupool.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { waitFor } from "../support/test-server.js";
@@ -33,30 +30,17 @@ const slicedPool = gpuPool("sliced", { nodeSelector: { rack: "2" }, sharing: { m
 describe("GPUPool controller (against the API double)", function () {
   this.timeout(20_000);
   let api: ApiDouble;
-  let view: InformerClusterView;
-  let controller: Controller<GPUPool, GPUPoolStatus>;
+  let harness: Harness<GPUPool, GPUPoolStatus> | undefined;
 
-  async function run(nodeWrites: boolean): Promise<void> {
-    const reconciler = gpuPoolReconciler({ ...DEFAULT_GPU_POOL_SETTINGS, nodeWrites });
-    controller = new Controller(reconciler, {
-      view,
-      client: new ApiControllerClient(api.kubeConfig()),
-      log: silentLogger,
-      minRetryMs: 20,
-    });
-    await view.start();
-    controller.start();
+  /** The controller, with or without node writes, on a fresh API double; objects created before run() are listed. */
+  async function setup(nodeWrites: boolean): Promise<Harness<GPUPool, GPUPoolStatus>> {
+    harness = await controllerHarness(gpuPoolReconciler({ ...DEFAULT_GPU_POOL_SETTINGS, nodeWrites }));
+    api = harness.api;
+    return harness;
   }
-
-  beforeEach(async () => {
-    api = new ApiDouble();
-    await api.start();
-    view = new InformerClusterView(silentLogger, api.kubeConfig());
-  });
   afterEach(async () => {
-    await controller.stop();
-    await view.stop();
-    await api.stop();
+    await harness?.stop();
+    harness = undefined;
   });
 
   const statusOf = (name: string): GPUPoolStatus | undefined =>
@@ -71,9 +55,10 @@ describe("GPUPool controller (against the API double)", function () {
     (api.get(CONFIG_MAPS, "gpu-operator", name)?.data ?? {}) as Record<string, string>;
 
   it("writes the pool's config into GPU Operator's ConfigMaps and, node writes off, leaves the nodes alone", async () => {
+    const h = await setup(false);
     api.create(NODES, stored(gpuNode("n1", { rack: "1" })));
     api.create(POOLS, stored(migPool));
-    await run(false);
+    await h.run();
     await waitFor(() => condition("a100", "Reconfiguring") === "True/LabelsToSet", 5000);
     for (const name of ["inferplane-device-plugin-config", "inferplane-mig-parted-config"])
       assertValidKubernetes(api.get(CONFIG_MAPS, "gpu-operator", name)!);
@@ -92,9 +77,10 @@ describe("GPUPool controller (against the API double)", function () {
   });
 
   it("labels the pool's nodes when allowed, and its status follows the nodes: MIG applied → Ready", async () => {
+    const h = await setup(true);
     api.create(NODES, stored(gpuNode("n1", { rack: "1" })));
     api.create(POOLS, stored(migPool));
-    await run(true);
+    await h.run();
     await waitFor(() => labels("n1")["nvidia.com/mig.config"] === "a100", 5000);
     assert.equal(labels("n1")["nvidia.com/device-plugin.config"], "a100");
     // GPU Operator's MIG manager at work, then the device plugin advertising the layout.
@@ -112,9 +98,10 @@ describe("GPUPool controller (against the API double)", function () {
   });
 
   it("a node two pools select is a Conflict on both and keeps its labels; the conflict gone, the new pool takes it", async () => {
+    const h = await setup(true);
     api.create(NODES, stored(gpuNode("n1", { rack: "1" })));
     api.create(POOLS, stored(migPool));
-    await run(true);
+    await h.run();
     await waitFor(() => labels("n1")["nvidia.com/device-plugin.config"] === "a100", 5000);
     api.create(POOLS, stored(gpuPool("everything", { sharing: { mode: "exclusive" } })));
     await waitFor(
@@ -123,7 +110,7 @@ describe("GPUPool controller (against the API double)", function () {
         condition("everything", "Conflict") === "True/NodeInSeveralPools",
       5000,
     );
-    await controller.idle();
+    await h.controller.idle();
     assert.equal(labels("n1")["nvidia.com/device-plugin.config"], "a100", "never a flapping label");
     api.delete(POOLS, undefined, "a100");
     await waitFor(() => labels("n1")["nvidia.com/device-plugin.config"] === "everything", 5000);
@@ -133,11 +120,12 @@ describe("GPUPool controller (against the API double)", function () {
   });
 
   it("releases a deleted pool's nodes, then drops its key: never a label naming a missing key", async () => {
+    const h = await setup(true);
     api.create(NODES, stored(gpuNode("n1", { rack: "1" })));
     api.create(NODES, stored(gpuNode("n2", { rack: "2" })));
     api.create(POOLS, stored(migPool));
     api.create(POOLS, stored(slicedPool));
-    await run(true);
+    await h.run();
     await waitFor(
       () =>
         labels("n1")["nvidia.com/device-plugin.config"] === "a100" &&

@@ -1,13 +1,10 @@
 import { strict as assert } from "node:assert";
-import { InformerClusterView } from "../../src/cluster-view/informer-view.js";
-import { ApiControllerClient } from "../../src/controllers/runtime/client.js";
-import { Controller } from "../../src/controllers/runtime/controller.js";
 import type { DesiredState, Reconciler } from "../../src/controllers/runtime/reconciler.js";
 import { GPUPoolKind, type GPUPool } from "../../src/apis/inference-ai.js";
 import { CONFIG_MAP, NODE } from "../../src/kube/core-kinds.js";
 import type { KubeObject } from "../../src/kube/object.js";
-import { silentLogger } from "../../src/logging.js";
-import { ApiDouble, type StoredObject } from "../support/api-double.js";
+import type { ApiDouble, StoredObject } from "../support/api-double.js";
+import { controllerHarness, type Harness } from "../support/controller-harness.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { waitFor } from "../support/test-server.js";
 
@@ -80,30 +77,16 @@ const reconciler: Reconciler<GPUPool> = {
 describe("the reconcile runtime: shared children, label patches, cluster-scoped primaries (API double)", function () {
   this.timeout(20_000);
   let api: ApiDouble;
-  let view: InformerClusterView;
-  let controller: Controller<GPUPool, unknown>;
+  let harness: Harness<GPUPool, unknown>;
+  let controller: Harness<GPUPool, unknown>["controller"];
 
   beforeEach(async () => {
-    api = new ApiDouble();
-    await api.start();
-    view = new InformerClusterView(silentLogger, api.kubeConfig());
-    controller = new Controller(reconciler, {
-      view,
-      client: new ApiControllerClient(api.kubeConfig()),
-      log: silentLogger,
-      minRetryMs: 20,
-    });
+    harness = await controllerHarness(reconciler);
+    ({ api, controller } = harness);
   });
-  afterEach(async () => {
-    await controller.stop();
-    await view.stop();
-    await api.stop();
-  });
+  afterEach(() => harness.stop());
 
-  async function run(): Promise<void> {
-    await view.start();
-    controller.start();
-  }
+  const run = (): Promise<void> => harness.run();
 
   const merged = (): Record<string, string> | undefined =>
     api.get(CONFIG_MAPS, "gpu", "merged")?.data as Record<string, string> | undefined;

@@ -1,12 +1,9 @@
 import { strict as assert } from "node:assert";
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { TokenCache, TokenCacheStatus } from "../../src/apis/inference-ai.js";
-import { InformerClusterView } from "../../src/cluster-view/informer-view.js";
-import { ApiControllerClient } from "../../src/controllers/runtime/client.js";
-import { Controller } from "../../src/controllers/runtime/controller.js";
 import { tokenCacheReconciler } from "../../src/controllers/tokencache/reconciler.js";
-import { silentLogger } from "../../src/logging.js";
-import { ApiDouble, type StoredObject } from "../support/api-double.js";
+import type { ApiDouble, StoredObject } from "../support/api-double.js";
+import { controllerHarness, type Harness } from "../support/controller-harness.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { waitFor } from "../support/test-server.js";
 
@@ -34,27 +31,14 @@ function cache(tier: Record<string, unknown>): StoredObject {
 describe("TokenCache controller (against the API double)", function () {
   this.timeout(20_000);
   let api: ApiDouble;
-  let view: InformerClusterView;
-  let controller: Controller<TokenCache, TokenCacheStatus>;
+  let harness: Harness<TokenCache, TokenCacheStatus>;
 
   beforeEach(async () => {
-    api = new ApiDouble();
-    await api.start();
-    view = new InformerClusterView(silentLogger, api.kubeConfig());
-    controller = new Controller(tokenCacheReconciler(), {
-      view,
-      client: new ApiControllerClient(api.kubeConfig()),
-      log: silentLogger,
-      minRetryMs: 20,
-    });
-    await view.start();
-    controller.start();
+    harness = await controllerHarness(tokenCacheReconciler());
+    api = harness.api;
+    await harness.run();
   });
-  afterEach(async () => {
-    await controller.stop();
-    await view.stop();
-    await api.stop();
-  });
+  afterEach(() => harness.stop());
 
   const sts = (): StatefulSet | undefined =>
     api.get(STATEFUL_SETS, "serving", "chat-shared") as StatefulSet | undefined;

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { PodSpec } from "kubernetes-types/core/v1.js";
 import type { AddressInfo } from "node:net";
 import { enhanceGpuPod } from "../../webhooks/gpu/enhance.js";
 import { waitFor } from "../support/test-server.js";
@@ -13,6 +14,17 @@ async function body(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString();
+}
+
+/** The spec of an engine pod on `port` naming a prefix-tier cache with `warmup`, as admission leaves it. */
+function warmedPod(port: number, warmup: Record<string, unknown>): PodSpec {
+  const result = enhanceGpuPod(
+    gpuPod({ "inference.ai/token-cache": "c" }, { args: ["--port", String(port)] }),
+    NS,
+    stores(tokenCache("c", { tiers: [{ name: "p", type: "prefix" }], warmup })),
+  );
+  assert.ok(result.ok);
+  return result.value.spec!;
 }
 
 describe("the warmup sidecar's script, run for real (sh + curl)", function () {
@@ -40,18 +52,8 @@ describe("the warmup sidecar's script, run for real (sh + curl)", function () {
   it("waits for the engine's health, sends each common prefix once as a 1-token completion, then stays up", async () => {
     const port = (server.address() as AddressInfo).port;
     const prefixes = ["You are a helpful assistant", 'Quote "this" and $HOME `literally`'];
-    const result = enhanceGpuPod(
-      gpuPod({ "inference.ai/token-cache": "c" }, { args: ["--port", String(port)] }),
-      NS,
-      stores(
-        tokenCache("c", {
-          tiers: [{ name: "p", type: "prefix" }],
-          warmup: { enabled: true, commonPrefixes: prefixes },
-        }),
-      ),
-    );
-    assert.ok(result.ok);
-    const sidecar = result.value.spec!.initContainers![0]!;
+    const spec = warmedPod(port, { enabled: true, commonPrefixes: prefixes });
+    const sidecar = spec.initContainers![0]!;
     const env = Object.fromEntries(sidecar.env!.map((e) => [e.name, e.value ?? ""]));
     // Its own process group, so the shell and whatever it runs (curl, sleep) are stopped together.
     const child = spawn(sidecar.command![0]!, sidecar.command!.slice(1), {
@@ -80,18 +82,11 @@ describe("the warmup sidecar's script, run for real (sh + curl)", function () {
     completions.length = 0;
     healthy = true;
     const port = (server.address() as AddressInfo).port;
-    const result = enhanceGpuPod(
-      gpuPod({ "inference.ai/token-cache": "c" }, { args: ["--port", String(port)] }),
-      NS,
-      stores(
-        tokenCache("c", {
-          tiers: [{ name: "p", type: "prefix" }],
-          warmup: { enabled: true, commonPrefixes: ["first"], sourceConfigMapRef: { name: "prefixes", key: "lines" } },
-        }),
-      ),
-    );
-    assert.ok(result.ok);
-    const spec = result.value.spec!;
+    const spec = warmedPod(port, {
+      enabled: true,
+      commonPrefixes: ["first"],
+      sourceConfigMapRef: { name: "prefixes", key: "lines" },
+    });
     assert.deepEqual(spec.volumes?.find((v) => v.name === "lmcache-warmup-prefixes")?.configMap, {
       name: "prefixes",
       items: [{ key: "lines", path: "prefixes.txt" }],
