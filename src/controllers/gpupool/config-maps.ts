@@ -9,7 +9,7 @@ import {
   MIG_PARTED_CONFIG_KEY,
 } from "../../nvidia/resources.js";
 import type { NodeObject } from "./membership.js";
-import { devicePluginConfig, migLayout, poolConfigProblems, poolKey } from "./pool-config.js";
+import { devicePluginYaml, migLayout, poolConfigProblems, poolKey } from "./pool-config.js";
 import type { GpuPoolSettings } from "./settings.js";
 
 export type ConfigMapObject = ConfigMap & KubeObject;
@@ -55,7 +55,7 @@ export function devicePluginConfigMap(
   const named = labelValues(nodes, LABEL_DEVICE_PLUGIN_CONFIG);
   const data: Record<string, string> = {};
   for (const [key, value] of Object.entries(live?.data ?? {})) if (named.has(key)) data[key] = value;
-  for (const pool of writablePools(pools)) data[poolKey(pool)] = nvidiaYaml(devicePluginConfig(pool));
+  for (const pool of writablePools(pools)) data[poolKey(pool)] = devicePluginYaml(pool);
   return configMap(settings, settings.devicePluginConfigMap, sortedKeys(data));
 }
 

@@ -152,22 +152,40 @@ export function expectedAllocatable(pool: GPUPool, gpus: number): Record<string,
   return out;
 }
 
+/** Checked configs by pool object: the view hands out the same object until the pool changes. */
+const checked = new WeakMap<GPUPool, { devicePluginYaml: string; problems: string[] }>();
+
+function check(pool: GPUPool): { devicePluginYaml: string; problems: string[] } {
+  const known = checked.get(pool);
+  if (known) return known;
+  const key = poolKey(pool);
+  const devicePluginYaml = nvidiaYaml(devicePluginConfig(pool));
+  const problems = devicePluginConfigProblems(parseNvidiaYaml(devicePluginYaml));
+  const layout = migLayout(pool);
+  if (layout) {
+    if ((pool.spec.sharing.profiles ?? []).length === 0)
+      problems.push("mode mig needs sharing.profiles (e.g. {name: 3g.40gb, count: 2})");
+    if (key === MIG_CONFIG_ALL_DISABLED)
+      problems.push(`the name ${key} is GPU Operator's own MIG layout; rename the pool`);
+    const file = { version: "v1", "mig-configs": { [key]: layout } };
+    problems.push(...migPartedConfigProblems(parseNvidiaYaml(nvidiaYaml(file))));
+    if (pool.spec.gpuProduct) problems.push(...migLayoutProblems(key, layout, pool.spec.gpuProduct));
+  }
+  const result = { devicePluginYaml, problems };
+  checked.set(pool, result);
+  return result;
+}
+
 /**
  * Why the pool's config must not be written: NVIDIA's own reading of the YAML we would write
  * (device plugin and mig-parted, src/nvidia/), the layout against gpuProduct, and a name that
  * would replace GPU Operator's `all-disabled` layout. Empty when it can be written.
  */
 export function poolConfigProblems(pool: GPUPool): string[] {
-  const key = poolKey(pool);
-  const problems = devicePluginConfigProblems(parseNvidiaYaml(nvidiaYaml(devicePluginConfig(pool))));
-  const layout = migLayout(pool);
-  if (!layout) return problems;
-  if ((pool.spec.sharing.profiles ?? []).length === 0)
-    problems.push("mode mig needs sharing.profiles (e.g. {name: 3g.40gb, count: 2})");
-  if (key === MIG_CONFIG_ALL_DISABLED)
-    problems.push(`the name ${key} is GPU Operator's own MIG layout; rename the pool`);
-  const file = { version: "v1", "mig-configs": { [key]: layout } };
-  problems.push(...migPartedConfigProblems(parseNvidiaYaml(nvidiaYaml(file))));
-  if (pool.spec.gpuProduct) problems.push(...migLayoutProblems(key, layout, pool.spec.gpuProduct));
-  return problems;
+  return [...check(pool).problems];
+}
+
+/** The pool's device-plugin config as the YAML of its ConfigMap key (NVIDIA's YAML 1.1). */
+export function devicePluginYaml(pool: GPUPool): string {
+  return check(pool).devicePluginYaml;
 }
