@@ -118,6 +118,17 @@ describe("GPU sharing on admission", () => {
     });
   }
 
+  it("a cluster-scoped pool serves pods of every namespace", () => {
+    const shared = pool("shared", { gpuProduct: A100, sharing: { mode: "timeslice" } });
+    for (const namespace of ["serving", "team-b"]) {
+      const pod = gpuPod({ "inference.ai/gpu-pool": "shared" });
+      pod.metadata!.namespace = namespace;
+      const result = enhanceGpuPod(pod, namespace, stores(shared));
+      assert.ok(result.ok, result.ok ? "" : result.message);
+      assert.equal(result.value.spec!.nodeSelector?.["nvidia.com/gpu.sharing-strategy"], "time-slicing", namespace);
+    }
+  });
+
   it("refuses what cannot work, naming it and the fix", () => {
     const migPool = pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } });
     denied(
