@@ -31,6 +31,10 @@ const EMBEDDED: Record<string, Record<string, { type: string; from?: string }>> 
   },
   // A string in seed 001's example, {name, port} in seed 003's: the validating webhook checks which.
   "inferenceservices.production-stack.vllm.ai": { "spec.backendRef": { type: "unknown" } },
+  "inferenceservices.inference.ai": {
+    "spec.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
+    "spec.tolerations[]": { type: "Toleration", from: "kubernetes-types/core/v1.js" },
+  },
 };
 
 /** Sub-schemas that get a name of their own (an interface) instead of an inline type. */
@@ -50,6 +54,15 @@ const NAMED: Record<string, Record<string, string>> = {
     "status.tiers[]": "TierStatus",
   },
   "gpupools.inference.ai": { "spec.sharing": "Sharing", "status.nodeStatus[]": "PoolNodeStatus" },
+  "inferenceservices.inference.ai": {
+    "spec.model": "ModelSpec",
+    "spec.backendConfig": "BackendConfig",
+    "spec.gpu": "GpuSpec",
+    "spec.cache": "CacheSpec",
+    "spec.autoscaling": "AutoscalingSpec",
+    "spec.autoscaling.metrics[]": "ScalingMetric",
+    "status.gpuAllocations[]": "GpuAllocation",
+  },
 };
 
 type Schema = JSONSchema & {

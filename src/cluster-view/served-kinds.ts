@@ -1,4 +1,13 @@
-import { CONFIG_MAP, NODE, POD, SERVICE, STATEFUL_SET } from "../kube/core-kinds.js";
+import {
+  CONFIG_MAP,
+  DEPLOYMENT,
+  HORIZONTAL_POD_AUTOSCALER,
+  NODE,
+  POD,
+  SERVICE,
+  STATEFUL_SET,
+} from "../kube/core-kinds.js";
+import { ScaledObjectKind } from "../keda/scaled-object.js";
 import { kindKey, objectKindKey, type KindRef } from "../kube/kind.js";
 import type { KubeObject } from "../kube/object.js";
 import { ModelInferKind } from "../apis/matrixinfer.js";
@@ -48,6 +57,10 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: InferenceCacheKind, optional: true },
   { kind: SpeculativeDecodingKind, optional: true },
   { kind: PrefillDecodingDisaggregationKind, optional: true },
+  // What the InferenceService controller makes (issue 14): only its own, by the managed-by label.
+  { kind: DEPLOYMENT, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: HORIZONTAL_POD_AUTOSCALER, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: ScaledObjectKind, optional: true, labelSelector: MANAGED_BY_INFERPLANE },
 ];
 
 const BY_KEY = new Map(SERVED_KINDS.map((s) => [kindKey(s.kind), s.kind]));

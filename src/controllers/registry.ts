@@ -1,5 +1,6 @@
 import { gpuPoolReconciler } from "./gpupool/reconciler.js";
 import { DEFAULT_GPU_POOL_SETTINGS, type GpuPoolSettings } from "./gpupool/settings.js";
+import { inferenceServiceReconciler } from "./inferenceservice/reconciler.js";
 import { modelInferReconciler } from "./modelinfer/reconciler.js";
 import type { AnyReconciler } from "./runtime/reconciler.js";
 import { tokenCacheReconciler } from "./tokencache/reconciler.js";
@@ -18,7 +19,12 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
 
 /** Every controller inferplane runs, in the order `render` tries them. A new controller registers here. */
 export function reconcilers(settings: ControllerSettings = DEFAULT_CONTROLLER_SETTINGS): readonly AnyReconciler[] {
-  return [modelInferReconciler, gpuPoolReconciler(settings.gpuPool), tokenCacheReconciler(settings.tokenCache)];
+  return [
+    modelInferReconciler,
+    inferenceServiceReconciler,
+    gpuPoolReconciler(settings.gpuPool),
+    tokenCacheReconciler(settings.tokenCache),
+  ];
 }
 
 /** The controllers with their default settings. */

@@ -1,6 +1,7 @@
 import type { Deployment, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import type { ConfigMap, Node, Pod, Secret, Service } from "kubernetes-types/core/v1.js";
+import type { CustomResourceDefinition } from "kubernetes-types/apiextensions/v1.js";
 import { defineKind } from "./kind.js";
 import type { KubeObject } from "./object.js";
 
@@ -56,4 +57,11 @@ export const HORIZONTAL_POD_AUTOSCALER = defineKind<Obj<HorizontalPodAutoscaler>
   kind: "HorizontalPodAutoscaler",
   plural: "horizontalpodautoscalers",
   namespaced: true,
+});
+export const CUSTOM_RESOURCE_DEFINITION = defineKind<Obj<CustomResourceDefinition>>({
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  kind: "CustomResourceDefinition",
+  plural: "customresourcedefinitions",
+  namespaced: false,
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments, parse } from "yaml";
+import { parse } from "yaml";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type {
   MutatingWebhookConfiguration,
@@ -11,40 +11,14 @@ import type {
 import type { ClusterRole } from "kubernetes-types/rbac/v1.js";
 import type { Secret } from "kubernetes-types/core/v1.js";
 import { parseCliArgs } from "../../src/cli/main.js";
-import { serveConfig } from "../../src/config.js";
 import { SERVED_KINDS } from "../../src/cluster-view/served-kinds.js";
+import { RECONCILERS } from "../../src/controllers/registry.js";
+import type { KindRef } from "../../src/kube/kind.js";
+import { serveConfig } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { kubeTools, run } from "../support/tools.js";
-
-interface Rendered {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-
-const CHART = join(REPO_ROOT, "charts", "inferplane");
-
-function template(...args: string[]): Rendered[] {
-  const out = run(kubeTools().helm, [
-    "template",
-    "rel",
-    CHART,
-    "--namespace",
-    "inferplane-system",
-    "--include-crds",
-    ...args,
-  ]);
-  return parseAllDocuments(out)
-    .map((d) => d.toJS() as Rendered | null)
-    .filter((d): d is Rendered => d !== null);
-}
-
-function find<T>(objects: Rendered[], kind: string): T {
-  const found = objects.filter((o) => o.kind === kind);
-  assert.equal(found.length, 1, `one ${kind}`);
-  return found[0] as T;
-}
+import { CHART, find, template, type Rendered } from "../support/chart.js";
 
 describe("Helm chart", function () {
   this.timeout(60_000);
@@ -193,7 +167,11 @@ describe("Helm chart", function () {
         { KUBERNETES_SERVICE_HOST: "x" },
       );
     assert.equal(args(objects).optimizerIntervalMs, 0, "off by default");
-    assert.ok(!find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("deployments")));
+    assert.ok(
+      !find<ClusterRole>(objects, "ClusterRole").rules!.some(
+        (r) => r.resources?.includes("deployments") && r.verbs.join() === "list,patch",
+      ),
+    );
     const on = template(
       "--set",
       "optimizer.enabled=true",
@@ -268,18 +246,27 @@ describe("Helm chart", function () {
       );
   });
 
-  it("lets the cluster view get, list and watch every kind it serves", () => {
+  it("grants every controller what the runtime does with its kinds, from the registry and the view's kinds", () => {
     const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
-    for (const { kind } of SERVED_KINDS)
-      assert.ok(
-        rules.some(
-          (r) =>
-            r.apiGroups?.includes(kind.group) &&
-            r.resources?.includes(kind.plural) &&
-            ["get", "list", "watch"].every((v) => r.verbs.includes(v)),
-        ),
-        `${kind.plural}.${kind.group}`,
+    const allows = (kind: KindRef, verb: string, subresource = ""): boolean =>
+      rules.some(
+        (r) =>
+          r.apiGroups?.includes(kind.group) &&
+          r.resources?.includes(subresource ? `${kind.plural}/${subresource}` : kind.plural) &&
+          r.verbs.includes(verb) &&
+          !r.resourceNames,
       );
+    const needed = [
+      ...SERVED_KINDS.flatMap(({ kind }) => ["list", "watch"].map((verb) => ({ kind, verb, sub: "" }))),
+      ...RECONCILERS.map((r) => ({ kind: r.kind, verb: "update", sub: "status" })),
+      ...RECONCILERS.flatMap((r) =>
+        r.owns.flatMap((kind) => ["create", "patch", "delete"].map((verb) => ({ kind, verb, sub: "" }))),
+      ),
+    ];
+    const missing = needed
+      .filter((n) => !allows(n.kind, n.verb, n.sub))
+      .map((n) => `${n.verb} ${n.kind.plural}${n.sub ? `/${n.sub}` : ""}`);
+    assert.deepEqual(missing, []);
   });
 
   it("grants least privilege: no wildcards", () => {

@@ -72,7 +72,7 @@ function checkOversubscription(pool: GPUPool, f: Findings): void {
   // NVIDIA's device plugin can time-slice MIG devices, so this is valid (and the seed example does it) but worth saying.
   if (mode === "mig")
     f.warnings.push(
-      "oversubscribed MIG instances are time-sliced: list each nvidia.com/mig-* in the device plugin's time-slicing config",
+      "oversubscribed MIG instances are time-sliced: the pool's device-plugin config shares each nvidia.com/mig-*",
     );
   const ratio = ratioOf(over.ratio);
   if (ratio !== undefined && !(ratio >= 1))
