@@ -12,6 +12,7 @@ const STATEFUL_SETS = "apps/v1/statefulsets";
 const SERVICES = "v1/services";
 const CONFIG_MAPS = "v1/configmaps";
 const PODS = "v1/pods";
+const SECRETS = "v1/secrets";
 
 function cache(tier: Record<string, unknown>): StoredObject {
   return {
@@ -84,7 +85,19 @@ describe("TokenCache controller (against the API double)", function () {
     const secretOf = (): string | undefined =>
       sts()?.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === "REDIS_PASSWORD")?.valueFrom?.secretKeyRef
         ?.name;
-    await waitFor(() => secretOf() === "auth-v1", 5000);
+    await waitFor(() => secretOf() === "auth-v1" && ready() === "SecretMissing", 5000);
+    assert.match(statusOf()!.conditions![0]!.message ?? "", /Secret auth-v1 \(passwordSecretRef\) does not exist/);
+    const reads = api.requests.filter((r) => r === "GET /api/v1/namespaces/serving/secrets/auth-v1").length;
+    assert.ok(reads > 0, "read by name");
+    assert.ok(!api.requests.some((r) => r === "GET /api/v1/secrets"), "never listed");
+    api.create(SECRETS, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "auth-v1", namespace: "serving" },
+      data: { password: "czNjcjN0" },
+    });
+    harness.controller.enqueue("serving/chat");
+    await waitFor(() => ready() === "RedisNotReady", 5000);
     api.update(CACHES, "serving", "chat", (c) => {
       (c.spec as TokenCache["spec"]).tiers[1]!.redisConfig = { passwordSecretRef: { name: "auth-v2", key: "pw" } };
     });

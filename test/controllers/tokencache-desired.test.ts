@@ -5,6 +5,7 @@ import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1.js";
 import { parseAllDocuments } from "yaml";
 import type { CacheTier, TokenCache, TokenCacheStatus } from "../../src/apis/inference-ai.js";
+import { referenceKey } from "../../src/controllers/runtime/reconciler.js";
 import { tokenCacheDesired, tokenCacheReconciler } from "../../src/controllers/tokencache/reconciler.js";
 import { DEFAULT_TOKEN_CACHE_SETTINGS } from "../../src/controllers/tokencache/settings.js";
 import type { KubeObject } from "../../src/kube/object.js";
@@ -230,6 +231,26 @@ describe("TokenCache status", () => {
     const s = statusOf(sizeless);
     assert.deepEqual(conditions(s), ["Ready=False/InvalidTier", "Degraded=True/CannotRun"]);
     assert.match(s.conditions![0]!.message ?? "", /needs size/);
+  });
+
+  it("a missing password Secret says so, and the controller looks again; unknown (render) says nothing", () => {
+    const secured = tokenCache([
+      { name: "r", type: "redis", size: "1Gi", redisConfig: { passwordSecretRef: { name: "auth" } } },
+    ]);
+    const refs = reconciler.references!(secured);
+    assert.deepEqual(
+      refs.map((r) => `${r.kind.kind} ${r.namespace}/${r.name}`),
+      ["Secret serving/auth"],
+    );
+    const lookups = (found: boolean): Map<string, boolean> => new Map([[referenceKey(refs[0]!), found]]);
+    const status = (l?: Map<string, boolean>): TokenCacheStatus =>
+      reconciler.status(secured, new StaticView([secured]), NOW, l)!;
+    assert.deepEqual(conditions(status(lookups(false))).slice(0, 1), ["Ready=False/SecretMissing"]);
+    assert.deepEqual(conditions(status(lookups(true))).slice(0, 1), ["Ready=False/RedisNotReady"]);
+    assert.deepEqual(conditions(status()).slice(0, 1), ["Ready=False/RedisNotReady"]);
+    const view = new StaticView([secured]);
+    assert.equal(reconciler.desired(secured, view, NOW, lookups(false)).recheckAfterMs, 30_000);
+    assert.equal(reconciler.desired(secured, view, NOW, lookups(true)).recheckAfterMs, undefined);
   });
 
   it("an external Redis is ready as given, with the password in the URL pods get", () => {
