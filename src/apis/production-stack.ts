@@ -1,7 +1,7 @@
 /**
  * The vLLM production-stack's API (`production-stack.vllm.ai/v1alpha1`, seeds 001 and 003;
- * DESIGN.md §13): InferenceService, InferenceCache, SpeculativeDecoding and
- * PrefillDecodingDisaggregation, generated from their CRDs in crds/.
+ * DESIGN.md §13): InferenceService, InferenceCache, SpeculativeDecoding,
+ * PrefillDecodingDisaggregation, InferenceGateway and StaticRoute, generated from their CRDs in crds/.
  */
 export {
   InferenceServiceKind as StackInferenceServiceKind,
@@ -27,6 +27,24 @@ export {
   type PrefillDecodingDisaggregationSpec,
   type PrefillDecodingDisaggregationStatus,
 } from "./generated/prefilldecodingdisaggregations.production-stack.vllm.ai.js";
+
+export {
+  InferenceGatewayKind,
+  type InferenceGateway,
+  type InferenceGatewaySpec,
+  type InferenceGatewayStatus,
+  type GatewayRoute,
+  type GatewayRouteStatus,
+} from "./generated/inferencegateways.production-stack.vllm.ai.js";
+export {
+  StaticRouteKind,
+  type StaticRoute,
+  type StaticRouteSpec,
+  type StaticRouteStatus,
+  type HealthCheck,
+  type RouterRef,
+  type BackendStatus,
+} from "./generated/staticroutes.production-stack.vllm.ai.js";
 
 export const PRODUCTION_STACK_GROUP = "production-stack.vllm.ai";
 

@@ -1,16 +1,20 @@
-import { NODE, POD, SERVICE } from "../kube/core-kinds.js";
+import { CONFIG_MAP, DEPLOYMENT, NODE, POD, ROLE, ROLE_BINDING, SERVICE, SERVICE_ACCOUNT } from "../kube/core-kinds.js";
 import type { KindRef } from "../kube/kind.js";
 import { ModelInferKind } from "../apis/matrixinfer.js";
 import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../apis/inference-ai.js";
 import {
   InferenceCacheKind,
+  InferenceGatewayKind,
   PrefillDecodingDisaggregationKind,
+  StaticRouteKind,
   SpeculativeDecodingKind,
   StackInferenceServiceKind,
 } from "../apis/production-stack.js";
 import { HyperNodeKind } from "../volcano/hypernode.js";
 import { CoschedulingPodGroupKind, VolcanoPodGroupKind } from "../volcano/podgroup.js";
 import { LABEL_MANAGED_BY } from "../kube/well-known.js";
+import { HTTPRouteKind } from "../gateway-api/http-route.js";
+import { InferencePoolKind } from "../gateway-api/inference-pool.js";
 
 /** What the view watches of one kind. */
 export interface ServedKind {
@@ -32,7 +36,8 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: ModelInferKind, optional: false },
   { kind: NODE, optional: false },
   { kind: POD, optional: false },
-  { kind: SERVICE, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  // Every Service: InferenceServices (production-stack) and StaticRoutes name backends and routers by Service.
+  { kind: SERVICE, optional: false },
   { kind: HyperNodeKind, optional: true },
   { kind: VolcanoPodGroupKind, optional: true },
   { kind: CoschedulingPodGroupKind, optional: true },
@@ -43,4 +48,14 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: InferenceCacheKind, optional: true },
   { kind: SpeculativeDecodingKind, optional: true },
   { kind: PrefillDecodingDisaggregationKind, optional: true },
+  { kind: InferenceGatewayKind, optional: true },
+  { kind: StaticRouteKind, optional: true },
+  // What the InferenceGateway and StaticRoute controllers make.
+  { kind: CONFIG_MAP, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: DEPLOYMENT, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: SERVICE_ACCOUNT, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: ROLE, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: ROLE_BINDING, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: InferencePoolKind, optional: true, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: HTTPRouteKind, optional: true, labelSelector: MANAGED_BY_INFERPLANE },
 ];

@@ -26,8 +26,8 @@ function documents(path: string): KubeObject[] {
 const SEEDS = documents(join(REPO_ROOT, "test", "fixtures", "seed-examples.yaml"));
 
 describe("GPU and cache CRDs", () => {
-  it("are seven structural, namespaced CRDs with printer columns", () => {
-    assert.equal(GPU_CRDS.length, 7);
+  it("are nine structural, namespaced CRDs with printer columns", () => {
+    assert.equal(GPU_CRDS.length, 9);
     for (const file of GPU_CRDS) {
       const crd = loadCrd(file) as unknown as {
         spec: {
@@ -47,7 +47,7 @@ describe("GPU and cache CRDs", () => {
   });
 
   it("accept every seed example as written — by their schema and by the validating webhook", async () => {
-    assert.equal(SEEDS.length, 10);
+    assert.equal(SEEDS.length, 12);
     const ctx = await examplesContext();
     for (const obj of SEEDS) {
       const where = `${obj.kind ?? ""} ${obj.metadata?.name ?? ""}`;
