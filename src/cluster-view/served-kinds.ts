@@ -13,6 +13,7 @@ import {
 import { HyperNodeKind } from "../volcano/hypernode.js";
 import { CoschedulingPodGroupKind, VolcanoPodGroupKind } from "../volcano/podgroup.js";
 import { LABEL_MANAGED_BY } from "../kube/well-known.js";
+import { GatewayKind } from "../gateway-api/gateway.js";
 import { HTTPRouteKind } from "../gateway-api/http-route.js";
 import { InferencePoolKind } from "../gateway-api/inference-pool.js";
 
@@ -58,4 +59,6 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: ROLE_BINDING, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: InferencePoolKind, optional: true, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: HTTPRouteKind, optional: true, labelSelector: MANAGED_BY_INFERPLANE },
+  // The Gateways an InferenceGateway attaches to: their address is its status.address.
+  { kind: GatewayKind, optional: true },
 ];

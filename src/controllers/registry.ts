@@ -1,5 +1,11 @@
+import { inferenceGatewayReconciler } from "./inferencegateway/reconciler.js";
 import { modelInferReconciler } from "./modelinfer/reconciler.js";
 import type { AnyReconciler } from "./runtime/reconciler.js";
+import { STATIC_ROUTE_RECONCILER } from "./staticroute/reconciler.js";
 
 /** Every controller inferplane runs, in the order `render` tries them. A new controller registers here. */
-export const RECONCILERS: readonly AnyReconciler[] = [modelInferReconciler];
+export const RECONCILERS: readonly AnyReconciler[] = [
+  modelInferReconciler,
+  inferenceGatewayReconciler,
+  STATIC_ROUTE_RECONCILER,
+];

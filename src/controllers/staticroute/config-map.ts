@@ -1,23 +1,10 @@
 import { createHash } from "node:crypto";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import type { StaticRoute } from "../../apis/production-stack.js";
-import { apiVersionOf, type KindRef } from "../../kube/kind.js";
+import type { KindRef } from "../../kube/kind.js";
+import { controllerRefs } from "../runtime/owner.js";
 import type { KubeObject } from "../../kube/object.js";
 import { STATIC_CONFIG_KEY } from "../../vllm-router/router.js";
-
-/** The primary's controller owner reference, as every child carries it. */
-export function ownerRef(primary: KubeObject, kind: KindRef): NonNullable<ConfigMap["metadata"]>["ownerReferences"] {
-  return [
-    {
-      apiVersion: apiVersionOf(kind),
-      kind: kind.kind,
-      name: primary.metadata?.name ?? "",
-      uid: primary.metadata?.uid ?? "",
-      controller: true,
-      blockOwnerDeletion: true,
-    },
-  ];
-}
 
 /** sha256 of a config text, 16 hex digits: status.configHash. */
 export function configHash(text: string): string {
@@ -36,7 +23,7 @@ export function routeConfigMap(route: StaticRoute, kind: KindRef, name: string, 
         "app.kubernetes.io/part-of": "inferplane",
         "production-stack.vllm.ai/static-route": route.metadata.name ?? "",
       },
-      ownerReferences: ownerRef(route, kind),
+      ownerReferences: controllerRefs(route, kind),
     },
     data: { [STATIC_CONFIG_KEY]: json },
   };
