@@ -14,6 +14,12 @@ export interface Schema {
   minimum?: number;
   maximum?: number;
   minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minProperties?: number;
+  maxProperties?: number;
   "x-kubernetes-preserve-unknown-fields"?: boolean;
   "x-kubernetes-int-or-string"?: boolean;
   anyOf?: Schema[];
@@ -25,6 +31,34 @@ interface Crd {
 
 export function loadCrd(file: string): Crd {
   return parse(readFileSync(join(REPO_ROOT, "crds", file), "utf8")) as Crd;
+}
+
+/** A CRD published by another project, copied into test/fixtures (path relative to it). */
+export function loadFixtureCrd(path: string): Crd {
+  return parse(readFileSync(join(REPO_ROOT, "test", "fixtures", path), "utf8")) as Crd;
+}
+
+/** Length, pattern and size bounds of strings, lists and maps (OpenAPI v3 as the apiserver checks them). */
+function boundProblems(schema: Schema, value: unknown, path: string): string[] {
+  const problems: string[] = [];
+  if (typeof value === "string") {
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      problems.push(`${path}: shorter than ${schema.minLength}`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      problems.push(`${path}: longer than ${schema.maxLength}`);
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value))
+      problems.push(`${path}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+  }
+  if (Array.isArray(value) && schema.maxItems !== undefined && value.length > schema.maxItems)
+    problems.push(`${path}: more than ${schema.maxItems} items`);
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const n = Object.keys(value).length;
+    if (schema.minProperties !== undefined && n < schema.minProperties)
+      problems.push(`${path}: fewer than ${schema.minProperties} keys`);
+    if (schema.maxProperties !== undefined && n > schema.maxProperties)
+      problems.push(`${path}: more than ${schema.maxProperties} keys`);
+  }
+  return problems;
 }
 
 /** Structural schema rules the apiserver enforces on a CRD: every node typed, unless it keeps unknown fields or is int-or-string. */
@@ -63,7 +97,7 @@ function typeProblem(schema: Schema, value: unknown, path: string): string | und
 export function schemaProblems(schema: Schema, value: unknown, path = ""): string[] {
   const typed = typeProblem(schema, value, path);
   if (typed) return [typed];
-  const problems: string[] = [];
+  const problems: string[] = boundProblems(schema, value, path);
   if (schema.enum && !schema.enum.includes(value))
     problems.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
   if (typeof value === "number" && schema.minimum !== undefined && value < schema.minimum)

@@ -1,0 +1,39 @@
+import { loadFixtureCrd, schemaProblems, type Schema } from "./crd-schema.js";
+import { assertValidKubernetes } from "./schema.js";
+
+/**
+ * The published CRDs of the Gateway API objects inferplane emits (test/fixtures/gateway-api/README.md):
+ * their OpenAPI schemas, checked with crd-schema.ts (types, enums, bounds, patterns, unknown fields;
+ * not the CEL rules).
+ */
+const PUBLISHED: Record<string, string> = {
+  "inference.networking.k8s.io/v1/InferencePool": "gateway-api/inference.networking.k8s.io_inferencepools.yaml",
+  "gateway.networking.k8s.io/v1/HTTPRoute": "gateway-api/gateway.networking.k8s.io_httproutes.yaml",
+};
+
+const schemas = new Map<string, Schema>();
+
+function publishedSchema(apiVersion: string, kind: string): Schema | undefined {
+  const key = `${apiVersion}/${kind}`;
+  const file = PUBLISHED[key];
+  if (!file) return undefined;
+  if (!schemas.has(key)) {
+    const crd = loadFixtureCrd(file);
+    const version = crd.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === apiVersion);
+    if (!version) throw new Error(`${file} has no version ${apiVersion}`);
+    schemas.set(key, version.schema.openAPIV3Schema);
+  }
+  return schemas.get(key);
+}
+
+/** Throws unless `obj` is valid by its official schema: kubernetes-models for Kubernetes' kinds, the published CRD for Gateway API's. */
+export function assertValidEmitted(obj: { apiVersion?: string; kind?: string; metadata?: { name?: string } }): void {
+  const schema = publishedSchema(obj.apiVersion ?? "", obj.kind ?? "");
+  if (!schema) {
+    assertValidKubernetes(obj);
+    return;
+  }
+  const problems = schemaProblems(schema, obj);
+  if (problems.length > 0)
+    throw new Error(`${obj.kind ?? "?"} ${obj.metadata?.name ?? "?"} is not valid: ${problems.join("; ")}`);
+}
