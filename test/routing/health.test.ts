@@ -28,7 +28,11 @@ async function engine(handler: Handler): Promise<{ url: string; server: Server; 
 
 function close(server: Server): Promise<void> {
   server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
+  return new Promise((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
 }
 
 describe("StaticRoute backend health", function () {
