@@ -138,7 +138,7 @@ describe("InferenceGateway desired objects", () => {
         static_models: "llama3-70b,mistralai/Mistral-Small-3.1-24B-Instruct-2503",
       });
       for (const key of Object.keys(json)) assert.ok(ROUTER_CONFIG_KEYS.includes(key), key);
-      for (const url of (json.static_backends as string).split(",")) assert.ok(routerAccepts(url), url);
+      for (const url of json.static_backends.split(",")) assert.ok(routerAccepts(url), url);
     });
 
     it("mounts the ConfigMap as a directory (never subPath) and points --dynamic-config-json into it", () => {
