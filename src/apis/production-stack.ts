@@ -48,5 +48,11 @@ export {
 
 export const PRODUCTION_STACK_GROUP = "production-stack.vllm.ai";
 
+/** Pod annotations naming the production-stack objects a pod uses (read by the webhooks and the controllers). */
+export const PDD = "production-stack.vllm.ai/pdd";
+export const PD_ROLE = "production-stack.vllm.ai/pd-role";
+export const SPECULATIVE_DECODING = "production-stack.vllm.ai/speculative-decoding";
+export const INFERENCE_CACHE = "production-stack.vllm.ai/inference-cache";
+
 /** Which side of prefill/decode disaggregation a pod is. */
 export type PdRole = "prefill" | "decode";

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * The vLLM production-stack router's dynamic configuration (vllm-project/production-stack,
  * src/vllm_router/dynamic_config.py `DynamicRouterConfig`): a JSON object the router reads at start
@@ -76,4 +78,14 @@ export function dynamicConfigJson(config: DynamicRouterConfig): string {
 /** What a change of needs the router's pods restarted: the router does not reliably switch these on reload. */
 export function restartKey(config: DynamicRouterConfig): string {
   return JSON.stringify([config.routing_logic, config.session_key ?? null]);
+}
+
+/**
+ * inferplane's pod template annotation on a router: the hash of restartKey, 16 hex digits. Changing
+ * it rolls the router's pods, so they start with the new logic read from the file.
+ */
+export const ANNOTATION_ROUTING_RESTART = "production-stack.vllm.ai/routing-restart";
+
+export function restartHash(config: DynamicRouterConfig): string {
+  return createHash("sha256").update(restartKey(config)).digest("hex").slice(0, 16);
 }

@@ -1,10 +1,14 @@
-import { createHash } from "node:crypto";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Container, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import { InferenceGatewayKind, type InferenceGateway } from "../../apis/production-stack.js";
 import type { KubeObject } from "../../kube/object.js";
-import { dynamicConfigJson, restartKey, type DynamicRouterConfig } from "../../vllm-router/dynamic-config.js";
+import {
+  ANNOTATION_ROUTING_RESTART,
+  dynamicConfigJson,
+  restartHash,
+  type DynamicRouterConfig,
+} from "../../vllm-router/dynamic-config.js";
 import {
   CONFIG_DIR,
   LMCACHE_CONTROLLER_PORT,
@@ -21,9 +25,6 @@ import { routerPolicy } from "./policy.js";
 import { routable, servedModel, type ResolvedRoute } from "./routes.js";
 
 type Obj<T> = T & KubeObject;
-
-/** Pod template annotation whose change rolls the router: a hash of its routing logic and session key. */
-export const ANNOTATION_ROUTING_RESTART = "production-stack.vllm.ai/routing-restart";
 
 export function routerPort(gw: InferenceGateway): number {
   return gw.spec.router?.port ?? ROUTER_PORT;
@@ -123,7 +124,7 @@ function routerDeployment(
   routes: readonly ResolvedRoute[],
 ): Obj<Deployment> {
   const name = routerName(gw.metadata.name ?? "");
-  const restart = createHash("sha256").update(restartKey(config)).digest("hex").slice(0, 16);
+  const restart = restartHash(config);
   const k8s = config.service_discovery === "k8s";
   return {
     apiVersion: "apps/v1",

@@ -5,7 +5,7 @@ const VLLM_REQUESTS = "vllm:request_success_total";
 const VLLM_PROMPT_TOKENS = "vllm:prompt_tokens_total";
 const VLLM_GENERATION_TOKENS = "vllm:generation_tokens_total";
 
-class PrometheusError extends Error {}
+export class PrometheusError extends Error {}
 
 interface QueryReply {
   status?: string;
@@ -14,7 +14,12 @@ interface QueryReply {
 }
 
 /** Prometheus' HTTP API: one instant query; undefined when the answer holds no series. */
-async function instantQuery(baseUrl: string, query: string, timeoutMs: number, at?: Date): Promise<number | undefined> {
+export async function instantQuery(
+  baseUrl: string,
+  query: string,
+  timeoutMs: number,
+  at?: Date,
+): Promise<number | undefined> {
   const url = new URL("/api/v1/query", baseUrl);
   url.searchParams.set("query", query);
   if (at) url.searchParams.set("time", (at.getTime() / 1000).toFixed(3));
