@@ -67,7 +67,7 @@ describe("production-stack status (InferenceService, PDD, InferenceCache)", func
     });
     const missing = stackServiceStatus(stackService("x", "m", "nope"), staticView([]), NOW);
     assert.match(
-      missing.conditions!.find((c) => c.type === "BackendReady")!.message,
+      missing.conditions!.find((c) => c.type === "BackendReady")!.message ?? "",
       /Service default\/nope \(backendRef\) does not exist/,
     );
   });
@@ -153,7 +153,7 @@ describe("production-stack status (InferenceService, PDD, InferenceCache)", func
 
     it("says why there is no reading: no Prometheus, no pods, no series, Prometheus down", async () => {
       const cache = seed<InferenceCache>("InferenceCache", "llama3-chatbot-cache");
-      const reason = (reading: Parameters<typeof cacheStatus>[2], on = true): string =>
+      const reason = (reading: Parameters<typeof cacheStatus>[2], on = true): string | undefined =>
         cacheStatus(cache, staticView([]), reading, on, NOW).conditions!.find((c) => c.type === "MetricsAvailable")!
           .reason;
       assert.equal(reason(undefined, false), "NoPrometheus");
