@@ -18,7 +18,7 @@ export interface Io {
   err: (text: string) => void;
 }
 
-async function readObjects(flags: Flags): Promise<KubeObject[]> {
+export async function readObjects(flags: Flags): Promise<KubeObject[]> {
   const file = flags.file;
   if (typeof file !== "string") throw new ConfigError("-f FILE is required");
   let text: string;

@@ -16,7 +16,7 @@ const CLUSTER_SCOPED = new Set([
 ]);
 
 /** Objects without a namespace default to `default`, as `kubectl apply` would place them. */
-function withNamespace(obj: KubeObject): KubeObject {
+export function withNamespace(obj: KubeObject): KubeObject {
   if (obj.metadata?.namespace || CLUSTER_SCOPED.has(obj.kind ?? "")) return obj;
   return { ...obj, metadata: { ...obj.metadata, namespace: "default" } };
 }

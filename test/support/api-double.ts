@@ -26,6 +26,18 @@ import { WatchHub, type WatchEvent } from "./api-watch.js";
 
 export type { StoredObject } from "./api-http.js";
 
+/** A kubeconfig for a double listening on `port` of loopback; `token` identifies the client. */
+export function doubleKubeConfig(port: number, token = "t"): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: "double", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: "test", token }],
+    contexts: [{ name: "double", cluster: "double", user: "test" }],
+    currentContext: "double",
+  });
+  return kc;
+}
+
 export class ApiDouble {
   private server: Server | undefined;
   /** The kinds this API serves (as if their CRDs were installed): discovery lists them. */
@@ -67,15 +79,7 @@ export class ApiDouble {
 
   /** A kubeconfig for this double; `token` identifies the client in `requestsBy`. */
   kubeConfig(token = "t"): KubeConfig {
-    const kc = new KubeConfig();
-    const port = (this.server!.address() as AddressInfo).port;
-    kc.loadFromOptions({
-      clusters: [{ name: "double", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: "test", token }],
-      contexts: [{ name: "double", cluster: "double", user: "test" }],
-      currentContext: "double",
-    });
-    return kc;
+    return doubleKubeConfig((this.server!.address() as AddressInfo).port, token);
   }
 
   /** The next `count` requests matching method and resource fail with `code`. */
