@@ -4,7 +4,7 @@ import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { parse } from "yaml";
 import type { InferenceGateway, InferenceGatewaySpec } from "../../src/apis/production-stack.js";
 import { gatewayDesired, gatewayFacts } from "../../src/controllers/inferencegateway/reconciler.js";
-import { pickerPolicy, routerPolicy, scorerText } from "../../src/controllers/inferencegateway/policy.js";
+import { pickerPolicy, routerPolicy, scorerText } from "../../src/routing/policy.js";
 import { gatewayStatus } from "../../src/controllers/inferencegateway/status.js";
 import type { HTTPRoute } from "../../src/gateway-api/http-route.js";
 import type { InferencePool } from "../../src/gateway-api/inference-pool.js";

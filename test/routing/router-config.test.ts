@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { StaticRouteSpec } from "../../src/apis/production-stack.js";
 import { ROUTER_CONFIG_KEYS, ROUTING_LOGICS, dynamicConfigJson } from "../../src/vllm-router/dynamic-config.js";
-import { staticRouteConfig } from "../../src/vllm-router/static-config.js";
+import { staticRouteConfig } from "../../src/routing/static-config.js";
 import { checkBackendUrl, routerAccepts } from "../../src/vllm-router/url.js";
 import { seedStaticRoute } from "../support/routing.js";
 

@@ -1,9 +1,9 @@
 import type { InferenceGateway, StackInferenceService, StaticRoute } from "../../src/apis/production-stack.js";
-import { pickerPolicy, routerPolicy } from "../../src/controllers/inferencegateway/policy.js";
-import { isLoopback } from "../../src/controllers/staticroute/prober.js";
-import { ignoredSemanticCacheSettings } from "../../src/controllers/stackservice/nlp-filters.js";
+import { pickerPolicy, routerPolicy } from "../../src/routing/policy.js";
+import { isLoopback } from "../../src/routing/loopback.js";
+import { ignoredSemanticCacheSettings } from "../../src/routing/nlp-filters.js";
 import { SERVICE } from "../../src/kube/core-kinds.js";
-import { staticRouteConfig } from "../../src/vllm-router/static-config.js";
+import { staticRouteConfig } from "../../src/routing/static-config.js";
 import type { AdmissionContext } from "../context.js";
 import { formatInvalid, DenialCode, type FieldError } from "../field-errors.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";

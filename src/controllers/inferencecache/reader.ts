@@ -2,7 +2,7 @@ import { INFERENCE_CACHE, InferenceCacheKind, type InferenceCache } from "../../
 import type { ClusterReader } from "../../cluster-view/cluster-view.js";
 import { POD } from "../../kube/core-kinds.js";
 import type { Logger } from "../../logging.js";
-import { instantQuery } from "../../optimizer/loop/prometheus.js";
+import { instantQuery } from "../../prometheus/query.js";
 import type { LeaderTask } from "../runtime/manager.js";
 import type { CacheReading, CacheReadings } from "./readings.js";
 

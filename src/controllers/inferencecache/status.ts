@@ -7,7 +7,7 @@ import {
 import type { ClusterReader } from "../../cluster-view/cluster-view.js";
 import type { KindRef } from "../../kube/kind.js";
 import { condition } from "../runtime/conditions.js";
-import type { Verdict } from "../stackservice/nlp-filters.js";
+import type { Verdict } from "../../routing/nlp-filters.js";
 import type { CacheReading } from "./readings.js";
 
 function metricsVerdict(reading: CacheReading | undefined, reading_on: boolean): Verdict {

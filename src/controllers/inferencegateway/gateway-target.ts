@@ -19,7 +19,7 @@ import type { InferencePool } from "../../gateway-api/inference-pool.js";
 import type { KubeObject } from "../../kube/object.js";
 import { controllerRefs } from "../runtime/owner.js";
 import { pickerName, poolName } from "./names.js";
-import { pickerPolicy } from "./policy.js";
+import { pickerPolicy } from "../../routing/policy.js";
 import type { ResolvedRoute } from "./routes.js";
 
 type Obj<T> = T & KubeObject;

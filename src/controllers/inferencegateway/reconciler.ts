@@ -13,10 +13,10 @@ import { CONFIG_MAP, DEPLOYMENT, POD, ROLE, ROLE_BINDING, SERVICE, SERVICE_ACCOU
 import { isKind, type KindRef } from "../../kube/kind.js";
 import type { KubeObject } from "../../kube/object.js";
 import type { DesiredState, Reconciler } from "../runtime/reconciler.js";
-import { promptGuardVerdict, semanticCacheVerdict } from "../stackservice/nlp-filters.js";
+import { promptGuardVerdict, semanticCacheVerdict } from "../../routing/nlp-filters.js";
 import { MAX_HTTPROUTE_RULES, gatewayChildren, poolRoutes } from "./gateway-target.js";
 import { pickerName, routerName } from "./names.js";
-import { pickerPolicy, routerPolicy, scorerText } from "./policy.js";
+import { pickerPolicy, routerPolicy, scorerText } from "../../routing/policy.js";
 import { resolveRoutes } from "./routes.js";
 import { routerAddress, routerChildren } from "./router-target.js";
 import { gatewayStatus, type Carrier, type GatewayFacts } from "./status.js";

@@ -21,7 +21,7 @@ import {
 import { serviceHost } from "../../vllm-router/url.js";
 import { controllerRefs } from "../runtime/owner.js";
 import { routerName } from "./names.js";
-import { routerPolicy } from "./policy.js";
+import { routerPolicy } from "../../routing/policy.js";
 import { routable, servedModel, type ResolvedRoute } from "./routes.js";
 
 type Obj<T> = T & KubeObject;

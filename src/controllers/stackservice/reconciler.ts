@@ -15,7 +15,7 @@ import { condition } from "../runtime/conditions.js";
 import type { Reconciler } from "../runtime/reconciler.js";
 import { refVerdicts } from "../inferencecache/status.js";
 import { resolveBackend, type ResolvedBackend } from "./backend.js";
-import { promptGuardVerdict, semanticCacheVerdict, type Verdict } from "./nlp-filters.js";
+import { promptGuardVerdict, semanticCacheVerdict, type Verdict } from "../../routing/nlp-filters.js";
 
 /** The router-target gateways of the namespace whose routes name this service. */
 function gatewaysOf(svc: StackInferenceService, view: ClusterReader): { names: string[]; byRouter: boolean } {

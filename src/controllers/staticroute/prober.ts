@@ -1,20 +1,14 @@
 import { StaticRouteKind, type StaticRoute } from "../../apis/production-stack.js";
 import type { ClusterReader } from "../../cluster-view/cluster-view.js";
 import type { Logger } from "../../logging.js";
+import { isLoopback } from "../../routing/loopback.js";
 import type { LeaderTask } from "../runtime/manager.js";
 import type { RouteHealthBook } from "./book.js";
 import { healthSettings, nextHealth } from "./health.js";
 import { probeBackend, probeRouter } from "./probe.js";
 import { fullConfig, routeKey, routerTarget } from "./targets.js";
 
-/**
- * A URL inferplane cannot usefully probe: `localhost` and 127.0.0.0/8 are the router pod's own
- * loopback (the seed's example backends), not something inferplane's pod reaches.
- */
-export function isLoopback(url: string): boolean {
-  const host = /^https?:\/\/([^/:]+)/.exec(url)?.[1] ?? "";
-  return host === "localhost" || /^127\./.test(host);
-}
+export { isLoopback };
 
 export interface ProberOptions {
   view: ClusterReader;

@@ -1,9 +1,4 @@
-import {
-  AppsV1Api,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-} from "@kubernetes/client-node";
+import { AppsV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig } from "@kubernetes/client-node";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import { StaticRouteKind, type StaticRoute } from "../../apis/production-stack.js";
 import type { ClusterReader } from "../../cluster-view/cluster-view.js";

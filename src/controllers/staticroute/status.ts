@@ -1,7 +1,7 @@
 import type { StaticRoute, StaticRouteStatus } from "../../apis/production-stack.js";
 import { condition, type Condition } from "../runtime/conditions.js";
 import type { DynamicRouterConfig } from "../../vllm-router/dynamic-config.js";
-import type { ConfigError, StaticBackend } from "../../vllm-router/static-config.js";
+import type { ConfigError, StaticBackend } from "../../routing/static-config.js";
 import type { RouteObservations } from "./book.js";
 import type { RouterTarget } from "./targets.js";
 

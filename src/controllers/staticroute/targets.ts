@@ -2,7 +2,7 @@ import type { StaticRoute } from "../../apis/production-stack.js";
 import type { ClusterReader } from "../../cluster-view/cluster-view.js";
 import { SERVICE } from "../../kube/core-kinds.js";
 import { serviceHost } from "../../vllm-router/url.js";
-import { staticRouteConfig, type StaticConfigResult } from "../../vllm-router/static-config.js";
+import { staticRouteConfig, type StaticConfigResult } from "../../routing/static-config.js";
 import type { RouteHealthBook } from "./book.js";
 import { healthSettings } from "./health.js";
 

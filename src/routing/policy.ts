@@ -1,11 +1,11 @@
-import type { InferenceGatewaySpec } from "../../apis/production-stack.js";
+import type { InferenceGatewaySpec } from "../apis/production-stack.js";
 import {
   KV_CACHE_SCORER,
   PREFIX_CACHE_SCORER,
   QUEUE_SCORER,
   type ScorerWeight,
-} from "../../gateway-api/endpoint-picker.js";
-import type { RoutingLogic } from "../../vllm-router/dynamic-config.js";
+} from "../gateway-api/endpoint-picker.js";
+import type { RoutingLogic } from "../vllm-router/dynamic-config.js";
 
 /** The production-stack tutorials' session header. */
 export const DEFAULT_SESSION_HEADER = "x-user-id";

@@ -1,6 +1,6 @@
 import type { StaticRouteSpec } from "../apis/production-stack.js";
-import type { DynamicRouterConfig, RoutingLogic } from "./dynamic-config.js";
-import { checkBackendUrl } from "./url.js";
+import type { DynamicRouterConfig, RoutingLogic } from "../vllm-router/dynamic-config.js";
+import { checkBackendUrl } from "../vllm-router/url.js";
 
 /** A field error in the shape admission uses (webhooks/field-errors.ts `FieldError`). */
 export interface ConfigError {

@@ -1,4 +1,4 @@
-import type { StackInferenceService } from "../../apis/production-stack.js";
+import type { StackInferenceService } from "../apis/production-stack.js";
 
 /** [status, reason, message] of a condition. */
 export type Verdict = ["True" | "False" | "Unknown", string, string];
