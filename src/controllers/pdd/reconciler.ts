@@ -13,15 +13,8 @@ import { POD } from "../../kube/core-kinds.js";
 import { isKind } from "../../kube/kind.js";
 import type { KubeObject } from "../../kube/object.js";
 import { condition } from "../runtime/conditions.js";
+import { isRunningAndReady } from "../modelinfer/health.js";
 import type { Reconciler } from "../runtime/reconciler.js";
-
-function isReady(pod: Pod): boolean {
-  return (
-    !pod.metadata?.deletionTimestamp &&
-    pod.status?.phase === "Running" &&
-    (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True")
-  );
-}
 
 /** The PDD a pod carries: its own annotation, else its InferenceCache's pddRef (as the mutating webhook reads it). */
 export function pddOfPod(pod: Pod, view: ClusterReader): string | undefined {
@@ -56,7 +49,7 @@ export function pddStatus(
 ): PrefillDecodingDisaggregationStatus {
   const pods = view
     .list(POD, pdd.metadata.namespace ?? "")
-    .filter((p) => pddOfPod(p, view) === pdd.metadata.name && isReady(p))
+    .filter((p) => pddOfPod(p, view) === pdd.metadata.name && isRunningAndReady(p))
     .sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
   const side = (role: string): string | undefined =>
     pods.find((p) => p.metadata?.annotations?.[PD_ROLE] === role)?.metadata?.name;

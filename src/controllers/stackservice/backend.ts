@@ -3,6 +3,7 @@ import type { StackInferenceService } from "../../apis/production-stack.js";
 import type { ClusterReader } from "../../cluster-view/cluster-view.js";
 import { POD, SERVICE } from "../../kube/core-kinds.js";
 import { serviceHost } from "../../vllm-router/url.js";
+import { isRunningAndReady } from "../modelinfer/health.js";
 
 /** backendRef as the seeds write it: a Service name (seed 001) or {name, port} (seed 003). */
 export function backendRefOf(svc: StackInferenceService): { name: string; port?: number } | undefined {
@@ -37,19 +38,11 @@ function matches(selector: Record<string, string>, pod: Pod): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-function isReady(pod: Pod): boolean {
-  return (
-    !pod.metadata?.deletionTimestamp &&
-    pod.status?.phase === "Running" &&
-    (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True")
-  );
-}
-
 /** The pods a Service's selector picks that are Ready (what its endpoints would list). */
 export function readyPodsOf(service: Service, view: ClusterReader): Pod[] {
   const selector = service.spec?.selector;
   if (!selector || Object.keys(selector).length === 0) return [];
-  return view.list(POD, service.metadata?.namespace ?? "").filter((p) => matches(selector, p) && isReady(p));
+  return view.list(POD, service.metadata?.namespace ?? "").filter((p) => matches(selector, p) && isRunningAndReady(p));
 }
 
 function targetPortOf(port: ServicePort, pods: readonly Pod[]): number | undefined {

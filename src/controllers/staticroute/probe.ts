@@ -19,6 +19,11 @@ function joinPath(base: string, path: string): string {
 
 const ok = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 400;
 
+/** `GET /health: HTTP 500`, or `GET /health: ECONNREFUSED`. */
+function said(path: string, reply: { status?: number; error?: string }): string {
+  return reply.status !== undefined ? `GET ${path}: HTTP ${reply.status}` : `GET ${path}: ${reply.error ?? ""}`;
+}
+
 /**
  * One probe of an OpenAI-compatible engine (DESIGN.md §13): `GET <url>/health` (vLLM's, TensorRT-LLM's
  * and SGLang's liveness route); when that route is not served (404), `GET <url>/v1/models`. Passes
@@ -32,13 +37,9 @@ export async function probeBackend(
   const health = await get(joinPath(url, "/health"), timeoutMs);
   if (health.status === 404) {
     const models = await get(joinPath(url, "/v1/models"), timeoutMs);
-    const message =
-      models.status !== undefined ? `GET /v1/models: HTTP ${models.status}` : `GET /v1/models: ${models.error ?? ""}`;
-    return { ok: ok(models.status), message, at: now().toISOString() };
+    return { ok: ok(models.status), message: said("/v1/models", models), at: now().toISOString() };
   }
-  const message =
-    health.status !== undefined ? `GET /health: HTTP ${health.status}` : `GET /health: ${health.error ?? ""}`;
-  return { ok: ok(health.status), message, at: now().toISOString() };
+  return { ok: ok(health.status), message: said("/health", health), at: now().toISOString() };
 }
 
 /** What the router reports at `GET /health`: its running dynamic config (src/vllm_router/routers/main_router.py). */
@@ -56,7 +57,7 @@ export async function probeRouter(
 ): Promise<RouterReport> {
   const reply = await get(joinPath(url, "/health"), timeoutMs);
   const at = now().toISOString();
-  if (reply.status === undefined) return { at, message: `GET /health: ${reply.error ?? ""}` };
+  if (reply.status === undefined) return { at, message: said("/health", reply) };
   try {
     const body = JSON.parse(reply.body ?? "") as { dynamic_config?: Record<string, unknown>; status?: string };
     const message = `GET /health: HTTP ${reply.status}${body.status ? ` (${body.status})` : ""}`;
