@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   extender: async () => (await import("./extender.js")).extenderBenchmark(),
   controller: async () => (await import("./controller.js")).controllerBenchmark(),
   optimizer: async () => (await import("./optimizer.js")).optimizerBenchmark(),
+  inferenceservice: async () => (await import("./inferenceservice.js")).inferenceServiceBenchmark(),
 };
 
 const only = process.argv[2];
@@ -15,6 +16,10 @@ if (only !== undefined && !(only in BENCHMARKS)) {
   process.exit(2);
 }
 // "admission" has always included the in-process enhancer figures it is compared with.
-const selected =
-  only === undefined ? Object.keys(BENCHMARKS) : only === "admission" ? ["enhancer", "admission"] : [only];
+// "inferenceservice" is printed beside the ModelInfer controller's figures it is compared with.
+const PAIRED: Record<string, string[]> = {
+  admission: ["enhancer", "admission"],
+  inferenceservice: ["controller", "inferenceservice"],
+};
+const selected = only === undefined ? Object.keys(BENCHMARKS) : (PAIRED[only] ?? [only]);
 for (const name of selected) await BENCHMARKS[name]!();

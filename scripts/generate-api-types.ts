@@ -35,6 +35,10 @@ const EMBEDDED: Record<string, Record<string, { type: string; from?: string }>> 
     "spec.router.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
     "spec.endpointPicker.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
   },
+  "inferenceservices.inference.ai": {
+    "spec.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
+    "spec.tolerations[]": { type: "Toleration", from: "kubernetes-types/core/v1.js" },
+  },
 };
 
 /** Sub-schemas that get a name of their own (an interface) instead of an inline type. */
@@ -56,6 +60,15 @@ const NAMED: Record<string, Record<string, string>> = {
     "spec.healthCheck": "HealthCheck",
     "spec.routerRef": "RouterRef",
     "status.backends[]": "BackendStatus",
+  },
+  "inferenceservices.inference.ai": {
+    "spec.model": "ModelSpec",
+    "spec.backendConfig": "BackendConfig",
+    "spec.gpu": "GpuSpec",
+    "spec.cache": "CacheSpec",
+    "spec.autoscaling": "AutoscalingSpec",
+    "spec.autoscaling.metrics[]": "ScalingMetric",
+    "status.gpuAllocations[]": "GpuAllocation",
   },
 };
 

@@ -37,6 +37,22 @@ export interface ServeConfig {
 
 export class ConfigError extends Error {}
 
+/** What `serve` uses when a flag is not given (`inferplane serve --help` prints these). */
+export const SERVE_DEFAULTS = {
+  host: "0.0.0.0",
+  port: 9443,
+  metricsPort: 8080,
+  certDir: ".certs",
+  serviceName: "inferplane",
+  namespace: "inferplane-system",
+  logLevel: "info",
+  certCheckIntervalMs: 10_000,
+  shutdownGraceMs: 25_000,
+  shutdownDelayMs: 0,
+  optimizerIntervalSeconds: 60,
+  optimizerConfigMap: "inferplane-optimizer",
+} as const;
+
 export type Flags = Record<string, string | boolean | undefined>;
 
 function intFlag(flags: Flags, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
@@ -69,38 +85,70 @@ function manifestsDir(flags: Flags, env: NodeJS.ProcessEnv): string | undefined 
 }
 
 function logLevel(flags: Flags, env: NodeJS.ProcessEnv): LogLevel {
-  const level = stringFlag(flags, "log-level") ?? env.LOG_LEVEL ?? "info";
+  const level = stringFlag(flags, "log-level") ?? env.LOG_LEVEL ?? SERVE_DEFAULTS.logLevel;
   if (!isLogLevel(level)) throw new ConfigError(`--log-level must be debug, info, warn or error, got ${level}`);
   return level;
 }
 
+/**
+ * The environment variables seeds 003 and 004 document for their operators, as equivalents of
+ * our flags (a flag always wins): METRICS_BIND_ADDRESS / METRICS_ADDR (`:8080` or `host:8080`,
+ * the port of /metrics, /healthz and /readyz), HEALTH_PROBE_BIND_ADDRESS / HEALTH_PROBE_ADDR (the
+ * same port: inferplane serves probes beside metrics, so a different one is refused),
+ * KUBERNETES_NAMESPACE (--namespace), GPU_METRICS_ENDPOINT (--prometheus-url), LEADER_ELECT /
+ * LEADER_ELECTION_ENABLED (true or false; inferplane always elects its reconciling replica with a
+ * Lease, so false only says one replica runs).
+ */
+function envFlags(flags: Flags, env: NodeJS.ProcessEnv): Flags {
+  const metrics = env.METRICS_BIND_ADDRESS ?? env.METRICS_ADDR;
+  const health = env.HEALTH_PROBE_BIND_ADDRESS ?? env.HEALTH_PROBE_ADDR;
+  const port = (address: string | undefined): string | undefined => address?.slice(address.lastIndexOf(":") + 1);
+  if (metrics !== undefined && health !== undefined && port(metrics) !== port(health))
+    throw new ConfigError(
+      `HEALTH_PROBE_BIND_ADDRESS ${health} differs from METRICS_BIND_ADDRESS ${metrics}; inferplane serves both on one port`,
+    );
+  const elect = env.LEADER_ELECT ?? env.LEADER_ELECTION_ENABLED;
+  if (elect !== undefined && elect !== "true" && elect !== "false")
+    throw new ConfigError(`LEADER_ELECT must be true or false, got ${elect}`);
+  const fromEnv: Flags = {
+    "metrics-port": port(metrics ?? health),
+    namespace: env.KUBERNETES_NAMESPACE,
+    "prometheus-url": env.GPU_METRICS_ENDPOINT,
+  };
+  const given = Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined && v !== ""));
+  return { ...given, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+}
+
 export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const config = readServeConfig(flags, env);
+  const config = readServeConfig(envFlags(flags, env), env);
   if (config.extenderBind && config.manifests !== undefined)
     throw new ConfigError("--extender-bind needs a cluster to bind in; it cannot be used standalone");
+  if (config.port !== 0 && config.port === config.metricsPort)
+    throw new ConfigError(`--port and --metrics-port are both ${config.port}; give each its own port`);
   return config;
 }
 
 function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
+  const d = SERVE_DEFAULTS;
   return {
-    host: stringFlag(flags, "host") ?? "0.0.0.0",
-    port: intFlag(flags, "port", 9443, 0, 65535),
-    metricsPort: intFlag(flags, "metrics-port", 8080, 0, 65535),
-    certDir: stringFlag(flags, "cert-dir") ?? ".certs",
-    serviceName: stringFlag(flags, "service-name") ?? "inferplane",
-    namespace: stringFlag(flags, "namespace") ?? env.POD_NAMESPACE ?? "inferplane-system",
+    host: stringFlag(flags, "host") ?? d.host,
+    port: intFlag(flags, "port", d.port, 0, 65535),
+    metricsPort: intFlag(flags, "metrics-port", d.metricsPort, 0, 65535),
+    certDir: stringFlag(flags, "cert-dir") ?? d.certDir,
+    serviceName: stringFlag(flags, "service-name") ?? d.serviceName,
+    namespace: stringFlag(flags, "namespace") ?? env.POD_NAMESPACE ?? d.namespace,
     manifests: manifestsDir(flags, env),
     kubeconfig: stringFlag(flags, "kubeconfig"),
     logLevel: logLevel(flags, env),
-    certCheckIntervalMs: intFlag(flags, "cert-check-interval-ms", 10_000, 10),
-    shutdownGraceMs: intFlag(flags, "shutdown-grace-ms", 25_000, 0),
-    shutdownDelayMs: intFlag(flags, "shutdown-delay-ms", 0, 0),
+    certCheckIntervalMs: intFlag(flags, "cert-check-interval-ms", d.certCheckIntervalMs, 10),
+    shutdownGraceMs: intFlag(flags, "shutdown-grace-ms", d.shutdownGraceMs, 0),
+    shutdownDelayMs: intFlag(flags, "shutdown-delay-ms", d.shutdownDelayMs, 0),
     schedulerName: stringFlag(flags, "scheduler-name"),
     extenderBind: flags["extender-bind"] === true,
     controller: flags["disable-controller"] !== true,
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
-    optimizerIntervalMs: intFlag(flags, "optimizer-interval-seconds", 60, 0, 86_400) * 1000,
+    optimizerIntervalMs: intFlag(flags, "optimizer-interval-seconds", d.optimizerIntervalSeconds, 0, 86_400) * 1000,
     prometheusUrl: stringFlag(flags, "prometheus-url"),
-    optimizerConfigMap: stringFlag(flags, "optimizer-configmap") ?? "inferplane-optimizer",
+    optimizerConfigMap: stringFlag(flags, "optimizer-configmap") ?? d.optimizerConfigMap,
   };
 }

@@ -202,7 +202,12 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   const controller =
     kubeconfig && config.controller ? startControllers(config, kubeconfig, view, log, optimizer) : undefined;
   const webhookPort = await listen(webhookServer, config.port, config.host);
-  const metricsPort = await listen(healthServer, config.metricsPort, config.host);
+  const metricsPort = await listen(healthServer, config.metricsPort, config.host).catch(async (err: unknown) => {
+    // The process must be able to exit with the error: release what is already running.
+    webhookServer.close();
+    await controller?.stop();
+    throw err;
+  });
   certificates.start();
   view.start().catch((err: unknown) => {
     viewError = String(err);

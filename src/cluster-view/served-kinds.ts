@@ -1,4 +1,15 @@
-import { CONFIG_MAP, DEPLOYMENT, NODE, POD, ROLE, ROLE_BINDING, SERVICE, SERVICE_ACCOUNT } from "../kube/core-kinds.js";
+import {
+  CONFIG_MAP,
+  DEPLOYMENT,
+  HORIZONTAL_POD_AUTOSCALER,
+  NODE,
+  POD,
+  ROLE,
+  ROLE_BINDING,
+  SERVICE,
+  SERVICE_ACCOUNT,
+} from "../kube/core-kinds.js";
+import { ScaledObjectKind } from "../keda/scaled-object.js";
 import type { KindRef } from "../kube/kind.js";
 import { ModelInferKind } from "../apis/matrixinfer.js";
 import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../apis/inference-ai.js";
@@ -49,11 +60,14 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: InferenceCacheKind, optional: true },
   { kind: SpeculativeDecodingKind, optional: true },
   { kind: PrefillDecodingDisaggregationKind, optional: true },
+  // What the InferenceService controller makes (issue 14): only its own, by the managed-by label.
+  { kind: DEPLOYMENT, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: HORIZONTAL_POD_AUTOSCALER, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  { kind: ScaledObjectKind, optional: true, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: InferenceGatewayKind, optional: true },
   { kind: StaticRouteKind, optional: true },
-  // What the InferenceGateway and StaticRoute controllers make.
+  // What the InferenceGateway and StaticRoute controllers make (issue 16; Deployments above).
   { kind: CONFIG_MAP, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
-  { kind: DEPLOYMENT, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: SERVICE_ACCOUNT, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: ROLE, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: ROLE_BINDING, optional: false, labelSelector: MANAGED_BY_INFERPLANE },

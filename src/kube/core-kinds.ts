@@ -2,6 +2,7 @@ import type { Deployment, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import type { ConfigMap, Node, Pod, Secret, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
+import type { CustomResourceDefinition } from "kubernetes-types/apiextensions/v1.js";
 import { defineKind } from "./kind.js";
 import type { KubeObject } from "./object.js";
 
@@ -78,4 +79,11 @@ export const ROLE_BINDING = defineKind<Obj<RoleBinding>>({
   kind: "RoleBinding",
   plural: "rolebindings",
   namespaced: true,
+});
+export const CUSTOM_RESOURCE_DEFINITION = defineKind<Obj<CustomResourceDefinition>>({
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  kind: "CustomResourceDefinition",
+  plural: "customresourcedefinitions",
+  namespaced: false,
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments, parse } from "yaml";
+import { parse } from "yaml";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type {
   MutatingWebhookConfiguration,
@@ -18,35 +18,7 @@ import { serveConfig } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { kubeTools, run } from "../support/tools.js";
-
-interface Rendered {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-
-const CHART = join(REPO_ROOT, "charts", "inferplane");
-
-function template(...args: string[]): Rendered[] {
-  const out = run(kubeTools().helm, [
-    "template",
-    "rel",
-    CHART,
-    "--namespace",
-    "inferplane-system",
-    "--include-crds",
-    ...args,
-  ]);
-  return parseAllDocuments(out)
-    .map((d) => d.toJS() as Rendered | null)
-    .filter((d): d is Rendered => d !== null);
-}
-
-function find<T>(objects: Rendered[], kind: string): T {
-  const found = objects.filter((o) => o.kind === kind);
-  assert.equal(found.length, 1, `one ${kind}`);
-  return found[0] as T;
-}
+import { CHART, find, template, type Rendered } from "../support/chart.js";
 
 describe("Helm chart", function () {
   this.timeout(60_000);

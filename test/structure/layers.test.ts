@@ -10,23 +10,25 @@ import { REPO_ROOT } from "../support/fixtures.js";
  * src/serve.ts, src/config.ts) may import anything, and nothing below may import them.
  */
 const SHARED = ["src/logging.ts", "src/paths.ts"];
-const VENDORS = ["src/vllm-router/", "src/gateway-api/", "src/prometheus/"];
-const BASE = [
-  "src/kube/",
-  "src/apis/",
+const VENDORS = [
   "src/volcano/",
   "src/nvidia/",
-  "src/modelinfer/",
-  ...VENDORS,
-  "src/routing/",
-  ...SHARED,
+  "src/keda/",
+  "src/engines/",
+  "src/vllm-router/",
+  "src/gateway-api/",
+  "src/prometheus/",
 ];
+const BASE = ["src/kube/", "src/apis/", ...VENDORS, "src/modelinfer/", "src/routing/", ...SHARED];
 const FEATURES_BELOW = [...BASE, "src/cluster-view/"];
 const RULES: readonly [string, readonly string[]][] = [
   ["src/kube/", [...SHARED]],
   ["src/apis/", ["src/kube/", ...SHARED]],
   ["src/volcano/", ["src/kube/", ...SHARED]],
   ["src/nvidia/", ["src/kube/", ...SHARED]],
+  ["src/keda/", ["src/kube/", ...SHARED]],
+  // What each inference engine takes (flags, ports, health, sources) — read by controllers and validators.
+  ["src/engines/", ["src/apis/", "src/kube/", "src/nvidia/", ...SHARED]],
   ["src/modelinfer/", ["src/apis/", "src/kube/", ...SHARED]],
   // Routing (issue 16): the vLLM router's, Gateway API's and Prometheus' formats, and the rules
   // both the routing controllers and admission apply over them.

@@ -1,24 +1,29 @@
-import { loadFixtureCrd, schemaProblems, type Schema } from "./crd-schema.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { CustomResourceDefinition, OpenApiSchema } from "../../src/apis/crds.js";
+import { schemaProblems } from "./crd-schema.js";
+import { FIXTURES } from "./fixtures.js";
 import { assertValidKubernetes } from "./schema.js";
 
 /**
  * The published CRDs of the Gateway API objects inferplane emits (test/fixtures/gateway-api/README.md):
- * their OpenAPI schemas, checked with crd-schema.ts (types, enums, bounds, patterns, unknown fields;
- * not the CEL rules).
+ * their OpenAPI schemas, checked as admission checks ours (webhooks/validators/crd-schema.ts: types,
+ * enums, bounds, patterns, unknown fields; not the CEL rules).
  */
 const PUBLISHED: Record<string, string> = {
   "inference.networking.k8s.io/v1/InferencePool": "gateway-api/inference.networking.k8s.io_inferencepools.yaml",
   "gateway.networking.k8s.io/v1/HTTPRoute": "gateway-api/gateway.networking.k8s.io_httproutes.yaml",
 };
 
-const schemas = new Map<string, Schema>();
+const schemas = new Map<string, OpenApiSchema>();
 
-function publishedSchema(apiVersion: string, kind: string): Schema | undefined {
+function publishedSchema(apiVersion: string, kind: string): OpenApiSchema | undefined {
   const key = `${apiVersion}/${kind}`;
   const file = PUBLISHED[key];
   if (!file) return undefined;
   if (!schemas.has(key)) {
-    const crd = loadFixtureCrd(file);
+    const crd = parse(readFileSync(join(FIXTURES, file), "utf8")) as CustomResourceDefinition;
     const version = crd.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === apiVersion);
     if (!version) throw new Error(`${file} has no version ${apiVersion}`);
     schemas.set(key, version.schema.openAPIV3Schema);

@@ -2,7 +2,7 @@ import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import { stringify } from "yaml";
-import { InferenceGatewayKind, type InferenceGateway } from "../../apis/production-stack.js";
+import type { InferenceGateway } from "../../apis/production-stack.js";
 import {
   EPP_CONFIG_DIR,
   EPP_CONFIG_KEY,
@@ -17,7 +17,7 @@ import {
 import { MODEL_HEADER, type HTTPRoute, type HTTPRouteRule } from "../../gateway-api/http-route.js";
 import type { InferencePool } from "../../gateway-api/inference-pool.js";
 import type { KubeObject } from "../../kube/object.js";
-import { controllerRefs } from "../runtime/owner.js";
+import { controllerReference } from "../../kube/owner.js";
 import { pickerName, poolName } from "./names.js";
 import { pickerPolicy } from "../../routing/policy.js";
 import type { ResolvedRoute } from "./routes.js";
@@ -62,7 +62,7 @@ function meta(gw: InferenceGateway, name: string, component: string): NonNullabl
       "app.kubernetes.io/instance": gw.metadata.name ?? "",
       "app.kubernetes.io/part-of": "inferplane",
     },
-    ownerReferences: controllerRefs(gw, InferenceGatewayKind),
+    ownerReferences: [controllerReference(gw)],
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Container, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
-import { InferenceGatewayKind, type InferenceGateway } from "../../apis/production-stack.js";
+import type { InferenceGateway } from "../../apis/production-stack.js";
 import type { KubeObject } from "../../kube/object.js";
 import {
   ANNOTATION_ROUTING_RESTART,
@@ -19,7 +19,7 @@ import {
   routerArgs,
 } from "../../vllm-router/router.js";
 import { serviceHost } from "../../vllm-router/url.js";
-import { controllerRefs } from "../runtime/owner.js";
+import { controllerReference } from "../../kube/owner.js";
 import { routerName } from "./names.js";
 import { routerPolicy } from "../../routing/policy.js";
 import { routable, servedModel, type ResolvedRoute } from "./routes.js";
@@ -48,7 +48,7 @@ function meta(gw: InferenceGateway, name: string): NonNullable<KubeObject["metad
     name,
     namespace: gw.metadata.namespace ?? "",
     labels: labels(gw),
-    ownerReferences: controllerRefs(gw, InferenceGatewayKind),
+    ownerReferences: [controllerReference(gw)],
   };
 }
 

@@ -7,7 +7,14 @@ import type { ControllerClient } from "./client.js";
 import { comparableStatus } from "./conditions.js";
 import { summaryEvent } from "./events.js";
 import { Expectations } from "./expectations.js";
-import type { DesiredState, EventNote, Reconciler, Recreation } from "./reconciler.js";
+import {
+  referenceKey,
+  type DesiredState,
+  type EventNote,
+  type Lookups,
+  type Reconciler,
+  type Recreation,
+} from "./reconciler.js";
 import { WorkQueue } from "./work-queue.js";
 
 /** Reconcile counts and durations, as the runtime reports them. */
@@ -145,10 +152,28 @@ export class Controller<P extends KubeObject, S> {
       return;
     }
     const now = this.options.now?.() ?? new Date();
-    const desired = this.reconciler.desired(primary, this.options.view, now);
-    await this.writeChildren(key, primary, desired, now);
-    await this.writeStatus(primary, now);
+    const lookups = await this.lookUp(primary);
+    const desired = this.reconciler.desired(primary, this.options.view, now, lookups);
+    if (desired.hold === undefined) await this.writeChildren(key, primary, desired, now);
+    else await this.record(primary, desired.events ?? []);
+    await this.writeStatus(primary, now, lookups);
     if (desired.recheckAfterMs !== undefined) this.queue.add(key, desired.recheckAfterMs + 10);
+  }
+
+  /** Reads the primary's references; one that cannot be read (other than 404) stays unknown. */
+  private async lookUp(primary: P): Promise<Lookups> {
+    const refs = this.reconciler.references?.(primary) ?? [];
+    const found = new Map<string, boolean>();
+    await Promise.all(
+      refs.map(async (ref) => {
+        try {
+          found.set(referenceKey(ref), await this.options.client.exists(ref.kind, ref.namespace, ref.name));
+        } catch (err) {
+          this.options.log.warn("could not read a reference", { reference: referenceKey(ref), error: String(err) });
+        }
+      }),
+    );
+    return found;
   }
 
   /** Applies what is missing or changed, deletes what is no longer desired or is to be rebuilt, records Events. */
@@ -176,8 +201,8 @@ export class Controller<P extends KubeObject, S> {
     ]);
   }
 
-  private async writeStatus(primary: P, now: Date): Promise<void> {
-    const status = this.reconciler.status(primary, this.options.view, now);
+  private async writeStatus(primary: P, now: Date, lookups: Lookups): Promise<void> {
+    const status = this.reconciler.status(primary, this.options.view, now, lookups);
     const current = (primary as { status?: unknown }).status;
     if (status !== undefined && comparableStatus(status) !== comparableStatus(current))
       await this.options.client.writeStatus(this.reconciler.kind, primary, status);

@@ -20,6 +20,28 @@ export interface Recreation {
   message?: string;
 }
 
+/**
+ * An object a primary names that the cluster view does not serve (a Secret, a CRD): the runtime
+ * reads it (GET) before each pass, so no Secret is ever listed or watched.
+ */
+export interface Reference {
+  kind: KindRef;
+  /** Ignored for cluster-scoped kinds. */
+  namespace: string;
+  name: string;
+}
+
+/** `Kind namespace/name`: a reference's key in a Lookups map. */
+export function referenceKey(ref: Reference): string {
+  return `${ref.kind.kind} ${ref.kind.namespaced ? ref.namespace : ""}/${ref.name}`;
+}
+
+/**
+ * What the runtime found for a primary's references: true (exists), false (404). A reference
+ * that could not be read, or a pass without a cluster (`render`), has no entry: unknown.
+ */
+export type Lookups = ReadonlyMap<string, boolean>;
+
 /** What a reconciler wants for one primary object, computed purely from it, the view and the time. */
 export interface DesiredState {
   /** Every child as it should exist, each with the primary's controller owner reference. */
@@ -29,6 +51,11 @@ export interface DesiredState {
   recheckAfterMs?: number;
   /** Events about decisions the reconciler made (a referenced object is missing…). */
   events?: EventNote[];
+  /**
+   * Leave every existing child as it is this pass — neither apply nor delete — and say why (a
+   * dependency is missing): a half-applied set of children is worse than the last good one.
+   */
+  hold?: string;
 }
 
 /**
@@ -47,9 +74,11 @@ export interface Reconciler<P extends KubeObject, S = unknown> {
   readonly immutable?: readonly KindRef[];
   /** The primaries (`namespace/name`) another object's change concerns, e.g. those naming a TokenCache. */
   mapToPrimaries?(obj: KubeObject, view: ClusterReader): string[];
-  desired(primary: P, view: ClusterReader, now: Date): DesiredState;
+  /** Objects outside the view whose existence desired() and status() need (read before each pass). */
+  references?(primary: P): Reference[];
+  desired(primary: P, view: ClusterReader, now: Date, lookups?: Lookups): DesiredState;
   /** The status subresource as it should be; undefined leaves it alone. */
-  status(primary: P, view: ClusterReader, now: Date): S | undefined;
+  status(primary: P, view: ClusterReader, now: Date, lookups?: Lookups): S | undefined;
 }
 
 /** A reconciler of any kind, as registries hold them (its methods take its own kind: TypeScript checks them bivariantly). */

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import type { StaticRoute } from "../../apis/production-stack.js";
-import type { KindRef } from "../../kube/kind.js";
-import { controllerRefs } from "../runtime/owner.js";
+import { controllerReference } from "../../kube/owner.js";
 import type { KubeObject } from "../../kube/object.js";
 import { STATIC_CONFIG_KEY } from "../../vllm-router/router.js";
 
@@ -12,7 +11,7 @@ export function configHash(text: string): string {
 }
 
 /** The ConfigMap holding the router's dynamic config under its one key, static_config.json. */
-export function routeConfigMap(route: StaticRoute, kind: KindRef, name: string, json: string): ConfigMap & KubeObject {
+export function routeConfigMap(route: StaticRoute, name: string, json: string): ConfigMap & KubeObject {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -23,7 +22,7 @@ export function routeConfigMap(route: StaticRoute, kind: KindRef, name: string, 
         "app.kubernetes.io/part-of": "inferplane",
         "production-stack.vllm.ai/static-route": route.metadata.name ?? "",
       },
-      ownerReferences: controllerRefs(route, kind),
+      ownerReferences: [controllerReference(route)],
     },
     data: { [STATIC_CONFIG_KEY]: json },
   };

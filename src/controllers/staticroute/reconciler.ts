@@ -26,7 +26,7 @@ function liveConfigText(route: StaticRoute, view: ClusterReader): string | undef
 export function staticRouteDesired(route: StaticRoute, view: ClusterReader, book: RouteHealthBook): DesiredState {
   const result = writtenConfig(route, view, book);
   const text = result.config ? dynamicConfigJson(result.config) : liveConfigText(route, view);
-  const children: KubeObject[] = text ? [routeConfigMap(route, StaticRouteKind, configMapName(route), text)] : [];
+  const children: KubeObject[] = text ? [routeConfigMap(route, configMapName(route), text)] : [];
   return { children, recheckAfterMs: healthSettings(route.spec.healthCheck).periodSeconds * 1000 };
 }
 

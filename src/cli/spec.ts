@@ -1,0 +1,175 @@
+import { SERVE_DEFAULTS } from "../config.js";
+import { SOLVERS } from "../optimizer/solution.js";
+
+/** One command-line flag: `--name VALUE` (string) or `--name` (boolean). */
+export interface FlagSpec {
+  type: "string" | "boolean";
+  short?: string;
+  /** The value's placeholder in help: `--port PORT`. */
+  value?: string;
+  help: string;
+  /** Shown as `(default …)`; omitted when the flag has none. */
+  default?: string | number;
+}
+
+const d = SERVE_DEFAULTS;
+
+/** Every flag of every command; each command lists the ones it reads. */
+export const FLAGS = {
+  file: { type: "string", short: "f", value: "FILE", help: "the objects to read (YAML or JSON, several documents)" },
+  manifests: {
+    type: "string",
+    value: "DIR",
+    help: "the ModelInfers, GPU pools and caches admission resolves names against",
+    default: "the package's examples/",
+  },
+  host: { type: "string", value: "HOST", help: "address both servers listen on", default: d.host },
+  port: { type: "string", value: "PORT", help: "HTTPS port of the webhooks and the extender", default: d.port },
+  "metrics-port": {
+    type: "string",
+    value: "PORT",
+    help: "HTTP port of /metrics, /healthz, /readyz",
+    default: d.metricsPort,
+  },
+  "cert-dir": {
+    type: "string",
+    value: "DIR",
+    help: "CA and serving certificate (generated when missing, reloaded when rotated)",
+    default: d.certDir,
+  },
+  "service-name": {
+    type: "string",
+    value: "NAME",
+    help: "Service the serving certificate is issued for",
+    default: d.serviceName,
+  },
+  namespace: {
+    type: "string",
+    value: "NS",
+    help: "release namespace: its Service, its Lease; never admitted",
+    default: `$POD_NAMESPACE or ${d.namespace}`,
+  },
+  kubeconfig: {
+    type: "string",
+    value: "FILE",
+    help: "cluster to run against",
+    default: "$KUBECONFIG or ~/.kube/config",
+  },
+  standalone: { type: "boolean", help: "no cluster: the cluster view is read from --manifests" },
+  "log-level": { type: "string", value: "LEVEL", help: "debug, info, warn or error", default: d.logLevel },
+  "cert-check-interval-ms": {
+    type: "string",
+    value: "MS",
+    help: "how often --cert-dir is checked for rotation",
+    default: d.certCheckIntervalMs,
+  },
+  "shutdown-grace-ms": {
+    type: "string",
+    value: "MS",
+    help: "after SIGTERM, how long requests in flight may finish",
+    default: d.shutdownGraceMs,
+  },
+  "shutdown-delay-ms": {
+    type: "string",
+    value: "MS",
+    help: "after SIGTERM, unready this long before listeners close",
+    default: d.shutdownDelayMs,
+  },
+  "scheduler-name": { type: "string", value: "NAME", help: "route opted-in gang pods to this scheduler" },
+  "extender-bind": { type: "boolean", help: "serve the extender's bind verb (needs a cluster)" },
+  "disable-controller": { type: "boolean", help: "admission and extender only: no ModelInfer controller" },
+  "optimizer-interval-seconds": {
+    type: "string",
+    value: "N",
+    help: "the leader's optimizer loop period; 0 turns it off",
+    default: d.optimizerIntervalSeconds,
+  },
+  "prometheus-url": { type: "string", value: "URL", help: "where the optimizer loop reads the load" },
+  "optimizer-configmap": {
+    type: "string",
+    value: "NAME",
+    help: "ConfigMap with inferno's data files",
+    default: d.optimizerConfigMap,
+  },
+  solver: { type: "string", value: "NAME", help: SOLVERS.join(", "), default: "as the data asks" },
+  json: { type: "boolean", help: "print inferno's solution-data.json instead of the table" },
+  help: { type: "boolean", short: "h", help: "this help" },
+  version: { type: "boolean", help: "print inferplane's version" },
+} as const satisfies Record<string, FlagSpec>;
+
+export type FlagName = keyof typeof FLAGS;
+
+export interface CommandSpec {
+  /** What follows the command name in its usage line. */
+  synopsis: string;
+  summary: string;
+  flags: readonly FlagName[];
+  /** Positional arguments it takes: none, or exactly one. */
+  positional?: string;
+}
+
+const ADMISSION_FLAGS = ["file", "manifests", "namespace"] as const;
+
+/** The commands, in the order `inferplane --help` lists them. */
+export const COMMAND_SPECS = {
+  serve: {
+    synopsis: "[flags]",
+    summary: "run the webhooks and extender (HTTPS) and health/metrics (HTTP); standalone without a cluster",
+    flags: [
+      "host",
+      "port",
+      "metrics-port",
+      "cert-dir",
+      "service-name",
+      "namespace",
+      "manifests",
+      "kubeconfig",
+      "standalone",
+      "log-level",
+      "cert-check-interval-ms",
+      "shutdown-grace-ms",
+      "shutdown-delay-ms",
+      "scheduler-name",
+      "extender-bind",
+      "disable-controller",
+      "optimizer-interval-seconds",
+      "prometheus-url",
+      "optimizer-configmap",
+    ],
+  },
+  mutate: {
+    synopsis: "-f FILE [--manifests DIR]",
+    summary: "print each object as admission would enhance it (YAML) and its JSONPatch",
+    flags: ADMISSION_FLAGS,
+  },
+  validate: {
+    synopsis: "-f FILE [--manifests DIR]",
+    summary: "check objects as the apiserver (CRD schemas, strict fields) and the validating webhook would",
+    flags: ADMISSION_FLAGS,
+  },
+  render: {
+    synopsis: "-f FILE [--manifests DIR]",
+    summary: "print the objects the controllers would apply for the custom resources in FILE (their dry run)",
+    flags: ["file", "manifests"],
+  },
+  certs: {
+    synopsis: "[--cert-dir DIR]",
+    summary: "write a CA and serving certificate when missing or due; print the base64 caBundle",
+    flags: ["cert-dir", "service-name", "namespace"],
+  },
+  optimize: {
+    synopsis: "DIR [--solver NAME] [--json]",
+    summary: "plan accelerators, replicas and batch sizes from inferno's data files (or a system-data.json)",
+    flags: ["solver", "json"],
+    positional: "DIR",
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMAND_SPECS;
+
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_SPECS, name);
+}
+
+/** Flags every command takes. */
+export const COMMON_FLAGS: readonly FlagName[] = ["help", "version"];
