@@ -1,8 +1,13 @@
 import { gpuPoolReconciler } from "./gpupool/reconciler.js";
 import { DEFAULT_GPU_POOL_SETTINGS, type GpuPoolSettings } from "./gpupool/settings.js";
+import { INFERENCE_CACHE_RECONCILER } from "./inferencecache/reconciler.js";
+import { inferenceGatewayReconciler } from "./inferencegateway/reconciler.js";
 import { inferenceServiceReconciler } from "./inferenceservice/reconciler.js";
 import { modelInferReconciler } from "./modelinfer/reconciler.js";
+import { pddReconciler } from "./pdd/reconciler.js";
 import type { AnyReconciler } from "./runtime/reconciler.js";
+import { stackServiceReconciler } from "./stackservice/reconciler.js";
+import { STATIC_ROUTE_RECONCILER } from "./staticroute/reconciler.js";
 import { tokenCacheReconciler } from "./tokencache/reconciler.js";
 import { DEFAULT_TOKEN_CACHE_SETTINGS, type TokenCacheSettings } from "./tokencache/settings.js";
 
@@ -24,6 +29,12 @@ export function reconcilers(settings: ControllerSettings = DEFAULT_CONTROLLER_SE
     inferenceServiceReconciler,
     gpuPoolReconciler(settings.gpuPool),
     tokenCacheReconciler(settings.tokenCache),
+    // Routing (production-stack.vllm.ai, DESIGN.md §13).
+    inferenceGatewayReconciler,
+    STATIC_ROUTE_RECONCILER,
+    stackServiceReconciler,
+    INFERENCE_CACHE_RECONCILER,
+    pddReconciler,
   ];
 }
 

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { ConfigMap, Container, EnvVar, Service } from "kubernetes-types/core/v1.js";
-import type { OwnerReference } from "kubernetes-types/meta/v1.js";
-import { TokenCacheKind, type CacheTier, type TokenCache } from "../../apis/inference-ai.js";
-import { apiVersionOf } from "../../kube/kind.js";
+import type { CacheTier, TokenCache } from "../../apis/inference-ai.js";
 import type { KubeObject } from "../../kube/object.js";
+import { controllerReference } from "../../kube/owner.js";
 import { REDIS_PORT, redisHeadlessName, redisName, redisPrimaryHost } from "../../tokencache/naming.js";
 import type { RedisTierPlan } from "../../tokencache/redis-tier.js";
 import {
@@ -22,17 +21,6 @@ const CONFIG_HASH = "inferplane.io/redis-config-hash";
 const REDIS_UID = 999;
 const MEBIBYTE = 2 ** 20;
 
-function ownerReference(cache: TokenCache): OwnerReference {
-  return {
-    apiVersion: apiVersionOf(TokenCacheKind),
-    kind: TokenCacheKind.kind,
-    name: cache.metadata.name ?? "",
-    uid: cache.metadata.uid ?? "",
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
 function selectorLabels(cache: TokenCache, tier: CacheTier): Record<string, string> {
   return { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": redisName(cache, tier) };
 }
@@ -46,7 +34,7 @@ function metadata(cache: TokenCache, tier: CacheTier, name: string, namespace: s
       "app.kubernetes.io/component": "token-cache",
       "app.kubernetes.io/part-of": "inferplane",
     },
-    ownerReferences: [ownerReference(cache)],
+    ownerReferences: [controllerReference(cache)],
   };
 }
 
