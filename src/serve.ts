@@ -18,8 +18,9 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Binder } from "../scheduler-extender/binder.js";
 import { ApiBinder } from "../scheduler-extender/api-binder.js";
 import { ApiEventRecorder } from "../scheduler-extender/api-events.js";
-import { RECONCILERS } from "./controllers/registry.js";
+import { reconcilers } from "./controllers/registry.js";
 import { ControllerManager } from "./controllers/runtime/manager.js";
+import { routingEdges } from "./controllers/routing-edges.js";
 import type { ServeConfig } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -129,8 +130,8 @@ function startControllers(
     leaseNamespace: config.namespace,
     leaseName: "inferplane-controller",
     identity: config.identity,
-    reconcilers: RECONCILERS,
-    leaderTasks: loop ? [loop] : [],
+    reconcilers: reconcilers(config.controllers),
+    leaderTasks: [...(loop ? [loop] : []), ...routingEdges(view, kubeconfig, log, config.prometheusUrl)],
     observer: {
       observe: (controller, result, seconds) => {
         optimizer.metrics.reconciles.inc({ controller, result });

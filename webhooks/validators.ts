@@ -29,8 +29,17 @@ import {
   InferenceCacheKind,
   PrefillDecodingDisaggregationKind,
   SpeculativeDecodingKind,
+  InferenceGatewayKind,
   StackInferenceServiceKind,
+  StaticRouteKind,
+  type StackInferenceService,
 } from "../src/apis/production-stack.js";
+import {
+  mergeFindings,
+  nlpFilterFindings,
+  validateInferenceGateway,
+  validateStaticRoute,
+} from "./validators/routing.js";
 import { kindKey } from "../src/kube/kind.js";
 import { afterCrdSchema } from "./validators/crd-gate.js";
 
@@ -72,7 +81,14 @@ const GPU_VALIDATORS: [string, Validator][] = [
   [kindKey(GPUPoolKind), fromFindings(gpuPoolFindings)],
   [kindKey(TokenCacheKind), fromFindings(tokenCacheFindings)],
   [kindKey(InferenceServiceKind), validateInferenceService],
-  [kindKey(StackInferenceServiceKind), fromFindings(stackInferenceServiceFindings)],
+  [
+    kindKey(StackInferenceServiceKind),
+    fromFindings((svc: StackInferenceService) =>
+      mergeFindings(stackInferenceServiceFindings(svc), nlpFilterFindings(svc)),
+    ),
+  ],
+  [kindKey(StaticRouteKind), validateStaticRoute],
+  [kindKey(InferenceGatewayKind), validateInferenceGateway],
   [kindKey(InferenceCacheKind), fromFindings(inferenceCacheFindings)],
   [kindKey(SpeculativeDecodingKind), fromFindings(speculativeDecodingFindings)],
   [kindKey(PrefillDecodingDisaggregationKind), fromFindings(pddFindings)],

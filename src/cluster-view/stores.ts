@@ -10,9 +10,16 @@ import type { ChangeListener, ClusterReader } from "./cluster-view.js";
 import { NodeUsage } from "./node-usage.js";
 import { ObjectStore } from "./object-store.js";
 import { OwnerIndex } from "./owner-index.js";
-import { SERVED_KINDS } from "./served-kinds.js";
+import { SERVED_KINDS, servedKindOf } from "./served-kinds.js";
 
 type PodObject = Pod & KubeObject;
+
+function withoutStrayNamespace(obj: KubeObject): KubeObject {
+  if (obj.metadata?.namespace === undefined || servedKindOf(obj)?.namespaced !== false) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.namespace;
+  return { ...obj, metadata };
+}
 
 /**
  * The stores of every kind the view serves (SERVED_KINDS), the lookups over them, and the indexes
@@ -27,6 +34,8 @@ export class ClusterStores implements ClusterReader {
   private readonly usage = new NodeUsage();
   private readonly gangPods = new Map<string, Set<string>>();
   private readonly owners = new OwnerIndex();
+  /** Which sources (label selectors of the kind's informers) hold each object: `<kind>|<ns>/<name>`. */
+  private readonly holders = new Map<string, Set<string>>();
   private topologyCache: Topology | undefined;
   private changes = 0;
 
@@ -84,10 +93,17 @@ export class ClusterStores implements ClusterReader {
     return this.topologyCache;
   }
 
-  /** Adds or replaces an object; kinds the view does not serve are ignored. */
-  upsert(obj: KubeObject): void {
+  /**
+   * Adds or replaces an object; kinds the view does not serve are ignored. A namespace on an
+   * object of a cluster-scoped kind is dropped, as the API server ignores it. `source`: the label
+   * selector of the informer it came from, when a kind has two (SERVED_KINDS).
+   */
+  upsert(given: KubeObject, source = ""): void {
+    const obj = withoutStrayNamespace(given);
     const store = this.stores.get(objectKindKey(obj));
     if (!store) return;
+    const key = `${objectKindKey(obj)}|${objectKey(obj)}`;
+    this.holders.set(key, (this.holders.get(key) ?? new Set()).add(source));
     const previous = store.get(obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
     if (previous) this.unindex(previous);
     store.upsert(obj);
@@ -96,7 +112,14 @@ export class ClusterStores implements ClusterReader {
     this.notify(obj);
   }
 
-  remove(obj: KubeObject): void {
+  /** Removes an object, unless another source (informer of the same kind) still holds it. */
+  remove(given: KubeObject, source = ""): void {
+    const obj = withoutStrayNamespace(given);
+    const key = `${objectKindKey(obj)}|${objectKey(obj)}`;
+    const holders = this.holders.get(key);
+    holders?.delete(source);
+    if (holders && holders.size > 0) return;
+    this.holders.delete(key);
     const store = this.stores.get(objectKindKey(obj));
     const stored = store?.get(obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
     if (!store || !stored) return;
@@ -113,6 +136,7 @@ export class ClusterStores implements ClusterReader {
     this.usage.clear();
     this.gangPods.clear();
     this.owners.clear();
+    this.holders.clear();
     this.topologyCache = undefined;
     for (const obj of objects) this.upsert(obj);
   }

@@ -24,22 +24,22 @@ describe("GPU and cache CRDs", () => {
     SEEDS = documents(join(REPO_ROOT, "test", "fixtures", "seed-examples.yaml"));
   });
 
-  it("are seven structural, namespaced CRDs with printer columns", () => {
-    assert.equal(GPU_CRDS.length, 7);
+  it("are nine structural CRDs with printer columns, namespaced but GPUPool (cluster-scoped, as the nodes it describes)", () => {
+    assert.equal(GPU_CRDS.length, 9);
     for (const crd of GPU_CRDS) {
       const { scope, versions } = crd.spec as typeof crd.spec & {
         scope: string;
         versions: { additionalPrinterColumns: unknown[] }[];
       };
       const version = versions[0]!;
-      assert.equal(scope, "Namespaced", crd.metadata.name);
+      assert.equal(scope, crd.metadata.name === "gpupools.inference.ai" ? "Cluster" : "Namespaced", crd.metadata.name);
       assert.ok(version.additionalPrinterColumns.length >= 2, crd.metadata.name);
       assert.deepEqual(structuralProblems(version.schema.openAPIV3Schema), [], crd.metadata.name);
     }
   });
 
   it("accept every seed example as written — by their schema and by the validating webhook", async () => {
-    assert.equal(SEEDS.length, 10);
+    assert.equal(SEEDS.length, 12);
     const ctx = await examplesContext();
     for (const obj of SEEDS) {
       const where = `${obj.kind ?? ""} ${obj.metadata?.name ?? ""}`;

@@ -1,24 +1,19 @@
 import assert from "node:assert/strict";
-import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import { enhanceGpuPod } from "../../webhooks/gpu/enhance.js";
 import type { KubeObject } from "../../src/kube/object.js";
-import { assertDenied } from "../support/denials.js";
-import { assertValidKubernetes } from "../support/schema.js";
-import { gpuPod, inferenceCache, NS, pdd, pool, speculative, stores, tokenCache } from "../support/gpu.js";
+import {
+  denied,
+  enhance,
+  env,
+  gpuPod,
+  inferenceCache,
+  pdd,
+  pool,
+  speculative,
+  stores,
+  tokenCache,
+} from "../support/gpu.js";
 
-function enhance(pod: Pod, ...objects: KubeObject[]): { pod: Pod; engine: Container; warnings: string[] } {
-  const result = enhanceGpuPod(pod, NS, stores(...objects));
-  assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.errors));
-  assertValidKubernetes(result.value);
-  return { pod: result.value, engine: result.value.spec!.containers[0]!, warnings: result.warnings };
-}
-
-function denied(pod: Pod, objects: KubeObject[], code: number, annotation: string): void {
-  assertDenied(enhanceGpuPod(pod, NS, stores(...objects)), code, `metadata.annotations[${annotation}]`);
-}
-
-const env = (c: Container): Record<string, string> =>
-  Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? JSON.stringify(e.valueFrom)]));
 const A100 = "NVIDIA-A100-SXM4-80GB";
 
 describe("GPU sharing on admission", () => {
@@ -117,6 +112,17 @@ describe("GPU sharing on admission", () => {
     });
   }
 
+  it("a cluster-scoped pool serves pods of every namespace", () => {
+    const shared = pool("shared", { gpuProduct: A100, sharing: { mode: "timeslice" } });
+    for (const namespace of ["serving", "team-b"]) {
+      const pod = gpuPod({ "inference.ai/gpu-pool": "shared" });
+      pod.metadata!.namespace = namespace;
+      const result = enhanceGpuPod(pod, namespace, stores(shared));
+      assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.errors));
+      assert.equal(result.value.spec!.nodeSelector?.["nvidia.com/gpu.sharing-strategy"], "time-slicing", namespace);
+    }
+  });
+
   it("refuses what cannot work, naming it and the fix", () => {
     const migPool = pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } });
     denied(
@@ -208,87 +214,6 @@ describe("GPU sharing on admission", () => {
     );
     assert.deepEqual(out.spec!.containers[0]!.resources, undefined, "the sidecar is untouched");
     assert.deepEqual(out.spec!.containers[1]!.resources?.limits, { "nvidia.com/mig-7g.80gb": "1" });
-  });
-});
-
-describe("KV-cache tiers (LMCache) on admission", () => {
-  const cache = tokenCache("chat", {
-    tiers: [
-      { name: "gpu", type: "prefix", size: "16Gi" },
-      { name: "nvme", type: "local", size: "100Gi", ttl: "24h" },
-      { name: "shared", type: "redis", replicas: 3 },
-    ],
-    warmup: { enabled: true, commonPrefixes: ["You are a helpful assistant", 'Answer in "JSON"'] },
-  });
-
-  it("sets LMCache's env (plain GB numbers), a local-disk volume, the vLLM flags and a warmup sidecar", () => {
-    const { pod, engine } = enhance(
-      gpuPod({ "inference.ai/token-cache": "chat" }, { args: ["--port", "8080"] }),
-      cache,
-    );
-    assert.deepEqual(env(engine), {
-      LMCACHE_CHUNK_SIZE: "256",
-      LMCACHE_LOCAL_CPU: "True",
-      LMCACHE_MAX_LOCAL_CPU_SIZE: "16.0",
-      LMCACHE_LOCAL_DISK: "file:///var/cache/lmcache/",
-      LMCACHE_MAX_LOCAL_DISK_SIZE: "100.0",
-      LMCACHE_REMOTE_URL: "redis://chat-shared.serving.svc:6379",
-      LMCACHE_REMOTE_SERDE: "naive",
-    });
-    assert.deepEqual(engine.args, [
-      "--port",
-      "8080",
-      "--enable-prefix-caching",
-      "--kv-transfer-config",
-      '{"kv_connector":"LMCacheConnectorV1","kv_role":"kv_both"}',
-    ]);
-    assert.deepEqual(pod.spec!.volumes, [{ name: "lmcache-local", emptyDir: { sizeLimit: "100Gi" } }]);
-    assert.deepEqual(engine.volumeMounts, [{ name: "lmcache-local", mountPath: "/var/cache/lmcache" }]);
-    const sidecar = pod.spec!.initContainers![0]!;
-    assert.deepEqual([sidecar.name, sidecar.restartPolicy], ["lmcache-warmup", "Always"]);
-    const vars = Object.fromEntries(sidecar.env!.map((e) => [e.name, e.value]));
-    assert.equal(vars.ENGINE_PORT, "8080");
-    assert.equal(vars.WARMUP_COUNT, "2");
-    assert.deepEqual(JSON.parse(vars.WARMUP_BODY_1!), {
-      model: "meta-llama/Llama-3.1-8B-Instruct",
-      prompt: 'Answer in "JSON"',
-      max_tokens: 1,
-    });
-  });
-
-  it("sizes each worker's tiers: TP 4 runs four LMCache workers, each with a quarter of the tier", () => {
-    // LMCache allocates max_local_cpu_size * 1024**3 bytes, and max_local_disk_size * 1024**3 of
-    // disk, per worker process (one per GPU rank; LMCache v1 LocalCPUBackend / LocalDiskBackend).
-    // The tier's size is the pod's: 16Gi over 4 workers is 4.0 each, the emptyDir keeps 100Gi.
-    const { pod, engine } = enhance(
-      gpuPod({ "inference.ai/token-cache": "chat" }, { args: ["--tensor-parallel-size", "4"] }),
-      cache,
-    );
-    assert.equal(env(engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "4.0");
-    assert.equal(env(engine).LMCACHE_MAX_LOCAL_DISK_SIZE, "25.0");
-    assert.deepEqual(pod.spec!.volumes, [{ name: "lmcache-local", emptyDir: { sizeLimit: "100Gi" } }]);
-    const fromGpus = enhance(
-      gpuPod(
-        { "inference.ai/token-cache": "chat", "inference.ai/gpu-count": "8" },
-        { args: ["--pipeline-parallel-size", "2"] },
-      ),
-      cache,
-    );
-    assert.equal(env(fromGpus.engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "1.0", "8 GPUs give TP 8, times PP 2: 16 workers");
-  });
-
-  it("converts decimal sizes to LMCache's GB (GiB) rounding down; a redis tier may name its host; no warmup without prefixes", () => {
-    const plain = tokenCache("c", {
-      tiers: [
-        { name: "p", type: "prefix", size: "5G" },
-        { name: "r", type: "redis", host: "redis.cache" },
-      ],
-    });
-    const { pod, engine } = enhance(gpuPod({ "inference.ai/token-cache": "c" }), plain);
-    // 5G = 5·10^9 bytes = 4.656… GiB: 4.65, never above what was configured.
-    assert.equal(env(engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "4.65");
-    assert.equal(env(engine).LMCACHE_REMOTE_URL, "redis://redis.cache:6379");
-    assert.equal(pod.spec!.initContainers, undefined);
   });
 });
 

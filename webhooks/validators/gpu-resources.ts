@@ -18,7 +18,7 @@ import { parseQuantity } from "../../src/kube/quantity.js";
 import type { FieldError } from "../field-errors.js";
 import { pinnedMemoryBytes, wholeGpuProblem } from "../gpu/ask.js";
 import { copiedValueError, labelMapErrors } from "./names.js";
-import { DNS1035_LABEL_RULE, LABEL_VALUE_RULE } from "../../src/kube/validation.js";
+import { LABEL_VALUE_RULE } from "../../src/kube/validation.js";
 import { migProfileProblem } from "../gpu/mig-check.js";
 import {
   addProblems,
@@ -28,6 +28,7 @@ import {
   quantityProblem,
   type Findings,
 } from "./findings.js";
+import { tierConfigFindings } from "./token-cache-tiers.js";
 
 function profileOf(name: string, product: string | undefined): MigProfile | undefined {
   return (product ? profilesFor(product) : undefined)?.find((p) => p.name === name) ?? anyProfile(name);
@@ -109,7 +110,7 @@ function checkOversubscription(pool: GPUPool, f: Findings): void {
   // NVIDIA's device plugin can time-slice MIG devices, so this is valid (and the seed example does it) but worth saying.
   if (mode === "mig")
     f.warnings.push(
-      "oversubscribed MIG instances are time-sliced: list each nvidia.com/mig-* in the device plugin's time-slicing config",
+      "oversubscribed MIG instances are time-sliced: the pool's device-plugin config shares each nvidia.com/mig-*",
     );
   const ratio = ratioOf(over.ratio);
   if (ratio !== undefined && !(ratio >= 1))
@@ -184,21 +185,13 @@ export function tokenCacheFindings(cache: TokenCache): Findings {
       quantityProblem(`spec.tiers[${i}].size`, tier.size),
       durationProblem(`spec.tiers[${i}].ttl`, tier.ttl),
     );
-    if (tier.type === "redis" && tier.host === undefined)
-      addProblems(
-        f,
-        copiedValueError(
-          `spec.tiers[${i}].name`,
-          `${cache.metadata.name ?? ""}-${tier.name}`,
-          DNS1035_LABEL_RULE,
-          "the redis Service name <cache>-<tier> (LMCACHE_REMOTE_URL's host)",
-        ),
-      );
     if (tier.type === "local" && tier.size === undefined)
       f.warnings.push(`spec.tiers[${i}]: a local tier without a size fills the node's disk; set size`);
   });
-  if (cache.spec.warmup?.enabled && (cache.spec.warmup.commonPrefixes ?? []).length === 0)
-    f.warnings.push("spec.warmup is enabled with no commonPrefixes: nothing to warm");
+  tierConfigFindings(cache, f);
+  const warmup = cache.spec.warmup;
+  if (warmup?.enabled && (warmup.commonPrefixes ?? []).length === 0 && !warmup.sourceConfigMapRef)
+    f.warnings.push("spec.warmup is enabled with no commonPrefixes and no sourceConfigMapRef: nothing to warm");
   return f;
 }
 
