@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiOptimizerCluster } from "../../src/optimizer/loop/api.js";
 import { silentLogger } from "../../src/logging.js";
@@ -11,9 +9,12 @@ import { ApiDouble, type StoredObject } from "../support/api-double.js";
 import { INFERNO, published } from "../support/inferno.js";
 import { serveVllmMetrics, startPrometheus, type RunningPrometheus } from "../support/prometheus.js";
 import { assertValidKubernetes } from "../support/schema.js";
-import { kubeTools, run } from "../support/tools.js";
-
-const NS = "inferplane-system";
+import {
+  LOOP_NODES,
+  LOOP_NS as NS,
+  optimizerConfigMap,
+  optimizerConfigMapFromFixtures,
+} from "../support/optimizer-loop.js";
 const DEPLOYMENTS = "apps/v1/deployments";
 
 function deployment(name: string, labels: Record<string, string>): StoredObject {
@@ -43,60 +44,24 @@ function managed(server: string, model: string, cls: string, rpm: string): Recor
   };
 }
 
-function gpuNode(name: string, product: string, gpus: number): StoredObject {
-  return {
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: { name, labels: { "nvidia.com/gpu.product": product } },
-    status: { allocatable: { "nvidia.com/gpu": String(gpus), cpu: "64" } },
-  };
-}
-
 describe("optimizer control loop (real Prometheus, API double)", function () {
   this.timeout(60_000);
   let api: ApiDouble;
 
   let configMap: StoredObject;
   before(async () => {
-    // The ConfigMap as the README makes it: real kubectl, from inferno's files.
-    const dir = await mkdtemp(join(tmpdir(), "optimizer-data-"));
-    await writeFile(
-      join(dir, "optimizer-data.json"),
-      JSON.stringify({ optimizer: { unlimited: false, saturationPolicy: "None" } }),
-    );
-    await writeFile(
-      join(dir, "accelerator-node-selectors.json"),
-      JSON.stringify({ A100: { "nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB" } }),
-    );
-    const files = [
-      ...["accelerator-data.json", "model-data.json", "serviceclass-data.json"].map((f) =>
-        join(INFERNO, "v1/small", f),
-      ),
-      join(dir, "optimizer-data.json"),
-      join(dir, "accelerator-node-selectors.json"),
-    ];
-    configMap = JSON.parse(
-      run(kubeTools().kubectl, [
-        "create",
-        "configmap",
-        "inferplane-optimizer",
-        "-n",
-        NS,
-        ...files.map((f) => `--from-file=${f}`),
-        "--dry-run=client",
-        "-o",
-        "json",
-      ]),
-    ) as StoredObject;
-    await rm(dir, { recursive: true, force: true });
+    configMap = await optimizerConfigMap();
+  });
+
+  it("the ConfigMap kubectl makes from the files holds what the unit tests build in-process", () => {
+    assert.deepEqual(configMap.data, optimizerConfigMapFromFixtures().data);
   });
 
   beforeEach(async () => {
     api = new ApiDouble();
     await api.start();
     api.create("v1/configmaps", structuredClone(configMap));
-    for (let i = 0; i < 4; i++) api.create("v1/nodes", gpuNode(`g2-${i}`, "G2", 8));
-    api.create("v1/nodes", gpuNode("a100-0", "NVIDIA-A100-SXM4-80GB", 8));
+    for (const node of LOOP_NODES) api.create("v1/nodes", node);
     api.create(DEPLOYMENTS, deployment("llama-premium", managed("Premium-llama_13b", "llama_13b", "Premium", "60")));
     api.create(
       DEPLOYMENTS,
