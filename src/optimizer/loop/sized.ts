@@ -98,8 +98,9 @@ export function sizedChange(ctx: AllocationContext, w: Workload, spec: ServerSpe
     });
   }
   const replicas = Math.min(allocation.replicas, w.maxReplicas ?? Infinity);
-  const text = allocationText(allocation, replicas, spec.load.arrivalRate) + loadNote(ctx, w);
-  const change: WorkloadChange = { ref: w.ref, summary: text, patch: patchFor(ctx, w, allocation, replicas) };
+  const summary = allocationText(allocation, replicas, spec.load.arrivalRate);
+  const text = summary + loadNote(ctx, w);
+  const change: WorkloadChange = { ref: w.ref, summary, patch: patchFor(ctx, w, allocation, replicas) };
   const from = `${spec.current?.accelerator ?? "none"}×${w.replicas}`;
   const changed = from !== `${allocation.accelerator}×${replicas}`;
   return withSized(change, w.conditions, noteFor(w, allocation, replicas, text), changed ? from : undefined);
