@@ -3,7 +3,9 @@ import fc from "fast-check";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { InferenceService } from "../../src/apis/inference-ai.js";
 import type { ModelInfer } from "../../src/apis/matrixinfer.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { planChanges } from "../../src/optimizer/loop/actuate.js";
+import { ManifestReader, selects } from "../../src/optimizer/loop/manifest-reader.js";
 import { collectSystem, type StaticData } from "../../src/optimizer/loop/collect.js";
 import { parseSelectors, NODE_SELECTORS_KEY } from "../../src/optimizer/loop/read-cycle.js";
 import { sizableWorkloads } from "../../src/optimizer/loop/workload-readers.js";
@@ -263,6 +265,37 @@ describe("optimizer loop: reading, collecting and planning (pure)", () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it("the dry run's reader selects as the API does: opted-in objects, and pods by equality selector", async () => {
+    const podOf = (name: string, labels: Record<string, string>, namespace = "serving"): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, namespace, labels },
+    });
+    const reader = new ManifestReader([
+      modelInfer("mi", {}),
+      { ...(modelInfer("off", {}) as KubeObject), metadata: { name: "off", namespace: "serving", labels: {} } },
+      service("s", {}),
+      service("hpa", { autoscaling: { strategy: "hpa" } }),
+      podOf("entry", { "modelinfer.matrixinfer.ai/name": "mi", "modelinfer.matrixinfer.ai/entry": "true" }),
+      podOf("worker", { "modelinfer.matrixinfer.ai/name": "mi" }),
+      podOf(
+        "elsewhere",
+        { "modelinfer.matrixinfer.ai/name": "mi", "modelinfer.matrixinfer.ai/entry": "true" },
+        "other",
+      ),
+    ]);
+    const found = await reader.sizable();
+    assert.deepEqual(
+      [found.modelInfers.map((m) => m.metadata.name), found.inferenceServices.map((i) => i.metadata.name)],
+      [["mi"], ["s"]],
+    );
+    assert.deepEqual(
+      await reader.podNames("serving", "modelinfer.matrixinfer.ai/name=mi,modelinfer.matrixinfer.ai/entry=true"),
+      ["entry"],
+    );
+    assert.ok(selects("", { a: "b" }) && !selects("a=b", undefined));
   });
 
   it("the Sized condition is written only when it changes, and the Event only on a transition or a new allocation", async () => {

@@ -7,6 +7,9 @@ import { loadQuery, readLoads, type LoadReadings } from "./prometheus.js";
 import { sizableWorkloads } from "./workload-readers.js";
 import { describeRef, type SkippedWorkload, type Workload } from "./workload.js";
 
+/** The Prometheus range the loop's rates are taken over. */
+export const LOAD_WINDOW = "1m";
+
 /** The ConfigMap key mapping accelerator types to node labels (default nvidia.com/gpu.product=<type>). */
 export const NODE_SELECTORS_KEY = "accelerator-node-selectors.json";
 
