@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { crdSchema } from "../../src/apis/crds.js";
 import { silentLogger } from "../../src/logging.js";
-import { ApiOptimizerCluster } from "../../src/optimizer/loop/api.js";
+import { apiVersionOf } from "../../src/kube/kind.js";
+import { ApiOptimizerCluster, LOOP_ACCESS } from "../../src/optimizer/loop/api.js";
 import { OptimizerLoop, type OptimizerLoopOptions } from "../../src/optimizer/loop/loop.js";
 import { loadSystemDir } from "../../src/optimizer/load-dir.js";
 import { solveSystem } from "../../src/optimizer/solve.js";
 import type { ServerSpec, SystemSpec } from "../../src/optimizer/spec.js";
 import { ApiDouble, type StoredObject } from "../support/api-double.js";
+import { parsePath } from "../support/api-http.js";
 import { schemaProblems } from "../support/crd-schema.js";
 import { INFERNO } from "../support/inferno.js";
 import { LOOP_NODES, LOOP_NS, optimizerConfigMap, pod } from "../support/optimizer-loop.js";
@@ -135,9 +137,9 @@ describe("optimizer control loop sizes ModelInfers and InferenceServices (real P
     await api.stop();
   });
 
-  function loop(solve?: OptimizerLoopOptions["solve"]): OptimizerLoop {
+  function loop(token = "t", solve?: OptimizerLoopOptions["solve"]): OptimizerLoop {
     return new OptimizerLoop({
-      cluster: new ApiOptimizerCluster(api.kubeConfig()),
+      cluster: new ApiOptimizerCluster(api.kubeConfig(token)),
       namespace: LOOP_NS,
       configMap: "inferplane-optimizer",
       statusConfigMap: "inferplane-optimizer-status",
@@ -256,6 +258,25 @@ describe("optimizer control loop sizes ModelInfers and InferenceServices (real P
     for (const event of events) assertValidKubernetes(event);
   });
 
+  it("makes no request its RBAC (LOOP_ACCESS, which the chart grants) does not cover", async () => {
+    await loop("loop").invoke();
+    const granted = new Set(
+      LOOP_ACCESS.flatMap((a) =>
+        a.verbs.map((v) => `${v} ${apiVersionOf(a.kind)}/${a.kind.plural}${a.subresource ? `/${a.subresource}` : ""}`),
+      ),
+    );
+    const verbs: Record<string, string> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+    const made = (api.requestsBy.get("loop") ?? []).flatMap((request) => {
+      const [method = "", path = ""] = request.split(" ");
+      const target = parsePath(path)!;
+      if (target.resource === "v1/configmaps") return []; // its own two, by name: the chart's Role
+      const verb = method === "GET" ? (target.name ? "get" : "list") : verbs[method]!;
+      return [`${verb} ${target.resource}${target.subresource ? `/${target.subresource}` : ""}`];
+    });
+    assert.ok(made.length > 5);
+    assert.deepEqual([...new Set(made.filter((m) => !granted.has(m)))], []);
+  });
+
   it("a second cycle with nothing new writes no condition again and raises no Event", async () => {
     const l = loop();
     await l.invoke();
@@ -268,7 +289,7 @@ describe("optimizer control loop sizes ModelInfers and InferenceServices (real P
   });
 
   it("a solver error writes nothing to either: no scale, no spec, no Sized", async () => {
-    const result = await loop(() => Promise.reject(new Error("solver exploded"))).invoke();
+    const result = await loop("t", () => Promise.reject(new Error("solver exploded"))).invoke();
     assert.equal(result.ok, false);
     assert.ok(!api.requests.some((r) => r.startsWith("PATCH") || r.startsWith("PUT")), api.requests.join("\n"));
     assert.equal((mi().spec as { replicas: number }).replicas, 1);

@@ -14,6 +14,7 @@ import { CONDITION_SIZED } from "../../apis/optimizer.js";
 import { statusCode } from "../../kube/api-errors.js";
 import { eventFor } from "../../kube/api-event.js";
 import { condition, withCondition, type Condition } from "../../kube/conditions.js";
+import { DEPLOYMENT, EVENT, NODE, POD } from "../../kube/core-kinds.js";
 import { apiVersionOf, type KindRef } from "../../kube/kind.js";
 import type { KubeObject } from "../../kube/object.js";
 import type { WorkloadChange } from "./change.js";
@@ -40,6 +41,30 @@ export interface OptimizerCluster extends OptimizerReader {
   event(change: WorkloadChange): Promise<void>;
   writeConfigMap(namespace: string, name: string, data: Record<string, string>): Promise<void>;
 }
+
+/** One RBAC permission: verbs on a kind's resource or subresource. */
+export interface Access {
+  kind: KindRef;
+  subresource?: "scale" | "status";
+  verbs: readonly string[];
+}
+
+/**
+ * Every cluster-wide request ApiOptimizerCluster makes, as RBAC names it (its own two ConfigMaps
+ * are read and written by name in the release namespace, through a Role). The chart grants these
+ * under optimizer.enabled; a chart test checks that it does.
+ */
+export const LOOP_ACCESS: readonly Access[] = [
+  { kind: DEPLOYMENT, verbs: ["list", "patch"] },
+  { kind: ModelInferKind, verbs: ["get", "list"] },
+  { kind: ModelInferKind, subresource: "scale", verbs: ["patch"] },
+  { kind: ModelInferKind, subresource: "status", verbs: ["update"] },
+  { kind: InferenceServiceKind, verbs: ["get", "list", "patch"] },
+  { kind: InferenceServiceKind, subresource: "status", verbs: ["update"] },
+  { kind: POD, verbs: ["list"] },
+  { kind: NODE, verbs: ["list"] },
+  { kind: EVENT, verbs: ["create"] },
+];
 
 /** Tries of the Sized read-modify-write when the object changed in between (409). */
 const STATUS_TRIES = 3;
