@@ -7,12 +7,10 @@ import { validateOnly } from "../../src/cli/dry-run.js";
 import { withNamespace } from "../../src/cluster-view/file-view.js";
 import { loadManifestDir } from "../../src/cluster-view/manifests.js";
 import type { KubeObject } from "../../src/kube/object.js";
-import { silentLogger } from "../../src/logging.js";
-import { ApiOptimizerCluster } from "../../src/optimizer/loop/api.js";
-import { OptimizerLoop } from "../../src/optimizer/loop/loop.js";
 import { ApiDouble, type StoredObject } from "../support/api-double.js";
 import { mergePatch } from "../support/api-http.js";
 import { cli } from "../support/cli.js";
+import { testLoop } from "../support/optimizer-loop.js";
 import { schemaProblems } from "../support/crd-schema.js";
 import { EXAMPLES, examplesContext } from "../support/fixtures.js";
 import { INFERNO } from "../support/inferno.js";
@@ -113,16 +111,7 @@ describe("inferplane optimize --manifests (the loop's dry run) on examples/optim
     await api.start();
     try {
       for (const obj of objects) api.create(RESOURCES[obj.kind ?? ""]!, structuredClone(obj) as StoredObject);
-      const result = await new OptimizerLoop({
-        cluster: new ApiOptimizerCluster(api.kubeConfig("loop")),
-        namespace: "inferplane-system",
-        configMap: "inferplane-optimizer",
-        statusConfigMap: "inferplane-optimizer-status",
-        prometheusUrl: undefined,
-        window: "1m",
-        intervalMs: 3_600_000,
-        log: silentLogger,
-      }).invoke();
+      const result = await testLoop(api, { token: "loop" }).invoke();
       assert.ok(result.ok, JSON.stringify(result));
       const sent = (api.requestsBy.get("loop") ?? []).filter(
         (r) => /^(PATCH|POST) .*\/(namespaces\/serving)\//.test(r) || /^PUT .*\/status$/.test(r),

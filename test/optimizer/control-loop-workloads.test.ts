@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { crdSchema } from "../../src/apis/crds.js";
-import { silentLogger } from "../../src/logging.js";
 import { apiVersionOf } from "../../src/kube/kind.js";
-import { ApiOptimizerCluster, LOOP_ACCESS } from "../../src/optimizer/loop/api.js";
+import { LOOP_ACCESS } from "../../src/optimizer/loop/api.js";
 import { OptimizerLoop, type OptimizerLoopOptions } from "../../src/optimizer/loop/loop.js";
 import { loadSystemDir } from "../../src/optimizer/load-dir.js";
 import { solveSystem } from "../../src/optimizer/solve.js";
@@ -12,8 +11,8 @@ import { ApiDouble, type StoredObject } from "../support/api-double.js";
 import { parsePath } from "../support/api-http.js";
 import { schemaProblems } from "../support/crd-schema.js";
 import { INFERNO } from "../support/inferno.js";
-import { LOOP_NODES, LOOP_NS, optimizerConfigMap, pod } from "../support/optimizer-loop.js";
-import { serveVllmMetrics, startPrometheus, type RunningPrometheus } from "../support/prometheus.js";
+import { LOOP_NODES, LOOP_NS, optimizerConfigMap, pod, testLoop } from "../support/optimizer-loop.js";
+import { serveVllmMetrics, startPrometheus, waitForWindow, type RunningPrometheus } from "../support/prometheus.js";
 import { assertValidKubernetes } from "../support/schema.js";
 
 const MODELINFERS = "workload.matrixinfer.ai/v1alpha1/modelinfers";
@@ -100,14 +99,7 @@ describe("optimizer control loop sizes ModelInfers and InferenceServices (real P
       { namespace: "serving", pod: "chatbot-5f8d9-ccccc", rpm: 999, inTokens: 1, outTokens: 1 },
     ]);
     prometheus = await startPrometheus(vllm.target);
-    const deadline = Date.now() + 30_000;
-    const query = `${prometheus.url}/api/v1/query?query=${encodeURIComponent("min(count_over_time(vllm:request_success_total[10s]))")}`;
-    for (;;) {
-      const body = (await (await fetch(query)).json()) as { data: { result: { value: [number, string] }[] } };
-      if (Number(body.data.result[0]?.value[1] ?? 0) >= 9) break;
-      if (Date.now() > deadline) throw new Error("Prometheus did not fill a 10 s window");
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitForWindow(prometheus, "vllm:request_success_total", 10);
   });
   after(async () => {
     await prometheus.stop();
@@ -137,19 +129,8 @@ describe("optimizer control loop sizes ModelInfers and InferenceServices (real P
     await api.stop();
   });
 
-  function loop(token = "t", solve?: OptimizerLoopOptions["solve"]): OptimizerLoop {
-    return new OptimizerLoop({
-      cluster: new ApiOptimizerCluster(api.kubeConfig(token)),
-      namespace: LOOP_NS,
-      configMap: "inferplane-optimizer",
-      statusConfigMap: "inferplane-optimizer-status",
-      prometheusUrl: prometheus.url,
-      window: "10s",
-      intervalMs: 3_600_000,
-      log: silentLogger,
-      solve,
-    });
-  }
+  const loop = (token = "t", solve?: OptimizerLoopOptions["solve"]): OptimizerLoop =>
+    testLoop(api, { prometheusUrl: prometheus.url, window: "10s", token, ...(solve ? { solve } : {}) });
 
   const mi = (): StoredObject => api.get(MODELINFERS, "serving", "llama-mi")!;
   const svc = (): StoredObject => api.get(SERVICES, "serving", "chat")!;

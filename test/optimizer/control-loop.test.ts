@@ -1,19 +1,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ApiOptimizerCluster } from "../../src/optimizer/loop/api.js";
-import { silentLogger } from "../../src/logging.js";
 import { loadSystemDir } from "../../src/optimizer/load-dir.js";
 import { OptimizerLoop, type OptimizerLoopOptions } from "../../src/optimizer/loop/loop.js";
 import { solveSystem } from "../../src/optimizer/solve.js";
 import { ApiDouble, type StoredObject } from "../support/api-double.js";
 import { INFERNO, published } from "../support/inferno.js";
-import { serveVllmMetrics, startPrometheus, type RunningPrometheus } from "../support/prometheus.js";
+import { serveVllmMetrics, startPrometheus, waitForWindow, type RunningPrometheus } from "../support/prometheus.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import {
   LOOP_NODES,
   LOOP_NS as NS,
   optimizerConfigMap,
   optimizerConfigMapFromFixtures,
+  testLoop,
 } from "../support/optimizer-loop.js";
 const DEPLOYMENTS = "apps/v1/deployments";
 
@@ -73,19 +72,8 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
     await api.stop();
   });
 
-  function loop(prometheusUrl: string | undefined, solve?: OptimizerLoopOptions["solve"]): OptimizerLoop {
-    return new OptimizerLoop({
-      cluster: new ApiOptimizerCluster(api.kubeConfig()),
-      namespace: NS,
-      configMap: "inferplane-optimizer",
-      statusConfigMap: "inferplane-optimizer-status",
-      prometheusUrl,
-      window: "10s",
-      intervalMs: 3_600_000,
-      log: silentLogger,
-      solve,
-    });
-  }
+  const loop = (prometheusUrl: string | undefined, solve?: OptimizerLoopOptions["solve"]): OptimizerLoop =>
+    testLoop(api, { ...(prometheusUrl ? { prometheusUrl } : {}), window: "10s", ...(solve ? { solve } : {}) });
 
   const get = (name: string): StoredObject => api.get(DEPLOYMENTS, "serving", name)!;
   const labels = (name: string): Record<string, string> => get(name).metadata.labels as Record<string, string>;
@@ -166,15 +154,7 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
         { namespace: "serving", pod: "unmanaged-5d8f9c-zzzzz", rpm: 999, inTokens: 1, outTokens: 1 },
       ]);
       prometheus = await startPrometheus(vllm.target);
-      const deadline = Date.now() + 30_000;
-      // rate() is only steady once the 10 s window is full of samples (1 s scrapes).
-      const query = `${prometheus.url}/api/v1/query?query=${encodeURIComponent("min(count_over_time(vllm:request_success_total[10s]))")}`;
-      for (;;) {
-        const body = (await (await fetch(query)).json()) as { data: { result: { value: [number, string] }[] } };
-        if (Number(body.data.result[0]?.value[1] ?? 0) >= 9) break;
-        if (Date.now() > deadline) throw new Error("Prometheus did not fill a 10 s window");
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await waitForWindow(prometheus, "vllm:request_success_total", 10);
     });
     after(async () => {
       await prometheus.stop();

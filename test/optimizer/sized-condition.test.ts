@@ -7,10 +7,9 @@ import { modelInferReconciler } from "../../src/controllers/modelinfer/reconcile
 import { ApiControllerClient } from "../../src/controllers/runtime/client.js";
 import { Controller } from "../../src/controllers/runtime/controller.js";
 import { silentLogger } from "../../src/logging.js";
-import { ApiOptimizerCluster } from "../../src/optimizer/loop/api.js";
 import { OptimizerLoop } from "../../src/optimizer/loop/loop.js";
 import { ApiDouble, type StoredObject } from "../support/api-double.js";
-import { LOOP_NODES, LOOP_NS, optimizerConfigMapFromFixtures } from "../support/optimizer-loop.js";
+import { LOOP_NODES, optimizerConfigMapFromFixtures, testLoop } from "../support/optimizer-loop.js";
 import { role } from "../support/objects.js";
 import { waitFor } from "../support/test-server.js";
 
@@ -93,17 +92,7 @@ describe("the Sized condition and the controllers' status writes (API double)", 
     await api.stop();
   });
 
-  const loop = (token = "t"): OptimizerLoop =>
-    new OptimizerLoop({
-      cluster: new ApiOptimizerCluster(api.kubeConfig(token)),
-      namespace: LOOP_NS,
-      configMap: "inferplane-optimizer",
-      statusConfigMap: "inferplane-optimizer-status",
-      prometheusUrl: undefined,
-      window: "1m",
-      intervalMs: 3_600_000,
-      log: silentLogger,
-    });
+  const loop = (token = "t"): OptimizerLoop => testLoop(api, { token });
   const conditions = (resource: string, name: string): Condition[] =>
     (api.get(resource, NS, name)?.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
   const sized = (resource: string, name: string): Condition | undefined =>

@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { StoredObject } from "./api-double.js";
+import { silentLogger } from "../../src/logging.js";
+import { ApiOptimizerCluster } from "../../src/optimizer/loop/api.js";
+import { OptimizerLoop, type OptimizerLoopOptions } from "../../src/optimizer/loop/loop.js";
+import type { ApiDouble, StoredObject } from "./api-double.js";
 import { INFERNO } from "./inferno.js";
 import { kubeTools, run } from "./tools.js";
 
@@ -93,4 +96,26 @@ export function pod(namespace: string, name: string, labels: Record<string, stri
     metadata: { name, namespace, labels },
     spec: { containers: [{ name: "engine", image: "vllm/vllm-openai:v0.11.0" }] },
   };
+}
+
+/**
+ * The loop against the API double, as serve makes it (ConfigMap inferplane-optimizer in LOOP_NS),
+ * through the real client under bearer token `token` (so `api.requestsBy` tells its requests
+ * apart); cycles run only when invoked.
+ */
+export function testLoop(
+  api: ApiDouble,
+  options: { prometheusUrl?: string; window?: string; token?: string; solve?: OptimizerLoopOptions["solve"] } = {},
+): OptimizerLoop {
+  return new OptimizerLoop({
+    cluster: new ApiOptimizerCluster(api.kubeConfig(options.token ?? "t")),
+    namespace: LOOP_NS,
+    configMap: "inferplane-optimizer",
+    statusConfigMap: "inferplane-optimizer-status",
+    prometheusUrl: options.prometheusUrl,
+    window: options.window ?? "1m",
+    intervalMs: 3_600_000,
+    log: silentLogger,
+    ...(options.solve ? { solve: options.solve } : {}),
+  });
 }
