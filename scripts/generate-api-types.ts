@@ -31,6 +31,10 @@ const EMBEDDED: Record<string, Record<string, { type: string; from?: string }>> 
   },
   // A string in seed 001's example, {name, port} in seed 003's: the validating webhook checks which.
   "inferenceservices.production-stack.vllm.ai": { "spec.backendRef": { type: "unknown" } },
+  "inferencegateways.production-stack.vllm.ai": {
+    "spec.router.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
+    "spec.endpointPicker.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
+  },
   "inferenceservices.inference.ai": {
     "spec.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
     "spec.tolerations[]": { type: "Toleration", from: "kubernetes-types/core/v1.js" },
@@ -48,6 +52,15 @@ const NAMED: Record<string, Record<string, string>> = {
     "spec.rolloutStrategy.rollingUpdateConfiguration": "RollingUpdateConfiguration",
   },
   "tokencaches.inference.ai": { "spec.tiers[]": "CacheTier" },
+  "inferencegateways.production-stack.vllm.ai": {
+    "spec.routes[]": "GatewayRoute",
+    "status.routes[]": "GatewayRouteStatus",
+  },
+  "staticroutes.production-stack.vllm.ai": {
+    "spec.healthCheck": "HealthCheck",
+    "spec.routerRef": "RouterRef",
+    "status.backends[]": "BackendStatus",
+  },
   "inferenceservices.inference.ai": {
     "spec.model": "ModelSpec",
     "spec.backendConfig": "BackendConfig",

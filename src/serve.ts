@@ -19,6 +19,7 @@ import type { Binder } from "../scheduler-extender/binder.js";
 import { ApiBinder } from "../scheduler-extender/api-binder.js";
 import { RECONCILERS } from "./controllers/registry.js";
 import { ControllerManager } from "./controllers/runtime/manager.js";
+import { routingEdges } from "./controllers/routing-edges.js";
 import type { ServeConfig } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -129,7 +130,7 @@ function startControllers(
     leaseName: "inferplane-controller",
     identity: config.identity,
     reconcilers: RECONCILERS,
-    leaderTasks: loop ? [loop] : [],
+    leaderTasks: [...(loop ? [loop] : []), ...routingEdges(view, kubeconfig, log, config.prometheusUrl)],
     observer: {
       observe: (controller, result, seconds) => {
         optimizer.metrics.reconciles.inc({ controller, result });

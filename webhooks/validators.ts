@@ -29,8 +29,17 @@ import {
   InferenceCacheKind,
   PrefillDecodingDisaggregationKind,
   SpeculativeDecodingKind,
+  InferenceGatewayKind,
   StackInferenceServiceKind,
+  StaticRouteKind,
+  type StackInferenceService,
 } from "../src/apis/production-stack.js";
+import {
+  mergeFindings,
+  nlpFilterFindings,
+  validateInferenceGateway,
+  validateStaticRoute,
+} from "./validators/routing.js";
 import { kindKey } from "../src/kube/kind.js";
 import { afterCrdSchema } from "./validators/crd-gate.js";
 
@@ -75,7 +84,14 @@ const GPU_VALIDATORS: [string, Validator][] = [
   [kindKey(GPUPoolKind), fromFindings("GPUPool", gpuPoolFindings)],
   [kindKey(TokenCacheKind), fromFindings("TokenCache", tokenCacheFindings)],
   [kindKey(InferenceServiceKind), validateInferenceService],
-  [kindKey(StackInferenceServiceKind), fromFindings("InferenceService", stackInferenceServiceFindings)],
+  [
+    kindKey(StackInferenceServiceKind),
+    fromFindings("InferenceService", (svc: StackInferenceService) =>
+      mergeFindings(stackInferenceServiceFindings(svc), nlpFilterFindings(svc)),
+    ),
+  ],
+  [kindKey(StaticRouteKind), validateStaticRoute],
+  [kindKey(InferenceGatewayKind), validateInferenceGateway],
   [kindKey(InferenceCacheKind), fromFindings("InferenceCache", inferenceCacheFindings)],
   [kindKey(SpeculativeDecodingKind), fromFindings("SpeculativeDecoding", speculativeDecodingFindings)],
   [kindKey(PrefillDecodingDisaggregationKind), fromFindings("PrefillDecodingDisaggregation", pddFindings)],

@@ -36,7 +36,7 @@ describe("Helm chart", function () {
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
       "ClusterRole",
       "ClusterRoleBinding",
-      ...Array<string>(8).fill("CustomResourceDefinition"),
+      ...Array<string>(10).fill("CustomResourceDefinition"),
       "Deployment",
       "MutatingWebhookConfiguration",
       "PodDisruptionBudget",

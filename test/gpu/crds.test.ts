@@ -24,8 +24,8 @@ describe("GPU and cache CRDs", () => {
     SEEDS = documents(join(REPO_ROOT, "test", "fixtures", "seed-examples.yaml"));
   });
 
-  it("are seven structural, namespaced CRDs with printer columns", () => {
-    assert.equal(GPU_CRDS.length, 7);
+  it("are nine structural, namespaced CRDs with printer columns", () => {
+    assert.equal(GPU_CRDS.length, 9);
     for (const crd of GPU_CRDS) {
       const { scope, versions } = crd.spec as typeof crd.spec & {
         scope: string;
@@ -39,7 +39,7 @@ describe("GPU and cache CRDs", () => {
   });
 
   it("accept every seed example as written — by their schema and by the validating webhook", async () => {
-    assert.equal(SEEDS.length, 10);
+    assert.equal(SEEDS.length, 12);
     const ctx = await examplesContext();
     for (const obj of SEEDS) {
       const where = `${obj.kind ?? ""} ${obj.metadata?.name ?? ""}`;

@@ -10,8 +10,16 @@ import { REPO_ROOT } from "../support/fixtures.js";
  * src/serve.ts, src/config.ts) may import anything, and nothing below may import them.
  */
 const SHARED = ["src/logging.ts", "src/paths.ts"];
-const VENDORS = ["src/volcano/", "src/nvidia/", "src/keda/", "src/engines/"];
-const BASE = ["src/kube/", "src/apis/", ...VENDORS, "src/modelinfer/", ...SHARED];
+const VENDORS = [
+  "src/volcano/",
+  "src/nvidia/",
+  "src/keda/",
+  "src/engines/",
+  "src/vllm-router/",
+  "src/gateway-api/",
+  "src/prometheus/",
+];
+const BASE = ["src/kube/", "src/apis/", ...VENDORS, "src/modelinfer/", "src/routing/", ...SHARED];
 const FEATURES_BELOW = [...BASE, "src/cluster-view/"];
 const RULES: readonly [string, readonly string[]][] = [
   ["src/kube/", [...SHARED]],
@@ -22,6 +30,12 @@ const RULES: readonly [string, readonly string[]][] = [
   // What each inference engine takes (flags, ports, health, sources) — read by controllers and validators.
   ["src/engines/", ["src/apis/", "src/kube/", "src/nvidia/", ...SHARED]],
   ["src/modelinfer/", ["src/apis/", "src/kube/", ...SHARED]],
+  // Routing (issue 16): the vLLM router's, Gateway API's and Prometheus' formats, and the rules
+  // both the routing controllers and admission apply over them.
+  ["src/vllm-router/", ["src/kube/", ...SHARED]],
+  ["src/gateway-api/", ["src/kube/", ...SHARED]],
+  ["src/prometheus/", [...SHARED]],
+  ["src/routing/", ["src/kube/", "src/apis/", ...VENDORS, ...SHARED]],
   ["src/cluster-view/", BASE],
   ["webhooks/", FEATURES_BELOW],
   ["scheduler-extender/", FEATURES_BELOW],
