@@ -51,7 +51,13 @@ const NAMED: Record<string, Record<string, string>> = {
     "spec.rolloutStrategy": "RolloutStrategy",
     "spec.rolloutStrategy.rollingUpdateConfiguration": "RollingUpdateConfiguration",
   },
-  "tokencaches.inference.ai": { "spec.tiers[]": "CacheTier" },
+  "tokencaches.inference.ai": {
+    "spec.tiers[]": "CacheTier",
+    "spec.tiers[].redisConfig": "RedisConfig",
+    "spec.tiers[].localConfig": "LocalConfig",
+    "status.tiers[]": "TierStatus",
+  },
+  "gpupools.inference.ai": { "spec.sharing": "Sharing", "status.nodeStatus[]": "PoolNodeStatus" },
   "inferencegateways.production-stack.vllm.ai": {
     "spec.routes[]": "GatewayRoute",
     "status.routes[]": "GatewayRouteStatus",

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_CONTROLLER_SETTINGS, type ControllerSettings } from "./controllers/registry.js";
 import { isLogLevel, type LogLevel } from "./logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "./paths.js";
 
@@ -33,6 +34,8 @@ export interface ServeConfig {
   prometheusUrl: string | undefined;
   /** ConfigMap (in `namespace`) with inferno's static data files. */
   optimizerConfigMap: string;
+  /** Where the GPUPool controller writes (GPU Operator's namespace, node writes) and the TokenCache controller's Redis image. */
+  controllers: ControllerSettings;
 }
 
 export class ConfigError extends Error {}
@@ -150,5 +153,18 @@ function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
     optimizerIntervalMs: intFlag(flags, "optimizer-interval-seconds", d.optimizerIntervalSeconds, 0, 86_400) * 1000,
     prometheusUrl: stringFlag(flags, "prometheus-url"),
     optimizerConfigMap: stringFlag(flags, "optimizer-configmap") ?? d.optimizerConfigMap,
+    controllers: controllerSettings(flags),
+  };
+}
+
+function controllerSettings(flags: Flags): ControllerSettings {
+  const { gpuPool, tokenCache } = DEFAULT_CONTROLLER_SETTINGS;
+  return {
+    gpuPool: {
+      ...gpuPool,
+      namespace: stringFlag(flags, "gpu-operator-namespace") ?? gpuPool.namespace,
+      nodeWrites: flags["gpupool-node-writes"] === true,
+    },
+    tokenCache: { redisImage: stringFlag(flags, "redis-image") ?? tokenCache.redisImage },
   };
 }

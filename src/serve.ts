@@ -17,7 +17,7 @@ import { InformerClusterView, loadKubeConfig } from "./cluster-view/informer-vie
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Binder } from "../scheduler-extender/binder.js";
 import { ApiBinder } from "../scheduler-extender/api-binder.js";
-import { RECONCILERS } from "./controllers/registry.js";
+import { reconcilers } from "./controllers/registry.js";
 import { ControllerManager } from "./controllers/runtime/manager.js";
 import { routingEdges } from "./controllers/routing-edges.js";
 import type { ServeConfig } from "./config.js";
@@ -129,7 +129,7 @@ function startControllers(
     leaseNamespace: config.namespace,
     leaseName: "inferplane-controller",
     identity: config.identity,
-    reconcilers: RECONCILERS,
+    reconcilers: reconcilers(config.controllers),
     leaderTasks: [...(loop ? [loop] : []), ...routingEdges(view, kubeconfig, log, config.prometheusUrl)],
     observer: {
       observe: (controller, result, seconds) => {

@@ -7,7 +7,14 @@ import type { GPUPoolSpec } from "./generated/gpupools.inference.ai.js";
 import type { InferenceServiceSpec, InferenceServiceStatus } from "./generated/inferenceservices.inference.ai.js";
 import type { CacheTier } from "./generated/tokencaches.inference.ai.js";
 
-export { GPUPoolKind, type GPUPool, type GPUPoolSpec, type GPUPoolStatus } from "./generated/gpupools.inference.ai.js";
+export {
+  GPUPoolKind,
+  type GPUPool,
+  type GPUPoolSpec,
+  type GPUPoolStatus,
+  type PoolNodeStatus,
+  type Sharing,
+} from "./generated/gpupools.inference.ai.js";
 export {
   InferenceServiceKind,
   type AutoscalingSpec,
@@ -26,6 +33,9 @@ export {
 export {
   TokenCacheKind,
   type CacheTier,
+  type LocalConfig,
+  type RedisConfig,
+  type TierStatus,
   type TokenCache,
   type TokenCacheSpec,
   type TokenCacheStatus,

@@ -1,4 +1,6 @@
 import { SERVE_DEFAULTS } from "../config.js";
+import { DEFAULT_GPU_POOL_SETTINGS } from "../controllers/gpupool/settings.js";
+import { DEFAULT_TOKEN_CACHE_SETTINGS } from "../controllers/tokencache/settings.js";
 import { SOLVERS } from "../optimizer/solution.js";
 
 /** One command-line flag: `--name VALUE` (string) or `--name` (boolean). */
@@ -91,6 +93,22 @@ export const FLAGS = {
     help: "ConfigMap with inferno's data files",
     default: d.optimizerConfigMap,
   },
+  "gpu-operator-namespace": {
+    type: "string",
+    value: "NS",
+    help: "where GPUPools' device-plugin and mig-parted ConfigMaps go (GPU Operator's namespace)",
+    default: DEFAULT_GPU_POOL_SETTINGS.namespace,
+  },
+  "gpupool-node-writes": {
+    type: "boolean",
+    help: "label GPUPools' nodes; off, each pool's status lists the labels to set",
+  },
+  "redis-image": {
+    type: "string",
+    value: "IMAGE",
+    help: "the Redis servers of TokenCache redis tiers",
+    default: DEFAULT_TOKEN_CACHE_SETTINGS.redisImage,
+  },
   solver: { type: "string", value: "NAME", help: SOLVERS.join(", "), default: "as the data asks" },
   json: { type: "boolean", help: "print inferno's solution-data.json instead of the table" },
   help: { type: "boolean", short: "h", help: "this help" },
@@ -137,6 +155,9 @@ export const COMMAND_SPECS = {
       "optimizer-interval-seconds",
       "prometheus-url",
       "optimizer-configmap",
+      "gpu-operator-namespace",
+      "gpupool-node-writes",
+      "redis-image",
     ],
   },
   mutate: {

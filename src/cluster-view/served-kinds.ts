@@ -8,9 +8,11 @@ import {
   ROLE_BINDING,
   SERVICE,
   SERVICE_ACCOUNT,
+  STATEFUL_SET,
 } from "../kube/core-kinds.js";
 import { ScaledObjectKind } from "../keda/scaled-object.js";
-import type { KindRef } from "../kube/kind.js";
+import { kindKey, objectKindKey, type KindRef } from "../kube/kind.js";
+import type { KubeObject } from "../kube/object.js";
 import { ModelInferKind } from "../apis/matrixinfer.js";
 import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../apis/inference-ai.js";
 import {
@@ -50,6 +52,8 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: POD, optional: false },
   // Every Service: InferenceServices (production-stack) and StaticRoutes name backends and routers by Service.
   { kind: SERVICE, optional: false },
+  // TokenCache's Redis servers (its redis.conf is a ConfigMap, below).
+  { kind: STATEFUL_SET, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: HyperNodeKind, optional: true },
   { kind: VolcanoPodGroupKind, optional: true },
   { kind: CoschedulingPodGroupKind, optional: true },
@@ -66,7 +70,8 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: ScaledObjectKind, optional: true, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: InferenceGatewayKind, optional: true },
   { kind: StaticRouteKind, optional: true },
-  // What the InferenceGateway and StaticRoute controllers make (issue 16; Deployments above).
+  // What the InferenceGateway and StaticRoute controllers make (issue 16; Deployments above); GPUPool's
+  // device-plugin and mig-parted ConfigMaps and TokenCache's redis.conf are ConfigMaps too.
   { kind: CONFIG_MAP, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: SERVICE_ACCOUNT, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
   { kind: ROLE, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
@@ -76,3 +81,10 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   // The Gateways an InferenceGateway attaches to: their address is its status.address.
   { kind: GatewayKind, optional: true },
 ];
+
+const BY_KEY = new Map(SERVED_KINDS.map((s) => [kindKey(s.kind), s.kind]));
+
+/** The served kind of an object (by its apiVersion and kind), or undefined when the view does not serve it. */
+export function servedKindOf(obj: KubeObject): KindRef | undefined {
+  return BY_KEY.get(objectKindKey(obj));
+}

@@ -24,7 +24,7 @@ describe("GPU and cache CRDs", () => {
     SEEDS = documents(join(REPO_ROOT, "test", "fixtures", "seed-examples.yaml"));
   });
 
-  it("are nine structural, namespaced CRDs with printer columns", () => {
+  it("are nine structural CRDs with printer columns, namespaced but GPUPool (cluster-scoped, as the nodes it describes)", () => {
     assert.equal(GPU_CRDS.length, 9);
     for (const crd of GPU_CRDS) {
       const { scope, versions } = crd.spec as typeof crd.spec & {
@@ -32,7 +32,7 @@ describe("GPU and cache CRDs", () => {
         versions: { additionalPrinterColumns: unknown[] }[];
       };
       const version = versions[0]!;
-      assert.equal(scope, "Namespaced", crd.metadata.name);
+      assert.equal(scope, crd.metadata.name === "gpupools.inference.ai" ? "Cluster" : "Namespaced", crd.metadata.name);
       assert.ok(version.additionalPrinterColumns.length >= 2, crd.metadata.name);
       assert.deepEqual(structuralProblems(version.schema.openAPIV3Schema), [], crd.metadata.name);
     }

@@ -18,8 +18,9 @@ const VENDORS = [
   "src/vllm-router/",
   "src/gateway-api/",
   "src/prometheus/",
+  "src/redis/",
 ];
-const BASE = ["src/kube/", "src/apis/", ...VENDORS, "src/modelinfer/", "src/routing/", ...SHARED];
+const BASE = ["src/kube/", "src/apis/", ...VENDORS, "src/modelinfer/", "src/routing/", "src/tokencache/", ...SHARED];
 const FEATURES_BELOW = [...BASE, "src/cluster-view/"];
 const RULES: readonly [string, readonly string[]][] = [
   ["src/kube/", [...SHARED]],
@@ -30,6 +31,10 @@ const RULES: readonly [string, readonly string[]][] = [
   // What each inference engine takes (flags, ports, health, sources) — read by controllers and validators.
   ["src/engines/", ["src/apis/", "src/kube/", "src/nvidia/", ...SHARED]],
   ["src/modelinfer/", ["src/apis/", "src/kube/", ...SHARED]],
+  // redis.conf as redis-server reads it.
+  ["src/redis/", ["src/kube/", ...SHARED]],
+  // A TokenCache's Redis names, URL and plan — read by its controller and by admission alike.
+  ["src/tokencache/", ["src/apis/", "src/kube/", "src/redis/", ...SHARED]],
   // Routing (issue 16): the vLLM router's, Gateway API's and Prometheus' formats, and the rules
   // both the routing controllers and admission apply over them.
   ["src/vllm-router/", ["src/kube/", ...SHARED]],

@@ -10,7 +10,7 @@ import { statusCode } from "../../kube/api-errors.js";
 import { eventFor } from "../../kube/api-event.js";
 import { apiVersionOf, type KindRef } from "../../kube/kind.js";
 import type { KubeObject } from "../../kube/object.js";
-import type { EventNote } from "./reconciler.js";
+import type { EventNote, LabelPatch } from "./reconciler.js";
 
 /** Server-side apply's field manager: the owner of every field inferplane sets. */
 export const FIELD_MANAGER = "inferplane";
@@ -24,6 +24,8 @@ export interface ControllerClient {
   /** Replaces the status subresource of a custom resource (409 when the object changed meanwhile). */
   writeStatus(kind: KindRef, primary: KubeObject, status: unknown): Promise<void>;
   event(primary: KubeObject, note: EventNote, component: string): Promise<void>;
+  /** Merges labels into an existing object (JSON merge patch: never creates it; `null` removes); gone is done. */
+  patchLabels(patch: LabelPatch): Promise<void>;
   /** Whether an object exists (GET; 404 is false, other errors throw). Nothing is listed or watched. */
   exists(kind: KindRef, namespace: string, name: string): Promise<boolean>;
 }
@@ -101,6 +103,7 @@ export class ApiControllerClient implements ControllerClient {
   }
 
   async event(primary: KubeObject, note: EventNote, component: string): Promise<void> {
+    // A cluster-scoped object's Events live in `default` and name no namespace, as the kubelet's Node Events do.
     const namespace = primary.metadata?.namespace || "default";
     const involved = {
       apiVersion: primary.apiVersion,
@@ -109,9 +112,31 @@ export class ApiControllerClient implements ControllerClient {
       namespace,
       uid: primary.metadata?.uid,
     };
-    await this.core.createNamespacedEvent({
-      namespace,
-      body: eventFor(involved, note.type, note.reason, note.message, component),
-    });
+    const body = eventFor(involved, note.type, note.reason, note.message, component);
+    if (!primary.metadata?.namespace) body.involvedObject = { ...body.involvedObject, namespace: undefined };
+    await this.core.createNamespacedEvent({ namespace, body });
+  }
+
+  async patchLabels(patch: LabelPatch): Promise<void> {
+    const metadata = {
+      name: patch.name,
+      labels: patch.labels,
+      ...(patch.namespace ? { namespace: patch.namespace } : {}),
+    };
+    const body = { apiVersion: apiVersionOf(patch.kind), kind: patch.kind.kind, metadata };
+    try {
+      await this.once({ apiVersion: body.apiVersion, kind: body.kind }, () =>
+        this.objects.patch(
+          body as KubernetesObject,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          undefined,
+          PatchStrategy.MergePatch,
+        ),
+      );
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
   }
 }
