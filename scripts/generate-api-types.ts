@@ -74,6 +74,8 @@ const NAMED: Record<string, Record<string, string>> = {
     "spec.cache": "CacheSpec",
     "spec.autoscaling": "AutoscalingSpec",
     "spec.autoscaling.metrics[]": "ScalingMetric",
+    "spec.autoscaling.optimizer": "OptimizerSizing",
+    "spec.autoscaling.optimizer.slo": "ServiceLevelObjectives",
     "status.gpuAllocations[]": "GpuAllocation",
   },
 };

@@ -13,6 +13,7 @@ import type { Secret } from "kubernetes-types/core/v1.js";
 import { parseCliArgs } from "../../src/cli/main.js";
 import { SERVED_KINDS } from "../../src/cluster-view/served-kinds.js";
 import { RECONCILERS } from "../../src/controllers/registry.js";
+import { LOOP_ACCESS } from "../../src/optimizer/loop/api.js";
 import type { KindRef } from "../../src/kube/kind.js";
 import { serveConfig } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
@@ -201,6 +202,33 @@ describe("Helm chart", function () {
         ],
         [[], ["create"]],
       ],
+    );
+  });
+
+  it("grants the optimizer loop every request it makes (LOOP_ACCESS), only under optimizer.enabled", () => {
+    const granted = (rendered: Rendered[]): string[] =>
+      find<ClusterRole>(rendered, "ClusterRole").rules!.flatMap((r) =>
+        r.resourceNames
+          ? []
+          : (r.apiGroups ?? []).flatMap((g) =>
+              (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`)),
+            ),
+      );
+    const needed = LOOP_ACCESS.flatMap((a) =>
+      a.verbs.map((v) => `${v} ${a.kind.group}/${a.kind.plural}${a.subresource ? `/${a.subresource}` : ""}`),
+    );
+    const on = granted(template("--set", "optimizer.enabled=true"));
+    assert.deepEqual(
+      needed.filter((n) => !on.includes(n)),
+      [],
+    );
+    const off = granted(objects);
+    assert.deepEqual(
+      ["patch workload.matrixinfer.ai/modelinfers/scale", "patch inference.ai/inferenceservices"].filter((n) =>
+        off.includes(n),
+      ),
+      [],
+      "what only the loop does is not granted without it",
     );
   });
 
