@@ -22,7 +22,7 @@ export interface PodPlaceNames {
   groupIndex: number;
   roleIndex: number;
   podIndex: number;
-  /** The role has workers, so its entry pod has a headless Service of the same name. */
+  /** The controller makes the role instance a headless Service named after its entry pod (DESIGN §4). */
   withService: boolean;
   /** The ModelInfer has gangSchedule, so the InferGroup has a PodGroup. */
   withPodGroup: boolean;

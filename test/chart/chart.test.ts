@@ -13,6 +13,7 @@ import type { Secret } from "kubernetes-types/core/v1.js";
 import { parseCliArgs } from "../../src/cli/main.js";
 import { SERVED_KINDS } from "../../src/cluster-view/served-kinds.js";
 import { RECONCILERS } from "../../src/controllers/registry.js";
+import { LOOP_ACCESS } from "../../src/optimizer/loop/api.js";
 import type { KindRef } from "../../src/kube/kind.js";
 import { serveConfig } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
@@ -145,21 +146,6 @@ describe("Helm chart", function () {
     assert.equal(config.shutdownDelayMs, 5000);
   });
 
-  it("lets the cluster view list and watch every kind it serves, even with the controller off", () => {
-    for (const rendered of [objects, template("--set", "controller.enabled=false")]) {
-      const rules = find<ClusterRole>(rendered, "ClusterRole").rules!;
-      for (const { kind } of SERVED_KINDS) {
-        const granted = rules.some(
-          (r) =>
-            r.apiGroups?.includes(kind.group) &&
-            r.resources?.includes(kind.plural) &&
-            ["list", "watch"].every((v) => r.verbs.includes(v)),
-        );
-        assert.ok(granted, `${kind.group}/${kind.plural}`);
-      }
-    }
-  });
-
   it("lets the controller write only what a ModelInfer owns, and elect on one Lease; nothing when disabled", () => {
     const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
     assert.ok(rules.some((r) => r.resources?.includes("modelinfers/status") && r.verbs.includes("update")));
@@ -216,6 +202,33 @@ describe("Helm chart", function () {
         ],
         [[], ["create"]],
       ],
+    );
+  });
+
+  it("grants the optimizer loop every request it makes (LOOP_ACCESS), only under optimizer.enabled", () => {
+    const granted = (rendered: Rendered[]): string[] =>
+      find<ClusterRole>(rendered, "ClusterRole").rules!.flatMap((r) =>
+        r.resourceNames
+          ? []
+          : (r.apiGroups ?? []).flatMap((g) =>
+              (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`)),
+            ),
+      );
+    const needed = LOOP_ACCESS.flatMap((a) =>
+      a.verbs.map((v) => `${v} ${a.kind.group}/${a.kind.plural}${a.subresource ? `/${a.subresource}` : ""}`),
+    );
+    const on = granted(template("--set", "optimizer.enabled=true"));
+    assert.deepEqual(
+      needed.filter((n) => !on.includes(n)),
+      [],
+    );
+    const off = granted(objects);
+    assert.deepEqual(
+      ["patch workload.matrixinfer.ai/modelinfers/scale", "patch inference.ai/inferenceservices"].filter((n) =>
+        off.includes(n),
+      ),
+      [],
+      "what only the loop does is not granted without it",
     );
   });
 

@@ -166,12 +166,12 @@ describe("ModelInfer validation", () => {
     assert.ok(error!.fix.startsWith("remove '.' from metadata.name: a DNS-1123 label allows only"), error!.fix);
   });
 
-  it("refuses a name starting with a digit only when a headless Service (a DNS-1035 label) is made from it", () => {
-    const digit = (workers: number): ModelInfer => modelInfer("7b-chat", [role("decode", 1, workers)], { replicas: 1 });
-    assert.deepEqual(pathsOf(modelInferProblems(digit(0))), []);
-    const problems = modelInferProblems(digit(2));
+  it("refuses a name starting with a digit: each role instance's headless Service (a DNS-1035 label) is made from it", () => {
+    // A pod name or hostname may start with a digit (DNS-1123); a Service name may not (DNS-1035).
+    const problems = modelInferProblems(modelInfer("7b-chat", [role("decode", 1, 0)], { replicas: 1 }));
     assert.deepEqual(pathsOf(problems), ["metadata.name"]);
     assert.ok(problems[0]!.detail.startsWith('makes Service metadata.name "7b-chat-0-decode-0-0"'));
+    assert.deepEqual(pathsOf(modelInferProblems(modelInfer("chat-7b", [role("decode", 1, 0)], { replicas: 1 }))), []);
   });
 
   it("refuses a name longer than a label value at metadata.name, though a ModelInfer name may be 253 long", () => {

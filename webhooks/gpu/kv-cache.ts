@@ -11,6 +11,13 @@ const CACHE_VOLUME = "lmcache-local";
 const CACHE_PATH = "/var/cache/lmcache";
 const WARMUP_CONTAINER = "lmcache-warmup";
 const WARMUP_IMAGE = "curlimages/curl:8.11.1";
+/**
+ * The image's own user, as numbers: it runs as `curl_user` (Alpine `adduser -S`, uid 100, in
+ * `addgroup -S curl_group`, gid 101; curl/curl-container create_base_image.sh), and the kubelet
+ * refuses `runAsNonRoot` for a user it can only see by name.
+ */
+const WARMUP_UID = 100;
+const WARMUP_GID = 101;
 const WARMUP_VOLUME = "lmcache-warmup-prefixes";
 const WARMUP_FILE = "/etc/lmcache-warmup/prefixes.txt";
 export const LMCACHE_CHUNK_SIZE = "256";
@@ -175,7 +182,13 @@ function warmupSidecar(
     ],
     ...(file.volumeMounts ? { volumeMounts: file.volumeMounts } : {}),
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
-    securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      runAsUser: WARMUP_UID,
+      runAsGroup: WARMUP_GID,
+      capabilities: { drop: ["ALL"] },
+    },
   };
 }
 

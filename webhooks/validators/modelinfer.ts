@@ -76,7 +76,7 @@ function largestNames(mi: ModelInfer, role: Role): EmittedName[] {
     role: role.name,
     groupIndex: Math.max(0, (mi.spec.replicas ?? 1) - 1),
     roleIndex: Math.max(0, (role.replicas ?? 1) - 1),
-    withService: (role.workerReplicas ?? 0) > 0,
+    withService: true,
     withPodGroup: mi.spec.template.gangSchedule !== undefined,
   };
   return [
