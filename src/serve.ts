@@ -17,6 +17,7 @@ import { InformerClusterView, loadKubeConfig } from "./cluster-view/informer-vie
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Binder } from "../scheduler-extender/binder.js";
 import { ApiBinder } from "../scheduler-extender/api-binder.js";
+import { ApiEventRecorder } from "../scheduler-extender/api-events.js";
 import { reconcilers } from "./controllers/registry.js";
 import { ControllerManager } from "./controllers/runtime/manager.js";
 import { routingEdges } from "./controllers/routing-edges.js";
@@ -181,7 +182,7 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
     log,
     isDraining: () => draining,
     extraRoutes: (app) => {
-      mountExtender(app, { view, metrics, log, binder });
+      mountExtender(app, { view, metrics, log, binder, events: kubeconfig && new ApiEventRecorder(kubeconfig, log) });
       mountOptimizer(app, { metrics, log });
       mountInvoke(app, optimizer);
       extras.extraRoutes?.(app);

@@ -129,6 +129,15 @@ describe("controller: desired objects of a ModelInfer", () => {
     assert.deepEqual(podGroup.spec.networkTopology, { mode: "hard", highestTierAllowed: 1 });
   });
 
+  it("copies networkTopology.highestTierName into the PodGroup, for the extender to hold the gang to that tier", () => {
+    const mi = sample();
+    mi.spec.template.gangSchedule!.networkTopology = { mode: "hard", highestTierName: "volcano.sh/hypernode" };
+    assert.deepEqual(desiredGroup(mi, 0).podGroup?.spec.networkTopology, {
+      mode: "hard",
+      highestTierName: "volcano.sh/hypernode",
+    });
+  });
+
   it("makes no PodGroup without gangSchedule, and replicas groups in all", () => {
     assert.equal(desiredGroup(sample(false), 0).podGroup, undefined);
     assert.deepEqual(

@@ -6,6 +6,8 @@ import type { Binder } from "../../scheduler-extender/binder.js";
 import { Extender } from "../../scheduler-extender/extender.js";
 import type { Topology } from "../volcano/topology.js";
 import { POD } from "../kube/core-kinds.js";
+import { HyperNodeKind } from "../volcano/hypernode.js";
+import { hyperNodeNotices, OncePerVersion, type EventRecorder } from "../../scheduler-extender/events.js";
 import {
   candidateNames,
   filterReply,
@@ -22,13 +24,16 @@ export interface ExtenderRoutesOptions {
   log: Logger;
   /** Set when bind is enabled (`--extender-bind`); otherwise the scheduler binds by itself. */
   binder?: Binder;
+  /** Warning Events on PodGroups and HyperNodes with what the extender cannot honour (in a cluster). */
+  events?: EventRecorder;
 }
 
 /**
  * Reports the topology's problems: the metric each time the topology is rebuilt (only on
- * change, never per request), the log lines only when the problems themselves changed.
+ * change, never per request), the log lines and a Warning Event per HyperNode only when the
+ * problems themselves changed.
  */
-function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger): () => void {
+function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger, events?: EventRecorder): () => void {
   let seen: Topology | undefined;
   let logged = "";
   return () => {
@@ -40,6 +45,7 @@ function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger): () 
     if (text === logged) return;
     logged = text;
     for (const problem of topology.problems) log.warn("HyperNode topology problem", { problem });
+    for (const notice of hyperNodeNotices(topology, view.list(HyperNodeKind))) events?.warn(notice);
   };
 }
 
@@ -75,7 +81,8 @@ function notSynced(view: ClusterView): string | undefined {
 /** POST /scheduler/filter, /scheduler/prioritize and (when enabled) /scheduler/bind on the HTTPS server. */
 export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   const extender = new Extender(opts.view);
-  const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log);
+  const events = opts.events && new OncePerVersion(opts.events);
+  const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log, events);
   // Raw text, parsed here: a body that is not JSON must still get HTTP 200 with Error.
   const json = express.text({ limit: MAX_BODY_BYTES, type: () => true });
   const parse = (body: unknown): ExtenderArgs => parseExtenderArgs(parseJson(body));
@@ -95,7 +102,8 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
         opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, Object.keys(decision.failed).length);
         if (decision.planned) opts.metrics.gangsPlanned.inc();
         if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
-        res.json(filterReply(args, decision.passed, decision.failed));
+        for (const notice of decision.notices ?? []) events?.warn(notice);
+        res.json(filterReply(args, decision.passed, decision.failed, "", decision.unresolvable));
       } catch (err) {
         opts.log.warn("extender filter failed", { error: errorText(err) });
         res.json({

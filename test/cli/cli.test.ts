@@ -50,7 +50,7 @@ describe("CLI", () => {
     assert.equal(out, "");
     assert.equal(
       err,
-      "denied: pod default/ghost-0-serve-0-0: ModelInfer default/ghost not found; create it first or fix label modelinfer.matrixinfer.ai/name\n",
+      "denied: Pod default/ghost-0-serve-0-0 is forbidden: metadata.labels[modelinfer.matrixinfer.ai/name]: ModelInfer default/ghost not found; create it first or fix the label\n",
     );
   });
 

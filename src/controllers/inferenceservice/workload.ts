@@ -6,11 +6,10 @@ import type { KubeObject } from "../../kube/object.js";
 import { DEPLOYMENT } from "../../kube/core-kinds.js";
 import { apiVersionOf } from "../../kube/kind.js";
 import { childMetadata } from "./owner.js";
-import { pipelineParallelism } from "../../engines/parallelism.js";
+import { MODELINFER_ROLE, pipelineParallelism } from "../../engines/parallelism.js";
 import { podLabels } from "./pod-template.js";
 
-/** The role of the ModelInfer a multi-node InferenceService becomes. */
-export const MODELINFER_ROLE = "engine";
+export { MODELINFER_ROLE } from "../../engines/parallelism.js";
 /** A rollout that has not progressed in 30 minutes (model download included) is failed (Deployment condition). */
 const PROGRESS_DEADLINE_SECONDS = 1800;
 
