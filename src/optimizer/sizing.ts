@@ -1,3 +1,4 @@
+import type { BirthDeathQueue } from "./queue.js";
 import type { LoadSpec, PerfSpec, Target } from "./spec.js";
 import type { ReplicaModel, ReplicaPerformance, VersionRules } from "./versions/rules.js";
 
@@ -9,6 +10,14 @@ export const RATE_EPSILON = 0.001;
 export const STABILITY_SAFETY_FRACTION = 0.1;
 /** Requests held per replica, as multiples of the batch size. */
 export const MAX_QUEUE_TO_BATCH_RATIO = 10;
+
+/**
+ * inferno's bisection interval [0.001·μ(1), 0.999·μ(N)] (requests/ms): from nearly no load to
+ * just below the full batch's rate, where the queue is still stable.
+ */
+export function rateRange(queue: BirthDeathQueue): { lo: number; hi: number } {
+  return { lo: queue.serviceRate(1) * RATE_EPSILON, hi: queue.fullRate * (1 - RATE_EPSILON) };
+}
 
 /** How one replica of a model performs on an accelerator at the load it is sized for. */
 export interface Sizing {

@@ -1,7 +1,7 @@
 import { bisect } from "../bisection.js";
 import { hasField, integerAt, nonNegativeAt, stringAt } from "../json-fields.js";
-import { BirthDeathQueue } from "../queue.js";
-import { MAX_QUEUE_TO_BATCH_RATIO, RATE_EPSILON, SLO_MARGIN, STABILITY_SAFETY_FRACTION } from "../sizing.js";
+import { queueOf } from "../queue.js";
+import { MAX_QUEUE_TO_BATCH_RATIO, rateRange, SLO_MARGIN, STABILITY_SAFETY_FRACTION } from "../sizing.js";
 import { current, LAST_CHOICE_DELTA, type GreedyEntry } from "../solvers/greedy-entries.js";
 import type { PerfSpec, Target } from "../spec.js";
 import { arrivalRateOf, targetFrom } from "./common.js";
@@ -46,11 +46,9 @@ function weightedRegretOrder(a: GreedyEntry, b: GreedyEntry): number {
  */
 function replicaModel(perf: PerfSpec, target: Target, size: RequestSize, batchSize: number): ReplicaModel | undefined {
   const tokens = size.outTokens;
-  const n = batchSize;
-  const rates = Array.from({ length: n }, (_, i) => (i + 1) / ((perf.alpha + perf.beta * (i + 1)) * tokens));
-  const queue = new BirthDeathQueue(n * MAX_QUEUE_TO_BATCH_RATIO, rates);
-  const lo = (rates[0] ?? 0) * RATE_EPSILON;
-  const hi = (rates[n - 1] ?? 0) * (1 - RATE_EPSILON);
+  const queue = queueOf(batchSize, batchSize * MAX_QUEUE_TO_BATCH_RATIO, (n) => (perf.alpha + perf.beta * n) * tokens);
+  if (!queue) return undefined;
+  const { lo, hi } = rateRange(queue);
   let best = hi;
   if (target.itl > 0) {
     const found = bisect(lo, hi, tokens * target.itl, (x) => queue.solve(x).avgServiceTime);
@@ -64,7 +62,7 @@ function replicaModel(perf: PerfSpec, target: Target, size: RequestSize, batchSi
   }
   if (target.tps > 0) best = Math.min(best, hi * (1 - STABILITY_SAFETY_FRACTION));
   return {
-    batchSize: n,
+    batchSize,
     maxRate: best,
     at(rate) {
       const stats = queue.solve(rate);

@@ -1,7 +1,7 @@
 import { bisect } from "../bisection.js";
 import { nonNegativeAt, optionalObject } from "../json-fields.js";
-import { BirthDeathQueue } from "../queue.js";
-import { MAX_QUEUE_TO_BATCH_RATIO, RATE_EPSILON, STABILITY_SAFETY_FRACTION } from "../sizing.js";
+import { queueOf, type BirthDeathQueue } from "../queue.js";
+import { MAX_QUEUE_TO_BATCH_RATIO, rateRange, STABILITY_SAFETY_FRACTION } from "../sizing.js";
 import type { PerfSpec, Target } from "../spec.js";
 import { boundedPriority, inOutLoad, modelTargets, straightPriorityOrder } from "./common.js";
 import type { ReplicaModel, ReplicaPerformance, RequestSize, VersionRules } from "./rules.js";
@@ -12,18 +12,20 @@ import type { ReplicaModel, ReplicaPerformance, RequestSize, VersionRules } from
  * and ITL = α + β·n_eff, TTFT = wait + γ + δ·K_in·n_eff.
  */
 class V2Queue implements MeteredQueue {
-  readonly queue: BirthDeathQueue;
-
-  constructor(
+  private constructor(
     private readonly perf: PerfSpec,
     private readonly size: RequestSize,
     readonly batchSize: number,
-  ) {
-    const rates = Array.from(
-      { length: batchSize },
-      (_, i) => (i + 1) / (this.prefill(i + 1) + (size.outTokens - 1) * this.decode(i + 1)),
-    );
-    this.queue = new BirthDeathQueue(batchSize * (MAX_QUEUE_TO_BATCH_RATIO + 1), rates);
+    readonly queue: BirthDeathQueue,
+  ) {}
+
+  /** Undefined when a request takes no time (one output token, no prefill): see queueOf. */
+  static of(perf: PerfSpec, size: RequestSize, batchSize: number): V2Queue | undefined {
+    const time = (n: number): number =>
+      (size.inTokens === 0 ? 0 : perf.gamma + perf.delta * size.inTokens * n) +
+      (size.outTokens - 1) * (perf.alpha + perf.beta * n);
+    const queue = queueOf(batchSize, batchSize * (MAX_QUEUE_TO_BATCH_RATIO + 1), time);
+    return queue && new V2Queue(perf, size, batchSize, queue);
   }
 
   prefill(n: number): number {
@@ -81,10 +83,9 @@ export interface MeteredQueue {
  * V2's and V3's replica model: bisect in [0.001·μ(1), 0.999·μ(N)] for the most λ within the
  * targets, then size on the throughput reached at that λ, not λ itself (as inferno does).
  */
-export function sizedOnThroughput(model: MeteredQueue, target: Target): ReplicaModel | undefined {
-  const rates = model.queue.serviceRates;
-  const lo = (rates[0] ?? 0) * RATE_EPSILON;
-  const hi = (rates[rates.length - 1] ?? 0) * (1 - RATE_EPSILON);
+export function sizedOnThroughput(model: MeteredQueue | undefined, target: Target): ReplicaModel | undefined {
+  if (!model) return undefined;
+  const { lo, hi } = rateRange(model.queue);
   const best = limitingRate(lo, hi, target, (x) => model.metrics(x));
   if (best === undefined) return undefined;
   return {
@@ -95,7 +96,7 @@ export function sizedOnThroughput(model: MeteredQueue, target: Target): ReplicaM
 }
 
 function replicaModel(perf: PerfSpec, target: Target, size: RequestSize, batchSize: number): ReplicaModel | undefined {
-  return sizedOnThroughput(new V2Queue(perf, size, batchSize), target);
+  return sizedOnThroughput(V2Queue.of(perf, size, batchSize), target);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { nonNegativeAt, optionalObject } from "../json-fields.js";
-import { BirthDeathQueue } from "../queue.js";
+import { queueOf, type BirthDeathQueue } from "../queue.js";
 import { MAX_QUEUE_TO_BATCH_RATIO } from "../sizing.js";
 import type { PerfSpec, Target } from "../spec.js";
 import { boundedPriority, inOutLoad, modelTargets, straightPriorityOrder } from "./common.js";
@@ -15,21 +15,25 @@ import { sizedOnThroughput, type MeteredQueue } from "./v2.js";
  * TTFT = wait + prefill(n̄) + ITL.
  */
 class V3Queue implements MeteredQueue {
-  readonly queue: BirthDeathQueue;
   private readonly slope: number;
+  queue!: BirthDeathQueue;
 
-  constructor(
+  private constructor(
     private readonly perf: PerfSpec,
     private readonly size: RequestSize,
-    readonly batchSize: number,
   ) {
     const { inTokens, outTokens } = size;
     this.slope = perf.beta * ((inTokens + outTokens) / (outTokens + 1)) + perf.gamma * (inTokens + outTokens / 2);
-    const rates = Array.from(
-      { length: batchSize },
-      (_, i) => (i + 1) / (this.prefill(i + 1) + outTokens * this.decode(i + 1)),
-    );
-    this.queue = new BirthDeathQueue(batchSize * (MAX_QUEUE_TO_BATCH_RATIO + 1), rates);
+  }
+
+  /** Undefined when a request takes no time, which all-zero parameters (skipped before) alone give. */
+  static of(perf: PerfSpec, size: RequestSize, batchSize: number): V3Queue | undefined {
+    const model = new V3Queue(perf, size);
+    const time = (n: number): number => model.prefill(n) + size.outTokens * model.decode(n);
+    const queue = queueOf(batchSize, batchSize * (MAX_QUEUE_TO_BATCH_RATIO + 1), time);
+    if (!queue) return undefined;
+    model.queue = queue;
+    return model;
   }
 
   private iteration(n: number): number {
@@ -57,7 +61,7 @@ class V3Queue implements MeteredQueue {
 function replicaModel(perf: PerfSpec, target: Target, size: RequestSize, batchSize: number): ReplicaModel | undefined {
   // optimizer-light v0.7.4 (4f3d1fa) skips all-zero parameters: a tuner that has not converged.
   if (perf.alpha === 0 && perf.beta === 0 && perf.gamma === 0) return undefined;
-  return sizedOnThroughput(new V3Queue(perf, size, batchSize), target);
+  return sizedOnThroughput(V3Queue.of(perf, size, batchSize), target);
 }
 
 /**
