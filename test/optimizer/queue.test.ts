@@ -149,9 +149,23 @@ describe("optimizer: bisection", () => {
     assert.ok(Math.abs(inside.x - 2.5) < 1e-5);
   });
 
-  it("works on decreasing functions and rejects an empty range", () => {
-    const found = bisect(1, 100, 0.25, (x) => 1 / x);
-    assert.ok(Math.abs(found.x - 4) < 1e-4);
+  it("a function flat over the interval meets a target at or above it everywhere (inferno read it as decreasing)", () => {
+    assert.deepEqual(
+      bisect(1, 100, 5, () => 0),
+      { x: 100, position: "above" },
+    );
+    assert.deepEqual(
+      bisect(1, 100, 5, () => 5),
+      { x: 100, position: "above" },
+    );
+    assert.deepEqual(
+      bisect(1, 100, 5, () => 5 + 1e-9),
+      { x: 100, position: "inside" },
+    );
+    assert.deepEqual(
+      bisect(1, 100, 5, () => 6),
+      { x: 1, position: "below" },
+    );
     assert.throws(() => bisect(2, 1, 0, (x) => x), /invalid range/);
   });
 });
