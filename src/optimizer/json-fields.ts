@@ -1,3 +1,5 @@
+import { describeRange, inRange, type NumberRange } from "./data-ranges.js";
+
 /**
  * Reading JSON the way Go's encoding/json does: a key matches its field exactly or, failing that,
  * case-insensitively ("milpsolver" fills MILPSolver, "AvgInTokens" fills avgInTokens). Every
@@ -78,21 +80,17 @@ export function stringAt(obj: JsonObject, name: string, origin: Origin, fallback
 export function numberAt(obj: JsonObject, name: string, origin: Origin, fallback?: number): number {
   const value = field(obj, name);
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value))
+  if (typeof value === "number" && !Number.isFinite(value))
+    throw origin.at(name).error(`must be a finite number, got ${value}`);
+  if (typeof value !== "number")
     throw origin.at(name).error(value === undefined ? "missing" : `must be a number, got ${JSON.stringify(value)}`);
   return value;
 }
 
-export function nonNegativeAt(obj: JsonObject, name: string, origin: Origin, fallback?: number): number {
+/** A number within its documented range (data-ranges.ts); the error names the range. */
+export function rangedAt(obj: JsonObject, name: string, origin: Origin, range: NumberRange, fallback?: number): number {
   const value = numberAt(obj, name, origin, fallback);
-  if (value < 0) throw origin.at(name).error(`must not be negative, got ${value}`);
-  return value;
-}
-
-/** Go decodes a JSON number into an int field only when it is whole. */
-export function integerAt(obj: JsonObject, name: string, origin: Origin, fallback?: number): number {
-  const value = nonNegativeAt(obj, name, origin, fallback);
-  if (!Number.isInteger(value)) throw origin.at(name).error(`must be a whole number, got ${value}`);
+  if (!inRange(value, range)) throw origin.at(name).error(`must be ${describeRange(range)}, got ${value}`);
   return value;
 }
 

@@ -3,13 +3,11 @@ import {
   booleanAt,
   field,
   hasField,
-  integerAt,
   isObject,
-  nonNegativeAt,
-  numberAt,
   objectAt,
   optionalObject,
   Origin,
+  rangedAt,
   stringAt,
   type JsonObject,
 } from "./json-fields.js";
@@ -27,6 +25,7 @@ import {
   type SystemSpec,
   type Target,
 } from "./spec.js";
+import { MAX_BATCH_TOKENS, RANGES } from "./data-ranges.js";
 import { detectVersion, rulesFor } from "./versions/index.js";
 
 /** One data document: its JSON body and where it came from (a file, or a path in system-data). */
@@ -70,8 +69,8 @@ function parseAccelerators(doc: DataDocument): Map<string, AcceleratorSpec> {
     result.set(name, {
       name,
       type: stringAt(entry, "type", at, name),
-      multiplicity: Math.max(integerAt(entry, "multiplicity", at, 1), 1),
-      cost: nonNegativeAt(entry, "cost", at),
+      multiplicity: rangedAt(entry, "multiplicity", at, RANGES.multiplicity, 1),
+      cost: rangedAt(entry, "cost", at, RANGES.acceleratorCost),
     });
   });
   return result;
@@ -81,7 +80,7 @@ function parseCapacity(doc: DataDocument): Map<string, number> {
   const result = new Map<string, number>();
   arrayAt(root(doc), "count", doc.origin).forEach((entry, i) => {
     const at = doc.origin.at("count").at(i);
-    result.set(stringAt(entry, "type", at), integerAt(entry, "count", at));
+    result.set(stringAt(entry, "type", at), rangedAt(entry, "count", at, RANGES.capacityCount));
   });
   return result;
 }
@@ -101,14 +100,18 @@ function parseModels(
     const named = at.at(`(${model} on ${accelerator})`);
     if (!accelerators.has(accelerator))
       throw named.error(`accelerator "${accelerator}" is not in the accelerator data`);
-    const maxBatchSize = integerAt(entry, "maxBatchSize", named);
-    if (maxBatchSize < 1) throw named.at("maxBatchSize").error("must be at least 1");
+    const maxBatchSize = rangedAt(entry, "maxBatchSize", named, RANGES.maxBatchSize);
+    const atTokens = rangedAt(entry, "atTokens", named, RANGES.atTokens);
+    if (maxBatchSize * atTokens > MAX_BATCH_TOKENS)
+      throw named.error(
+        `maxBatchSize × atTokens (the tokens a replica's batch holds) must be at most ${MAX_BATCH_TOKENS}, got ${maxBatchSize * atTokens}`,
+      );
     const spec: PerfSpec = {
       model,
       accelerator,
-      accCount: Math.max(integerAt(entry, "accCount", named, 1), 1),
+      accCount: rangedAt(entry, "accCount", named, RANGES.accCount, 1),
       maxBatchSize,
-      atTokens: integerAt(entry, "atTokens", named),
+      atTokens,
       ...rules.perfParms(entry, named),
     };
     let byAccelerator: Map<string, PerfSpec> | undefined = perf.get(model);
@@ -121,9 +124,7 @@ function parseModels(
 /** A declared priority: any whole number (the version's rule maps it); undefined when absent. */
 function declaredPriority(entry: JsonObject, at: Origin): number | undefined {
   if (!hasField(entry, "priority")) return undefined;
-  const value = numberAt(entry, "priority", at);
-  if (!Number.isInteger(value)) throw at.at("priority").error(`must be a whole number, got ${value}`);
-  return value;
+  return rangedAt(entry, "priority", at, RANGES.priority);
 }
 
 function parseServiceClasses(doc: DataDocument, version: DataVersion): Map<string, ServiceClassSpec> {
@@ -132,25 +133,28 @@ function parseServiceClasses(doc: DataDocument, version: DataVersion): Map<strin
   arrayAt(root(doc), "serviceClasses", doc.origin).forEach((entry, i) => {
     const at = doc.origin.at("serviceClasses").at(i);
     const name = stringAt(entry, "name", at);
+    // Every entry's priority is checked; the class keeps its first entry's, as inferno does.
+    const priority = rules.priority(declaredPriority(entry, at));
     let svc = classes.get(name);
-    if (!svc)
-      classes.set(name, (svc = { name, priority: rules.priority(declaredPriority(entry, at)), targets: new Map() }));
+    if (!svc) classes.set(name, (svc = { name, priority, targets: new Map() }));
     for (const [model, target] of rules.targets(entry, at)) svc.targets.set(model, target);
   });
   return classes;
 }
 
+/** A current allocation; undefined without an accelerator (its numbers are still range-checked). */
 function parseAllocation(alloc: JsonObject, at: Origin): AllocationData | undefined {
+  const latencyKey = hasField(alloc, "ttftAverage") ? "ttftAverage" : "waitAverage";
+  const numbers = {
+    numReplicas: rangedAt(alloc, "numReplicas", at, RANGES.allocationCount, 0),
+    maxBatch: rangedAt(alloc, "maxBatch", at, RANGES.allocationCount, 0),
+    cost: rangedAt(alloc, "cost", at, RANGES.allocationCost, 0),
+    itlAverage: rangedAt(alloc, "itlAverage", at, RANGES.allocationTime, 0),
+    latencyAverage: rangedAt(alloc, latencyKey, at, RANGES.allocationTime, 0),
+  };
   const accelerator = field(alloc, "accelerator");
   if (typeof accelerator !== "string" || accelerator === "") return undefined;
-  return {
-    accelerator,
-    numReplicas: integerAt(alloc, "numReplicas", at, 0),
-    maxBatch: integerAt(alloc, "maxBatch", at, 0),
-    cost: nonNegativeAt(alloc, "cost", at, 0),
-    itlAverage: nonNegativeAt(alloc, "itlAverage", at, 0),
-    latencyAverage: nonNegativeAt(alloc, hasField(alloc, "ttftAverage") ? "ttftAverage" : "waitAverage", at, 0),
-  };
+  return { accelerator, ...numbers };
 }
 
 interface Catalog {
@@ -177,8 +181,8 @@ function parseServer(entry: JsonObject, at: Origin, catalog: Catalog): ServerSpe
     serviceClass,
     model,
     keepAccelerator: booleanAt(entry, "keepAccelerator", named),
-    minNumReplicas: integerAt(entry, "minNumReplicas", named, 0),
-    maxBatchSize: integerAt(entry, "maxBatchSize", named, 0),
+    minNumReplicas: rangedAt(entry, "minNumReplicas", named, RANGES.minReplicas, 0),
+    maxBatchSize: rangedAt(entry, "maxBatchSize", named, RANGES.batchOverride, 0),
     load: rulesFor(catalog.version).load(optionalObject(current, "load", currentAt) ?? {}, currentAt.at("load")),
     current: parseAllocation(current, currentAt),
   };

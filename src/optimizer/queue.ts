@@ -132,7 +132,8 @@ export class BirthDeathQueue {
       s.mass += w;
       s.moment += n * w;
       if (n === this.top) s.top = w;
-      else if (t < 1 && tailBound(w, t) * (n + 1 / (1 - t)) < NEGLIGIBLE * s.moment) break;
+      // ≤, not <: at a vanishing load both sides underflow to 0, and what is left is 0 as well.
+      else if (t < 1 && tailBound(w, t) * (n + 1 / (1 - t)) <= NEGLIGIBLE * s.moment) break;
     }
     const beyond = outside(s.top);
     w = 1;

@@ -161,7 +161,7 @@ describe("optimizer: POST /optimizer/solve", () => {
     assert.equal(bad.status, 400);
     assert.match(
       bad.body,
-      /^body: system\.serverData\.servers\[0\]\.\(Premium-llama_13b\)\.currentAlloc\.load\.arrivalRate: a request rate cannot be negative/,
+      /^body: system\.serverData\.servers\[0\]\.\(Premium-llama_13b\)\.currentAlloc\.load\.arrivalRate: must be a number in \[0, 1000000000\] \(requests\/minute\), got -1/,
     );
     const notJson = await t.client.post("/optimizer/solve", "{");
     assert.equal(notJson.status, 400);
@@ -177,5 +177,28 @@ describe("optimizer: POST /optimizer/solve", () => {
       /inferplane_optimizer_solve_duration_seconds_count\{solver="default",outcome="bad-request"\} 2/,
     );
     assert.match(metrics.body, /inferplane_optimizer_total_cost\{source="rest"\} \d+/);
+  });
+
+  it("a number out of its range is a 400 naming it and the range; the widest batch allowed is solved", async () => {
+    const models = (body: Record<string, unknown>): Record<string, unknown>[] =>
+      (body.system as Record<string, Record<string, Record<string, unknown>[]>>).modelData!.models!;
+    const huge = systemData("v1/small");
+    models(huge)[0]!.alpha = 1e308;
+    const bad = await t.client.postJson("/optimizer/solve", huge);
+    assert.equal(bad.status, 400);
+    assert.match(
+      bad.body,
+      /^body: system\.modelData\.models\[0\]\.\(.+ on .+\)\.alpha: must be 0, or a number from 1e-9 to 1000000 \(ms\), got 1e\+308/,
+    );
+    const tooWide = systemData("v1/small");
+    models(tooWide)[0]!.maxBatchSize = 1_000_000_000;
+    const refused = await t.client.postJson("/optimizer/solve", tooWide);
+    assert.equal(refused.status, 400);
+    assert.match(refused.body, /models\[0\]\.\(.+\): maxBatchSize × atTokens .* must be at most 10000000000/);
+    const wide = systemData("v1/small");
+    for (const model of models(wide)) model.maxBatchSize = Math.floor(1e10 / Number(model.atTokens));
+    const solved = await t.client.postJson("/optimizer/solve", wide);
+    assert.equal(solved.status, 200, solved.body);
+    assert.ok((solved.json as Report).totalCost > 0);
   });
 });

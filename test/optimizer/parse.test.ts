@@ -80,7 +80,7 @@ describe("optimizer: reading inferno data", () => {
     });
     rejects(
       dir,
-      /server-data\.json: servers\[1\]\.\(Premium-llama_70b\)\.currentAlloc\.load\.arrivalRate: a request rate cannot be negative, got -5/,
+      /server-data\.json: servers\[1\]\.\(Premium-llama_70b\)\.currentAlloc\.load\.arrivalRate: must be a number in \[0, 1000000000\] \(requests\/minute\), got -5/,
     );
   });
 

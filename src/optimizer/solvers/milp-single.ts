@@ -15,9 +15,13 @@ export function binaryProgram(space: PlanSpace): BinaryProgram {
       const k = space.at(s, j);
       indices.push(s);
       values.push(1);
-      if ((space.cards[k] ?? 0) > 0) {
-        indices.push(servers + (space.type[k] ?? 0));
-        values.push(space.cards[k] ?? 0);
+      const cards = space.cards[k] ?? 0;
+      if (cards > 0) {
+        const t = space.type[k] ?? 0;
+        indices.push(servers + t);
+        // A candidate needing more cards than exist still cannot fit at capacity + 1, and HiGHS
+        // sees no coefficient far past the capacity (10¹⁴ cards beside 8 ended in status Unknown).
+        values.push(Math.min(cards, (space.capacity[t] ?? 0) + 1));
       }
       starts[k + 1] = indices.length;
     }

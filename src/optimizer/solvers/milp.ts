@@ -52,7 +52,12 @@ function heterogeneousModel(system: SystemSpec, servers: readonly ServerCandidat
     candidates.forEach((c, j) => {
       const y = variable(s, j);
       model.generals.push(y);
-      model.upperBounds.push({ variable: y, value: Math.max(c.replicas, server.minNumReplicas) });
+      // No more replicas than the type's cards hold: the bound stays within what HiGHS solves reliably.
+      const fit =
+        c.cardsPerReplica > 0
+          ? Math.floor((system.capacity.get(c.acceleratorType) ?? 0) / c.cardsPerReplica)
+          : Infinity;
+      model.upperBounds.push({ variable: y, value: Math.min(Math.max(c.replicas, server.minNumReplicas), fit) });
       if (c.costPerReplica !== 0) model.objective.push({ coefficient: c.costPerReplica, variable: y });
       carry.push({ coefficient: c.maxRatePerReplica, variable: y });
       count.push({ coefficient: 1, variable: y });

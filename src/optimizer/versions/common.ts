@@ -1,24 +1,27 @@
-import {
-  arrayAt,
-  hasField,
-  integerAt,
-  nonNegativeAt,
-  numberAt,
-  stringAt,
-  type JsonObject,
-  type Origin,
-} from "../json-fields.js";
+import { arrayAt, hasField, rangedAt, stringAt, type JsonObject, type Origin } from "../json-fields.js";
+import { RANGES } from "../data-ranges.js";
 import type { LoadSpec, Target } from "../spec.js";
 import { current, type GreedyEntry } from "../solvers/greedy-entries.js";
 
 /** The SLO fields every version reads (each uses its own subset); absent = 0 = no target. */
 export function targetFrom(entry: JsonObject, at: Origin): Target {
   return {
-    itl: nonNegativeAt(entry, "slo-itl", at, 0),
-    ttw: nonNegativeAt(entry, "slo-ttw", at, 0),
-    ttft: nonNegativeAt(entry, "slo-ttft", at, 0),
-    tps: nonNegativeAt(entry, "slo-tps", at, 0),
+    itl: rangedAt(entry, "slo-itl", at, RANGES.sloTime, 0),
+    ttw: rangedAt(entry, "slo-ttw", at, RANGES.sloTime, 0),
+    ttft: rangedAt(entry, "slo-ttft", at, RANGES.sloTime, 0),
+    tps: rangedAt(entry, "slo-tps", at, RANGES.sloTps, 0),
   };
+}
+
+/**
+ * V1's alpha/beta and V2's decodeParms: each a time in range, not both 0 — a token that takes no
+ * time has no queue (inferno divides by zero there).
+ */
+export function decodeParms(entry: JsonObject, at: Origin): { alpha: number; beta: number } {
+  const alpha = rangedAt(entry, "alpha", at, RANGES.perfTime);
+  const beta = rangedAt(entry, "beta", at, RANGES.perfTime);
+  if (alpha === 0 && beta === 0) throw at.error("alpha and beta are both 0: a token would take no time");
+  return { alpha, beta };
 }
 
 /** V2 and V3: a class lists its models under modelTargets. */
@@ -31,17 +34,15 @@ export function modelTargets(entry: JsonObject, at: Origin): [string, Target][] 
 }
 
 export function arrivalRateOf(load: JsonObject, at: Origin): number {
-  const arrivalRate = numberAt(load, "arrivalRate", at, 0);
-  if (arrivalRate < 0) throw at.at("arrivalRate").error(`a request rate cannot be negative, got ${arrivalRate}`);
-  return arrivalRate;
+  return rangedAt(load, "arrivalRate", at, RANGES.arrivalRate, 0);
 }
 
 /** V2 and V3: input and output tokens per request. */
 export function inOutLoad(load: JsonObject, at: Origin): LoadSpec {
   return {
     arrivalRate: arrivalRateOf(load, at),
-    avgInTokens: integerAt(load, "avgInTokens", at, 0),
-    avgOutTokens: integerAt(load, "avgOutTokens", at, 0),
+    avgInTokens: rangedAt(load, "avgInTokens", at, RANGES.tokens, 0),
+    avgOutTokens: rangedAt(load, "avgOutTokens", at, RANGES.tokens, 0),
   };
 }
 

@@ -1,10 +1,11 @@
 import { bisect } from "../bisection.js";
-import { hasField, integerAt, nonNegativeAt, stringAt } from "../json-fields.js";
+import { RANGES } from "../data-ranges.js";
+import { hasField, rangedAt, stringAt } from "../json-fields.js";
 import { queueOf } from "../queue.js";
 import { MAX_QUEUE_TO_BATCH_RATIO, rateRange, SLO_MARGIN, STABILITY_SAFETY_FRACTION } from "../sizing.js";
 import { current, LAST_CHOICE_DELTA, type GreedyEntry } from "../solvers/greedy-entries.js";
 import type { PerfSpec, Target } from "../spec.js";
-import { arrivalRateOf, targetFrom } from "./common.js";
+import { arrivalRateOf, decodeParms, targetFrom } from "./common.js";
 import type { ReplicaModel, RequestSize, VersionRules } from "./rules.js";
 
 /** config.PriorityWeightFactor: a class of priority p weighs 1 + 1/(1 + p). */
@@ -89,7 +90,7 @@ export const V1: VersionRules = {
         "no performance data: V1 needs alpha and beta (V2 files use decodeParms and prefillParms, V3 files perfParms)",
       );
     }
-    return { alpha: nonNegativeAt(entry, "alpha", at), beta: nonNegativeAt(entry, "beta", at), gamma: 0, delta: 0 };
+    return { ...decodeParms(entry, at), gamma: 0, delta: 0 };
   },
   targets(entry, at) {
     if (hasField(entry, "modelTargets")) throw at.error("modelTargets is V2, but the model data is V1 (alpha/beta)");
@@ -99,7 +100,7 @@ export const V1: VersionRules = {
   load: (load, at) => ({
     arrivalRate: arrivalRateOf(load, at),
     avgInTokens: 0,
-    avgOutTokens: integerAt(load, "avgLength", at, 0),
+    avgOutTokens: rangedAt(load, "avgLength", at, RANGES.tokens, 0),
   }),
   latencyKey: "waitAverage",
   replicaModel,

@@ -1,9 +1,10 @@
 import { bisect } from "../bisection.js";
-import { nonNegativeAt, optionalObject } from "../json-fields.js";
+import { RANGES } from "../data-ranges.js";
+import { optionalObject, rangedAt } from "../json-fields.js";
 import { queueOf, type BirthDeathQueue } from "../queue.js";
 import { MAX_QUEUE_TO_BATCH_RATIO, rateRange, STABILITY_SAFETY_FRACTION } from "../sizing.js";
 import type { PerfSpec, Target } from "../spec.js";
-import { boundedPriority, inOutLoad, modelTargets, straightPriorityOrder } from "./common.js";
+import { boundedPriority, decodeParms, inOutLoad, modelTargets, straightPriorityOrder } from "./common.js";
 import type { ReplicaModel, ReplicaPerformance, RequestSize, VersionRules } from "./rules.js";
 
 /**
@@ -116,10 +117,9 @@ export const V2: VersionRules = {
     const prefill = optionalObject(entry, "prefillParms", at) ?? {};
     const prefillAt = at.at("prefillParms");
     return {
-      alpha: nonNegativeAt(decode, "alpha", at.at("decodeParms")),
-      beta: nonNegativeAt(decode, "beta", at.at("decodeParms")),
-      gamma: nonNegativeAt(prefill, "gamma", prefillAt, 0),
-      delta: nonNegativeAt(prefill, "delta", prefillAt, 0),
+      ...decodeParms(decode, at.at("decodeParms")),
+      gamma: rangedAt(prefill, "gamma", prefillAt, RANGES.perfTime, 0),
+      delta: rangedAt(prefill, "delta", prefillAt, RANGES.perfTime, 0),
     };
   },
   targets: modelTargets,

@@ -1,4 +1,5 @@
-import { nonNegativeAt, optionalObject } from "../json-fields.js";
+import { RANGES } from "../data-ranges.js";
+import { optionalObject, rangedAt } from "../json-fields.js";
 import { queueOf, type BirthDeathQueue } from "../queue.js";
 import { MAX_QUEUE_TO_BATCH_RATIO } from "../sizing.js";
 import type { PerfSpec, Target } from "../spec.js";
@@ -82,9 +83,9 @@ export const V3: VersionRules = {
     if (!parms) throw at.error("no performance data: perfParms missing (every entry of a V3 file needs it)");
     const parmsAt = at.at("perfParms");
     return {
-      alpha: nonNegativeAt(parms, "alpha", parmsAt),
-      beta: nonNegativeAt(parms, "beta", parmsAt),
-      gamma: nonNegativeAt(parms, "gamma", parmsAt, 0),
+      alpha: rangedAt(parms, "alpha", parmsAt, RANGES.perfTime),
+      beta: rangedAt(parms, "beta", parmsAt, RANGES.perfTime),
+      gamma: rangedAt(parms, "gamma", parmsAt, RANGES.perfTime, 0),
       delta: 0,
     };
   },
