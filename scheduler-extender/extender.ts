@@ -9,6 +9,14 @@ import { MAX_EXTENDER_PRIORITY, type HostPriority } from "./wire.js";
 
 export interface FilterDecision {
   passed: Set<string>;
+  /**
+   * Why each other candidate failed — only when none passed. kube-scheduler reads an extender's
+   * failure maps only for a pod that ends up unschedulable: the FitError event counts their
+   * reasons ("0/5000 nodes are available: 5000 gang …") and preemption picks candidates among the
+   * FailedNodes (Unschedulable), never the FailedAndUnresolvableNodes (pkg/scheduler/schedule_one.go
+   * findNodesThatPassExtenders, framework FitError.Error). When a node passes, the 4,999 reasons
+   * would be serialized, sent and decoded for nothing.
+   */
   failed: Record<string, string>;
   /** The failures preemption cannot resolve (FailedAndUnresolvableNodes): a PodGroup field refused. */
   unresolvable?: boolean;
@@ -44,7 +52,8 @@ export class Extender {
   filter(pod: Pod, candidates: readonly string[]): FilterDecision {
     const gang = lookupGang(pod, this.stores);
     if (gang.kind === "none") return { passed: new Set(candidates), failed: {} };
-    if (gang.kind === "waiting") return failAll(candidates, gang.reason, "waiting");
+    // Preemption cannot create the missing members: evicting pods would not help, so unresolvable.
+    if (gang.kind === "waiting") return { ...failAll(candidates, gang.reason, "waiting"), unresolvable: true };
     if (gang.kind === "refused")
       return { ...failAll(candidates, gang.reason, "refused"), unresolvable: true, notices: gang.notices };
     if (gang.spec.mode === "soft") return { passed: new Set(candidates), failed: {} };
@@ -57,33 +66,47 @@ export class Extender {
   private withinPlan(gang: Gang, placement: Placement, name: string, candidates: readonly string[]): FilterDecision {
     const { hyperNode, assignments } = placement;
     const planned = assignments.get(name);
-    const inHyperNode = new Set(this.stores.topology().nodesOf.get(hyperNode) ?? []);
+    if (planned !== undefined && this.stores.nodeAllocatable(planned) && candidates.includes(planned))
+      return { passed: new Set([planned]), failed: {} };
     const request = gang.members.find((m) => m.name === name)?.requests ?? {};
-    const fallback = planned === undefined || !candidates.includes(planned);
+    const inHyperNode = new Set(this.stores.topology().nodesOf.get(hyperNode) ?? []);
+    const passed = new Set(
+      candidates.filter(
+        (n) => inHyperNode.has(n) && this.stores.nodeAllocatable(n) && fits(request, this.stores.nodeFree(n)),
+      ),
+    );
+    if (passed.size > 0) return { passed, failed: {} };
     // Reasons name no node: kube-scheduler counts identical reasons ("4999 nodes: …") in its event.
     const keptReason = `gang ${gang.spec.key} is planned in HyperNode ${hyperNode}; this node is kept for another member`;
     const outsideReason = `gang ${gang.spec.key} is planned in HyperNode ${hyperNode}; this node is outside it`;
-    const passed = new Set<string>();
     const failed: Record<string, string> = {};
     for (const node of candidates) {
       if (!this.stores.nodeAllocatable(node)) failed[node] = "node is not in inferplane's cluster view";
-      else if (node === planned || (fallback && inHyperNode.has(node) && fits(request, this.stores.nodeFree(node))))
-        passed.add(node);
       else failed[node] = inHyperNode.has(node) ? keptReason : outsideReason;
     }
     return { passed, failed };
   }
 
+  /**
+   * Scores 1..10; a node scored 0 is left out, which kube-scheduler counts the same (it adds an
+   * extender's score only for the hosts it lists: schedule_one.go prioritizeNodes).
+   */
   prioritize(pod: Pod, candidates: readonly string[]): HostPriority[] {
     const gang = lookupGang(pod, this.stores);
-    if (gang.kind !== "gang") return candidates.map((Host) => ({ Host, Score: 0 }));
+    if (gang.kind !== "gang") return [];
     const plan = this.plan(gang);
     const planned = plan.ok ? plan.placement.assignments.get(pod.metadata?.name ?? "") : undefined;
+    // Hard mode: every other candidate failed the filter already; scoring them would be moot.
+    if (gang.spec.mode === "hard" && planned !== undefined && candidates.includes(planned))
+      return [{ Host: planned, Score: MAX_EXTENDER_PRIORITY }];
     const bound = gang.members.flatMap((m) => (m.nodeName ? [m.nodeName] : []));
-    return candidates.map((Host) => ({
-      Host,
-      Score: Host === planned ? MAX_EXTENDER_PRIORITY : this.closenessScore(Host, bound) + this.packingScore(Host),
-    }));
+    const scores: HostPriority[] = [];
+    for (const Host of candidates) {
+      const Score =
+        Host === planned ? MAX_EXTENDER_PRIORITY : this.closenessScore(Host, bound) + this.packingScore(Host);
+      if (Score > 0) scores.push({ Host, Score });
+    }
+    return scores;
   }
 
   /** 0..8: 8 beside a bound member in its tier-1 HyperNode, 2 less per tier further away. */

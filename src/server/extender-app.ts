@@ -97,9 +97,10 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
         const pending = notSynced(opts.view);
         if (pending) throw new WireError(pending);
         reportTopology();
-        const decision = extender.filter(args.pod, candidateNames(args));
+        const candidates = candidateNames(args);
+        const decision = extender.filter(args.pod, candidates);
         opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, decision.passed.size);
-        opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, Object.keys(decision.failed).length);
+        opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, candidates.length - decision.passed.size);
         if (decision.planned) opts.metrics.gangsPlanned.inc();
         if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
         for (const notice of decision.notices ?? []) events?.warn(notice);
