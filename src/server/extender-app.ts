@@ -9,10 +9,9 @@ import { POD } from "../kube/core-kinds.js";
 import { HyperNodeKind } from "../volcano/hypernode.js";
 import { hyperNodeNotices, OncePerVersion, type EventRecorder } from "../../scheduler-extender/events.js";
 import {
-  candidateNames,
-  filterReply,
+  filterReplyJson,
   parseBindingArgs,
-  parseExtenderArgs,
+  parseExtenderRequest,
   WireError,
   type ExtenderArgs,
 } from "../../scheduler-extender/wire.js";
@@ -85,7 +84,10 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log, events);
   // Raw text, parsed here: a body that is not JSON must still get HTTP 200 with Error.
   const json = express.text({ limit: MAX_BODY_BYTES, type: () => true });
-  const parse = (body: unknown): ExtenderArgs => parseExtenderArgs(parseJson(body));
+  const parse = (body: unknown): ExtenderArgs => {
+    if (typeof body !== "string" || body === "") throw new WireError("the request body is empty");
+    return parseExtenderRequest(body);
+  };
 
   app.post(
     "/scheduler/filter",
@@ -97,20 +99,23 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
         const pending = notSynced(opts.view);
         if (pending) throw new WireError(pending);
         reportTopology();
-        const candidates = candidateNames(args);
-        const decision = extender.filter(args.pod, candidates);
-        opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, decision.passed.size);
-        opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, candidates.length - decision.passed.size);
+        const decision = extender.filter(args.pod, args.candidates);
+        const passed = decision.passed === "all" ? args.candidates.count : decision.passed.size;
+        opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, passed);
+        opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, args.candidates.count - passed);
         if (decision.planned) opts.metrics.gangsPlanned.inc();
         if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
         for (const notice of decision.notices ?? []) events?.warn(notice);
-        res.json(filterReply(args, decision.passed, decision.failed, "", decision.unresolvable));
+        res.type("json").send(filterReplyJson(args, decision.passed, decision.failed, "", decision.unresolvable));
       } catch (err) {
         opts.log.warn("extender filter failed", { error: errorText(err) });
-        res.json({
-          ...(args ? filterReply(args, new Set(), {}) : { FailedNodes: {}, FailedAndUnresolvableNodes: {} }),
-          Error: errorText(err),
-        });
+        res
+          .type("json")
+          .send(
+            args
+              ? filterReplyJson(args, new Set(), {}, errorText(err))
+              : JSON.stringify({ FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: errorText(err) }),
+          );
       }
     }),
   );
@@ -121,7 +126,7 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
     timed("prioritize", opts.metrics, (req, res) => {
       try {
         const args = parse(req.body);
-        res.json(notSynced(opts.view) ? [] : extender.prioritize(args.pod, candidateNames(args)));
+        res.json(notSynced(opts.view) ? [] : extender.prioritize(args.pod, args.candidates));
       } catch (err) {
         // HostPriorityList has no Error field: a non-200 is how the scheduler learns of it (and ignores it).
         res

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { listedCandidates } from "../../scheduler-extender/candidates.js";
 import { Extender } from "../../scheduler-extender/extender.js";
 import { filterReply, type ExtenderFilterResult } from "../../scheduler-extender/wire.js";
 import type { KubeObject } from "../../src/kube/object.js";
@@ -51,7 +52,7 @@ describe("extender: the reply keeps every reason kube-scheduler's events and pre
     const pod = view.get(POD, "default", podName)!;
     const decision = extender.filter(pod, candidates);
     const reply = filterReply(
-      { pod, nodes: undefined, nodeNames: candidates },
+      { pod, nodes: undefined, candidates: listedCandidates(candidates) },
       decision.passed,
       decision.failed,
       "",
