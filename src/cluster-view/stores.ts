@@ -6,6 +6,7 @@ import type { Resources } from "../kube/resources.js";
 import { isHyperNode, HyperNodeKind } from "../volcano/hypernode.js";
 import { CoschedulingPodGroupKind, gangName, VolcanoPodGroupKind, type PodGroup } from "../volcano/podgroup.js";
 import { buildTopology, type Topology } from "../volcano/topology.js";
+import { NodeSelections } from "../volcano/node-selections.js";
 import type { ChangeListener, ClusterReader } from "./cluster-view.js";
 import { NodeUsage } from "./node-usage.js";
 import { ObjectStore } from "./object-store.js";
@@ -37,6 +38,8 @@ export class ClusterStores implements ClusterReader {
   /** Which sources (label selectors of the kind's informers) hold each object: `<kind>|<ns>/<name>`. */
   private readonly holders = new Map<string, Set<string>>();
   private topologyCache: Topology | undefined;
+  private readonly selections = new NodeSelections();
+  private topologyScheduled = false;
   private changes = 0;
 
   get version(): number {
@@ -86,11 +89,27 @@ export class ClusterStores implements ClusterReader {
   }
 
   topology(): Topology {
-    this.topologyCache ??= buildTopology(
-      this.list(HyperNodeKind),
-      this.list(NODE).map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} })),
-    );
+    if (this.topologyCache) return this.topologyCache;
+    const hyperNodes = this.list(HyperNodeKind);
+    const nodes = this.list(NODE).map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} }));
+    const byName = new Map(nodes.map((n) => [n.name, n]));
+    this.topologyCache = buildTopology(hyperNodes, nodes, (hn, all) => this.selections.select(hn, byName, all));
+    this.selections.settle(hyperNodes);
     return this.topologyCache;
+  }
+
+  /**
+   * The topology is rebuilt right after the changes that outdate it, off any request's path: the
+   * extender's next filter finds it built (a burst of changes is one rebuild).
+   */
+  private invalidateTopology(): void {
+    this.topologyCache = undefined;
+    if (this.topologyScheduled) return;
+    this.topologyScheduled = true;
+    setImmediate(() => {
+      this.topologyScheduled = false;
+      this.topology();
+    });
   }
 
   /**
@@ -137,7 +156,8 @@ export class ClusterStores implements ClusterReader {
     this.gangPods.clear();
     this.owners.clear();
     this.holders.clear();
-    this.topologyCache = undefined;
+    this.selections.reset();
+    this.invalidateTopology();
     for (const obj of objects) this.upsert(obj);
   }
 
@@ -160,13 +180,19 @@ export class ClusterStores implements ClusterReader {
     else if (isKind(obj, NODE)) {
       this.usage.setNode(obj);
       const labelsChanged = JSON.stringify(previous?.metadata?.labels) !== JSON.stringify(obj.metadata?.labels);
-      if (!previous || labelsChanged) this.topologyCache = undefined;
-    } else if (isHyperNode(obj)) this.topologyCache = undefined;
+      if (!previous || labelsChanged) {
+        this.selections.nodeChanged(obj.metadata?.name ?? "");
+        this.invalidateTopology();
+      }
+    } else if (isHyperNode(obj)) this.invalidateTopology();
   }
 
   private forgetTopology(removed: KubeObject): void {
-    if (isKind(removed, NODE)) this.usage.removeNode(removed.metadata?.name ?? "");
-    if (isKind(removed, NODE) || isHyperNode(removed)) this.topologyCache = undefined;
+    if (isKind(removed, NODE)) {
+      this.usage.removeNode(removed.metadata?.name ?? "");
+      this.selections.nodeChanged(removed.metadata?.name ?? "");
+    }
+    if (isKind(removed, NODE) || isHyperNode(removed)) this.invalidateTopology();
   }
 
   private unindex(obj: KubeObject): void {
