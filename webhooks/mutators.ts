@@ -1,3 +1,4 @@
+import { DenialCode } from "./field-errors.js";
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { LABEL_ROLE } from "../src/modelinfer/labels.js";
@@ -30,13 +31,15 @@ function mutatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outc
 /** `owned`: the pod is already the ModelInfer enhancer's private copy, so it need not be copied again. */
 function enhanceGpuFeatures(pod: Pod, namespace: string, ctx: AdmissionContext, owned: boolean): Outcome<Pod> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
-  if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
+  if (!ctx.view.hasSynced())
+    return failure(DenialCode.Unavailable, "inferplane's cluster view is not synced yet; retry shortly");
   return enhanceGpuPod(pod, namespace, ctx.view.stores, owned);
 }
 
 function enhancePod(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {
   if (isModelInferPod(pod)) {
-    if (!ctx.view.hasSynced()) return failure(503, "inferplane's cluster view is not synced yet; retry shortly");
+    if (!ctx.view.hasSynced())
+      return failure(DenialCode.Unavailable, "inferplane's cluster view is not synced yet; retry shortly");
     const place = resolveModelInferPlace(pod, namespace, ctx.view);
     if (!place.ok) return place;
     const enhanced = enhanceModelInferPod(pod, place.value);

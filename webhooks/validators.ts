@@ -1,3 +1,4 @@
+import { DenialCode } from "./field-errors.js";
 import type { Deployment, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { AdmissionContext } from "./context.js";
@@ -40,7 +41,8 @@ function fromFindings(kind: string, check: (obj: never) => Findings): Validator 
   return (obj: unknown, namespace: string) => {
     const { problems, warnings } = check(obj as never);
     const name = (obj as { metadata?: { name?: string } }).metadata?.name ?? "";
-    if (problems.length > 0) return failure(422, `${kind} ${namespace}/${name} is invalid: ${problems.join("; and ")}`);
+    if (problems.length > 0)
+      return failure(DenialCode.Invalid, `${kind} ${namespace}/${name} is invalid: ${problems.join("; and ")}`);
     return success(undefined, warnings);
   };
 }
@@ -88,7 +90,10 @@ function validateModelInfer(
       : undefined;
   const problems = modelInferProblems(mi, old);
   if (problems.length === 0) return success(undefined);
-  return failure(422, `ModelInfer ${namespace}/${mi.metadata.name ?? ""} is invalid: ${problems.join("; and ")}`);
+  return failure(
+    DenialCode.Invalid,
+    `ModelInfer ${namespace}/${mi.metadata.name ?? ""} is invalid: ${problems.join("; and ")}`,
+  );
 }
 
 interface ValidatorEntry {

@@ -124,31 +124,31 @@ describe("ModelInfer pod enhancer", () => {
     [
       "unknown ModelInfer",
       optedInPod("nope-0-decode-0-0", "nope", "decode"),
-      404,
+      403,
       /ModelInfer default\/nope not found; create it first/,
     ],
     [
       "unknown role",
       optedInPod("sample-0-router-0-0", "sample", "router"),
-      400,
+      403,
       /has no role router; use one of: prefill, decode/,
     ],
     [
       "worker index too high",
       optedInPod("sample-0-decode-0-4", "sample", "decode"),
-      400,
+      403,
       /pod index 4 exceeds workerReplicas 3 of role decode/,
     ],
     [
       "role index too high",
       optedInPod("sample-0-prefill-2-0", "sample", "prefill"),
-      400,
+      403,
       /role index 2 is not below replicas 2/,
     ],
     [
       "name of another shape",
       optedInPod("my-pod", "sample", "decode"),
-      400,
+      422,
       /name my-pod is not of the form sample-<g>-decode-<r>-<p>/,
     ],
   ];

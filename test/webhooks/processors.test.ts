@@ -96,7 +96,7 @@ describe("mutating webhook on captured apiserver requests", () => {
     (request.object as Pod).metadata!.name = "missing-0-serve-0-0";
     const { response } = processMutation(request, ctx);
     assert.equal(response.allowed, false);
-    assert.equal(response.status?.code, 404);
+    assert.equal(response.status?.code, 403, "a ModelInfer that does not exist: refused in this cluster");
     assert.equal(
       response.status.message,
       "pod default/missing-0-serve-0-0: ModelInfer default/missing not found; create it first or fix label modelinfer.matrixinfer.ai/name",

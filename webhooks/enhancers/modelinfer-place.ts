@@ -1,3 +1,4 @@
+import { DenialCode } from "../field-errors.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterView } from "../../src/cluster-view/cluster-view.js";
 import * as labels from "../../src/modelinfer/labels.js";
@@ -50,13 +51,16 @@ function findRole(
   const modelInfer = view.getModelInfer(namespace, miName);
   if (!modelInfer)
     return failure(
-      404,
+      DenialCode.Forbidden,
       `${who}: ModelInfer ${namespace}/${miName} not found; create it first or fix label ${labels.LABEL_MODELINFER_NAME}`,
     );
   const role = modelInfer.spec.template.roles.find((r) => r.name === roleName);
   if (role) return success({ modelInfer, role });
   const known = modelInfer.spec.template.roles.map((r) => r.name).join(", ");
-  return failure(400, `${who}: ModelInfer ${namespace}/${miName} has no role ${roleName}; use one of: ${known}`);
+  return failure(
+    DenialCode.Forbidden,
+    `${who}: ModelInfer ${namespace}/${miName} has no role ${roleName}; use one of: ${known}`,
+  );
 }
 
 export function describePod(pod: Pod, namespace: string): string {
@@ -79,18 +83,18 @@ export function resolveModelInferPlace(pod: Pod, namespace: string, view: Cluste
   const who = describePod(pod, namespace);
   if (!roleName)
     return failure(
-      400,
+      DenialCode.Invalid,
       `${who}: label ${labels.LABEL_ROLE} is missing; set it to one of the roles of ModelInfer ${miName}`,
     );
   const found = findRole(view, who, namespace, miName, roleName);
   if (!found.ok) return found;
   const { modelInfer, role } = found.value;
   const indices = readIndices(pod, miName, roleName);
-  if (typeof indices === "string") return failure(400, `${who}: ${indices}`);
+  if (typeof indices === "string") return failure(DenialCode.Invalid, `${who}: ${indices}`);
   const outOfRange = checkRange(indices, role);
   if (outOfRange)
     return failure(
-      400,
+      DenialCode.Forbidden,
       `${who}: ${outOfRange} of ModelInfer ${namespace}/${miName}; scale the ModelInfer or rename the pod`,
     );
   return success({ modelInfer, role, namespace, ...indices });

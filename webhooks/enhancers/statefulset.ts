@@ -1,3 +1,4 @@
+import { DenialCode } from "../field-errors.js";
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import * as labels from "../../src/modelinfer/labels.js";
@@ -23,7 +24,7 @@ export function resolveStatefulSetGroup(sts: StatefulSet, namespace: string): Ou
   const serviceName = sts.spec?.serviceName ?? "";
   if (!serviceName) {
     return failure(
-      400,
+      DenialCode.Invalid,
       `StatefulSet ${namespace}/${name}: spec.serviceName is empty; set it to a headless Service so ENTRY_ADDRESS resolves`,
     );
   }
@@ -49,7 +50,10 @@ export function enhanceStatefulSet(sts: StatefulSet, namespace: string): Outcome
   const template = out.spec?.template;
   const podSpec = template?.spec;
   if (!template || !podSpec)
-    return failure(400, `StatefulSet ${namespace}/${sts.metadata?.name ?? ""}: spec.template.spec is missing`);
+    return failure(
+      DenialCode.Invalid,
+      `StatefulSet ${namespace}/${sts.metadata?.name ?? ""}: spec.template.spec is missing`,
+    );
   setLabels((template.metadata ??= {}), {
     [labels.LABEL_MANAGED]: "true",
     [labels.LABEL_ROLE]: sts.metadata?.labels?.[labels.LABEL_ROLE] ?? "",
@@ -81,7 +85,7 @@ export function enhanceStatefulSetPod(pod: Pod, namespace: string): Outcome<Pod>
   const ordinal = statefulSetPodOrdinal(pod);
   if (ordinal === undefined) {
     return failure(
-      400,
+      DenialCode.Invalid,
       `${describePod(pod, namespace)}: no StatefulSet ordinal (label ${labels.LABEL_POD_INDEX} or name <statefulset>-<n>); create it through its StatefulSet`,
     );
   }

@@ -1,3 +1,4 @@
+import { DenialCode } from "../field-errors.js";
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterStores } from "../../src/cluster-view/stores.js";
 import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
@@ -49,7 +50,10 @@ function lookupIn(stores: ClusterStores, namespace: string): Lookup {
     const found = stores.gpu[store].get(namespace, name);
     return found
       ? success(found as T)
-      : failure(403, `${what} "${name}" does not exist in namespace ${namespace}; create it or fix the annotation`);
+      : failure(
+          DenialCode.Forbidden,
+          `${what} "${name}" does not exist in namespace ${namespace}; create it or fix the annotation`,
+        );
   };
 }
 
@@ -59,7 +63,7 @@ function engineIndex(pod: Pod): Outcome<number> {
   const index = pod.spec?.containers.findIndex((c) => c.name === wanted) ?? -1;
   if (index < 0)
     return failure(
-      403,
+      DenialCode.Invalid,
       `${A.ENGINE_CONTAINER}: no container named "${wanted}"; name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`,
     );
   return success(index);
@@ -76,7 +80,7 @@ function countFrom(value: string | undefined, fallback: number): Outcome<number>
   if (value === undefined) return success(fallback);
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
-    return failure(403, `${A.GPU_COUNT}: "${value}" is not a whole number of GPUs ≥ 1`);
+    return failure(DenialCode.Invalid, `${A.GPU_COUNT}: "${value}" is not a whole number of GPUs ≥ 1`);
   return success(n);
 }
 
@@ -125,7 +129,10 @@ function pinnedMemory(pool: GPUPool | undefined): Outcome<number | undefined> {
     return success(gigabytes(pinned));
   } catch (err) {
     if (err instanceof QuantityError)
-      return failure(403, `GPUPool ${pool?.metadata.name ?? ""}: sharing.mps.pinnedMemoryLimit: ${err.message}`);
+      return failure(
+        DenialCode.Forbidden,
+        `GPUPool ${pool?.metadata.name ?? ""}: sharing.mps.pinnedMemoryLimit: ${err.message}`,
+      );
     throw err;
   }
 }
@@ -166,29 +173,33 @@ function resolveShare(
   const modeText = shareMode(annotations, pool, pdGpus);
   if (modeText === undefined) return success(undefined);
   if (!(MODES as readonly string[]).includes(modeText))
-    return failure(403, `${A.GPU_SHARING}: "${modeText}" is not one of ${MODES.join(", ")}`);
+    return failure(DenialCode.Invalid, `${A.GPU_SHARING}: "${modeText}" is not one of ${MODES.join(", ")}`);
   const count = countFrom(annotations[A.GPU_COUNT], pdGpus ?? 1);
   if (!count.ok) return count;
   const mode = modeText as SharingMode;
   if (mode === "mps" && count.value > 1)
     return failure(
-      403,
+      DenialCode.Invalid,
       `MPS shares one GPU between clients: ${A.GPU_COUNT} ${count.value} is more than one; use exclusive GPUs for multi-GPU pods`,
     );
   const pinned = pinnedMemory(pool);
   if (!pinned.ok) return pinned;
   const share = shareFrom(mode, count.value, annotations, pool, pinned.value);
   const problem = mode === "mig" ? migProblem(share) : undefined;
-  return problem ? failure(403, problem) : success(share);
+  return problem ? failure(DenialCode.Forbidden, problem) : success(share);
 }
 
 function resolvePd(annotations: Record<string, string>, lookup: Lookup): Outcome<GpuAsk["pd"]> {
   const name = annotations[A.PDD];
   const role = annotations[A.PD_ROLE];
   if (name === undefined && role === undefined) return success(undefined);
-  if (name === undefined) return failure(403, `${A.PD_ROLE} needs ${A.PDD} naming the PrefillDecodingDisaggregation`);
+  if (name === undefined)
+    return failure(DenialCode.Invalid, `${A.PD_ROLE} needs ${A.PDD} naming the PrefillDecodingDisaggregation`);
   if (role !== "prefill" && role !== "decode")
-    return failure(403, `${A.PD_ROLE} must be prefill or decode (got ${role === undefined ? "nothing" : `"${role}"`})`);
+    return failure(
+      DenialCode.Invalid,
+      `${A.PD_ROLE} must be prefill or decode (got ${role === undefined ? "nothing" : `"${role}"`})`,
+    );
   const pdd = lookup<PrefillDecodingDisaggregation>("pdd", name, "PrefillDecodingDisaggregation");
   return pdd.ok ? success({ role, pdd: pdd.value }) : pdd;
 }
@@ -245,7 +256,7 @@ export function resolveGpuAsk(pod: Pod, namespace: string, stores: ClusterStores
   if (!index.ok) return index;
   const backend = annotations[A.BACKEND] ?? "vllm";
   if (!(BACKENDS as readonly string[]).includes(backend))
-    return failure(403, `${A.BACKEND}: "${backend}" is not one of ${BACKENDS.join(", ")}`);
+    return failure(DenialCode.Invalid, `${A.BACKEND}: "${backend}" is not one of ${BACKENDS.join(", ")}`);
   const refs = resolveRefs(annotations, lookupIn(stores, namespace));
   if (!refs.ok) return refs;
   const { pool, tokenCache, speculative, pd } = refs.value;

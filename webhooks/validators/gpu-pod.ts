@@ -1,3 +1,4 @@
+import { DenialCode } from "../field-errors.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterStores } from "../../src/cluster-view/stores.js";
 import { asksForGpuFeatures } from "../gpu/annotations.js";
@@ -21,7 +22,7 @@ export function validateGpuPod(pod: Pod, namespace: string, stores: ClusterStore
     const tp = Number(flagValue(engine, flag));
     if (gpus !== undefined && tp > gpus)
       return failure(
-        403,
+        DenialCode.Invalid,
         `container ${engine.name}: --${flag} ${tp} is above the ${gpus} GPUs the pod gets; lower it or raise inference.ai/gpu-count`,
       );
   }
