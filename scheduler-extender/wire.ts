@@ -56,6 +56,7 @@ export function parseExtenderArgs(body: unknown): ExtenderArgs {
   if (nodesField !== undefined && nodesField !== null) {
     const items = field(record(nodesField, "Nodes"), "items");
     if (!Array.isArray(items)) throw new WireError("Nodes.items must be an array");
+    items.forEach((item, i) => record(item, `Nodes.items[${i}]`));
     nodes = items as Node[];
   }
   let nodeNames: string[] | undefined;

@@ -3,6 +3,7 @@ import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { isLogLevel, type LogLevel } from "./logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "./paths.js";
+import { DEFAULT_LISTENER_BOUNDS as LISTENER, type ListenerBounds } from "./server/listen.js";
 
 export interface ServeConfig {
   host: string;
@@ -33,6 +34,36 @@ export interface ServeConfig {
   prometheusUrl: string | undefined;
   /** ConfigMap (in `namespace`) with inferno's static data files. */
   optimizerConfigMap: string;
+  /** HTTPS port of `/optimizer/*` and `/invoke`, apart from the webhooks' accept queue. */
+  optimizerPort: number;
+  /** What bounds the work any caller can cause (issue 13, DESIGN §14). */
+  bounds: ServeBounds;
+  /** The kube-scheduler client certificate's subject CN the extender accepts in a cluster. */
+  extenderClientName: string;
+}
+
+/**
+ * Limits on connections, requests and CPU-heavy work. Defaults keep a replica inside the chart's
+ * 512 MiB limit and its admission answers inside the apiserver's 5 s webhook timeout.
+ */
+export interface ServeBounds extends ListenerBounds {
+  /** Admission (and, separately, extender) requests in flight; beyond, answered 429 at once. */
+  maxRequestsInFlight: number;
+  /** Request body bytes held at once per path family; beyond, answered 429 at once. */
+  maxBodyBytesInFlight: number;
+  /** Admission bodies from this size on are parsed and processed in a worker thread. */
+  admissionWorkerBytes: number;
+  /** Optimizer worker threads, and solves that may wait for one; beyond, 429 with Retry-After. */
+  optimizerWorkers: number;
+  optimizerQueue: number;
+  /** HiGHS time limit per MILP solve, s; a solve is stopped at this plus a grace. */
+  optimizerTimeLimitSeconds: number;
+  optimizerMaxBodyBytes: number;
+  /** Instance limits (src/optimizer/limits.ts): servers, and server × accelerator candidates. */
+  optimizerMaxServers: number;
+  optimizerMaxCandidates: number;
+  /** Resident memory the process aims to stay under, MiB; the workers' heaps are sized from it. */
+  memoryBudgetMib: number;
 }
 
 export class ConfigError extends Error {}
@@ -83,7 +114,8 @@ export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env):
 
 function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
   return {
-    host: stringFlag(flags, "host") ?? "0.0.0.0",
+    // "::" accepts IPv6 and, IPv4-mapped, IPv4: single-stack IPv6 clusters reach it too.
+    host: stringFlag(flags, "host") ?? "::",
     port: intFlag(flags, "port", 9443, 0, 65535),
     metricsPort: intFlag(flags, "metrics-port", 8080, 0, 65535),
     certDir: stringFlag(flags, "cert-dir") ?? ".certs",
@@ -102,5 +134,31 @@ function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
     optimizerIntervalMs: intFlag(flags, "optimizer-interval-seconds", 60, 0, 86_400) * 1000,
     prometheusUrl: stringFlag(flags, "prometheus-url"),
     optimizerConfigMap: stringFlag(flags, "optimizer-configmap") ?? "inferplane-optimizer",
+    optimizerPort: intFlag(flags, "optimizer-port", 9444, 0, 65535),
+    bounds: readBounds(flags),
+    extenderClientName: stringFlag(flags, "extender-client-name") ?? "kube-scheduler",
+  };
+}
+
+const MIB = 1024 * 1024;
+
+function readBounds(flags: Flags): ServeBounds {
+  return {
+    maxConnections: intFlag(flags, "max-connections", LISTENER.maxConnections, 1),
+    maxConnectionsPerClient: intFlag(flags, "max-connections-per-client", LISTENER.maxConnectionsPerClient, 1),
+    tlsHandshakeTimeoutMs: intFlag(flags, "tls-handshake-timeout-ms", LISTENER.tlsHandshakeTimeoutMs, 100),
+    headersTimeoutMs: intFlag(flags, "headers-timeout-ms", LISTENER.headersTimeoutMs, 100),
+    requestTimeoutMs: intFlag(flags, "request-timeout-ms", LISTENER.requestTimeoutMs, 100),
+    idleTimeoutMs: intFlag(flags, "idle-timeout-ms", LISTENER.idleTimeoutMs, 100),
+    maxRequestsInFlight: intFlag(flags, "max-requests-in-flight", 256, 1),
+    maxBodyBytesInFlight: intFlag(flags, "max-body-mib-in-flight", 48, 4, 4096) * MIB,
+    admissionWorkerBytes: intFlag(flags, "admission-worker-kib", 64, 1) * 1024,
+    optimizerWorkers: intFlag(flags, "optimizer-workers", 1, 1, 64),
+    optimizerQueue: intFlag(flags, "optimizer-queue", 4, 0, 10_000),
+    optimizerTimeLimitSeconds: intFlag(flags, "optimizer-time-limit-seconds", 10, 1, 3600),
+    optimizerMaxBodyBytes: intFlag(flags, "optimizer-max-body-mib", 1, 1, 64) * MIB,
+    optimizerMaxServers: intFlag(flags, "optimizer-max-servers", 1000, 1),
+    optimizerMaxCandidates: intFlag(flags, "optimizer-max-candidates", 20_000, 1),
+    memoryBudgetMib: intFlag(flags, "memory-budget-mib", 400, 128),
   };
 }

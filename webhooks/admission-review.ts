@@ -87,3 +87,15 @@ export function reviewReply(response: AdmissionResponse): AdmissionReviewReply {
 export function kindLabel(kind: GroupVersionKind): string {
   return kind.group ? `${kind.group}/${kind.version}/${kind.kind}` : `${kind.version}/${kind.kind}`;
 }
+
+/**
+ * The request's uid from the first bytes of an AdmissionReview, without parsing it (an overload
+ * answer must echo it, and must not cost a parse): the apiserver writes `request.uid` first — Go's
+ * encoding/json keeps the field order of k8s.io/api/admission/v1 AdmissionRequest. "" if absent.
+ */
+export function sniffUid(head: Uint8Array): string {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString("latin1");
+  const match =
+    /"request"\s*:\s*\{\s*"uid"\s*:\s*"([^"\\]{1,128})"/.exec(text) ?? /"uid"\s*:\s*"([^"\\]{1,128})"/.exec(text);
+  return match?.[1] ?? "";
+}

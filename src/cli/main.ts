@@ -25,6 +25,15 @@ flags:
   --disable-controller (admission and extender only; by default the leader replica reconciles ModelInfers)
   --optimizer-interval-seconds N (default 60; 0 = off), --prometheus-url URL, --optimizer-configmap NAME
              (the leader's optimizer loop: inferno data from the ConfigMap, load from Prometheus; GET /invoke runs it now)
+  --host (default :: , dual-stack), --optimizer-port (default 9444: /optimizer/solve and /invoke, HTTPS; in a cluster
+             they need a bearer token allowed to get/create services/proxy on inferplane's Service)
+  --extender-client-name CN (default kube-scheduler: in a cluster the extender accepts only this client certificate)
+  bounds (issue 13): --max-connections 1024, --max-connections-per-client 256, --tls-handshake-timeout-ms 10000,
+             --headers-timeout-ms 10000, --request-timeout-ms 15000, --idle-timeout-ms 95000,
+             --max-requests-in-flight 256, --max-body-mib-in-flight 48 (each for admission and for the extender),
+             --admission-worker-kib 64 (larger admission bodies are answered in a worker thread),
+             --optimizer-workers 1, --optimizer-queue 4, --optimizer-time-limit-seconds 10, --optimizer-max-body-mib 1,
+             --optimizer-max-servers 1000, --optimizer-max-candidates 20000, --memory-budget-mib 400
 `;
 
 const OPTIONS = {
@@ -49,6 +58,24 @@ const OPTIONS = {
   "optimizer-interval-seconds": { type: "string" },
   "prometheus-url": { type: "string" },
   "optimizer-configmap": { type: "string" },
+  "optimizer-port": { type: "string" },
+  "extender-client-name": { type: "string" },
+  "max-connections": { type: "string" },
+  "max-connections-per-client": { type: "string" },
+  "tls-handshake-timeout-ms": { type: "string" },
+  "headers-timeout-ms": { type: "string" },
+  "request-timeout-ms": { type: "string" },
+  "idle-timeout-ms": { type: "string" },
+  "max-requests-in-flight": { type: "string" },
+  "max-body-mib-in-flight": { type: "string" },
+  "admission-worker-kib": { type: "string" },
+  "optimizer-workers": { type: "string" },
+  "optimizer-queue": { type: "string" },
+  "optimizer-time-limit-seconds": { type: "string" },
+  "optimizer-max-body-mib": { type: "string" },
+  "optimizer-max-servers": { type: "string" },
+  "optimizer-max-candidates": { type: "string" },
+  "memory-budget-mib": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;

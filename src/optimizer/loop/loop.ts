@@ -1,7 +1,7 @@
 import type { Logger } from "../../logging.js";
 import type { Metrics } from "../../metrics.js";
 import { OptimizerDataError } from "../json-fields.js";
-import { solveOffThread } from "../solve-off-thread.js";
+import { solveSystem } from "../solve.js";
 import type { Solution } from "../solution.js";
 import { solutionReport } from "../solution-data.js";
 import type { SystemSpec } from "../spec.js";
@@ -25,6 +25,7 @@ export interface OptimizerLoopOptions {
   intervalMs: number;
   log: Logger;
   metrics?: Metrics;
+  /** How to solve: serve passes its replica's optimizer pool (off the event loop, bounded); default inline. */
   solve?: (system: SystemSpec) => Promise<Solution>;
 }
 
@@ -108,7 +109,7 @@ export class OptimizerLoop {
       const readings = await readLoads(this.opts.prometheusUrl, servers, this.opts.window);
       const collected = collectSystem({ data, source, nodes, selectors, servers, loads: readings.loads });
       Object.assign(result, { fallbacks: readings.fallbacks, skipped: [...skipped, ...collected.skipped] });
-      solution = await (this.opts.solve ?? ((s: SystemSpec) => solveOffThread(s)))(collected.system);
+      solution = await (this.opts.solve ?? ((s: SystemSpec) => solveSystem(s)))(collected.system);
       if (solution.status === "infeasible")
         throw new Error("the solver found no allocation that serves every server in full");
       plan = planChanges(solution, collected.system, servers, selectors);
