@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments, parse } from "yaml";
+import { parse } from "yaml";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type {
   MutatingWebhookConfiguration,
@@ -14,36 +14,8 @@ import { parseCliArgs } from "../../src/cli/main.js";
 import { serveConfig } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
+import { CHART, find, template, type Rendered } from "../support/chart.js";
 import { kubeTools, run } from "../support/tools.js";
-
-interface Rendered {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-
-const CHART = join(REPO_ROOT, "charts", "inferplane");
-
-function template(...args: string[]): Rendered[] {
-  const out = run(kubeTools().helm, [
-    "template",
-    "rel",
-    CHART,
-    "--namespace",
-    "inferplane-system",
-    "--include-crds",
-    ...args,
-  ]);
-  return parseAllDocuments(out)
-    .map((d) => d.toJS() as Rendered | null)
-    .filter((d): d is Rendered => d !== null);
-}
-
-function find<T>(objects: Rendered[], kind: string): T {
-  const found = objects.filter((o) => o.kind === kind);
-  assert.equal(found.length, 1, `one ${kind}`);
-  return found[0] as T;
-}
 
 describe("Helm chart", function () {
   this.timeout(60_000);
@@ -65,7 +37,9 @@ describe("Helm chart", function () {
       "MutatingWebhookConfiguration",
       "PodDisruptionBudget",
       "Role",
+      "Role",
       "RoleBinding",
+      "Secret",
       "Secret",
       "Service",
       "ServiceAccount",
@@ -85,7 +59,7 @@ describe("Helm chart", function () {
   });
 
   it("issues one CA: the Secret's ca.crt is every webhook's caBundle, and tls.crt covers the Service", () => {
-    const secret = find<Secret>(objects, "Secret");
+    const secret = find<Secret>(objects, "Secret", "rel-inferplane-webhook-tls");
     const ca = Buffer.from(secret.data!["ca.crt"]!, "base64").toString();
     const cert = new X509Certificate(Buffer.from(secret.data!["tls.crt"]!, "base64"));
     assert.ok(cert.checkIssued(new X509Certificate(ca)));
@@ -173,14 +147,27 @@ describe("Helm chart", function () {
   it("lets the controller write only what a ModelInfer owns, and elect on one Lease; nothing when disabled", () => {
     const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
     assert.ok(rules.some((r) => r.resources?.includes("modelinfers/status") && r.verbs.includes("update")));
-    const lease = find<{ rules: Array<{ resourceNames?: string[]; verbs: string[] }> } & Rendered>(objects, "Role");
+    const lease = find<{ rules: Array<{ resourceNames?: string[]; verbs: string[] }> } & Rendered>(
+      objects,
+      "Role",
+      "rel-inferplane-leader-election",
+    );
     assert.deepEqual(
       lease.rules.map((r) => r.resourceNames ?? []),
       [[], ["inferplane-controller"]],
     );
     const off = template("--set", "controller.enabled=false");
-    assert.equal(off.filter((o) => o.kind === "Role").length, 0);
-    assert.ok(!find<ClusterRole>(off, "ClusterRole").rules!.some((r) => r.verbs.includes("create")));
+    assert.deepEqual(
+      off.filter((o) => o.kind === "Role").map((o) => o.metadata.name),
+      ["rel-inferplane-optimizer-client"],
+    );
+    assert.deepEqual(
+      find<ClusterRole>(off, "ClusterRole")
+        .rules!.filter((r) => r.verbs.includes("create"))
+        .flatMap((r) => r.resources),
+      ["tokenreviews", "subjectaccessreviews"],
+      "creates nothing but the reviews of its callers' credentials",
+    );
     const { values } = parseCliArgs(find<Deployment>(off, "Deployment").spec!.template.spec!.containers[0]!.args!);
     assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).controller, false);
   });
@@ -212,6 +199,7 @@ describe("Helm chart", function () {
     const role = find<{ rules: Array<{ resources?: string[]; resourceNames?: string[]; verbs: string[] }> } & Rendered>(
       on,
       "Role",
+      "rel-inferplane-leader-election",
     );
     assert.deepEqual(
       role.rules.filter((r) => r.resources?.includes("configmaps")).map((r) => [r.resourceNames ?? [], r.verbs]),
@@ -279,7 +267,7 @@ describe("Helm chart", function () {
     };
     interface Extender {
       urlPrefix: string;
-      tlsConfig: { caData: string };
+      tlsConfig: { caData: string; certData: string; keyData: string };
       nodeCacheCapable: boolean;
       enableHTTPS: boolean;
       ignorable: boolean;
@@ -298,15 +286,24 @@ describe("Helm chart", function () {
         [true, true, false, "5s"],
       );
       assert.equal(extender.tlsConfig.caData, caBundle);
+      // kube-scheduler's identity to the extender: CN kube-scheduler, for client auth, from the webhook CA.
+      const client = new X509Certificate(Buffer.from(extender.tlsConfig.certData, "base64"));
+      assert.ok(client.checkIssued(new X509Certificate(Buffer.from(caBundle, "base64"))));
+      assert.match(client.subject, /^CN=kube-scheduler$/m);
+      assert.ok(client.keyUsage?.includes("1.3.6.1.5.5.7.3.2"), "extKeyUsage clientAuth");
+      assert.ok(client.checkPrivateKey(createPrivateKey(Buffer.from(extender.tlsConfig.keyData, "base64"))));
+    };
+    /** The configuration the scheduler reads: a Secret, since it holds the client key. */
+    const secretText = (rendered: Rendered[], name: string, key: string): string => {
+      const secret = find<Secret>(rendered, "Secret", name);
+      assert.equal(rendered.filter((o) => o.kind === "ConfigMap").length, 0, "no key in a ConfigMap");
+      return secret.stringData![key]!;
     };
 
     it("second: a kube-scheduler with the extender, its RBAC, and gang pods routed to it", () => {
       const rendered = template("--set", "scheduler.mode=second");
       for (const obj of rendered) assertValidKubernetes(obj);
-      const config = rendered.find(
-        (o) => o.kind === "ConfigMap" && o.metadata.name === "inferplane-scheduler-config",
-      ) as unknown as { data: Record<string, string> };
-      const parsed = parse(config.data["config.yaml"]!) as {
+      const parsed = parse(secretText(rendered, "inferplane-scheduler-config", "config.yaml")) as {
         percentageOfNodesToScore: number;
         leaderElection: object;
         profiles: Array<{ schedulerName: string }>;
@@ -338,9 +335,11 @@ describe("Helm chart", function () {
 
     it("bind: bindVerb in the configuration, --extender-bind on the server, and the right to bind", () => {
       const rendered = template("--set", "scheduler.mode=existing", "--set", "scheduler.bind=true");
-      const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
-      const extender = (parse(config.data["extenders.yaml"]!) as { extenders: Array<Record<string, unknown>> })
-        .extenders[0]!;
+      const extender = (
+        parse(secretText(rendered, "rel-inferplane-extender", "extenders.yaml")) as {
+          extenders: Array<Record<string, unknown>>;
+        }
+      ).extenders[0]!;
       only(extender, EXTENDER_FIELDS, "extender");
       assert.equal(extender.bindVerb, "bind");
       const server = find<Deployment>(rendered, "Deployment");
@@ -357,12 +356,12 @@ describe("Helm chart", function () {
       );
     });
 
-    it("existing: only a ConfigMap with the extenders entry to merge", () => {
+    it("existing: only a Secret with the extenders entry to merge", () => {
       const rendered = template("--set", "scheduler.mode=existing");
-      const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
       const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!
         .clientConfig.caBundle!;
-      checkExtender((parse(config.data["extenders.yaml"]!) as { extenders: Extender[] }).extenders[0]!, caBundle);
+      const text = secretText(rendered, "rel-inferplane-extender", "extenders.yaml");
+      checkExtender((parse(text) as { extenders: Extender[] }).extenders[0]!, caBundle);
       assert.equal(rendered.filter((o) => o.kind === "Deployment").length, 1);
     });
 

@@ -1,0 +1,138 @@
+// The chart's half of issue 13: the optimizer on its own port behind RBAC the server checks,
+// kube-scheduler's client certificate, the bounds on the server's flags, an optional NetworkPolicy.
+import { strict as assert } from "node:assert";
+import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { Secret, Service } from "kubernetes-types/core/v1.js";
+import type { NetworkPolicy } from "kubernetes-types/networking/v1.js";
+import type { ClusterRole, Role } from "kubernetes-types/rbac/v1.js";
+import { parseCliArgs } from "../../src/cli/main.js";
+import { serveConfig } from "../../src/config.js";
+import { CHART, find, template, type Rendered } from "../support/chart.js";
+import { assertValidKubernetes } from "../support/schema.js";
+import { run, kubeTools } from "../support/tools.js";
+
+const serverConfig = (rendered: Rendered[]): ReturnType<typeof serveConfig> =>
+  serveConfig(
+    parseCliArgs(find<Deployment>(rendered, "Deployment", "rel-inferplane").spec!.template.spec!.containers[0]!.args!)
+      .values,
+    { KUBERNETES_SERVICE_HOST: "x" },
+  );
+
+describe("Helm chart: bounds, credentials and network", function () {
+  this.timeout(60_000);
+  let objects: Rendered[];
+  before(() => {
+    objects = template();
+  });
+
+  it("serves the optimizer on its own port, and passes the bounds to the server", () => {
+    const config = serverConfig(objects);
+    assert.equal(config.optimizerPort, 9444);
+    assert.deepEqual(
+      [
+        config.bounds.memoryBudgetMib,
+        config.bounds.optimizerWorkers,
+        config.bounds.optimizerQueue,
+        config.bounds.optimizerTimeLimitSeconds,
+      ],
+      [400, 1, 4, 10],
+    );
+    assert.deepEqual([config.bounds.maxRequestsInFlight, config.bounds.maxBodyBytesInFlight], [256, 48 * 1024 * 1024]);
+    const service = find<Service>(objects, "Service");
+    assert.deepEqual(
+      service.spec!.ports!.find((p) => p.name === "optimizer"),
+      { name: "optimizer", port: 9444, targetPort: "optimizer", protocol: "TCP" },
+    );
+    const container = find<Deployment>(objects, "Deployment").spec!.template.spec!.containers[0]!;
+    assert.ok(container.ports!.some((p) => p.name === "optimizer" && p.containerPort === 9444));
+  });
+
+  it("lets the server review its callers' tokens, and documents the verb on the resource it checks", () => {
+    const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
+    for (const [group, resource] of [
+      ["authentication.k8s.io", "tokenreviews"],
+      ["authorization.k8s.io", "subjectaccessreviews"],
+    ] as const)
+      assert.ok(
+        rules.some(
+          (r) => r.apiGroups?.includes(group) && r.resources?.includes(resource) && r.verbs.join() === "create",
+        ),
+      );
+    const client = find<Role>(objects, "Role", "rel-inferplane-optimizer-client");
+    assert.deepEqual(client.rules, [
+      { apiGroups: [""], resources: ["services/proxy"], resourceNames: ["rel-inferplane"], verbs: ["create", "get"] },
+    ]);
+    assert.equal(
+      objects.filter((o) => o.kind === "RoleBinding" && o.metadata.name.endsWith("optimizer-client")).length,
+      0,
+      "nobody by default",
+    );
+    const bound = template("--set", "optimizer.clients[0].kind=User", "--set", "optimizer.clients[0].name=jane");
+    for (const obj of bound) assertValidKubernetes(obj);
+    assert.ok(find<Rendered>(bound, "RoleBinding", "rel-inferplane-optimizer-client"));
+  });
+
+  it("issues kube-scheduler's client certificate by default, and demands one with a CA it does not hold", () => {
+    const client = find<Secret>(objects, "Secret", "rel-inferplane-scheduler-client");
+    assert.equal(client.type, "kubernetes.io/tls");
+    const { helm } = kubeTools();
+    assert.throws(
+      () =>
+        run(helm, [
+          "template",
+          "rel",
+          CHART,
+          "--set",
+          "webhook.certificate.existingSecret=tls",
+          "--set",
+          "webhook.certificate.caBundle=Zm9v",
+          "--set",
+          "scheduler.mode=existing",
+        ]),
+      /scheduler.clientCertificate.certData and keyData are required with webhook.certificate.existingSecret/,
+    );
+    const given = template(
+      "--set",
+      "webhook.certificate.existingSecret=tls",
+      "--set",
+      "webhook.certificate.caBundle=Zm9v",
+      "--set",
+      "scheduler.mode=existing",
+      "--set",
+      "scheduler.clientCertificate.certData=Y2VydA==",
+      "--set",
+      "scheduler.clientCertificate.keyData=a2V5",
+    );
+    const entry = find<Secret>(given, "Secret", "rel-inferplane-extender").stringData!["extenders.yaml"]!;
+    assert.match(entry, /certData: Y2VydA==\n\s+keyData: a2V5/);
+  });
+
+  it("has an optional NetworkPolicy: the webhook port for the apiserver and the scheduler only", () => {
+    assert.equal(objects.filter((o) => o.kind === "NetworkPolicy").length, 0, "off by default");
+    const rendered = template(
+      "--set",
+      "networkPolicy.enabled=true",
+      "--set",
+      "scheduler.mode=second",
+      "--set",
+      "networkPolicy.apiserverCIDRs={10.0.0.0/24,fd00::/64}",
+      "--set",
+      "networkPolicy.optimizerClientPeers[0].namespaceSelector.matchLabels.team=autoscaling",
+    );
+    const policy = find<NetworkPolicy>(rendered, "NetworkPolicy");
+    assertValidKubernetes(policy);
+    assert.deepEqual(
+      policy.spec!.podSelector.matchExpressions,
+      [{ key: "app.kubernetes.io/component", operator: "DoesNotExist" }],
+      "the server's pods, not the scheduler's",
+    );
+    const [webhook, optimizer, metrics] = policy.spec!.ingress!;
+    assert.deepEqual(webhook!.ports, [{ port: "webhook", protocol: "TCP" }]);
+    assert.deepEqual(
+      webhook!.from!.map((p) => p.ipBlock?.cidr ?? p.podSelector?.matchLabels?.["app.kubernetes.io/component"]),
+      ["10.0.0.0/24", "fd00::/64", "scheduler"],
+    );
+    assert.deepEqual(optimizer!.from, [{ namespaceSelector: { matchLabels: { team: "autoscaling" } } }]);
+    assert.deepEqual([metrics!.ports, metrics!.from], [[{ port: "metrics", protocol: "TCP" }], undefined]);
+  });
+});
