@@ -24,7 +24,12 @@ export default tseslint.config(
   {
     // The API edge: client-node's request types are classes, but they are plain data that its
     // serializer accepts as plain objects; building class instances would add nothing.
-    files: ["src/kube/api-*.ts", "src/controller/leader-election.ts", "src/controller/writer.ts"],
+    files: [
+      "src/kube/api-*.ts",
+      "src/controllers/runtime/*.ts",
+      "src/optimizer/loop/api.ts",
+      "scheduler-extender/api-binder.ts",
+    ],
     rules: {
       "@typescript-eslint/no-unsafe-class-instance-assignment": "off",
       "@typescript-eslint/no-misused-spread": "off",

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import type { KubeObject } from "../src/cluster-view/object-store.js";
+import type { KubeObject } from "../src/kube/object.js";
 import { boundPod, gangPod, podGroup, rackCluster } from "../test/support/cluster.js";
 import { fmt, percentile } from "./stats.js";
 

@@ -1,9 +1,10 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { ClusterStores } from "../src/cluster-view/stores.js";
-import { fits, gpuMilli } from "../src/kube/resources.js";
+import type { ClusterReader } from "../src/cluster-view/cluster-view.js";
+import { fits } from "../src/kube/resources.js";
+import { gpuMilli } from "../src/nvidia/resources.js";
 import { lookupGang, type GangLookup } from "./gang.js";
 import { planGang, type Placement, type PlanResult } from "./planner.js";
-import { commonTier } from "./topology.js";
+import { commonTier } from "../src/volcano/topology.js";
 import { MAX_EXTENDER_PRIORITY, type HostPriority } from "./wire.js";
 
 export interface FilterDecision {
@@ -25,12 +26,12 @@ export class Extender {
   private readonly plans = new Map<string, { version: number; plan: PlanResult }>();
   private packing: { version: number; scores: Map<string, number> } | undefined;
 
-  constructor(private readonly stores: ClusterStores) {}
+  constructor(private readonly stores: ClusterReader) {}
 
   private plan(gang: Gang): PlanResult {
     const cached = this.plans.get(gang.spec.key);
     if (cached?.version === this.stores.version) return cached.plan;
-    const plan = planGang(gang.spec, gang.members, this.stores.topology(), (n) => this.stores.usage.free(n));
+    const plan = planGang(gang.spec, gang.members, this.stores.topology(), (n) => this.stores.nodeFree(n));
     this.plans.set(gang.spec.key, { version: this.stores.version, plan });
     if (this.plans.size > 10_000) this.plans.delete(this.plans.keys().next().value ?? "");
     return plan;
@@ -59,8 +60,8 @@ export class Extender {
     const passed = new Set<string>();
     const failed: Record<string, string> = {};
     for (const node of candidates) {
-      if (!this.stores.usage.allocatableOf(node)) failed[node] = "node is not in inferplane's cluster view";
-      else if (node === planned || (fallback && inHyperNode.has(node) && fits(request, this.stores.usage.free(node))))
+      if (!this.stores.nodeAllocatable(node)) failed[node] = "node is not in inferplane's cluster view";
+      else if (node === planned || (fallback && inHyperNode.has(node) && fits(request, this.stores.nodeFree(node))))
         passed.add(node);
       else failed[node] = inHyperNode.has(node) ? keptReason : outsideReason;
     }
@@ -96,8 +97,8 @@ export class Extender {
       this.packing = { version: this.stores.version, scores: new Map() };
     let score = this.packing.scores.get(node);
     if (score === undefined) {
-      const total = gpuMilli(this.stores.usage.allocatableOf(node) ?? {});
-      score = total === 0 ? 0 : Math.round(2 * (1 - gpuMilli(this.stores.usage.free(node)) / total));
+      const total = gpuMilli(this.stores.nodeAllocatable(node) ?? {});
+      score = total === 0 ? 0 : Math.round(2 * (1 - gpuMilli(this.stores.nodeFree(node)) / total));
       this.packing.scores.set(node, score);
     }
     return score;

@@ -1,8 +1,8 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { podRequests } from "../src/kube/resources.js";
-import type { ClusterStores } from "../src/cluster-view/stores.js";
+import type { ClusterReader } from "../src/cluster-view/cluster-view.js";
 import type { GangMember, GangSpec } from "./planner.js";
-import { gangName, taskOf } from "./podgroup.js";
+import { gangName, taskOf } from "../src/volcano/podgroup.js";
 
 export type GangLookup =
   { kind: "none" } | { kind: "waiting"; reason: string } | { kind: "gang"; spec: GangSpec; members: GangMember[] };
@@ -27,7 +27,7 @@ function liveMembers(pod: Pod, stored: readonly Pod[]): GangMember[] {
  * the request replaces its own, possibly older, copy). Like Coscheduling's PreFilter, a gang
  * with fewer pods than its minMember is not placed yet.
  */
-export function lookupGang(pod: Pod, stores: ClusterStores): GangLookup {
+export function lookupGang(pod: Pod, stores: ClusterReader): GangLookup {
   const gang = gangName(pod);
   if (gang === undefined) return { kind: "none" };
   const namespace = pod.metadata?.namespace ?? "default";

@@ -1,5 +1,6 @@
-import { add, fits, gpuMilli, subtract, type Resources } from "../src/kube/resources.js";
-import type { Topology } from "./topology.js";
+import { add, fits, subtract, type Resources } from "../src/kube/resources.js";
+import { gpuMilli } from "../src/nvidia/resources.js";
+import type { Topology } from "../src/volcano/topology.js";
 
 export interface GangMember {
   name: string;

@@ -2,6 +2,12 @@
 import { main } from "./cli/main.js";
 import type { Io } from "./cli/commands.js";
 
+// A reader that stops early (`inferplane render … | head`) is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 main(process.argv.slice(2), io).then(
   (code) => {

@@ -33,6 +33,8 @@ export interface Metrics {
   topologyProblems: Gauge;
   optimizerDuration: Histogram<"solver" | "outcome">;
   optimizerTotalCost: Gauge<"source">;
+  reconciles: Counter<"controller" | "result">;
+  reconcileDuration: Histogram<"controller">;
   refused: Counter<"scope" | "reason">;
 }
 
@@ -66,6 +68,19 @@ export function createMetrics(): Metrics {
       name: "inferplane_certificate_reloads_total",
       help: "Serving certificate reloads from the certificate directory, by result.",
       labelNames: ["result"],
+      registers: [registry],
+    }),
+    reconciles: new Counter({
+      name: "inferplane_reconcile_total",
+      help: "Reconcile passes, by controller and result (success, error).",
+      labelNames: ["controller", "result"],
+      registers: [registry],
+    }),
+    reconcileDuration: new Histogram({
+      name: "inferplane_reconcile_duration_seconds",
+      help: "Time of one reconcile pass, by controller, in seconds.",
+      labelNames: ["controller"],
+      buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
     extenderDuration: new Histogram({

@@ -15,10 +15,9 @@ import { FileClusterView } from "./cluster-view/file-view.js";
 import { InformerClusterView, loadKubeConfig } from "./cluster-view/informer-view.js";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Binder } from "../scheduler-extender/binder.js";
-import { ApiBinder } from "./kube/api-binder.js";
-import { ModelInferController } from "./controller/controller.js";
-import { LeaderElector } from "./controller/leader-election.js";
-import { ApiWriter } from "./controller/writer.js";
+import { ApiBinder } from "../scheduler-extender/api-binder.js";
+import { RECONCILERS } from "./controllers/registry.js";
+import { ControllerManager } from "./controllers/runtime/manager.js";
 import type { ServeConfig } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -29,7 +28,7 @@ import type { OptimizerHolder } from "./server/optimizer-app.js";
 import { OptimizerLoop } from "./optimizer/loop/loop.js";
 import type { OptimizerPool } from "./optimizer/solve-off-thread.js";
 import { countRefused } from "./metrics.js";
-import { ApiOptimizerCluster } from "./kube/api-optimizer.js";
+import { ApiOptimizerCluster } from "./optimizer/loop/api.js";
 
 export interface RunningServer {
   webhookPort: number;
@@ -115,10 +114,10 @@ function createReloader(
 }
 
 /**
- * The ModelInfer controller behind a Lease: every replica serves admission, only the leader
- * reconciles, and only once its cluster view has synced (or it would act on an empty cache).
+ * The controllers (and the optimizer's control loop) behind one Lease: every replica serves
+ * admission, only the Lease holder reconciles, once its cluster view has synced.
  */
-function startController(
+function startControllers(
   config: ServeConfig,
   kubeconfig: KubeConfig,
   view: ClusterView,
@@ -126,47 +125,29 @@ function startController(
   optimizer: OptimizerHolder,
   pool: OptimizerPool,
 ): { stop(): Promise<void> } {
-  const controller = new ModelInferController({
-    stores: view.stores,
-    writer: new ApiWriter(kubeconfig),
-    log: log.child({ component: "controller" }),
-  });
   const loop =
     config.optimizerIntervalMs > 0 ? optimizerLoop(config, kubeconfig, log, optimizer.metrics, pool) : undefined;
-  let waiting: NodeJS.Timeout | undefined;
-  const startWhenSynced = (): void => {
-    if (!view.hasSynced()) {
-      waiting = setTimeout(startWhenSynced, 100);
-      return;
-    }
-    controller.start();
-    loop?.start();
-    optimizer.loop = loop;
-  };
-  const elector = new LeaderElector({
+  const manager = new ControllerManager({
     kubeconfig,
-    namespace: config.namespace,
-    name: "inferplane-controller",
-    identity: config.identity,
+    view,
     log,
-    onStartedLeading: startWhenSynced,
-    onStoppedLeading: () => {
-      clearTimeout(waiting);
-      optimizer.loop = undefined;
-      void controller.stop();
-      void loop?.stop();
+    leaseNamespace: config.namespace,
+    leaseName: "inferplane-controller",
+    identity: config.identity,
+    reconcilers: RECONCILERS,
+    leaderTasks: loop ? [loop] : [],
+    observer: {
+      observe: (controller, result, seconds) => {
+        optimizer.metrics.reconciles.inc({ controller, result });
+        optimizer.metrics.reconcileDuration.observe({ controller }, seconds);
+      },
+    },
+    onLeading: (leading) => {
+      optimizer.loop = leading ? loop : undefined;
     },
   });
-  elector.start();
-  return {
-    stop: async () => {
-      clearTimeout(waiting);
-      optimizer.loop = undefined;
-      await elector.stop();
-      await controller.stop();
-      await loop?.stop();
-    },
-  };
+  manager.start();
+  return { stop: () => manager.stop() };
 }
 
 function optimizerLoop(
@@ -231,7 +212,9 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   );
 
   const controller =
-    kubeconfig && config.controller ? startController(config, kubeconfig, view, log, optimizer, front.pool) : undefined;
+    kubeconfig && config.controller
+      ? startControllers(config, kubeconfig, view, log, optimizer, front.pool)
+      : undefined;
   const { webhookPort, optimizerPort } = await front.listen();
   const metricsPort = await listen(healthServer, config.metricsPort, config.host);
   certificates.start();

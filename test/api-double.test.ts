@@ -78,4 +78,80 @@ describe("API double conventions", () => {
     assert.equal((await call("DELETE", `${pods}/p`)).status, 200);
     assert.equal((await call("GET", "/api/v1/namespaces/ns/services/s")).status, 404);
   });
+
+  describe("server-side apply, discovery and filtered watches", () => {
+    const cms = "/api/v1/namespaces/ns/configmaps";
+    const apply = (body: unknown, manager: string, force = false): ReturnType<typeof call> =>
+      call(
+        "PATCH",
+        `${cms}/c?fieldManager=${manager}${force ? "&force=true" : ""}`,
+        body,
+        "application/apply-patch+yaml",
+      );
+    const cm = (data: Record<string, string>): unknown => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c" },
+      data,
+    });
+
+    it("creates on first apply, removes what a manager stops applying, keeps what others own", async () => {
+      assert.equal((await apply(cm({ a: "1", b: "2" }), "inferplane")).status, 201);
+      const other = await call(
+        "PATCH",
+        `${cms}/c?fieldManager=kubectl`,
+        { data: { x: "9" } },
+        "application/merge-patch+json",
+      );
+      assert.equal(other.status, 200);
+      const after = await apply(cm({ a: "1" }), "inferplane");
+      assert.deepEqual((after.json as unknown as { data: unknown }).data, { a: "1", x: "9" });
+    });
+
+    it("answers 409 naming the owner of a field another manager set to another value, unless forced", async () => {
+      const conflict = await apply(cm({ x: "10" }), "inferplane");
+      assert.equal(conflict.status, 409);
+      assert.match((conflict.json as unknown as { message: string }).message, /\.data\.x \(owned by kubectl\)/);
+      const forced = await apply(cm({ a: "1", x: "10" }), "inferplane", true);
+      assert.equal(forced.status, 200);
+      assert.equal((forced.json as unknown as { data: Record<string, string> }).data.x, "10");
+      assert.equal((await apply(cm({ a: "1" }), "nobody-else")).status, 200, "a value others own alike is shared");
+    });
+
+    it("refuses an apply without a field manager", async () => {
+      const res = await call("PATCH", `${cms}/c`, cm({}), "application/apply-patch+yaml");
+      assert.equal(res.status, 400);
+    });
+
+    it("serves discovery for the kinds it knows, 404 for a group version it does not serve", async () => {
+      const apps = await call("GET", "/apis/apps/v1");
+      assert.equal(apps.status, 200);
+      const resources = (apps.json as unknown as { resources: { kind: string; name: string; namespaced: boolean }[] })
+        .resources;
+      assert.ok(resources.some((r) => r.kind === "Deployment" && r.name === "deployments" && r.namespaced));
+      assert.equal((await call("GET", "/apis/nothing.example.com/v1")).status, 404);
+    });
+
+    it("tells a label-selected watch that an object entered (ADDED) or left (DELETED) its selection", async () => {
+      const res = await fetch(`${base}/api/v1/configmaps?watch=true&labelSelector=team%3Dml&resourceVersion=1`);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      api.create("v1/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "w", namespace: "ns" } });
+      api.update("v1/configmaps", "ns", "w", (o) => {
+        o.metadata.labels = { team: "ml" };
+      });
+      api.update("v1/configmaps", "ns", "w", (o) => {
+        o.metadata.labels = { team: "web" };
+      });
+      let text = "";
+      while ((text.match(/\n/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      const types = text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { type: string; object: StoredObject })
+        .filter((e) => e.object.metadata.name === "w")
+        .map((e) => e.type);
+      assert.deepEqual(types, ["ADDED", "DELETED"]);
+    });
+  });
 });

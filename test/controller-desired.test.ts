@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { Container } from "kubernetes-types/core/v1.js";
-import { desiredGroup, desiredState } from "../src/controller/desired.js";
-import type { ModelInfer } from "../src/modelinfer/types.js";
+import { desiredGroup, desiredState } from "../src/controllers/modelinfer/desired.js";
+import type { ModelInfer } from "../src/apis/matrixinfer.js";
 import { processMutation } from "../webhooks/mutate-processor.js";
 import { role } from "./support/objects.js";
 import { assertValidKubernetes } from "./support/schema.js";

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { desiredState } from "../src/controller/desired.js";
-import { groupIndices } from "../src/controller/groups.js";
-import type { ModelInfer } from "../src/modelinfer/types.js";
+import { desiredState } from "../src/controllers/modelinfer/desired.js";
+import { groupIndices } from "../src/controllers/modelinfer/groups.js";
+import type { ModelInfer } from "../src/apis/matrixinfer.js";
 import { role } from "./support/objects.js";
 
 function mi(replicas: number): ModelInfer {

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { desiredState } from "../src/controller/desired.js";
-import { recoveryActions } from "../src/controller/recovery.js";
-import type { ModelInfer, RecoveryPolicy } from "../src/modelinfer/types.js";
+import { desiredState } from "../src/controllers/modelinfer/desired.js";
+import { recoveryActions } from "../src/controllers/modelinfer/recovery.js";
+import type { ModelInfer, RecoveryPolicy } from "../src/apis/matrixinfer.js";
 import { role } from "./support/objects.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");

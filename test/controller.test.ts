@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
-import { ModelInferController } from "../src/controller/controller.js";
-import { ApiWriter } from "../src/controller/writer.js";
+import { modelInferReconciler } from "../src/controllers/modelinfer/reconciler.js";
+import { ApiControllerClient } from "../src/controllers/runtime/client.js";
+import { Controller } from "../src/controllers/runtime/controller.js";
 import { InformerClusterView } from "../src/cluster-view/informer-view.js";
 import { silentLogger } from "../src/logging.js";
-import type { ModelInfer } from "../src/modelinfer/types.js";
+import type { ModelInfer } from "../src/apis/matrixinfer.js";
 import { ApiDouble, type StoredObject } from "./support/api-double.js";
 import { role } from "./support/objects.js";
 import { assertValidKubernetes } from "./support/schema.js";
@@ -28,6 +29,15 @@ function sample(replicas: number): StoredObject {
   return mi as unknown as StoredObject;
 }
 
+function modelInferController(api: ApiDouble, view: InformerClusterView): Controller<ModelInfer, unknown> {
+  return new Controller(modelInferReconciler, {
+    view,
+    client: new ApiControllerClient(api.kubeConfig()),
+    log: silentLogger,
+    minRetryMs: 20,
+  });
+}
+
 function names(api: ApiDouble, resource: string): string[] {
   return api
     .list(resource)
@@ -39,18 +49,13 @@ describe("ModelInfer controller (against the API double)", function () {
   this.timeout(20_000);
   let api: ApiDouble;
   let view: InformerClusterView;
-  let controller: ModelInferController;
+  let controller: Controller<ModelInfer, unknown>;
 
   beforeEach(async () => {
     api = new ApiDouble();
     await api.start();
     view = new InformerClusterView(silentLogger, api.kubeConfig());
-    controller = new ModelInferController({
-      stores: view.stores,
-      writer: new ApiWriter(api.kubeConfig()),
-      log: silentLogger,
-      minRetryMs: 20,
-    });
+    controller = modelInferController(api, view);
   });
   afterEach(async () => {
     await controller.stop();
@@ -113,13 +118,14 @@ describe("ModelInfer controller (against the API double)", function () {
       message: string;
       involvedObject: { name: string; uid: string };
     }>;
+    const created = events.filter((e) => e.reason === "Created");
+    assert.equal(created.length, 1, "one Event for what one pass created");
     assert.equal(
-      events.filter((e) => e.reason === "Created").length,
-      8 + 2 + 2,
-      "an Event per created pod, Service and PodGroup",
+      created[0]!.message,
+      "created Pod sample-0-prefill-0-0, Pod sample-0-decode-0-0, Pod sample-0-decode-0-1, Pod sample-0-decode-0-2, " +
+        "Service sample-0-decode-0-0, PodGroup sample-0, Pod sample-1-prefill-0-0, Pod sample-1-decode-0-0 and 4 more",
     );
     assert.ok(events.every((e) => e.involvedObject.name === "sample" && e.involvedObject.uid === mi.metadata.uid));
-    assert.ok(events.some((e) => e.message === "created Pod sample-1-decode-0-2"));
   });
 
   it("reports groups available once their pods run and are ready", async () => {
@@ -217,8 +223,8 @@ describe("ModelInfer controller (against the API double)", function () {
     );
   });
 
-  it("retries a failed create with backoff until it succeeds", async () => {
-    api.failNext("POST", "pods", 500, 3);
+  it("retries a failed apply with backoff until it succeeds", async () => {
+    api.failNext("PATCH", "pods", 500, 3);
     api.create(MODELINFERS, sample(1));
     await run();
     await waitFor(() => api.list(PODS).length === 4, 5000);
@@ -314,12 +320,7 @@ describe("ModelInfer controller (against the API double)", function () {
       await waitFor(() => revisions()["m-2-serve-0-0"] !== old && api.list(PODS).length === 6, 5000);
       await controller.stop();
       markReady();
-      controller = new ModelInferController({
-        stores: view.stores,
-        writer: new ApiWriter(api.kubeConfig()),
-        log: silentLogger,
-        minRetryMs: 20,
-      });
+      controller = modelInferController(api, view);
       controller.start();
       await waitFor(() => revisions()["m-1-serve-0-0"] !== old && api.list(PODS).length === 6, 5000);
       markReady();
@@ -345,11 +346,7 @@ describe("ModelInfer controller: recovery (against the API double)", function ()
     const api = new ApiDouble();
     await api.start();
     const view = new InformerClusterView(silentLogger, api.kubeConfig());
-    const controller = new ModelInferController({
-      stores: view.stores,
-      writer: new ApiWriter(api.kubeConfig()),
-      log: silentLogger,
-    });
+    const controller = modelInferController(api, view);
     try {
       const mi: ModelInfer = {
         apiVersion: "workload.matrixinfer.ai/v1alpha1",

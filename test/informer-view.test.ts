@@ -1,5 +1,9 @@
 import { strict as assert } from "node:assert";
 import { InformerClusterView } from "../src/cluster-view/informer-view.js";
+import { ModelInferKind } from "../src/apis/matrixinfer.js";
+import { HyperNodeKind } from "../src/volcano/hypernode.js";
+import { CoschedulingPodGroupKind } from "../src/volcano/podgroup.js";
+import { KNOWN_KINDS } from "./support/known-kinds.js";
 import { silentLogger } from "../src/logging.js";
 import { ApiDouble, type StoredObject } from "./support/api-double.js";
 import { modelInfer, role } from "./support/objects.js";
@@ -30,13 +34,13 @@ describe("informer-backed cluster view (against the API double)", function () {
     assert.equal(view.hasSynced(), false);
     await view.start();
     assert.equal(view.hasSynced(), true);
-    assert.equal(view.getModelInfer("default", "first")?.metadata.name, "first");
+    assert.equal(view.get(ModelInferKind, "default", "first")?.metadata.name, "first");
     api.create(MODELINFERS, stored("second", "team-a"));
-    await waitFor(() => view!.getModelInfer("team-a", "second") !== undefined, 5000);
+    await waitFor(() => view!.get(ModelInferKind, "team-a", "second") !== undefined, 5000);
     api.delete(MODELINFERS, "default", "first");
-    await waitFor(() => view!.getModelInfer("default", "first") === undefined, 5000);
+    await waitFor(() => view!.get(ModelInferKind, "default", "first") === undefined, 5000);
     assert.deepEqual(
-      view.listModelInfers().map((m) => m.metadata.name),
+      view.list(ModelInferKind).map((m) => m.metadata.name),
       ["second"],
     );
   });
@@ -47,7 +51,7 @@ describe("informer-backed cluster view (against the API double)", function () {
     view = new InformerClusterView(silentLogger, api.kubeConfig(), { minBackoffMs: 20, maxBackoffMs: 100 });
     await view.start();
     await waitFor(() => view!.hasSynced(), 5000);
-    assert.ok(view.getModelInfer("default", "late"));
+    assert.ok(view.get(ModelInferKind, "default", "late"));
     assert.ok(
       api.requests.filter((r) => r === `GET /apis/${MODELINFERS}`).length >= 3,
       "listed again after each failure",
@@ -59,7 +63,7 @@ describe("informer-backed cluster view (against the API double)", function () {
     await view.start();
     api.closeWatches();
     api.create(MODELINFERS, stored("during-cut"));
-    await waitFor(() => view!.getModelInfer("default", "during-cut") !== undefined, 5000);
+    await waitFor(() => view!.get(ModelInferKind, "default", "during-cut") !== undefined, 5000);
   });
 
   it("relists periodically, which also repairs a watch that went silent", async () => {
@@ -91,29 +95,55 @@ describe("informer-backed cluster view (against the API double)", function () {
     });
     view = new InformerClusterView(silentLogger, api.kubeConfig());
     await view.start();
-    assert.deepEqual(view.stores.topology().nodesOf.get("rack"), ["n1"]);
-    assert.equal(view.stores.podGroup("ml", "g")?.spec.minMember, 1);
+    assert.deepEqual(view.topology().nodesOf.get("rack"), ["n1"]);
+    assert.equal(view.podGroup("ml", "g")?.spec.minMember, 1);
     // List items come without apiVersion/kind, as from a real apiserver; the view fills them in.
     const pod = {
       metadata: { name: "p", namespace: "ml", annotations: { "scheduling.k8s.io/group-name": "g" } },
       spec: { nodeName: "n1", containers: [{ name: "c", resources: { requests: { "nvidia.com/gpu": "3" } } }] },
     } as unknown as StoredObject;
     api.create("v1/pods", pod);
-    await waitFor(() => view!.stores.usage.free("n1")["nvidia.com/gpu"] === 5000, 5000);
+    await waitFor(() => view!.nodeFree("n1")["nvidia.com/gpu"] === 5000, 5000);
     assert.deepEqual(
-      view.stores.gangMembers("ml", "g").map((p) => p.metadata?.name),
+      view.gangMembers("ml", "g").map((p) => p.metadata?.name),
       ["p"],
     );
     api.delete("v1/pods", "ml", "p");
-    await waitFor(() => view!.stores.usage.free("n1")["nvidia.com/gpu"] === 8000, 5000);
-    assert.deepEqual(view.stores.gangMembers("ml", "g"), []);
+    await waitFor(() => view!.nodeFree("n1")["nvidia.com/gpu"] === 8000, 5000);
+    assert.deepEqual(view.gangMembers("ml", "g"), []);
   });
 
-  it("counts a kind whose CRD is not installed (404) as synced and empty", async () => {
-    api.failNext("GET", "hypernodes", 404, 50);
+  it("counts a kind whose CRD is not installed (its group version 404s in discovery) as synced and empty", async () => {
+    await api.stop();
+    api = new ApiDouble(KNOWN_KINDS.filter((k) => k !== HyperNodeKind));
+    await api.start();
     view = new InformerClusterView(silentLogger, api.kubeConfig(), { minBackoffMs: 50 });
     await view.start();
     await waitFor(() => view!.hasSynced(), 5000);
-    assert.equal(view.stores.hyperNodes.size, 0);
+    assert.deepEqual(view.list(HyperNodeKind), []);
+    assert.ok(api.requests.includes("GET /apis/topology.volcano.sh/v1alpha1"), "discovery was asked");
+  });
+
+  it("keeps Volcano's and scheduler-plugins' PodGroups apart, Volcano's first", async () => {
+    const group = (apiVersion: string, minMember: number): StoredObject => ({
+      apiVersion,
+      kind: "PodGroup",
+      metadata: { name: "g", namespace: "ml" },
+      spec: { minMember },
+    });
+    api.create("scheduling.x-k8s.io/v1alpha1/podgroups", group("scheduling.x-k8s.io/v1alpha1", 2));
+    view = new InformerClusterView(silentLogger, api.kubeConfig());
+    await view.start();
+    assert.equal(view.podGroup("ml", "g")?.spec.minMember, 2, "scheduler-plugins' alone");
+    api.create("scheduling.volcano.sh/v1beta1/podgroups", group("scheduling.volcano.sh/v1beta1", 4));
+    await waitFor(() => view!.podGroup("ml", "g")?.spec.minMember === 4, 5000);
+    api.update("scheduling.x-k8s.io/v1alpha1/podgroups", "ml", "g", (o) => {
+      o.spec = { minMember: 3 };
+    });
+    await waitFor(() => view!.get(CoschedulingPodGroupKind, "ml", "g")?.spec.minMember === 3, 5000);
+    assert.equal(view.podGroup("ml", "g")?.spec.minMember, 4, "Volcano's wins whatever was written last");
+    api.delete("scheduling.x-k8s.io/v1alpha1/podgroups", "ml", "g");
+    await waitFor(() => view!.get(CoschedulingPodGroupKind, "ml", "g") === undefined, 5000);
+    assert.equal(view.podGroup("ml", "g")?.spec.minMember, 4, "deleting the other copy keeps Volcano's");
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { LeaderElector } from "../src/controller/leader-election.js";
+import { LeaderElector } from "../src/controllers/runtime/leader-election.js";
 import { silentLogger } from "../src/logging.js";
 import { ApiDouble } from "./support/api-double.js";
 import { waitFor } from "./support/test-server.js";

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
-import type { KubeObject } from "../src/cluster-view/object-store.js";
+import type { KubeObject } from "../src/kube/object.js";
 import { ClusterStores } from "../src/cluster-view/stores.js";
+import { POD, SERVICE } from "../src/kube/core-kinds.js";
 
 function pod(name: string, owner?: string): KubeObject {
   const ownerReferences = owner
@@ -9,7 +10,7 @@ function pod(name: string, owner?: string): KubeObject {
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name, namespace: "ml", ownerReferences } as KubeObject["metadata"],
+    metadata: { name, namespace: "ml", ownerReferences },
   };
 }
 
@@ -25,27 +26,27 @@ describe("cluster view: objects by controller", () => {
       metadata: {
         name: "a",
         namespace: "ml",
-        ownerReferences: [{ uid: "u1", controller: true }],
-      } as KubeObject["metadata"],
+        ownerReferences: [{ apiVersion: "x/v1", kind: "X", name: "x", uid: "u1", controller: true }],
+      },
     });
     assert.deepEqual(
       stores
-        .ownedBy("u1")
-        .pods.map((p) => p.metadata?.name)
+        .ownedOfKind("u1", POD)
+        .map((p) => p.metadata?.name)
         .sort(),
       ["a", "b"],
     );
-    assert.equal(stores.ownedBy("u1").services.length, 1);
+    assert.equal(stores.ownedOfKind("u1", SERVICE).length, 1);
     stores.upsert(pod("b", "u2"));
     assert.deepEqual(
-      stores.ownedBy("u1").pods.map((p) => p.metadata?.name),
+      stores.ownedOfKind("u1", POD).map((p) => p.metadata?.name),
       ["a"],
     );
     assert.deepEqual(
-      stores.ownedBy("u2").pods.map((p) => p.metadata?.name),
+      stores.ownedOfKind("u2", POD).map((p) => p.metadata?.name),
       ["b"],
     );
     stores.remove(pod("a", "u1"));
-    assert.deepEqual(stores.ownedBy("u1").pods, []);
+    assert.deepEqual(stores.ownedOfKind("u1", POD), []);
   });
 });

@@ -17,7 +17,9 @@ describe("README", () => {
       scripts: Record<string, string>;
     };
     assert.match(pkg.scripts.start!, /serve --standalone/);
-    assert.match(pkg.scripts.test!, /mocha/);
+    assert.match(pkg.scripts.test!, /npm run test:unit && npm run test:integration/);
+    assert.match(pkg.scripts["test:unit"]!, /^mocha /);
+    assert.match(pkg.scripts["test:integration"]!, /^mocha /);
     assert.match(readFileSync(join(REPO_ROOT, ".ci", "run"), "utf8"), /^npm test$/m);
   });
 

@@ -1,7 +1,6 @@
 import { DenialCode } from "./field-errors.js";
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_ROLE } from "../src/modelinfer/labels.js";
 import type { AdmissionContext } from "./context.js";
 import { enhanceModelInferPod } from "./enhancers/modelinfer.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
@@ -15,6 +14,7 @@ import {
   isRoleStatefulSet,
   owningStatefulSet,
 } from "./enhancers/statefulset.js";
+import { LABEL_ROLE } from "../src/apis/matrixinfer.js";
 
 /** Enhances one opted-in object of a kind; returns the enhanced copy, never touches its input. */
 export type Mutator = (obj: unknown, namespace: string, ctx: AdmissionContext) => Outcome<unknown>;
@@ -33,7 +33,7 @@ function enhanceGpuFeatures(pod: Pod, namespace: string, ctx: AdmissionContext, 
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
   if (!ctx.view.hasSynced())
     return failure(DenialCode.Unavailable, "inferplane's cluster view is not synced yet; retry shortly");
-  return enhanceGpuPod(pod, namespace, ctx.view.stores, owned);
+  return enhanceGpuPod(pod, namespace, ctx.view, owned);
 }
 
 function enhancePod(pod: Pod, namespace: string, ctx: AdmissionContext): Outcome<Pod> {

@@ -1,4 +1,5 @@
-import { ANNOTATION_MIRROR_POD, LABEL_MANAGED } from "../src/modelinfer/labels.js";
+import { LABEL_MANAGED } from "../src/apis/inference-ai.js";
+import { ANNOTATION_MIRROR_POD } from "../src/kube/well-known.js";
 
 export interface OptInPolicy {
   /** Namespaces never touched: kube-system and the release namespace. */

@@ -5,11 +5,11 @@ import type { AdmissionContext } from "./context.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
 import { failure, success, type Outcome } from "./enhancers/result.js";
 import { modelInferProblems } from "./validators/modelinfer.js";
-import type { ModelInfer } from "../src/modelinfer/types.js";
+import { ModelInferKind, type ModelInfer } from "../src/apis/matrixinfer.js";
 import { isRoleStatefulSet, resolveStatefulSetGroup } from "./enhancers/statefulset.js";
 import { validateDeployment } from "./validators/deployment.js";
 import { validateGpuPod } from "./validators/gpu-pod.js";
-import type { Findings } from "./validators/gpu-checks.js";
+import type { Findings } from "./validators/findings.js";
 import {
   gpuPoolFindings,
   inferenceCacheFindings,
@@ -19,7 +19,14 @@ import {
   stackInferenceServiceFindings,
   tokenCacheFindings,
 } from "./validators/gpu-resources.js";
-import { GPU_API_VERSION, INFERENCE_GROUP, PRODUCTION_STACK_GROUP } from "../src/gpu/types.js";
+import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../src/apis/inference-ai.js";
+import {
+  InferenceCacheKind,
+  PrefillDecodingDisaggregationKind,
+  SpeculativeDecodingKind,
+  StackInferenceServiceKind,
+} from "../src/apis/production-stack.js";
+import { kindKey } from "../src/kube/kind.js";
 
 export type Validator = (
   obj: unknown,
@@ -31,7 +38,7 @@ export type Validator = (
 function validatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
   const pod = obj as Pod;
   if (!ctx.view.hasSynced()) return success(undefined);
-  const gpu = validateGpuPod(pod, namespace, ctx.view.stores);
+  const gpu = validateGpuPod(pod, namespace, ctx.view);
   if (!gpu.ok || !isModelInferPod(pod)) return gpu;
   return resolveModelInferPlace(pod, namespace, ctx.view);
 }
@@ -48,28 +55,13 @@ function fromFindings(kind: string, check: (obj: never) => Findings): Validator 
 }
 
 const GPU_VALIDATORS: [string, Validator][] = [
-  [`${INFERENCE_GROUP}/${GPU_API_VERSION}/GPUPool`, fromFindings("GPUPool", gpuPoolFindings)],
-  [`${INFERENCE_GROUP}/${GPU_API_VERSION}/TokenCache`, fromFindings("TokenCache", tokenCacheFindings)],
-  [
-    `${INFERENCE_GROUP}/${GPU_API_VERSION}/InferenceService`,
-    fromFindings("InferenceService", inferenceServiceFindings),
-  ],
-  [
-    `${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/InferenceService`,
-    fromFindings("InferenceService", stackInferenceServiceFindings),
-  ],
-  [
-    `${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/InferenceCache`,
-    fromFindings("InferenceCache", inferenceCacheFindings),
-  ],
-  [
-    `${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/SpeculativeDecoding`,
-    fromFindings("SpeculativeDecoding", speculativeDecodingFindings),
-  ],
-  [
-    `${PRODUCTION_STACK_GROUP}/${GPU_API_VERSION}/PrefillDecodingDisaggregation`,
-    fromFindings("PrefillDecodingDisaggregation", pddFindings),
-  ],
+  [kindKey(GPUPoolKind), fromFindings("GPUPool", gpuPoolFindings)],
+  [kindKey(TokenCacheKind), fromFindings("TokenCache", tokenCacheFindings)],
+  [kindKey(InferenceServiceKind), fromFindings("InferenceService", inferenceServiceFindings)],
+  [kindKey(StackInferenceServiceKind), fromFindings("InferenceService", stackInferenceServiceFindings)],
+  [kindKey(InferenceCacheKind), fromFindings("InferenceCache", inferenceCacheFindings)],
+  [kindKey(SpeculativeDecodingKind), fromFindings("SpeculativeDecoding", speculativeDecodingFindings)],
+  [kindKey(PrefillDecodingDisaggregationKind), fromFindings("PrefillDecodingDisaggregation", pddFindings)],
 ];
 
 function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {
@@ -110,7 +102,7 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
     { validate: validateStatefulSet, operations: new Set(["CREATE", "UPDATE"]), optInOnly: true },
   ],
   [
-    "workload.matrixinfer.ai/v1alpha1/ModelInfer",
+    kindKey(ModelInferKind),
     { validate: validateModelInfer, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
   ],
   [

@@ -5,7 +5,7 @@ import { caBundle, DEFAULT_CERT_POLICY, ensureCertificates } from "../../certs/e
 import { servingHosts } from "../../certs/generate.js";
 import { FileClusterView } from "../cluster-view/file-view.js";
 import { parseManifests } from "../cluster-view/manifests.js";
-import type { KubeObject } from "../cluster-view/object-store.js";
+import type { KubeObject } from "../kube/object.js";
 import { ConfigError, serveConfig, type Flags } from "../config.js";
 import { silentLogger } from "../logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "../paths.js";
@@ -18,7 +18,7 @@ export interface Io {
   err: (text: string) => void;
 }
 
-async function readObjects(flags: Flags): Promise<KubeObject[]> {
+export async function readObjects(flags: Flags): Promise<KubeObject[]> {
   const file = flags.file;
   if (typeof file !== "string") throw new ConfigError("-f FILE is required");
   let text: string;

@@ -4,7 +4,7 @@ import type { AdmissionContext } from "../../webhooks/context.js";
 import { processMutation } from "../../webhooks/mutate-processor.js";
 import { applyPatch } from "../../webhooks/patch.js";
 import { processValidation } from "../../webhooks/validate-processor.js";
-import type { KubeObject } from "../cluster-view/object-store.js";
+import type { KubeObject } from "../kube/object.js";
 
 /** The AdmissionRequest the apiserver would send to create `obj`. */
 export function createRequest(obj: KubeObject, uid: string): AdmissionRequest {

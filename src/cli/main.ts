@@ -4,6 +4,7 @@ import { ConfigError, type Flags } from "../config.js";
 import { ManifestError } from "../cluster-view/manifests.js";
 import { CertificateError } from "../../certs/ensure.js";
 import { optimizeCommand } from "./optimize-command.js";
+import { renderCommand } from "./render-command.js";
 
 const USAGE = `usage: inferplane <command> [flags]
 
@@ -12,8 +13,10 @@ commands:
              standalone with --manifests DIR (default: the bundled examples/) when no cluster is configured
   mutate     -f FILE [--manifests DIR]   print the enhanced object (YAML) and its JSONPatch, as admission would
   validate   -f FILE [--manifests DIR]   check objects as the validating webhook would
+  render     -f FILE [--manifests DIR]   print the objects the controllers would apply for the custom resources
+             in FILE (ModelInfer, …), as YAML: every controller's dry run
   certs      [--cert-dir DIR]            write a CA and serving certificate, print the base64 caBundle
-  optimize   DIR [--solver unlimited|greedy|milp] [--json]
+  optimize   DIR [--solver unlimited|greedy|milp|budgeted] [--json]
              plan accelerators, replicas and batch sizes from inferno data files (or a system-data.json);
              --json prints inferno's solution-data.json
 
@@ -86,6 +89,7 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   mutate: mutateCommand,
   validate: validateCommand,
+  render: renderCommand,
   certs: certsCommand,
   optimize: optimizeCommand,
 };

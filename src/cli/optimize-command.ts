@@ -18,7 +18,7 @@ function solverFlag(flags: Flags): SolverName | undefined {
 }
 
 /**
- * `inferplane optimize DIR [--solver unlimited|greedy|milp] [--json]`: solves an inferno data
+ * `inferplane optimize DIR [--solver unlimited|greedy|milp|budgeted] [--json]`: solves an inferno data
  * directory (or one system-data.json). Exit 1 when a server went unallocated or MILP found the
  * instance infeasible; 2 for bad input.
  */

@@ -1,14 +1,12 @@
 import { watch, type FSWatcher } from "node:fs";
 import type { Logger } from "../logging.js";
-import type { ModelInfer } from "../modelinfer/types.js";
-import type { ClusterView } from "./cluster-view.js";
+import type { KubeObject } from "../kube/object.js";
 import { loadManifestDir } from "./manifests.js";
-import type { KubeObject } from "./object-store.js";
-import { ClusterStores } from "./stores.js";
+import { SERVED_KINDS } from "./served-kinds.js";
+import { StoreView } from "./store-view.js";
 
 const CLUSTER_SCOPED = new Set([
-  "Node",
-  "HyperNode",
+  ...SERVED_KINDS.filter((s) => !s.kind.namespaced).map((s) => s.kind.kind),
   "Namespace",
   "CustomResourceDefinition",
   "ClusterRole",
@@ -18,7 +16,7 @@ const CLUSTER_SCOPED = new Set([
 ]);
 
 /** Objects without a namespace default to `default`, as `kubectl apply` would place them. */
-function withNamespace(obj: KubeObject): KubeObject {
+export function withNamespace(obj: KubeObject): KubeObject {
   if (obj.metadata?.namespace || CLUSTER_SCOPED.has(obj.kind ?? "")) return obj;
   return { ...obj, metadata: { ...obj.metadata, namespace: "default" } };
 }
@@ -27,8 +25,7 @@ function withNamespace(obj: KubeObject): KubeObject {
  * Standalone cluster view: the objects in the YAML files of one directory. A change to the
  * files reloads them; a reload that fails keeps the last good content.
  */
-export class FileClusterView implements ClusterView {
-  readonly stores = new ClusterStores();
+export class FileClusterView extends StoreView {
   private synced = false;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -37,7 +34,9 @@ export class FileClusterView implements ClusterView {
     private readonly dir: string,
     private readonly log: Logger,
     private readonly watchFiles = true,
-  ) {}
+  ) {
+    super();
+  }
 
   async start(): Promise<void> {
     await this.reload();
@@ -62,13 +61,7 @@ export class FileClusterView implements ClusterView {
   async reload(): Promise<void> {
     const objects = (await loadManifestDir(this.dir)).map(withNamespace);
     this.stores.replaceAll(objects);
-    this.log.info("manifests loaded", {
-      dir: this.dir,
-      objects: objects.length,
-      modelInfers: this.stores.modelInfers.size,
-      nodes: this.stores.nodes.size,
-      hyperNodes: this.stores.hyperNodes.size,
-    });
+    this.log.info("manifests loaded", { dir: this.dir, objects: objects.length, served: this.stores.counts() });
   }
 
   private scheduleReload(): void {
@@ -82,13 +75,5 @@ export class FileClusterView implements ClusterView {
 
   hasSynced(): boolean {
     return this.synced;
-  }
-
-  getModelInfer(namespace: string, name: string): ModelInfer | undefined {
-    return this.stores.getModelInfer(namespace, name);
-  }
-
-  listModelInfers(): readonly ModelInfer[] {
-    return this.stores.listModelInfers();
   }
 }

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { KubeObject } from "./object-store.js";
+import type { KubeObject } from "../kube/object.js";
 
 export class ManifestError extends Error {}
 

@@ -1,14 +1,4 @@
-/** Minimal shape of any Kubernetes object the store keeps. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
-}
-
-export function objectKey(obj: KubeObject): string {
-  const ns = obj.metadata?.namespace ?? "";
-  return `${ns}/${obj.metadata?.name ?? ""}`;
-}
+import { objectKey, type KubeObject } from "../kube/object.js";
 
 /**
  * Objects of one kind, indexed by namespace/name. Both cluster-view backends fill one of these
@@ -21,8 +11,9 @@ export class ObjectStore<T extends KubeObject> {
     return this.items.get(`${namespace}/${name}`);
   }
 
-  list(): T[] {
-    return [...this.items.values()];
+  list(namespace?: string): T[] {
+    const all = [...this.items.values()];
+    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? "") === namespace);
   }
 
   upsert(obj: T): void {
@@ -33,9 +24,8 @@ export class ObjectStore<T extends KubeObject> {
     this.items.delete(objectKey(obj));
   }
 
-  replaceAll(objects: readonly T[]): void {
+  clear(): void {
     this.items.clear();
-    for (const obj of objects) this.upsert(obj);
   }
 
   get size(): number {

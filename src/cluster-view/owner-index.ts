@@ -1,21 +1,12 @@
-import { objectKey, type KubeObject } from "./object-store.js";
+import { kindKey, type KindRef } from "../kube/kind.js";
+import { controllerUid, objectKey, type KubeObject } from "../kube/object.js";
 
-interface OwnerRef {
-  uid: string;
-  controller?: boolean;
-}
-
-function controllerUid(obj: KubeObject): string | undefined {
-  const refs = (obj.metadata as { ownerReferences?: OwnerRef[] } | undefined)?.ownerReferences;
-  return refs?.find((r) => r.controller)?.uid;
-}
-
-/** Objects by the uid of their controller, so "what does this ModelInfer own" is a lookup, not a scan. */
+/** Objects by the uid of their controller, so "what does this object own" is a lookup, not a scan. */
 export class OwnerIndex {
   private readonly byOwner = new Map<string, Map<string, KubeObject>>();
 
   private key(obj: KubeObject): string {
-    return `${obj.kind ?? ""}/${objectKey(obj)}`;
+    return `${obj.apiVersion ?? ""}/${obj.kind ?? ""}/${objectKey(obj)}`;
   }
 
   add(obj: KubeObject): void {
@@ -40,5 +31,13 @@ export class OwnerIndex {
 
   owned(uid: string): KubeObject[] {
     return [...(this.byOwner.get(uid)?.values() ?? [])];
+  }
+
+  /** The owned objects of one kind. */
+  ownedOfKind<T extends KubeObject>(uid: string, kind: KindRef<T>): T[] {
+    const prefix = `${kindKey(kind)}/`;
+    const out: T[] = [];
+    for (const [key, obj] of this.byOwner.get(uid) ?? []) if (key.startsWith(prefix)) out.push(obj as T);
+    return out;
   }
 }

@@ -5,11 +5,6 @@ import { parseQuantity } from "./quantity.js";
 export type Resources = Record<string, number>;
 
 export const POD_SLOTS = "pods";
-export const GPU = "nvidia.com/gpu";
-
-export function isGpuResource(name: string): boolean {
-  return name === GPU || name.startsWith("nvidia.com/mig-") || name === "nvidia.com/gpu.shared";
-}
 
 function requestsOf(resources: ResourceRequirements | undefined): Resources {
   const out: Resources = {};
@@ -74,10 +69,4 @@ export function fits(request: Resources, free: Resources): boolean {
     if (v > 0 && (free[k] ?? 0) < v) return false;
   }
   return true;
-}
-
-export function gpuMilli(resources: Resources): number {
-  let total = 0;
-  for (const k in resources) if (isGpuResource(k)) total += resources[k] ?? 0;
-  return total;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ModelInferSpec } from "./types.js";
+import type { ModelInferSpec } from "../apis/matrixinfer.js";
 
 /** JSON with object keys sorted, so equal objects hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {

@@ -1,7 +1,6 @@
-import { sizeV1 } from "./sizing-v1.js";
-import { sizeV2 } from "./sizing-v2.js";
-import type { Sizing } from "./sizing.js";
+import { SizingCache, sizeServer, type Sizing } from "./sizing.js";
 import type { AllocationData, ServerSpec, SystemSpec } from "./spec.js";
+import { rulesFor } from "./versions/index.js";
 
 /** Extra cost, as a fraction of both allocations' costs, of moving a server to another accelerator. */
 const ACCELERATOR_PENALTY_FACTOR = 0.1;
@@ -44,31 +43,45 @@ function acceleratorsFor(server: ServerSpec, system: SystemSpec): string[] {
   return [...system.accelerators.keys()];
 }
 
-/** Sizes a server on an accelerator, or evaluates a given replica count there; undefined when infeasible. */
+/**
+ * Sizes a server on an accelerator by its data version's rules, or evaluates a given replica count
+ * there; undefined when infeasible. A cache shares replica models across calls on one system.
+ */
 export function candidateOn(
   server: ServerSpec,
   accelerator: string,
   system: SystemSpec,
   fixedReplicas?: number,
+  cache?: SizingCache,
 ): Candidate | undefined {
   const acc = system.accelerators.get(accelerator);
   const perf = system.perf.get(server.model)?.get(accelerator);
   const target = system.serviceClasses.get(server.serviceClass)?.targets.get(server.model);
   if (!acc || !perf || !target) return undefined;
-  const size = system.version === "v1" ? sizeV1 : sizeV2;
-  const sizing = size({
+  const input = {
     perf,
     target,
     load: server.load,
     minReplicas: server.minNumReplicas,
     batchOverride: server.maxBatchSize,
     fixedReplicas,
-  });
+  };
+  const key = `${server.model}\0${accelerator}\0${server.serviceClass}`;
+  const sizing = sizeServer(rulesFor(system.version), input, cache && { cache, key });
   if (!sizing) return undefined;
   const costPerReplica = acc.cost * perf.accCount;
   const cost = costPerReplica * sizing.replicas;
+  // itl and latency stay lazy (sizing.ts): only the candidates a solver picks are evaluated.
   return {
-    ...sizing,
+    replicas: sizing.replicas,
+    batchSize: sizing.batchSize,
+    maxRatePerReplica: sizing.maxRatePerReplica,
+    get itl() {
+      return sizing.itl;
+    },
+    get latency() {
+      return sizing.latency;
+    },
     accelerator,
     acceleratorType: acc.type,
     cardsPerReplica: perf.accCount * acc.multiplicity,
@@ -82,12 +95,16 @@ function byValue(a: Candidate, b: Candidate): number {
   return a.value - b.value || a.accelerator.localeCompare(b.accelerator);
 }
 
-/** Sizes every server on every accelerator it may use. */
-export function computeCandidates(system: SystemSpec): ServerCandidates[] {
+/**
+ * Sizes every server on every accelerator it may use. Servers that share (model, accelerator,
+ * service class, request size, batch) share one replica model (sizing.ts), so the cost grows with
+ * the distinct keys, not with servers × accelerators.
+ */
+export function computeCandidates(system: SystemSpec, cache = new SizingCache()): ServerCandidates[] {
   return system.servers.map((server) => {
     const candidates: Candidate[] = [];
     for (const accelerator of acceleratorsFor(server, system)) {
-      const candidate = candidateOn(server, accelerator, system);
+      const candidate = candidateOn(server, accelerator, system, undefined, cache);
       if (candidate) candidates.push(candidate);
     }
     candidates.sort(byValue);

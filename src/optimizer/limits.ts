@@ -29,6 +29,8 @@ export const DEFAULT_INSTANCE_LIMITS: InstanceLimits = {
  */
 export const MAX_BATCH_SIZE = 4096;
 export const MAX_ARRIVAL_RATE = 1e7;
+/** Below this (one request in ~2000 years) a rate divided into ms underflows; 0 is no load. */
+export const MIN_ARRIVAL_RATE = 1e-9;
 export const MAX_TOKENS = 1e7;
 export const MAX_COUNT = 1e6;
 

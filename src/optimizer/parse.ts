@@ -20,7 +20,6 @@ import {
   type AcceleratorSpec,
   type AllocationData,
   type DataVersion,
-  type LoadSpec,
   type OptimizerSpec,
   type PerfSpec,
   type SaturationPolicy,
@@ -29,7 +28,8 @@ import {
   type SystemSpec,
   type Target,
 } from "./spec.js";
-import { MAX_ARRIVAL_RATE, MAX_BATCH_SIZE, MAX_COUNT, MAX_TOKENS } from "./limits.js";
+import { MAX_BATCH_SIZE, MAX_COUNT, MAX_TOKENS } from "./limits.js";
+import { detectVersion, rulesFor } from "./versions/index.js";
 
 /** One data document: its JSON body and where it came from (a file, or a path in system-data). */
 export interface DataDocument {
@@ -91,43 +91,13 @@ function parseCapacity(doc: DataDocument): Map<string, number> {
   return result;
 }
 
-function detectVersion(models: JsonObject[], origin: Origin): DataVersion {
-  const first = models[0];
-  if (first === undefined) throw origin.at("models").error("no performance data: the list is empty");
-  return hasField(first, "decodeParms") ? "v2" : "v1";
-}
-
-function decodeParms(
-  entry: JsonObject,
-  version: DataVersion,
-  at: Origin,
-): Pick<PerfSpec, "alpha" | "beta" | "gamma" | "delta"> {
-  if (version === "v1") {
-    if (!hasField(entry, "alpha") || !hasField(entry, "beta")) {
-      throw at.error(
-        "no performance data: V1 needs alpha and beta (V2 files use decodeParms and prefillParms, not both)",
-      );
-    }
-    return { alpha: nonNegativeAt(entry, "alpha", at), beta: nonNegativeAt(entry, "beta", at), gamma: 0, delta: 0 };
-  }
-  const decode = optionalObject(entry, "decodeParms", at);
-  if (!decode) throw at.error("no performance data: decodeParms missing (every entry of a V2 file needs it)");
-  const prefill = optionalObject(entry, "prefillParms", at) ?? {};
-  const prefillAt = at.at("prefillParms");
-  return {
-    alpha: nonNegativeAt(decode, "alpha", at.at("decodeParms")),
-    beta: nonNegativeAt(decode, "beta", at.at("decodeParms")),
-    gamma: nonNegativeAt(prefill, "gamma", prefillAt, 0),
-    delta: nonNegativeAt(prefill, "delta", prefillAt, 0),
-  };
-}
-
 function parseModels(
   doc: DataDocument,
   accelerators: ReadonlyMap<string, AcceleratorSpec>,
 ): { version: DataVersion; perf: Map<string, Map<string, PerfSpec>> } {
   const entries = arrayAt(root(doc), "models", doc.origin);
   const version = detectVersion(entries, doc.origin);
+  const rules = rulesFor(version);
   const perf = new Map<string, Map<string, PerfSpec>>();
   entries.forEach((entry, i) => {
     const at = doc.origin.at("models").at(i);
@@ -153,7 +123,7 @@ function parseModels(
       ),
       maxBatchSize,
       atTokens: atMost(integerAt(entry, "atTokens", named), MAX_TOKENS, "atTokens", named, "tokens"),
-      ...decodeParms(entry, version, named),
+      ...rules.perfParms(entry, named),
     };
     let byAccelerator: Map<string, PerfSpec> | undefined = perf.get(model);
     if (!byAccelerator) perf.set(model, (byAccelerator = new Map<string, PerfSpec>()));
@@ -162,43 +132,26 @@ function parseModels(
   return { version, perf };
 }
 
-function targetFrom(entry: JsonObject, at: Origin): Target {
-  return {
-    itl: nonNegativeAt(entry, "slo-itl", at, 0),
-    ttw: nonNegativeAt(entry, "slo-ttw", at, 0),
-    ttft: nonNegativeAt(entry, "slo-ttft", at, 0),
-    tps: nonNegativeAt(entry, "slo-tps", at, 0),
-  };
+/** A declared priority: any whole number (the version's rule maps it); undefined when absent. */
+function declaredPriority(entry: JsonObject, at: Origin): number | undefined {
+  if (!hasField(entry, "priority")) return undefined;
+  const value = numberAt(entry, "priority", at);
+  if (!Number.isInteger(value)) throw at.at("priority").error(`must be a whole number, got ${value}`);
+  return value;
 }
 
 function parseServiceClasses(doc: DataDocument, version: DataVersion): Map<string, ServiceClassSpec> {
+  const rules = rulesFor(version);
   const classes = new Map<string, { name: string; priority: number; targets: Map<string, Target> }>();
   arrayAt(root(doc), "serviceClasses", doc.origin).forEach((entry, i) => {
     const at = doc.origin.at("serviceClasses").at(i);
     const name = stringAt(entry, "name", at);
     let svc = classes.get(name);
-    if (!svc) classes.set(name, (svc = { name, priority: integerAt(entry, "priority", at, 0), targets: new Map() }));
-    if (version === "v2") {
-      if (!hasField(entry, "modelTargets")) throw at.error("a V2 service class lists its models under modelTargets");
-      arrayAt(entry, "modelTargets", at).forEach((target, j) => {
-        const targetAt = at.at("modelTargets").at(j);
-        svc.targets.set(stringAt(target, "model", targetAt), targetFrom(target, targetAt));
-      });
-    } else {
-      if (hasField(entry, "modelTargets")) throw at.error("modelTargets is V2, but the model data is V1 (alpha/beta)");
-      svc.targets.set(stringAt(entry, "model", at), targetFrom(entry, at));
-    }
+    if (!svc)
+      classes.set(name, (svc = { name, priority: rules.priority(declaredPriority(entry, at)), targets: new Map() }));
+    for (const [model, target] of rules.targets(entry, at)) svc.targets.set(model, target);
   });
   return classes;
-}
-
-function parseLoad(load: JsonObject, version: DataVersion, at: Origin): LoadSpec {
-  const arrivalRate = numberAt(load, "arrivalRate", at, 0);
-  if (arrivalRate < 0) throw at.at("arrivalRate").error(`a request rate cannot be negative, got ${arrivalRate}`);
-  atMost(arrivalRate, MAX_ARRIVAL_RATE, "arrivalRate", at, "requests/minute");
-  const tokens = (name: string): number => atMost(integerAt(load, name, at, 0), MAX_TOKENS, name, at, "tokens");
-  if (version === "v1") return { arrivalRate, avgInTokens: 0, avgOutTokens: tokens("avgLength") };
-  return { arrivalRate, avgInTokens: tokens("avgInTokens"), avgOutTokens: tokens("avgOutTokens") };
 }
 
 function parseAllocation(alloc: JsonObject, at: Origin): AllocationData | undefined {
@@ -246,7 +199,7 @@ function parseServer(entry: JsonObject, at: Origin, catalog: Catalog): ServerSpe
       "replicas",
     ),
     maxBatchSize: atMost(integerAt(entry, "maxBatchSize", named, 0), MAX_BATCH_SIZE, "maxBatchSize", named, "requests"),
-    load: parseLoad(optionalObject(current, "load", currentAt) ?? {}, catalog.version, currentAt.at("load")),
+    load: rulesFor(catalog.version).load(optionalObject(current, "load", currentAt) ?? {}, currentAt.at("load")),
     current: parseAllocation(current, currentAt),
   };
 }

@@ -1,7 +1,7 @@
 import type { Candidate } from "./candidates.js";
 import type { DataVersion, ServerSpec, SystemSpec } from "./spec.js";
 
-export const SOLVERS = ["unlimited", "greedy", "milp"] as const;
+export const SOLVERS = ["unlimited", "greedy", "milp", "budgeted"] as const;
 export type SolverName = (typeof SOLVERS)[number];
 
 /** Replicas of one accelerator within a server's allocation. */
@@ -34,7 +34,10 @@ export interface Unallocated {
   reason: string;
 }
 
-/** optimal: proven (unlimited, MILP); heuristic: the greedy; time-limit: MILP's best when time ran out. */
+/**
+ * optimal: proven (unlimited, MILP, or a budgeted solve that proved it); heuristic: the greedy, or
+ * a budgeted plan not proven; time-limit: MILP's best when time ran out.
+ */
 export type SolutionStatus = "optimal" | "heuristic" | "time-limit" | "infeasible";
 
 export interface Solution {

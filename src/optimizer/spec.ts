@@ -1,10 +1,11 @@
 /**
- * The optimizer's input, normalised from inferno's V1 and V2 data files. V1 describes a request by
- * its length in tokens and decode-only performance (alpha, beta); V2 splits input and output tokens
- * and adds prefill performance (gamma, delta). Units follow inferno: milliseconds, requests per
- * minute, cents per hour.
+ * The optimizer's input, normalised from inferno's V1, V2 and V3 data files. V1 describes a request
+ * by its length in tokens and decode-only performance (alpha, beta); V2 splits input and output
+ * tokens and adds prefill performance (gamma, delta); V3 (`perfParms`) models each iteration as
+ * alpha + compute (beta) + memory access (gamma) per token. What each version means is in
+ * versions/. Units follow inferno: milliseconds, requests per minute, cents per hour.
  */
-export type DataVersion = "v1" | "v2";
+export type DataVersion = "v1" | "v2" | "v3";
 
 export interface AcceleratorSpec {
   name: string;
@@ -23,11 +24,13 @@ export interface PerfSpec {
   accCount: number;
   maxBatchSize: number;
   atTokens: number;
-  /** Token (decode iteration) time alpha + beta·n, ms. */
+  /** V1/V2: token (decode iteration) time alpha + beta·n, ms. V3: iteration base time, ms. */
   alpha: number;
+  /** V1/V2: ms per request in the batch. V3: compute time per token, ms. */
   beta: number;
-  /** V2 prefill time gamma + delta·inputTokens·n, ms. Zero for V1. */
+  /** V2: prefill base time, ms. V3: memory-access time per token, ms. Zero for V1. */
   gamma: number;
+  /** V2: prefill time per input token per request in the batch, ms. Zero for V1 and V3. */
   delta: number;
 }
 
@@ -44,7 +47,7 @@ export interface Target {
 
 export interface ServiceClassSpec {
   name: string;
-  /** Lower is more important. */
+  /** Lower is more important; normalised by the data version's rule (versions/). */
   priority: number;
   targets: ReadonlyMap<string, Target>;
 }
@@ -53,7 +56,7 @@ export interface LoadSpec {
   /** requests/minute */
   arrivalRate: number;
   avgInTokens: number;
-  /** Output tokens (V2) or request length (V1). */
+  /** Output tokens (V2, V3) or request length (V1). */
   avgOutTokens: number;
 }
 
@@ -63,7 +66,7 @@ export interface AllocationData {
   maxBatch: number;
   cost: number;
   itlAverage: number;
-  /** V1 average wait, or V2 average time to first token, ms. */
+  /** V1 average wait, or V2/V3 average time to first token, ms. */
   latencyAverage: number;
 }
 

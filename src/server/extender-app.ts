@@ -4,7 +4,8 @@ import { countRefused, type Metrics } from "../metrics.js";
 import type { ClusterView } from "../cluster-view/cluster-view.js";
 import type { Binder } from "../../scheduler-extender/binder.js";
 import { Extender } from "../../scheduler-extender/extender.js";
-import type { Topology } from "../../scheduler-extender/topology.js";
+import type { Topology } from "../volcano/topology.js";
+import { POD } from "../kube/core-kinds.js";
 import {
   candidateNames,
   filterReply,
@@ -42,7 +43,7 @@ function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger): () 
   let seen: Topology | undefined;
   let logged = "";
   return () => {
-    const topology = view.stores.topology();
+    const topology = view.topology();
     if (topology === seen) return;
     seen = topology;
     metrics.topologyProblems.set(topology.problems.length);
@@ -115,7 +116,7 @@ function authenticated(verb: Verb, opts: ExtenderRoutesOptions) {
 
 /** POST /scheduler/filter, /scheduler/prioritize and /scheduler/bind on the HTTPS server. */
 export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
-  const extender = new Extender(opts.view.stores);
+  const extender = new Extender(opts.view);
   const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log);
   const budget = opts.budget ?? new InFlightBudget(256, 48 * 1024 * 1024);
   const guard = (verb: Verb): Array<(req: Request, res: Response, next: () => void) => void> => [
@@ -198,7 +199,7 @@ async function bind(body: Buffer, opts: ExtenderRoutesOptions): Promise<string> 
   const who = `pod ${args.podNamespace}/${args.podName}`;
   if (!opts.binder)
     return `bind is not enabled in inferplane (--extender-bind); remove bindVerb from the scheduler's extender configuration (${who})`;
-  const known = opts.view.stores.pods.get(args.podNamespace, args.podName);
+  const known = opts.view.get(POD, args.podNamespace, args.podName);
   const knownUid = known?.metadata?.uid;
   if (knownUid && knownUid !== args.podUID)
     return `${who} has UID ${knownUid}, not ${args.podUID}: it was recreated; not binding`;

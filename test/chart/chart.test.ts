@@ -11,6 +11,9 @@ import type {
 import type { ClusterRole } from "kubernetes-types/rbac/v1.js";
 import type { Secret } from "kubernetes-types/core/v1.js";
 import { parseCliArgs } from "../../src/cli/main.js";
+import { SERVED_KINDS } from "../../src/cluster-view/served-kinds.js";
+import { RECONCILERS } from "../../src/controllers/registry.js";
+import type { KindRef } from "../../src/kube/kind.js";
 import { serveConfig } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
@@ -211,6 +214,29 @@ describe("Helm chart", function () {
         [[], ["create"]],
       ],
     );
+  });
+
+  it("grants every controller what the runtime does with its kinds, from the registry and the view's kinds", () => {
+    const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
+    const allows = (kind: KindRef, verb: string, subresource = ""): boolean =>
+      rules.some(
+        (r) =>
+          r.apiGroups?.includes(kind.group) &&
+          r.resources?.includes(subresource ? `${kind.plural}/${subresource}` : kind.plural) &&
+          r.verbs.includes(verb) &&
+          !r.resourceNames,
+      );
+    const needed = [
+      ...SERVED_KINDS.flatMap(({ kind }) => ["list", "watch"].map((verb) => ({ kind, verb, sub: "" }))),
+      ...RECONCILERS.map((r) => ({ kind: r.kind, verb: "update", sub: "status" })),
+      ...RECONCILERS.flatMap((r) =>
+        r.owns.flatMap((kind) => ["create", "patch", "delete"].map((verb) => ({ kind, verb, sub: "" }))),
+      ),
+    ];
+    const missing = needed
+      .filter((n) => !allows(n.kind, n.verb, n.sub))
+      .map((n) => `${n.verb} ${n.kind.plural}${n.sub ? `/${n.sub}` : ""}`);
+    assert.deepEqual(missing, []);
   });
 
   it("grants least privilege: no wildcards", () => {

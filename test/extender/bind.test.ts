@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import { ApiBinder } from "../../src/kube/api-binder.js";
+import { ApiBinder } from "../../scheduler-extender/api-binder.js";
 import { InformerClusterView } from "../../src/cluster-view/informer-view.js";
 import { serveConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { ApiDouble } from "../support/api-double.js";
 import { startTestServer, waitFor, type TestServer } from "../support/test-server.js";
+import { POD } from "../../src/kube/core-kinds.js";
 
 describe("extender bind verb (against the API double)", function () {
   this.timeout(20_000);
@@ -22,7 +23,7 @@ describe("extender bind verb (against the API double)", function () {
     }).metadata.uid!;
     const view = new InformerClusterView(silentLogger, api.kubeConfig());
     t = await startTestServer({}, { view, binder: new ApiBinder(api.kubeConfig()) });
-    await waitFor(() => view.stores.pods.size === 1, 5000);
+    await waitFor(() => view.list(POD).length === 1, 5000);
   });
   after(async () => {
     await t.close();

@@ -2,16 +2,17 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { lookupGang } from "../../scheduler-extender/gang.js";
 import { planGang, type PlanResult } from "../../scheduler-extender/planner.js";
-import type { KubeObject } from "../../src/cluster-view/object-store.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { boundPod, gangPod, node, podGroup, rackCluster, storesOf, hyperNode, regex } from "../support/cluster.js";
+import { POD } from "../../src/kube/core-kinds.js";
 
 function plan(objects: KubeObject[], podName: string): PlanResult {
   const stores = storesOf(objects);
-  const pod = stores.pods.get("default", podName)!;
+  const pod = stores.get(POD, "default", podName)!;
   const gang = lookupGang(pod, stores);
   assert.equal(gang.kind, "gang", JSON.stringify(gang));
   if (gang.kind !== "gang") throw new Error("unreachable");
-  return planGang(gang.spec, gang.members, stores.topology(), (n) => stores.usage.free(n));
+  return planGang(gang.spec, gang.members, stores.topology(), (n) => stores.nodeFree(n));
 }
 
 function gangOf(

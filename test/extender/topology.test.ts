@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { buildTopology, commonTier } from "../../scheduler-extender/topology.js";
-import type { HyperNode } from "../../scheduler-extender/hypernode.js";
+import { buildTopology, commonTier } from "../../src/volcano/topology.js";
+import type { HyperNode } from "../../src/volcano/hypernode.js";
 import { exact, hyperNode, rackCluster, regex } from "../support/cluster.js";
 
 function split(objects: ReturnType<typeof rackCluster>): {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { ExtenderFilterResult, HostPriority } from "../../scheduler-extender/wire.js";
-import type { KubeObject } from "../../src/cluster-view/object-store.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { gangPod, podGroup, rackCluster } from "../support/cluster.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { KubeObject } from "../../src/cluster-view/object-store.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { dryRun } from "../../src/cli/dry-run.js";
 import { admissionWarnings } from "../../webhooks/warnings.js";
 import { EXAMPLES, examplesContext } from "../support/fixtures.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { KubeObject } from "../../src/cluster-view/object-store.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { resolveGpuAsk } from "../../webhooks/gpu/ask.js";
 import { applyGpuAsk, GPU_ENHANCERS } from "../../webhooks/gpu/enhance.js";
 import { assertValidKubernetes } from "../support/schema.js";

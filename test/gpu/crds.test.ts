@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { KubeObject } from "../../src/cluster-view/object-store.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { validateOnly } from "../../src/cli/dry-run.js";
 import { examplesContext, REPO_ROOT } from "../support/fixtures.js";
 import { loadCrd, schemaProblems, structuralProblems, type Schema } from "../support/crd-schema.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import { enhanceGpuPod } from "../../webhooks/gpu/enhance.js";
-import type { KubeObject } from "../../src/cluster-view/object-store.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { assertValidKubernetes } from "../support/schema.js";
 import { gpuPod, inferenceCache, NS, pdd, pool, speculative, stores, tokenCache } from "../support/gpu.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { KubeObject } from "../../src/cluster-view/object-store.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { validateGpuPod } from "../../webhooks/validators/gpu-pod.js";
-import type { Findings } from "../../webhooks/validators/gpu-checks.js";
+import type { Findings } from "../../webhooks/validators/findings.js";
 import {
   gpuPoolFindings,
   inferenceCacheFindings,
@@ -243,6 +243,8 @@ describe("GPU and cache validators", () => {
         speculative("s", { draftModel: "a", targetModel: "b", numSpeculativeTokens: 16 }) as never,
       ).warnings,
       ...inferenceCacheFindings({
+        apiVersion: "production-stack.vllm.ai/v1alpha1",
+        kind: "InferenceCache",
         metadata: { name: "i" },
         spec: { kvCacheTransferPolicy: { thresholdHitRate: 0.9, evictionThreshold: 0.5 } },
       }).warnings,

@@ -73,7 +73,7 @@ describe("optimizer: CLI", () => {
     );
     const badSolver = await cli("optimize", join(INFERNO, "v1/tiny"), "--solver", "simplex");
     assert.equal(badSolver.code, 2);
-    assert.match(badSolver.err, /--solver must be one of unlimited, greedy, milp/);
+    assert.match(badSolver.err, /--solver must be one of unlimited, greedy, milp, budgeted/);
   });
 });
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApiOptimizerCluster } from "../../src/kube/api-optimizer.js";
+import { ApiOptimizerCluster } from "../../src/optimizer/loop/api.js";
 import { silentLogger } from "../../src/logging.js";
 import { loadSystemDir } from "../../src/optimizer/load-dir.js";
 import { OptimizerLoop, type OptimizerLoopOptions } from "../../src/optimizer/loop/loop.js";

@@ -2,17 +2,20 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadSystemDir, loadSystemFile } from "../../src/optimizer/load-dir.js";
 import { defaultSolver, solveSystem } from "../../src/optimizer/solve.js";
-import { INFERNO, published } from "../support/inferno.js";
+import { main } from "../../src/cli/main.js";
+import { INFERNO, published, publishedTotals } from "../support/inferno.js";
 
-/** test/fixtures/inferno/README.md */
-const PUBLISHED_TOTALS = [
-  { dir: "v1/large", solver: "unlimited", total: 21133 },
-  { dir: "v1/large-light", solver: "unlimited", total: 2669 },
-  { dir: "v1/small", solver: "unlimited", total: 35121 },
-  { dir: "v2/small", solver: "greedy", total: 43819 },
-] as const;
+const PUBLISHED_TOTALS = publishedTotals();
 
 describe("optimizer: inferno's published solutions", () => {
+  it("the fixtures' README lists every published total (V1 and V2 at least)", () => {
+    const versions = new Set(PUBLISHED_TOTALS.map((p) => p.dir.split("/")[0]));
+    assert.ok(
+      PUBLISHED_TOTALS.length >= 4 && versions.has("v1") && versions.has("v2"),
+      JSON.stringify(PUBLISHED_TOTALS),
+    );
+  });
+
   for (const { dir, solver, total } of PUBLISHED_TOTALS) {
     it(`${dir}: ${solver} reproduces the total ${total} and every server's cost, replicas and batch`, async () => {
       const system = loadSystemDir(join(INFERNO, dir));
@@ -32,6 +35,17 @@ describe("optimizer: inferno's published solutions", () => {
           assert.equal(allocation.batchSize, want.maxBatch, `${where}: batch`);
         }
       }
+    });
+  }
+
+  for (const { dir, total } of PUBLISHED_TOTALS) {
+    it(`${dir}: inferplane optimize --json reproduces the total ${total}`, async () => {
+      let out = "";
+      const code = await main(["optimize", join(INFERNO, dir), "--json"], { out: (t) => (out += t), err: () => {} });
+      assert.equal(code, 0);
+      const { allocations } = JSON.parse(out) as { allocations: Record<string, { cost: number }> };
+      const sum = Object.values(allocations).reduce((s, a) => s + a.cost, 0);
+      assert.equal(Math.round(sum * 100) / 100, total);
     });
   }
 

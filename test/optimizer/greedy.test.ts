@@ -1,55 +1,11 @@
 import assert from "node:assert/strict";
-import type { Candidate, ServerCandidates } from "../../src/optimizer/candidates.js";
 import { solveGreedy } from "../../src/optimizer/solvers/greedy.js";
-import type { OptimizerSpec, SaturationPolicy, ServerSpec, SystemSpec } from "../../src/optimizer/spec.js";
+import type { OptimizerSpec, SaturationPolicy, SystemSpec } from "../../src/optimizer/spec.js";
+import { candidate, limitedSystem, server } from "../support/greedy.js";
 
-function candidate(accelerator: string, replicas: number, costPerReplica: number): Candidate {
-  return {
-    accelerator,
-    acceleratorType: accelerator,
-    cardsPerReplica: 1,
-    costPerReplica,
-    cost: costPerReplica * replicas,
-    value: costPerReplica * replicas * 1.1,
-    replicas,
-    batchSize: 8,
-    itl: 10,
-    latency: 5,
-    maxRatePerReplica: 60,
-  };
-}
-
-function server(name: string, priority: number, candidates: Candidate[]): ServerCandidates {
-  const spec: ServerSpec = {
-    name,
-    serviceClass: `p${priority}`,
-    model: "m",
-    keepAccelerator: false,
-    minNumReplicas: 0,
-    maxBatchSize: 0,
-    load: { arrivalRate: 60, avgInTokens: 0, avgOutTokens: 512 },
-  };
-  return { server: spec, priority, candidates };
-}
-
-function system(capacity: Record<string, number>, optimizer: Partial<OptimizerSpec>): SystemSpec {
-  return {
-    version: "v1",
-    accelerators: new Map(),
-    perf: new Map(),
-    serviceClasses: new Map(),
-    servers: [],
-    capacity: new Map(Object.entries(capacity)),
-    optimizer: {
-      unlimited: false,
-      heterogeneous: false,
-      milpSolver: false,
-      delayedBestEffort: false,
-      saturationPolicy: "None",
-      ...optimizer,
-    },
-  };
-}
+// The saturation policies and priority groups are V2's (and V3's); V1 has neither.
+const system = (capacity: Record<string, number>, optimizer: Partial<OptimizerSpec>): SystemSpec =>
+  limitedSystem("v2", capacity, optimizer);
 
 /** Three servers wanting 4 replicas of X each; A and B at priority 1, C at 2; 6 cards of X. */
 const SERVERS = [
@@ -100,5 +56,25 @@ describe("optimizer: the limited greedy", () => {
     const e = server("E", 1, [candidate("X", 2, 10), candidate("Z", 2, 11)]);
     const { allocations } = solveGreedy(system({ X: 2, Y: 2, Z: 2 }, {}), [e, d]);
     assert.deepEqual(Object.fromEntries(allocations.map((a) => [a.server.name, a.accelerator])), { D: "X", E: "Z" });
+  });
+
+  it("serves a server left with nothing by moving another where capacity allows (repair, any policy)", () => {
+    // A (priority 1) takes X first; B (priority 2) can only use X. Moving A to Y (20 dearer) frees X for B.
+    const a = server("A", 1, [candidate("X", 2, 10), candidate("Y", 2, 20)]);
+    const b = server("B", 2, [candidate("X", 2, 10)]);
+    for (const policy of ["None", "RoundRobin"] as const) {
+      const { allocations, unallocated } = solveGreedy(system({ X: 2, Y: 2 }, { saturationPolicy: policy }), [a, b]);
+      assert.deepEqual(unallocated, []);
+      assert.deepEqual(Object.fromEntries(allocations.map((x) => [x.server.name, [x.accelerator, x.saturated]])), {
+        A: ["Y", false],
+        B: ["X", false],
+      });
+    }
+    // Without room for A elsewhere, B stays unserved under None.
+    const { unallocated } = solveGreedy(system({ X: 2, Y: 1 }, {}), [a, b]);
+    assert.deepEqual(
+      unallocated.map((u) => u.server),
+      ["B"],
+    );
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { computeCandidates } from "../../src/optimizer/candidates.js";
-import { solveGreedySystem, solveMilpSystem } from "../../src/optimizer/solve.js";
+import { solveBudgetedSystem, solveGreedySystem, solveMilpSystem } from "../../src/optimizer/solve.js";
 import type { Solution } from "../../src/optimizer/solution.js";
 import type { SystemSpec } from "../../src/optimizer/spec.js";
 import { randomInstance, systemFrom } from "../support/inferno.js";
@@ -94,5 +94,34 @@ describe("optimizer: MILP against the greedy on random limited instances", funct
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("property: the budgeted solve is never dearer than the greedy, never over capacity, and meets a proven optimum", async () => {
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(randomInstance, async (instance) => {
+        const system = systemFrom(instance);
+        const candidates = computeCandidates(system);
+        const greedy = solveGreedySystem(system, candidates);
+        const budgeted = await solveBudgetedSystem(system, candidates, 0.5);
+        assertWithinCapacity(system, budgeted);
+        const full = (s: Solution): number => s.allocations.filter((a) => !a.saturated).length;
+        assert.ok(full(budgeted) >= full(greedy), "the budgeted solve served fewer in full than the greedy");
+        if (!servedInFull(greedy, system.servers.length)) return;
+        compared++;
+        assert.ok(
+          budgeted.totalCost <= greedy.totalCost + 1e-6,
+          `budgeted ${budgeted.totalCost} > greedy ${greedy.totalCost}`,
+        );
+        const exact = await solveMilpSystem(system, candidates, OPTIONS);
+        if (budgeted.status === "optimal" && exact.status === "optimal")
+          assert.ok(
+            Math.abs(budgeted.totalCost - exact.totalCost) < 1e-6,
+            `${budgeted.totalCost} vs ${exact.totalCost}`,
+          );
+      }),
+      { numRuns: 50 },
+    );
+    assert.ok(compared > 5, `only ${compared} instances compared`);
   });
 });

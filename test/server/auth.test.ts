@@ -9,7 +9,7 @@ import express from "express";
 import type { Secret } from "kubernetes-types/core/v1.js";
 import { generateCA, generateClientCert, generateServingCert } from "../../certs/generate.js";
 import { serveConfig } from "../../src/config.js";
-import { ApiBinder } from "../../src/kube/api-binder.js";
+import { ApiBinder } from "../../scheduler-extender/api-binder.js";
 import { createLogger, silentLogger } from "../../src/logging.js";
 import { startServer, type RunningServer } from "../../src/serve.js";
 import { schedulerIdentityProblem } from "../../src/server/client-cert.js";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { InformerClusterView } from "../../src/cluster-view/informer-view.js";
 import { silentLogger } from "../../src/logging.js";
-import type { ModelInfer } from "../../src/modelinfer/types.js";
+import type { ModelInfer } from "../../src/apis/matrixinfer.js";
 import { ApiDouble, type StoredObject } from "../support/api-double.js";
 import { role } from "../support/objects.js";
 import { startTestServer, waitFor, type TestServer } from "../support/test-server.js";
@@ -36,7 +36,9 @@ describe("serve: two replicas, one reconciling leader", function () {
       [...api.requestsBy]
         .filter(([, reqs]) =>
           reqs.some(
-            (r) => r === "POST /api/v1/namespaces/ml/pods" || r === "DELETE /api/v1/namespaces/ml/pods/m-0-serve-0-1",
+            (r) =>
+              r.startsWith("PATCH /api/v1/namespaces/ml/pods/") ||
+              r === "DELETE /api/v1/namespaces/ml/pods/m-0-serve-0-1",
           ),
         )
         .map(([token]) => token);

@@ -362,7 +362,7 @@ const CASES: HostileCase[] = [
     body: () => JSON.stringify(systemData()),
     status: 400,
     answer: "400 naming the solvers",
-    check: text(/^query: solver must be one of unlimited, greedy, milp$/),
+    check: text(/^query: solver must be one of unlimited, greedy, milp, budgeted$/),
   },
 ];
 

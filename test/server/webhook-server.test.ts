@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { serveConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { startServer } from "../../src/serve.js";
-import { ClusterStores } from "../../src/cluster-view/stores.js";
+import { StaticView } from "../support/static-view.js";
 
 function examplePodReview(file: string, uid = "11111111-2222-3333-4444-555555555555"): Record<string, unknown> {
   const pod = parse(readFileSync(join(EXAMPLES, "pods", file), "utf8")) as Pod;
@@ -176,14 +176,7 @@ describe("webhook server over HTTPS", function () {
 
 describe("readiness", () => {
   it("is not ready while the cluster view has not synced, and says why", async () => {
-    const view = {
-      stores: new ClusterStores(),
-      getModelInfer: () => undefined,
-      listModelInfers: () => [],
-      hasSynced: () => false,
-      start: () => Promise.resolve(),
-      stop: () => Promise.resolve(),
-    };
+    const view = new StaticView([], false);
     const certDir = await mkdtemp(join(tmpdir(), "inferplane-certs-"));
     const server = await startServer(serveConfig({ ...loopbackFlags(certDir), manifests: EXAMPLES }, {}), {
       log: silentLogger,

@@ -9,86 +9,45 @@ import type { AddressInfo } from "node:net";
 import fastJsonPatch from "fast-json-patch";
 import { KubeConfig } from "@kubernetes/client-node";
 import { AccessReviews, SUBJECT_ACCESS_REVIEWS, TOKEN_REVIEWS } from "./api-double-reviews.js";
+import { apiVersionOf, type KindRef } from "../../src/kube/kind.js";
+import { KNOWN_KINDS } from "./known-kinds.js";
+import { leafPaths, recordWrite, serverSideApply, type Json, type Ownership } from "./server-side-apply.js";
+import {
+  discoveryVersion,
+  json,
+  labelSelector,
+  mergePatch,
+  parsePath,
+  readBody,
+  status,
+  type StoredObject,
+  type Target,
+} from "./api-http.js";
+import { WatchHub, type WatchEvent } from "./api-watch.js";
 
-export interface StoredObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    ownerReferences?: Array<{ uid: string }>;
-    [k: string]: unknown;
-  };
-  spec?: unknown;
-  status?: unknown;
-  [k: string]: unknown;
-}
+export type { StoredObject } from "./api-http.js";
 
-interface WatchEvent {
-  type: "ADDED" | "MODIFIED" | "DELETED";
-  object: StoredObject;
-  rv: number;
-  resource: string;
-}
-
-interface Target {
-  /** `group/version/plural`, `/v1/pods` style for the core group. */
-  resource: string;
-  apiVersion: string;
-  namespace: string | undefined;
-  name: string | undefined;
-  subresource: string | undefined;
-}
-
-interface Watcher {
-  target: Target;
-  res: ServerResponse;
-}
-
-const HISTORY_LIMIT = 10_000;
-
-function parsePath(pathname: string): Target | undefined {
-  const parts = pathname.split("/").filter(Boolean);
-  let apiVersion: string;
-  let rest: string[];
-  if (parts[0] === "api" && parts[1]) [apiVersion, rest] = [parts[1], parts.slice(2)];
-  else if (parts[0] === "apis" && parts[1] && parts[2])
-    [apiVersion, rest] = [`${parts[1]}/${parts[2]}`, parts.slice(3)];
-  else return undefined;
-  let namespace: string | undefined;
-  if (rest[0] === "namespaces" && rest.length >= 3) [namespace, rest] = [rest[1], rest.slice(2)];
-  const [plural, name, subresource] = rest;
-  if (!plural) return undefined;
-  return { resource: `${apiVersion}/${plural}`, apiVersion, namespace, name, subresource };
-}
-
-function status(res: ServerResponse, code: number, reason: string, message: string): void {
-  res.writeHead(code, { "content-type": "application/json" });
-  res.end(JSON.stringify({ apiVersion: "v1", kind: "Status", status: "Failure", reason, message, code }));
-}
-
-function json(res: ServerResponse, code: number, body: unknown): void {
-  res.writeHead(code, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString();
-  return text ? JSON.parse(text) : undefined;
+/** A kubeconfig for a double listening on `port` of loopback; `token` identifies the client. */
+export function doubleKubeConfig(port: number, token = "t"): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: "double", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: "test", token }],
+    contexts: [{ name: "double", cluster: "double", user: "test" }],
+    currentContext: "double",
+  });
+  return kc;
 }
 
 export class ApiDouble {
   private server: Server | undefined;
+  /** The kinds this API serves (as if their CRDs were installed): discovery lists them. */
+  private readonly kinds: KindRef[];
   private rv = 1;
   private readonly objects = new Map<string, Map<string, StoredObject>>();
-  private readonly history: WatchEvent[] = [];
-  private readonly watchers = new Set<Watcher>();
+  private readonly watches = new WatchHub();
+  /** Field ownership per object (`resource namespace/name`), for server-side apply. */
+  private readonly owners = new Map<string, Ownership>();
   private failures: Array<{ match: (method: string, target: Target) => boolean; code: number }> = [];
   /** Every request, as `METHOD path` (for counting API calls). */
   readonly requests: string[] = [];
@@ -96,6 +55,10 @@ export class ApiDouble {
   readonly requestsBy = new Map<string, string[]>();
   /** TokenReviews (register tokens with `reviews.addToken`) and SubjectAccessReviews decided by stored RBAC. */
   readonly reviews = new AccessReviews(this);
+
+  constructor(kinds: readonly KindRef[] = KNOWN_KINDS) {
+    this.kinds = [...kinds];
+  }
 
   async start(): Promise<number> {
     this.server = createServer((req, res) => {
@@ -119,15 +82,7 @@ export class ApiDouble {
 
   /** A kubeconfig for this double; `token` identifies the client in `requestsBy`. */
   kubeConfig(token = "t"): KubeConfig {
-    const kc = new KubeConfig();
-    const port = (this.server!.address() as AddressInfo).port;
-    kc.loadFromOptions({
-      clusters: [{ name: "double", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: "test", token }],
-      contexts: [{ name: "double", cluster: "double", user: "test" }],
-      currentContext: "double",
-    });
-    return kc;
+    return doubleKubeConfig((this.server!.address() as AddressInfo).port, token);
   }
 
   /** The next `count` requests matching method and resource fail with `code`. */
@@ -138,8 +93,7 @@ export class ApiDouble {
 
   /** Ends every open watch, as an apiserver restart or a load balancer timeout would. */
   closeWatches(): void {
-    for (const w of this.watchers) w.res.end();
-    this.watchers.clear();
+    this.watches.closeAll();
   }
 
   get(resource: string, namespace: string | undefined, name: string): StoredObject | undefined {
@@ -165,12 +119,10 @@ export class ApiDouble {
     const byKey = this.objects.get(resource) ?? new Map<string, StoredObject>();
     this.objects.set(resource, byKey);
     const key = `${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
+    const before = byKey.get(key);
     if (type === "DELETED") byKey.delete(key);
     else byKey.set(key, obj);
-    const event: WatchEvent = { type, object: structuredClone(obj), rv, resource };
-    this.history.push(event);
-    if (this.history.length > HISTORY_LIMIT) this.history.shift();
-    for (const w of this.watchers) this.send(w, event);
+    this.watches.record(type, resource, obj, before, rv);
     return obj;
   }
 
@@ -194,6 +146,7 @@ export class ApiDouble {
     const existing = this.get(resource, namespace, name);
     if (!existing) return undefined;
     this.store(resource, structuredClone(existing), "DELETED");
+    this.owners.delete(`${resource} ${namespace ?? ""}/${name}`);
     this.collectDependents(existing.metadata.uid);
     return existing;
   }
@@ -208,23 +161,19 @@ export class ApiDouble {
     }
   }
 
-  private matches(target: Target, event: WatchEvent): boolean {
-    return (
-      event.resource === target.resource &&
-      (target.namespace === undefined || event.object.metadata.namespace === target.namespace)
-    );
-  }
-
-  private send(w: Watcher, event: WatchEvent): void {
-    if (this.matches(w.target, event)) w.res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://double");
     const method = req.method ?? "GET";
     this.requests.push(`${method} ${url.pathname}`);
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-    this.requestsBy.set(token, [...(this.requestsBy.get(token) ?? []), `${method} ${url.pathname}`]);
+    const mine = this.requestsBy.get(token) ?? [];
+    mine.push(`${method} ${url.pathname}`);
+    this.requestsBy.set(token, mine);
+    const discovery = discoveryVersion(url.pathname);
+    if (method === "GET" && discovery !== undefined) {
+      this.discoveryResponse(discovery, res);
+      return;
+    }
     const target = parsePath(url.pathname);
     if (!target) {
       status(res, 404, "NotFound", `no route ${url.pathname}`);
@@ -252,7 +201,7 @@ export class ApiDouble {
   ): Promise<void> {
     if (method === "GET" && !target.name) {
       url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1"
-        ? this.watch(target, url, res)
+        ? this.watches.watch(target, url, res, this.rv)
         : this.listResponse(target, url, res);
       return;
     }
@@ -274,16 +223,28 @@ export class ApiDouble {
       );
       return;
     }
+    const manager = url.searchParams.get("fieldManager") ?? "unknown";
     if (method === "POST") {
-      this.createResponse(target, (await readBody(req)) as StoredObject, res);
+      this.createResponse(target, (await readBody(req)) as StoredObject, res, manager);
       return;
     }
     if (method === "PUT") {
-      this.updateResponse(target, (await readBody(req)) as StoredObject, res);
+      this.updateResponse(target, (await readBody(req)) as StoredObject, res, manager);
+      return;
+    }
+    const contentType = req.headers["content-type"] ?? "";
+    if (method === "PATCH" && contentType.startsWith("application/apply-patch")) {
+      this.applyResponse(
+        target,
+        (await readBody(req)) as StoredObject,
+        res,
+        manager,
+        url.searchParams.get("force") === "true",
+      );
       return;
     }
     if (method === "PATCH") {
-      this.patchResponse(target, await readBody(req), req.headers["content-type"] ?? "", res);
+      this.patchResponse(target, await readBody(req), contentType, res, manager);
       return;
     }
     if (method === "DELETE") {
@@ -292,6 +253,27 @@ export class ApiDouble {
       return;
     }
     status(res, 405, "MethodNotAllowed", method);
+  }
+
+  /** As the apiserver: an APIResourceList of the group version, 404 when nothing of it is served. */
+  private discoveryResponse(groupVersion: string, res: ServerResponse): void {
+    const kinds = this.kinds.filter((k) => apiVersionOf(k) === groupVersion);
+    if (kinds.length === 0) {
+      status(res, 404, "NotFound", `the server could not find the requested resource (${groupVersion})`);
+      return;
+    }
+    json(res, 200, {
+      kind: "APIResourceList",
+      apiVersion: "v1",
+      groupVersion,
+      resources: kinds.map((k) => ({
+        name: k.plural,
+        singularName: k.kind.toLowerCase(),
+        namespaced: k.namespaced,
+        kind: k.kind,
+        verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+      })),
+    });
   }
 
   private listResponse(target: Target, url: URL, res: ServerResponse): void {
@@ -307,30 +289,56 @@ export class ApiDouble {
     });
   }
 
-  private watch(target: Target, url: URL, res: ServerResponse): void {
-    const since = Number(url.searchParams.get("resourceVersion") ?? this.rv);
-    res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
-    res.flushHeaders();
-    const oldest = this.history[0]?.rv ?? this.rv + 1;
-    if (since + 1 < oldest && since < this.rv) {
-      res.end(
-        `${JSON.stringify({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Expired", code: 410, message: "too old resource version" } })}\n`,
-      );
-      return;
-    }
-    const watcher: Watcher = { target, res };
-    for (const event of this.history) if (event.rv > since) this.send(watcher, event);
-    this.watchers.add(watcher);
-    res.on("close", () => this.watchers.delete(watcher));
-  }
-
   private getResponse(target: Target, res: ServerResponse): void {
     const obj = this.get(target.resource, target.namespace, target.name ?? "");
     if (obj) json(res, 200, obj);
     else status(res, 404, "NotFound", `${target.resource} ${target.name ?? ""} not found`);
   }
 
-  private createResponse(target: Target, body: StoredObject, res: ServerResponse): void {
+  private ownersOf(resource: string, namespace: string | undefined, name: string): Ownership {
+    const key = `${resource} ${namespace ?? ""}/${name}`;
+    const owners = this.owners.get(key) ?? new Map<string, Set<string>>();
+    this.owners.set(key, owners);
+    return owners;
+  }
+
+  /** Server-side apply: creates the object, or merges the config and moves field ownership. */
+  private applyResponse(
+    target: Target,
+    config: StoredObject,
+    res: ServerResponse,
+    manager: string,
+    force: boolean,
+  ): void {
+    if (manager === "unknown") {
+      status(res, 400, "BadRequest", "fieldManager is required for apply requests");
+      return;
+    }
+    const name = target.name ?? "";
+    const existing = this.get(target.resource, target.namespace, name);
+    const owners = this.ownersOf(target.resource, target.namespace, name);
+    if (!existing) {
+      config.metadata.namespace ??= target.namespace;
+      owners.set(manager, new Set(leafPaths(config as unknown as Json)));
+      json(res, 201, this.create(target.resource, config));
+      return;
+    }
+    const applied = serverSideApply(
+      existing as unknown as { [k: string]: Json },
+      config as unknown as { [k: string]: Json },
+      manager,
+      force,
+      owners,
+    );
+    if (!applied.object) {
+      const fields = applied.conflicts.map((c) => `.${c.path} (owned by ${c.manager})`).join(", ");
+      status(res, 409, "Conflict", `Apply failed with ${applied.conflicts.length} conflicts: ${fields}`);
+      return;
+    }
+    json(res, 200, this.replace(target, existing, applied.object as unknown as StoredObject));
+  }
+
+  private createResponse(target: Target, body: StoredObject, res: ServerResponse, manager: string): void {
     body.metadata.namespace ??= target.namespace;
     const generateName = body.metadata.generateName;
     if (!body.metadata.name && typeof generateName === "string")
@@ -339,7 +347,14 @@ export class ApiDouble {
       status(res, 409, "AlreadyExists", `${target.resource} "${body.metadata.name}" already exists`);
       return;
     }
-    json(res, 201, this.create(target.resource, body));
+    const created = this.create(target.resource, body);
+    recordWrite(
+      undefined,
+      created as unknown as { [k: string]: Json },
+      manager,
+      this.ownersOf(target.resource, created.metadata.namespace, created.metadata.name),
+    );
+    json(res, 201, created);
   }
 
   /** pods/<name>/binding: sets spec.nodeName once; a UID precondition that does not match is a 409. */
@@ -373,7 +388,7 @@ export class ApiDouble {
     json(res, 201, { apiVersion: "v1", kind: "Status", status: "Success", code: 201 });
   }
 
-  private updateResponse(target: Target, body: StoredObject, res: ServerResponse): void {
+  private updateResponse(target: Target, body: StoredObject, res: ServerResponse, manager: string): void {
     const existing = this.get(target.resource, target.namespace, target.name ?? "");
     if (!existing) {
       status(res, 404, "NotFound", `${target.name ?? ""} not found`);
@@ -388,7 +403,19 @@ export class ApiDouble {
       );
       return;
     }
-    json(res, 200, this.replace(target, existing, body));
+    json(res, 200, this.written(target, existing, this.replace(target, existing, body), manager));
+  }
+
+  /** The object after a write by `manager`, which now owns the fields it changed. */
+  private written(target: Target, before: StoredObject, after: StoredObject, manager: string): StoredObject {
+    if (target.subresource === undefined)
+      recordWrite(
+        before as unknown as Json,
+        after as unknown as { [k: string]: Json },
+        manager,
+        this.ownersOf(target.resource, after.metadata.namespace, after.metadata.name),
+      );
+    return after;
   }
 
   private replace(target: Target, existing: StoredObject, body: StoredObject): StoredObject {
@@ -413,7 +440,13 @@ export class ApiDouble {
     return this.store(target.resource, next, "MODIFIED");
   }
 
-  private patchResponse(target: Target, patch: unknown, contentType: string, res: ServerResponse): void {
+  private patchResponse(
+    target: Target,
+    patch: unknown,
+    contentType: string,
+    res: ServerResponse,
+    manager: string,
+  ): void {
     const existing = this.get(target.resource, target.namespace, target.name ?? "");
     if (!existing) {
       status(res, 404, "NotFound", `${target.name ?? ""} not found`);
@@ -422,39 +455,6 @@ export class ApiDouble {
     const patched = contentType.includes("json-patch")
       ? fastJsonPatch.applyPatch(structuredClone(existing), patch as fastJsonPatch.Operation[], true, false).newDocument
       : mergePatch(structuredClone(existing), patch);
-    json(res, 200, this.replace(target, existing, patched as StoredObject));
+    json(res, 200, this.written(target, existing, this.replace(target, existing, patched as StoredObject), manager));
   }
-}
-
-/** Equality-based label selectors (`k=v`, `k==v`, `k!=v`, `k`, `!k`), comma-separated, all of which must hold. */
-function labelSelector(selector: string | null): (obj: StoredObject) => boolean {
-  const terms = (selector ?? "")
-    .split(",")
-    .map((t) => t.trim())
-    .filter(Boolean)
-    .map((term) => {
-      const m = /^(!?)([^=!]+?)\s*(?:(==|=|!=)\s*(.*))?$/.exec(term);
-      if (!m) throw new Error(`bad label selector term ${term}`);
-      return { negate: m[1] === "!", key: m[2]!, op: m[3], value: m[4] };
-    });
-  return (obj) => {
-    const labels = (obj.metadata as { labels?: Record<string, string> }).labels ?? {};
-    return terms.every(({ negate, key, op, value }) => {
-      if (!op) return negate ? !(key in labels) : key in labels;
-      return op === "!=" ? labels[key] !== value : labels[key] === value;
-    });
-  };
-}
-
-/** RFC 7386 JSON merge patch. */
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
-  const result: Record<string, unknown> =
-    typeof target === "object" && target !== null && !Array.isArray(target)
-      ? { ...(target as Record<string, unknown>) }
-      : {};
-  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
-    result[key] = value === null ? undefined : mergePatch(result[key], value);
-  }
-  return JSON.parse(JSON.stringify(result)) as unknown;
 }

@@ -1,7 +1,7 @@
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
-import type { HyperNode, HyperNodeMember } from "../../scheduler-extender/hypernode.js";
-import type { PodGroup } from "../../scheduler-extender/podgroup.js";
-import type { KubeObject } from "../../src/cluster-view/object-store.js";
+import type { HyperNode, HyperNodeMember } from "../../src/volcano/hypernode.js";
+import type { PodGroup } from "../../src/volcano/podgroup.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { ClusterStores } from "../../src/cluster-view/stores.js";
 
 export function node(

@@ -37,6 +37,28 @@ export function largeSystemData(copies: number): { system: Record<string, unknow
   return body;
 }
 
+export interface PublishedTotal {
+  dir: string;
+  solver: "unlimited" | "greedy";
+  total: number;
+}
+
+/**
+ * The published totals, read from the fixtures' README table (one row per folder, with its
+ * provenance), so a folder added there with its row is tested without editing a test.
+ */
+export function publishedTotals(): PublishedTotal[] {
+  const rows = readFileSync(join(INFERNO, "README.md"), "utf8")
+    .split("\n")
+    .map((line) => line.split("|").map((cell) => cell.trim()))
+    .filter((cells) => cells.length === 7 && /^v\d\//.test(cells[1]!) && /^\d+$/.test(cells[5]!));
+  return rows.map((cells) => ({
+    dir: cells[1]!,
+    solver: cells[4]!.startsWith("unlimited") ? "unlimited" : "greedy",
+    total: Number(cells[5]),
+  }));
+}
+
 /** A small V1 system built in code: accelerator types, models and servers drawn by fast-check. */
 export interface RandomInstance {
   accelerators: { cost: number; capacity: number }[];

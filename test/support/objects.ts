@@ -1,6 +1,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LABEL_MANAGED, LABEL_MODELINFER_NAME, LABEL_ROLE } from "../../src/modelinfer/labels.js";
-import type { ModelInfer, Role } from "../../src/modelinfer/types.js";
+import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
+import { LABEL_MANAGED } from "../../src/apis/inference-ai.js";
+import { LABEL_MODELINFER_NAME, LABEL_ROLE } from "../../src/apis/matrixinfer.js";
 
 export function role(name: string, replicas: number, workerReplicas: number): Role {
   const template = { spec: { containers: [{ name: "engine", image: "vllm/vllm-openai:v0.11.0" }] } };

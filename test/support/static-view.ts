@@ -1,20 +1,13 @@
-import type { ClusterView } from "../../src/cluster-view/cluster-view.js";
-import { ClusterStores } from "../../src/cluster-view/stores.js";
-import type { ModelInfer } from "../../src/modelinfer/types.js";
+import { SnapshotView } from "../../src/cluster-view/snapshot-view.js";
+import type { KubeObject } from "../../src/kube/object.js";
+import type { ModelInfer } from "../../src/apis/matrixinfer.js";
 import type { AdmissionContext } from "../../webhooks/context.js";
 
-/** A cluster view over objects given in code, for unit tests of the pure enhancers. */
-export function staticView(modelInfers: ModelInfer[], synced = true): ClusterView {
-  const stores = new ClusterStores();
-  stores.replaceAll(modelInfers);
-  return {
-    stores,
-    getModelInfer: (ns, name) => stores.getModelInfer(ns, name),
-    listModelInfers: () => stores.listModelInfers(),
-    hasSynced: () => synced,
-    start: () => Promise.resolve(),
-    stop: () => Promise.resolve(),
-  };
+/** A cluster view over objects given in code, for unit tests of the pure parts. */
+export { SnapshotView as StaticView } from "../../src/cluster-view/snapshot-view.js";
+
+export function staticView(objects: readonly KubeObject[], synced = true): SnapshotView {
+  return new SnapshotView(objects, synced);
 }
 
 export function staticContext(modelInfers: ModelInfer[], synced = true): AdmissionContext {

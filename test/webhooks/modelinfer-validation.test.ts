@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { modelInferProblems } from "../../webhooks/validators/modelinfer.js";
 import { processValidation } from "../../webhooks/validate-processor.js";
-import type { ModelInfer } from "../../src/modelinfer/types.js";
+import type { ModelInfer } from "../../src/apis/matrixinfer.js";
 import { modelInfer, role } from "../support/objects.js";
 import { staticContext } from "../support/static-view.js";
 

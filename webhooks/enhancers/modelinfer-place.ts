@@ -1,11 +1,19 @@
 import { DenialCode } from "../field-errors.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { ClusterView } from "../../src/cluster-view/cluster-view.js";
-import * as labels from "../../src/modelinfer/labels.js";
+import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { groupName, parseIndexSuffix, parsePodName, roleId } from "../../src/modelinfer/naming.js";
-import type { ModelInfer, Role } from "../../src/modelinfer/types.js";
 import type { ModelInferPodPlace } from "./modelinfer.js";
 import { failure, success, type Outcome } from "./result.js";
+import {
+  LABEL_ENTRY,
+  LABEL_GROUP_NAME,
+  LABEL_MODELINFER_NAME,
+  LABEL_ROLE,
+  LABEL_ROLE_ID,
+  ModelInferKind,
+  type ModelInfer,
+  type Role,
+} from "../../src/apis/matrixinfer.js";
 
 interface Indices {
   groupIndex: number;
@@ -20,10 +28,10 @@ function readIndices(pod: Pod, mi: string, role: string): Indices | string {
     return parsePodName(name, mi, role) ?? `name ${name} is not of the form ${mi}-<g>-${role}-<r>-<p>`;
   }
   const podLabels = pod.metadata?.labels ?? {};
-  const groupIndex = parseIndexSuffix(podLabels[labels.LABEL_GROUP_NAME] ?? "", mi);
-  const roleIndex = parseIndexSuffix(podLabels[labels.LABEL_ROLE_ID] ?? "", role);
-  if (groupIndex === undefined || roleIndex === undefined || podLabels[labels.LABEL_ENTRY] !== "true") {
-    return `a pod without a name must be an entry pod labelled ${labels.LABEL_GROUP_NAME}=${groupName(mi, 0)}, ${labels.LABEL_ROLE_ID}=${roleId(role, 0)} and ${labels.LABEL_ENTRY}=true`;
+  const groupIndex = parseIndexSuffix(podLabels[LABEL_GROUP_NAME] ?? "", mi);
+  const roleIndex = parseIndexSuffix(podLabels[LABEL_ROLE_ID] ?? "", role);
+  if (groupIndex === undefined || roleIndex === undefined || podLabels[LABEL_ENTRY] !== "true") {
+    return `a pod without a name must be an entry pod labelled ${LABEL_GROUP_NAME}=${groupName(mi, 0)}, ${LABEL_ROLE_ID}=${roleId(role, 0)} and ${LABEL_ENTRY}=true`;
   }
   return { groupIndex, roleIndex, podIndex: 0 };
 }
@@ -42,17 +50,17 @@ function checkRange(indices: Indices, role: Role): string | undefined {
 
 /** The ModelInfer and role a pod names, or what is missing (404 when the ModelInfer is). */
 function findRole(
-  view: ClusterView,
+  view: ClusterReader,
   who: string,
   namespace: string,
   miName: string,
   roleName: string,
 ): Outcome<{ modelInfer: ModelInfer; role: Role }> {
-  const modelInfer = view.getModelInfer(namespace, miName);
+  const modelInfer = view.get(ModelInferKind, namespace, miName);
   if (!modelInfer)
     return failure(
       DenialCode.Forbidden,
-      `${who}: ModelInfer ${namespace}/${miName} not found; create it first or fix label ${labels.LABEL_MODELINFER_NAME}`,
+      `${who}: ModelInfer ${namespace}/${miName} not found; create it first or fix label ${LABEL_MODELINFER_NAME}`,
     );
   const role = modelInfer.spec.template.roles.find((r) => r.name === roleName);
   if (role) return success({ modelInfer, role });
@@ -69,22 +77,22 @@ export function describePod(pod: Pod, namespace: string): string {
 
 /** True when the pod claims to belong to a ModelInfer (it carries the ModelInfer name label). */
 export function isModelInferPod(pod: Pod): boolean {
-  return Boolean(pod.metadata?.labels?.[labels.LABEL_MODELINFER_NAME]);
+  return Boolean(pod.metadata?.labels?.[LABEL_MODELINFER_NAME]);
 }
 
 /**
  * Finds where an opted-in pod sits in its ModelInfer, from its labels and name. Fails with a
  * message that names the pod, what is missing and how to fix it.
  */
-export function resolveModelInferPlace(pod: Pod, namespace: string, view: ClusterView): Outcome<ModelInferPodPlace> {
+export function resolveModelInferPlace(pod: Pod, namespace: string, view: ClusterReader): Outcome<ModelInferPodPlace> {
   const podLabels = pod.metadata?.labels ?? {};
-  const miName = podLabels[labels.LABEL_MODELINFER_NAME] ?? "";
-  const roleName = podLabels[labels.LABEL_ROLE];
+  const miName = podLabels[LABEL_MODELINFER_NAME] ?? "";
+  const roleName = podLabels[LABEL_ROLE];
   const who = describePod(pod, namespace);
   if (!roleName)
     return failure(
       DenialCode.Invalid,
-      `${who}: label ${labels.LABEL_ROLE} is missing; set it to one of the roles of ModelInfer ${miName}`,
+      `${who}: label ${LABEL_ROLE} is missing; set it to one of the roles of ModelInfer ${miName}`,
     );
   const found = findRole(view, who, namespace, miName, roleName);
   if (!found.ok) return found;

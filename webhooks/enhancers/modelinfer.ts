@@ -1,10 +1,21 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import * as labels from "../../src/modelinfer/labels.js";
 import { entryAddress, groupName, podName, roleId } from "../../src/modelinfer/naming.js";
 import { templateRevision } from "../../src/modelinfer/revision.js";
-import type { ModelInfer, Role } from "../../src/modelinfer/types.js";
+import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
 import { setEnvEverywhere } from "./env.js";
 import { removeLabel, setAnnotations, setLabels } from "./metadata.js";
+import {
+  ENV_ENTRY_ADDRESS,
+  ENV_GROUP_SIZE,
+  ENV_WORKER_INDEX,
+  LABEL_ENTRY,
+  LABEL_GROUP_NAME,
+  LABEL_MODELINFER_NAME,
+  LABEL_REVISION,
+  LABEL_ROLE,
+  LABEL_ROLE_ID,
+} from "../../src/apis/matrixinfer.js";
+import { ANNOTATION_GANG_GROUP, ANNOTATION_TASK_SPEC } from "../../src/volcano/podgroup.js";
 
 /** Where one pod sits in a ModelInfer: InferGroup, role instance and pod index. */
 export interface ModelInferPodPlace {
@@ -25,13 +36,13 @@ export function groupSize(role: Role): number {
 export function modelInferPodLabels(place: ModelInferPodPlace): Record<string, string> {
   const mi = place.modelInfer.metadata.name ?? "";
   const result: Record<string, string> = {
-    [labels.LABEL_MODELINFER_NAME]: mi,
-    [labels.LABEL_GROUP_NAME]: groupName(mi, place.groupIndex),
-    [labels.LABEL_ROLE]: place.role.name,
-    [labels.LABEL_ROLE_ID]: roleId(place.role.name, place.roleIndex),
-    [labels.LABEL_REVISION]: templateRevision(place.modelInfer.spec),
+    [LABEL_MODELINFER_NAME]: mi,
+    [LABEL_GROUP_NAME]: groupName(mi, place.groupIndex),
+    [LABEL_ROLE]: place.role.name,
+    [LABEL_ROLE_ID]: roleId(place.role.name, place.roleIndex),
+    [LABEL_REVISION]: templateRevision(place.modelInfer.spec),
   };
-  if (place.podIndex === 0) result[labels.LABEL_ENTRY] = "true";
+  if (place.podIndex === 0) result[LABEL_ENTRY] = "true";
   return result;
 }
 
@@ -49,12 +60,12 @@ export function enhanceModelInferPod(pod: Pod, place: ModelInferPodPlace): { pod
   const entryPod = podName(mi, place.groupIndex, place.role.name, place.roleIndex, 0);
 
   setLabels(meta, modelInferPodLabels(place));
-  if (place.podIndex !== 0) removeLabel(meta, labels.LABEL_ENTRY);
+  if (place.podIndex !== 0) removeLabel(meta, LABEL_ENTRY);
 
   const warnings = setEnvEverywhere(spec, [
-    [labels.ENV_GROUP_SIZE, { value: String(groupSize(place.role)) }],
-    [labels.ENV_ENTRY_ADDRESS, { value: entryAddress(entryPod, place.namespace) }],
-    [labels.ENV_WORKER_INDEX, { value: String(place.podIndex) }],
+    [ENV_GROUP_SIZE, { value: String(groupSize(place.role)) }],
+    [ENV_ENTRY_ADDRESS, { value: entryAddress(entryPod, place.namespace) }],
+    [ENV_WORKER_INDEX, { value: String(place.podIndex) }],
   ]);
 
   if (place.podIndex === 0) {
@@ -63,8 +74,8 @@ export function enhanceModelInferPod(pod: Pod, place: ModelInferPodPlace): { pod
   }
   if (place.modelInfer.spec.template.gangSchedule) {
     setAnnotations(meta, {
-      [labels.ANNOTATION_GANG_GROUP]: groupName(mi, place.groupIndex),
-      [labels.ANNOTATION_TASK_SPEC]: roleId(place.role.name, place.roleIndex),
+      [ANNOTATION_GANG_GROUP]: groupName(mi, place.groupIndex),
+      [ANNOTATION_TASK_SPEC]: roleId(place.role.name, place.roleIndex),
     });
   }
   return { pod: out, warnings };

@@ -1,5 +1,5 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { gangName } from "../../scheduler-extender/podgroup.js";
+import { gangName } from "../../src/volcano/podgroup.js";
 
 const DEFAULT_SCHEDULER = "default-scheduler";
 

@@ -1,16 +1,18 @@
 import { DenialCode } from "../field-errors.js";
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import * as labels from "../../src/modelinfer/labels.js";
 import { parseIndexSuffix, statefulSetEntryAddress } from "../../src/modelinfer/naming.js";
 import { setEnvEverywhere } from "./env.js";
 import { describePod } from "./modelinfer-place.js";
 import { setLabels } from "./metadata.js";
 import { failure, success, type Outcome } from "./result.js";
+import { LABEL_MANAGED } from "../../src/apis/inference-ai.js";
+import { ENV_ENTRY_ADDRESS, ENV_GROUP_SIZE, ENV_WORKER_INDEX, LABEL_ROLE } from "../../src/apis/matrixinfer.js";
+import { LABEL_POD_INDEX } from "../../src/kube/well-known.js";
 
 /** A StatefulSet labelled with a ModelInfer role is one role instance (DESIGN §4). */
 export function isRoleStatefulSet(sts: StatefulSet): boolean {
-  return Boolean(sts.metadata?.labels?.[labels.LABEL_ROLE]);
+  return Boolean(sts.metadata?.labels?.[LABEL_ROLE]);
 }
 
 export interface StatefulSetGroup {
@@ -35,7 +37,7 @@ export function resolveStatefulSetGroup(sts: StatefulSet, namespace: string): Ou
 }
 
 const WORKER_INDEX_FROM_LABEL = {
-  valueFrom: { fieldRef: { fieldPath: `metadata.labels['${labels.LABEL_POD_INDEX}']` } },
+  valueFrom: { fieldRef: { fieldPath: `metadata.labels['${LABEL_POD_INDEX}']` } },
 };
 
 /**
@@ -55,13 +57,13 @@ export function enhanceStatefulSet(sts: StatefulSet, namespace: string): Outcome
       `StatefulSet ${namespace}/${sts.metadata?.name ?? ""}: spec.template.spec is missing`,
     );
   setLabels((template.metadata ??= {}), {
-    [labels.LABEL_MANAGED]: "true",
-    [labels.LABEL_ROLE]: sts.metadata?.labels?.[labels.LABEL_ROLE] ?? "",
+    [LABEL_MANAGED]: "true",
+    [LABEL_ROLE]: sts.metadata?.labels?.[LABEL_ROLE] ?? "",
   });
   const warnings = setEnvEverywhere(podSpec, [
-    [labels.ENV_GROUP_SIZE, { value: String(group.value.size) }],
-    [labels.ENV_ENTRY_ADDRESS, { value: group.value.entryAddress }],
-    [labels.ENV_WORKER_INDEX, WORKER_INDEX_FROM_LABEL],
+    [ENV_GROUP_SIZE, { value: String(group.value.size) }],
+    [ENV_ENTRY_ADDRESS, { value: group.value.entryAddress }],
+    [ENV_WORKER_INDEX, WORKER_INDEX_FROM_LABEL],
   ]);
   return success(out, warnings);
 }
@@ -74,7 +76,7 @@ export function owningStatefulSet(pod: Pod): string | undefined {
 
 /** A pod of a role StatefulSet: its ordinal from the pod-index label or the name suffix. */
 export function statefulSetPodOrdinal(pod: Pod): number | undefined {
-  const fromLabel = pod.metadata?.labels?.[labels.LABEL_POD_INDEX];
+  const fromLabel = pod.metadata?.labels?.[LABEL_POD_INDEX];
   if (fromLabel !== undefined && /^\d+$/.test(fromLabel)) return Number(fromLabel);
   const owner = owningStatefulSet(pod);
   return owner ? parseIndexSuffix(pod.metadata?.name ?? "", owner) : undefined;
@@ -86,11 +88,11 @@ export function enhanceStatefulSetPod(pod: Pod, namespace: string): Outcome<Pod>
   if (ordinal === undefined) {
     return failure(
       DenialCode.Invalid,
-      `${describePod(pod, namespace)}: no StatefulSet ordinal (label ${labels.LABEL_POD_INDEX} or name <statefulset>-<n>); create it through its StatefulSet`,
+      `${describePod(pod, namespace)}: no StatefulSet ordinal (label ${LABEL_POD_INDEX} or name <statefulset>-<n>); create it through its StatefulSet`,
     );
   }
   const out = structuredClone(pod);
   // Replacing the template's downward-API WORKER_INDEX is the point, so it is not warned about.
-  setEnvEverywhere(out.spec ?? { containers: [] }, [[labels.ENV_WORKER_INDEX, { value: String(ordinal) }]]);
+  setEnvEverywhere(out.spec ?? { containers: [] }, [[ENV_WORKER_INDEX, { value: String(ordinal) }]]);
   return success(out);
 }

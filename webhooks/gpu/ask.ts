@@ -1,19 +1,29 @@
 import { DenialCode } from "../field-errors.js";
+import { GPU_RESOURCE } from "../../src/nvidia/resources.js";
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
-import type { ClusterStores } from "../../src/cluster-view/stores.js";
+import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
+import type { KindRef } from "../../src/kube/kind.js";
+import type { KubeObject } from "../../src/kube/object.js";
 import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
-import { anyProfile, profilesFor } from "../../src/gpu/mig.js";
-import type {
-  Backend,
-  GPUPool,
-  InferenceCache,
-  MigStrategy,
-  PdRole,
-  PrefillDecodingDisaggregation,
-  SharingMode,
-  SpeculativeDecoding,
-  TokenCache,
-} from "../../src/gpu/types.js";
+import { anyProfile, profilesFor } from "../../src/nvidia/mig.js";
+import {
+  GPUPoolKind,
+  TokenCacheKind,
+  type Backend,
+  type GPUPool,
+  type MigStrategy,
+  type SharingMode,
+  type TokenCache,
+} from "../../src/apis/inference-ai.js";
+import {
+  InferenceCacheKind,
+  PrefillDecodingDisaggregationKind,
+  SpeculativeDecodingKind,
+  type InferenceCache,
+  type PdRole,
+  type PrefillDecodingDisaggregation,
+  type SpeculativeDecoding,
+} from "../../src/apis/production-stack.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
 import * as A from "./annotations.js";
 
@@ -43,17 +53,15 @@ export interface GpuAsk {
 const BACKENDS: readonly Backend[] = ["vllm", "sglang", "triton", "tensorrt-llm"];
 const MODES: readonly SharingMode[] = ["exclusive", "mig", "mps", "timeslice"];
 
-type Lookup = <T>(store: keyof ClusterStores["gpu"], name: string, what: string) => Outcome<T>;
+type Lookup = <T extends KubeObject>(kind: KindRef<T>, name: string) => Outcome<T>;
 
-function lookupIn(stores: ClusterStores, namespace: string): Lookup {
-  return <T>(store: keyof ClusterStores["gpu"], name: string, what: string): Outcome<T> => {
-    const found = stores.gpu[store].get(namespace, name);
+function lookupIn(view: ClusterReader, namespace: string): Lookup {
+  return <T extends KubeObject>(kind: KindRef<T>, name: string): Outcome<T> => {
+    const found = view.get(kind, namespace, name);
+    const where = kind.namespaced ? ` in namespace ${namespace}` : "";
     return found
-      ? success(found as T)
-      : failure(
-          DenialCode.Forbidden,
-          `${what} "${name}" does not exist in namespace ${namespace}; create it or fix the annotation`,
-        );
+      ? success(found)
+      : failure(DenialCode.Forbidden, `${kind.kind} "${name}" does not exist${where}; create it or fix the annotation`);
   };
 }
 
@@ -90,7 +98,7 @@ function gpuFromPdd(pd: GpuAsk["pd"]): number | undefined {
       ? pd.pdd.spec.prefillResources
       : pd.pdd.spec.decodeResources
     : undefined;
-  const gpus = resources?.limits?.["nvidia.com/gpu"] ?? resources?.requests?.["nvidia.com/gpu"];
+  const gpus = resources?.limits?.[GPU_RESOURCE] ?? resources?.requests?.[GPU_RESOURCE];
   return gpus === undefined ? undefined : Math.round(parseQuantity(gpus) / 1000);
 }
 
@@ -200,7 +208,7 @@ function resolvePd(annotations: Record<string, string>, lookup: Lookup): Outcome
       DenialCode.Invalid,
       `${A.PD_ROLE} must be prefill or decode (got ${role === undefined ? "nothing" : `"${role}"`})`,
     );
-  const pdd = lookup<PrefillDecodingDisaggregation>("pdd", name, "PrefillDecodingDisaggregation");
+  const pdd = lookup(PrefillDecodingDisaggregationKind, name);
   return pdd.ok ? success({ role, pdd: pdd.value }) : pdd;
 }
 
@@ -213,13 +221,12 @@ interface Refs {
 
 /** The objects the annotations name, directly or through an InferenceCache. */
 /** The object an annotation names, or nothing when the annotation is absent. */
-function named<T>(
+function named<T extends KubeObject>(
   lookup: Lookup,
-  store: keyof ClusterStores["gpu"],
+  kind: KindRef<T>,
   name: string | undefined,
-  what: string,
 ): Outcome<T | undefined> {
-  return name === undefined ? success(undefined) : lookup<T>(store, name, what);
+  return name === undefined ? success(undefined) : lookup(kind, name);
 }
 
 /** A PD side may take its PDD from the InferenceCache it names. */
@@ -231,17 +238,16 @@ function withCachePdd(annotations: Record<string, string>, cache: InferenceCache
 }
 
 function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outcome<Refs> {
-  const cache = named<InferenceCache>(lookup, "inferenceCache", annotations[A.INFERENCE_CACHE], "InferenceCache");
+  const cache = named(lookup, InferenceCacheKind, annotations[A.INFERENCE_CACHE]);
   if (!cache.ok) return cache;
-  const pool = named<GPUPool>(lookup, "gpuPool", annotations[A.GPU_POOL], "GPUPool");
+  const pool = named(lookup, GPUPoolKind, annotations[A.GPU_POOL]);
   if (!pool.ok) return pool;
-  const tokenCache = named<TokenCache>(lookup, "tokenCache", annotations[A.TOKEN_CACHE], "TokenCache");
+  const tokenCache = named(lookup, TokenCacheKind, annotations[A.TOKEN_CACHE]);
   if (!tokenCache.ok) return tokenCache;
-  const speculative = named<SpeculativeDecoding>(
+  const speculative = named(
     lookup,
-    "speculativeDecoding",
+    SpeculativeDecodingKind,
     annotations[A.SPECULATIVE_DECODING] ?? cache.value?.spec.sdRef,
-    "SpeculativeDecoding",
   );
   if (!speculative.ok) return speculative;
   const pd = resolvePd(withCachePdd(annotations, cache.value), lookup);
@@ -250,14 +256,14 @@ function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outco
 }
 
 /** Reads the pod's annotations and the objects they name; refuses, naming it, anything missing or impossible. */
-export function resolveGpuAsk(pod: Pod, namespace: string, stores: ClusterStores): Outcome<GpuAsk> {
+export function resolveGpuAsk(pod: Pod, namespace: string, view: ClusterReader): Outcome<GpuAsk> {
   const annotations = pod.metadata?.annotations ?? {};
   const index = engineIndex(pod);
   if (!index.ok) return index;
   const backend = annotations[A.BACKEND] ?? "vllm";
   if (!(BACKENDS as readonly string[]).includes(backend))
     return failure(DenialCode.Invalid, `${A.BACKEND}: "${backend}" is not one of ${BACKENDS.join(", ")}`);
-  const refs = resolveRefs(annotations, lookupIn(stores, namespace));
+  const refs = resolveRefs(annotations, lookupIn(view, namespace));
   if (!refs.ok) return refs;
   const { pool, tokenCache, speculative, pd } = refs.value;
   const pdBackend = pd?.pdd.spec.engine;

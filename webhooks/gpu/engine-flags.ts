@@ -1,5 +1,5 @@
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
-import type { PdRole } from "../../src/gpu/types.js";
+import type { PdRole } from "../../src/apis/production-stack.js";
 import { engineOf, type GpuAsk } from "./ask.js";
 import { mergeFlags, setManagedEnv, type Flag } from "./container-edits.js";
 

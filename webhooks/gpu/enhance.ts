@@ -1,5 +1,5 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { ClusterStores } from "../../src/cluster-view/stores.js";
+import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { success, type Outcome } from "../enhancers/result.js";
 import { asksForGpuFeatures } from "./annotations.js";
 import { resolveGpuAsk, type GpuAsk } from "./ask.js";
@@ -35,9 +35,9 @@ export function applyGpuAsk(
 }
 
 /** GPU sharing, KV-cache tiers and engine flags for a pod that asks for them by annotation. */
-export function enhanceGpuPod(pod: Pod, namespace: string, stores: ClusterStores, owned = false): Outcome<Pod> {
+export function enhanceGpuPod(pod: Pod, namespace: string, view: ClusterReader, owned = false): Outcome<Pod> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
-  const ask = resolveGpuAsk(pod, namespace, stores);
+  const ask = resolveGpuAsk(pod, namespace, view);
   if (!ask.ok) return ask;
   const { pod: enhanced, warnings } = applyGpuAsk(pod, ask.value, namespace, GPU_ENHANCERS, owned);
   return success(enhanced, warnings);

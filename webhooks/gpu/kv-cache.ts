@@ -1,5 +1,5 @@
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
-import type { CacheTier, TokenCache } from "../../src/gpu/types.js";
+import type { CacheTier, TokenCache } from "../../src/apis/inference-ai.js";
 import { engineOf, gigabytes, type GpuAsk } from "./ask.js";
 import { flagValue, setManagedEnv } from "./container-edits.js";
 

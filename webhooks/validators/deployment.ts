@@ -1,6 +1,6 @@
 import type { Deployment } from "kubernetes-types/apps/v1.js";
-import { LABEL_ROLE } from "../../src/modelinfer/labels.js";
 import { success, type Outcome } from "../enhancers/result.js";
+import { LABEL_ROLE } from "../../src/apis/matrixinfer.js";
 
 /**
  * A Deployment's pods have no ordinals, so a multi-pod group (a role with replicas > 1) gets no

@@ -1,6 +1,6 @@
 import { DenialCode } from "../field-errors.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import type { ClusterStores } from "../../src/cluster-view/stores.js";
+import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { asksForGpuFeatures } from "../gpu/annotations.js";
 import { engineOf, resolveGpuAsk } from "../gpu/ask.js";
 import { flagValue } from "../gpu/container-edits.js";
@@ -12,9 +12,9 @@ const TP_FLAGS = ["tensor-parallel-size", "tp-size", "tp_size"];
  * A pod that asks for GPU features: everything it names exists and can work (the same checks the
  * mutation made), and its engine's tensor parallelism does not exceed the GPUs it gets.
  */
-export function validateGpuPod(pod: Pod, namespace: string, stores: ClusterStores): Outcome<undefined> {
+export function validateGpuPod(pod: Pod, namespace: string, view: ClusterReader): Outcome<undefined> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(undefined);
-  const ask = resolveGpuAsk(pod, namespace, stores);
+  const ask = resolveGpuAsk(pod, namespace, view);
   if (!ask.ok) return ask;
   const engine = engineOf(pod, ask.value);
   const gpus = ask.value.gpu?.mode === "exclusive" ? ask.value.gpu.count : undefined;

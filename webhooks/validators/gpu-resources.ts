@@ -1,16 +1,15 @@
-import { anyProfile, packLayout, profilesFor, type MigProfile } from "../../src/gpu/mig.js";
+import { GPU_RESOURCE } from "../../src/nvidia/resources.js";
+import { anyProfile, packLayout, profilesFor, type MigProfile } from "../../src/nvidia/mig.js";
+import type { GPUPool, InferenceService, TokenCache } from "../../src/apis/inference-ai.js";
 import type {
-  GPUPool,
   InferenceCache,
-  InferenceService,
   PrefillDecodingDisaggregation,
   SpeculativeDecoding,
   StackInferenceService,
-  TokenCache,
-} from "../../src/gpu/types.js";
+} from "../../src/apis/production-stack.js";
 import { parseQuantity } from "../../src/kube/quantity.js";
 import { migProfileProblem } from "../gpu/ask.js";
-import { durationProblem, findings, positiveIntegerProblem, quantityProblem, type Findings } from "./gpu-checks.js";
+import { durationProblem, findings, positiveIntegerProblem, quantityProblem, type Findings } from "./findings.js";
 
 function profileOf(name: string, product: string | undefined): MigProfile | undefined {
   return (product ? profilesFor(product) : undefined)?.find((p) => p.name === name) ?? anyProfile(name);
@@ -154,7 +153,7 @@ const REQUIRED_CONFIG: Record<string, readonly string[]> = {
 };
 
 function gpusOf(resources: PrefillDecodingDisaggregation["spec"]["prefillResources"]): number | undefined {
-  const value = resources?.limits?.["nvidia.com/gpu"] ?? resources?.requests?.["nvidia.com/gpu"];
+  const value = resources?.limits?.[GPU_RESOURCE] ?? resources?.requests?.[GPU_RESOURCE];
   return value === undefined ? undefined : parseQuantity(value) / 1000;
 }
 

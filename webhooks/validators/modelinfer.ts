@@ -1,6 +1,6 @@
 import type { Container, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { podName } from "../../src/modelinfer/naming.js";
-import type { ModelInfer, Role } from "../../src/modelinfer/types.js";
+import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
 
 /** One rule: the problems it finds, each as "<field path>: <what is wrong>; <how to fix it>". */
 type Rule = (mi: ModelInfer, old: ModelInfer | undefined) => string[];

@@ -1,15 +1,13 @@
 import type { Node } from "kubernetes-types/core/v1.js";
 import { parseQuantity } from "../../kube/quantity.js";
 import type { SystemSpec } from "../spec.js";
-
-export const GPU_RESOURCE = "nvidia.com/gpu";
-const GPU_PRODUCT_LABEL = "nvidia.com/gpu.product";
+import { GPU_RESOURCE, LABEL_GPU_PRODUCT } from "../../nvidia/resources.js";
 
 /** Node labels that select an accelerator type's nodes; by default nvidia.com/gpu.product=<type>. */
 export type NodeSelectors = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 export function selectorFor(selectors: NodeSelectors, type: string): Readonly<Record<string, string>> {
-  return selectors[type] ?? { [GPU_PRODUCT_LABEL]: type };
+  return selectors[type] ?? { [LABEL_GPU_PRODUCT]: type };
 }
 
 /** Cards per accelerator type: the allocatable GPUs of schedulable nodes that match its selector. */

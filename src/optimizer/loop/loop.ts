@@ -8,7 +8,7 @@ import type { SystemSpec } from "../spec.js";
 import { planChanges } from "./actuate.js";
 import type { NodeSelectors } from "./capacity.js";
 import { collectSystem, managedServers } from "./collect.js";
-import type { OptimizerCluster } from "../../kube/api-optimizer.js";
+import type { OptimizerCluster } from "./api.js";
 import { readLoads } from "./prometheus.js";
 
 const NODE_SELECTORS_KEY = "accelerator-node-selectors.json";

@@ -17,9 +17,18 @@ export class Available {
     return true;
   }
 
+  /** Returns cards a moved server no longer holds. */
+  give(type: string, cards: number): void {
+    this.free.set(type, this.of(type) + cards);
+  }
+
   /** How many replicas of `cardsPerReplica` cards fit, at most `wanted`. */
   fit(type: string, cardsPerReplica: number, wanted: number): number {
     if (cardsPerReplica <= 0) return wanted;
     return Math.min(Math.floor(this.of(type) / cardsPerReplica), wanted);
+  }
+
+  snapshot(): Map<string, number> {
+    return new Map(this.free);
   }
 }

@@ -10,8 +10,11 @@ export interface GreedyEntry {
   delta: number;
 }
 
+/** Negative when `a` is served before `b` (each data version has its own: versions/). */
+export type EntryOrder = (a: GreedyEntry, b: GreedyEntry) => number;
+
 /** inferno uses math.MaxFloat32 for "no next candidate": losing the last one costs everything. */
-const LAST_CHOICE_DELTA = 3.4028234663852886e38;
+export const LAST_CHOICE_DELTA = 3.4028234663852886e38;
 
 export function current(e: GreedyEntry): Candidate | undefined {
   return e.entry.candidates[e.index];
@@ -23,30 +26,20 @@ export function regret(candidates: readonly Candidate[], index: number): number 
   return here && next ? next.value - here.value : LAST_CHOICE_DELTA;
 }
 
-export function makeEntries(servers: readonly ServerCandidates[]): GreedyEntry[] {
+export function makeEntries(servers: readonly ServerCandidates[], order: EntryOrder): GreedyEntry[] {
   return servers
     .filter((s) => s.candidates.length > 0)
     .map((entry) => ({ entry, index: 0, delta: regret(entry.candidates, 0) }))
-    .sort(entryOrder);
+    .sort(order);
 }
 
-/** Higher priority (lower number) first; then the larger regret; then the dearer candidate; then name. */
-function entryOrder(a: GreedyEntry, b: GreedyEntry): number {
-  return (
-    a.entry.priority - b.entry.priority ||
-    b.delta - a.delta ||
-    (current(b)?.value ?? 0) - (current(a)?.value ?? 0) ||
-    a.entry.server.name.localeCompare(b.entry.server.name)
-  );
-}
-
-export function insertSorted(entries: GreedyEntry[], entry: GreedyEntry): void {
+export function insertSorted(entries: GreedyEntry[], entry: GreedyEntry, order: EntryOrder): void {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const other = entries[mid];
-    if (other && entryOrder(other, entry) < 0) lo = mid + 1;
+    if (other && order(other, entry) < 0) lo = mid + 1;
     else hi = mid;
   }
   entries.splice(lo, 0, entry);

@@ -2,6 +2,8 @@ import { candidateOn, type Candidate, type ServerCandidates } from "../candidate
 import { allocationFrom, partOf, type AllocationPart, type ServerAllocation, type Unallocated } from "../solution.js";
 import type { ServerSpec, SystemSpec } from "../spec.js";
 import { integerValue, solveLp, type HighsSolution, type MilpOptions } from "./highs.js";
+import { planOf, solveSingleMilp } from "./milp-single.js";
+import { PlanSpace } from "./plan-space.js";
 import { lpText, type LpModel, type Term } from "./lp-text.js";
 
 export type MilpStatus = "optimal" | "time-limit" | "infeasible";
@@ -31,27 +33,6 @@ function addUsage(usage: Map<string, Term[]>, type: string, term: Term): void {
   const terms = usage.get(type) ?? [];
   terms.push(term);
   usage.set(type, terms);
-}
-
-/** One accelerator per server: a binary per candidate, exactly one chosen, cards within capacity; minimise inferno's value. */
-function singleModel(system: SystemSpec, servers: readonly ServerCandidates[]): LpModel {
-  const model: LpModel = { objective: [], constraints: [], upperBounds: [], binaries: [], generals: [] };
-  const usage = new Map<string, Term[]>();
-  servers.forEach(({ candidates }, s) => {
-    if (candidates.length === 0) return;
-    const choose: Term[] = [];
-    candidates.forEach((c, j) => {
-      const x = variable(s, j);
-      model.binaries.push(x);
-      choose.push({ coefficient: 1, variable: x });
-      if (c.value !== 0) model.objective.push({ coefficient: c.value, variable: x });
-      if (c.replicas * c.cardsPerReplica > 0)
-        addUsage(usage, c.acceleratorType, { coefficient: c.replicas * c.cardsPerReplica, variable: x });
-    });
-    model.constraints.push({ name: `one${s}`, terms: choose, sense: "=", rhs: 1 });
-  });
-  model.constraints.push(...capacityRows(system, usage));
-  return model;
 }
 
 /** Requests/minute a server must carry: its arrival rate, or the rate its TPS target implies. */
@@ -111,26 +92,28 @@ function mixedAllocation(
   };
 }
 
-function readAllocations(
+function readMixes(
   system: SystemSpec,
   servers: readonly ServerCandidates[],
   solution: HighsSolution,
-  heterogeneous: boolean,
 ): ServerAllocation[] {
   const allocations: ServerAllocation[] = [];
   servers.forEach(({ server, candidates }, s) => {
     const chosen = candidates
       .map((candidate, j) => ({ candidate, replicas: integerValue(solution, variable(s, j)) }))
       .filter((c) => c.replicas > 0);
-    if (heterogeneous) {
-      if (chosen.length > 0) allocations.push(mixedAllocation(system, server, chosen));
-      else if (candidates[0] && candidates[0].replicas === 0) allocations.push(allocationFrom(server, candidates[0]));
-      return;
-    }
-    const pick = chosen[0];
-    if (pick) allocations.push(allocationFrom(server, pick.candidate));
+    if (chosen.length > 0) allocations.push(mixedAllocation(system, server, chosen));
+    else if (candidates[0] && candidates[0].replicas === 0) allocations.push(allocationFrom(server, candidates[0]));
   });
   return allocations;
+}
+
+/** A plan's allocations: each server by its chosen candidate. */
+export function allocationsOf(space: PlanSpace, plan: Int32Array): ServerAllocation[] {
+  return space.servers.flatMap(({ server, candidates }, s) => {
+    const candidate = candidates[plan[s] ?? 0];
+    return candidate ? [allocationFrom(server, candidate)] : [];
+  });
 }
 
 function statusOf(solution: HighsSolution): MilpStatus | undefined {
@@ -140,40 +123,60 @@ function statusOf(solution: HighsSolution): MilpStatus | undefined {
   return undefined;
 }
 
+const INFEASIBLE = "infeasible: the accelerators available cannot serve every server in full";
+
+function withoutCandidates(servers: readonly ServerCandidates[]): Unallocated[] {
+  return servers.filter((s) => s.candidates.length === 0).map((s) => ({ server: s.server.name, reason: NO_CANDIDATE }));
+}
+
+function infeasible(servers: readonly ServerCandidates[]): MilpResult {
+  return {
+    status: "infeasible",
+    allocations: [],
+    unallocated: [
+      ...withoutCandidates(servers),
+      ...servers.filter((s) => s.candidates.length > 0).map((s) => ({ server: s.server.name, reason: INFEASIBLE })),
+    ],
+  };
+}
+
+async function solveHeterogeneous(
+  system: SystemSpec,
+  servers: readonly ServerCandidates[],
+  options: MilpOptions,
+): Promise<MilpResult> {
+  const model = heterogeneousModel(system, servers);
+  if (model.generals.length === 0)
+    return { status: "optimal", allocations: [], unallocated: withoutCandidates(servers) };
+  const solution = await solveLp(lpText(model), options);
+  const status = statusOf(solution);
+  if (!status) throw new Error(`HiGHS ended with status "${solution.Status}"`);
+  if (status === "infeasible") return infeasible(servers);
+  return { status, allocations: readMixes(system, servers, solution), unallocated: withoutCandidates(servers) };
+}
+
 /**
  * The exact solver: every server served in full by one accelerator type (or, heterogeneous, by a
  * mix), capacity respected, least total value. An instance capacity cannot serve in full is
- * reported infeasible — no best effort here; that is the greedy's job.
+ * reported infeasible — no best effort here; that is the greedy's job. `start`, allocations that
+ * serve every server in full (the greedy's), is HiGHS's first incumbent.
  */
 export async function solveMilp(
   system: SystemSpec,
   servers: readonly ServerCandidates[],
   options: MilpOptions,
+  start?: readonly ServerAllocation[],
 ): Promise<MilpResult> {
-  const heterogeneous = system.optimizer.heterogeneous;
-  const model = heterogeneous ? heterogeneousModel(system, servers) : singleModel(system, servers);
-  const withoutCandidates = servers
-    .filter((s) => s.candidates.length === 0)
-    .map((s) => ({ server: s.server.name, reason: NO_CANDIDATE }));
-  if (model.binaries.length + model.generals.length === 0)
-    return { status: "optimal", allocations: [], unallocated: withoutCandidates };
-  const solution = await solveLp(lpText(model), options);
-  const status = statusOf(solution);
-  if (!status) throw new Error(`HiGHS ended with status "${solution.Status}"`);
-  if (status === "infeasible") {
-    const reason = "infeasible: the accelerators available cannot serve every server in full";
-    return {
-      status,
-      allocations: [],
-      unallocated: [
-        ...withoutCandidates,
-        ...servers.filter((s) => s.candidates.length > 0).map((s) => ({ server: s.server.name, reason })),
-      ],
-    };
-  }
+  if (system.optimizer.heterogeneous) return solveHeterogeneous(system, servers, options);
+  const space = new PlanSpace(servers, system.capacity);
+  if (space.servers.length === 0)
+    return { status: "optimal", allocations: [], unallocated: withoutCandidates(servers) };
+  const result = await solveSingleMilp(space, options, start && planOf(space, start));
+  if (result.status === "infeasible") return infeasible(servers);
+  if (!result.plan) throw new Error("HiGHS reached its time limit before finding an allocation");
   return {
-    status,
-    allocations: readAllocations(system, servers, solution, heterogeneous),
-    unallocated: withoutCandidates,
+    status: result.status,
+    allocations: allocationsOf(space, result.plan),
+    unallocated: withoutCandidates(servers),
   };
 }

@@ -1,0 +1,45 @@
+import type { Resources } from "../kube/resources.js";
+
+/**
+ * NVIDIA's names on Kubernetes objects: the extended resources its device plugin advertises and
+ * the node labels GPU Feature Discovery (GFD) and GPU Operator set or read. Sources:
+ * NVIDIA/k8s-device-plugin (`api/config/v1`, README "Shared Access to GPUs"), NVIDIA/gpu-operator
+ * (`nvidia.com/device-plugin.config`, `nvidia.com/mig.config`), NVIDIA/gpu-feature-discovery.
+ */
+
+/** A whole GPU (or, under the single MIG strategy, one MIG device), counted in cards. */
+export const GPU_RESOURCE = "nvidia.com/gpu";
+/** The shared resource when time-slicing or MPS is configured with `renameByDefault: true`. */
+export const GPU_SHARED_RESOURCE = "nvidia.com/gpu.shared";
+/** Prefix of MIG devices under the mixed strategy: `nvidia.com/mig-3g.40gb`. */
+export const MIG_RESOURCE_PREFIX = "nvidia.com/mig-";
+
+/** GFD: the product name, `NVIDIA-A100-SXM4-80GB` (with `-MIG-<profile>` under the single strategy). */
+export const LABEL_GPU_PRODUCT = "nvidia.com/gpu.product";
+/** GFD: GPUs on the node. */
+export const LABEL_GPU_COUNT = "nvidia.com/gpu.count";
+/** GFD: `time-slicing`, `mps` or `none`, as the device plugin's config shares the GPUs. */
+export const LABEL_SHARING_STRATEGY = "nvidia.com/gpu.sharing-strategy";
+/** GPU Operator: the key of the device-plugin ConfigMap this node uses. */
+export const LABEL_DEVICE_PLUGIN_CONFIG = "nvidia.com/device-plugin.config";
+/** GPU Operator's MIG manager: the mig-parted layout this node should have. */
+export const LABEL_MIG_CONFIG = "nvidia.com/mig.config";
+/** GPU Operator's MIG manager: `pending`, `rebooting`, `success` or `failed`. */
+export const LABEL_MIG_CONFIG_STATE = "nvidia.com/mig.config.state";
+
+/** MPS: the share of SMs a client may use, percent. */
+export const ENV_MPS_ACTIVE_THREAD_PERCENTAGE = "CUDA_MPS_ACTIVE_THREAD_PERCENTAGE";
+/** MPS: pinned device memory per device, `0=<n>M` (units `M` or `G`). */
+export const ENV_MPS_PINNED_DEVICE_MEM_LIMIT = "CUDA_MPS_PINNED_DEVICE_MEM_LIMIT";
+
+/** True for every NVIDIA GPU resource a pod can request: whole, shared or a MIG device. */
+export function isGpuResource(name: string): boolean {
+  return name === GPU_RESOURCE || name === GPU_SHARED_RESOURCE || name.startsWith(MIG_RESOURCE_PREFIX);
+}
+
+/** Milli-GPUs of every GPU resource in `resources` (whole, shared and MIG devices alike). */
+export function gpuMilli(resources: Resources): number {
+  let total = 0;
+  for (const k in resources) if (isGpuResource(k)) total += resources[k] ?? 0;
+  return total;
+}
