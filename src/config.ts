@@ -151,7 +151,7 @@ function readBounds(flags: Flags): ServeBounds {
     requestTimeoutMs: intFlag(flags, "request-timeout-ms", LISTENER.requestTimeoutMs, 100),
     idleTimeoutMs: intFlag(flags, "idle-timeout-ms", LISTENER.idleTimeoutMs, 100),
     maxRequestsInFlight: intFlag(flags, "max-requests-in-flight", 256, 1),
-    maxBodyBytesInFlight: intFlag(flags, "max-body-mib-in-flight", 48, 4, 4096) * MIB,
+    maxBodyBytesInFlight: intFlag(flags, "max-body-mib-in-flight", 24, 4, 4096) * MIB,
     admissionWorkerBytes: intFlag(flags, "admission-worker-kib", 64, 1) * 1024,
     optimizerWorkers: intFlag(flags, "optimizer-workers", 1, 1, 64),
     optimizerQueue: intFlag(flags, "optimizer-queue", 4, 0, 10_000),

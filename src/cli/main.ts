@@ -33,7 +33,7 @@ flags:
   --extender-client-name CN (default kube-scheduler: in a cluster the extender accepts only this client certificate)
   bounds (issue 13): --max-connections 1024, --max-connections-per-client 256, --tls-handshake-timeout-ms 10000,
              --headers-timeout-ms 10000, --request-timeout-ms 15000, --idle-timeout-ms 95000,
-             --max-requests-in-flight 256, --max-body-mib-in-flight 48 (each for admission and for the extender),
+             --max-requests-in-flight 256, --max-body-mib-in-flight 24 (each for admission and for the extender),
              --admission-worker-kib 64 (larger admission bodies are answered in a worker thread),
              --optimizer-workers 1, --optimizer-queue 4, --optimizer-time-limit-seconds 10, --optimizer-max-body-mib 1,
              --optimizer-max-servers 1000, --optimizer-max-candidates 20000, --memory-budget-mib 400

@@ -40,8 +40,9 @@ function localError(err: unknown): unknown {
 /**
  * All optimizer work of a replica — REST solves and the control loop — through one bounded
  * queue and a fixed number of worker threads. Each worker's heap is capped from the memory
- * budget, and a worker is replaced after a job that left the process above 60 % of it (HiGHS'
- * WebAssembly memory grows with an instance and never shrinks). A solve is stopped at twice
+ * budget, and a worker is replaced after a job that left the process above the budget (HiGHS'
+ * WebAssembly memory grows with an instance and never shrinks), or after 5 s idle. Not after every
+ * job: a new worker compiles HiGHS again, on V8's background threads, beside the event loop. A solve is stopped at twice
  * the MILP time limit plus 10 s (sizing runs before it and has no limit of its own).
  */
 export class OptimizerPool {
@@ -53,10 +54,13 @@ export class OptimizerPool {
       script: new URL(`./solve-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url),
       size: opts.workers,
       queueLimit: opts.queue,
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.floor(opts.memoryBudgetMib / 4)) },
+      resourceLimits: {
+        maxOldGenerationSizeMb: Math.max(64, Math.floor(opts.memoryBudgetMib / 4)),
+        maxYoungGenerationSizeMb: 8,
+      },
       timeoutMs: (opts.limits.timeLimitSeconds * 2 + 10) * 1000,
-      recycleAboveRssBytes: opts.memoryBudgetMib * 0.6 * MIB,
-      idleMs: 60_000,
+      recycleAboveRssBytes: opts.memoryBudgetMib * MIB,
+      idleMs: 5_000,
     });
   }
 

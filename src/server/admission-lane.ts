@@ -43,9 +43,11 @@ export class AdmissionLane {
       size: 1,
       queueLimit: opts.queue,
       workerData: () => this.workerData(),
-      resourceLimits: { maxOldGenerationSizeMb: opts.heapMib },
+      // A small young generation: the worker is niced and its garbage is short-lived parse trees.
+      resourceLimits: { maxOldGenerationSizeMb: opts.heapMib, maxYoungGenerationSizeMb: 8 },
       timeoutMs: opts.timeoutMs,
-      idleMs: 60_000,
+      // Its heap, grown by a large object, goes back to the system with it.
+      idleMs: 5_000,
     });
   }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { AccessDecision, ApiAccessReview, ResourceAttributes } from "../kube/api-access-review.js";
 import type { Logger } from "../logging.js";
+import { dropUnreadBody } from "./body.js";
 
 export interface BearerAuthOptions {
   reviewer: Pick<ApiAccessReview, "review">;
@@ -57,12 +58,14 @@ export function bearerAuth(opts: BearerAuthOptions): RequestHandler {
   };
 
   const refuse = (
+    req: Request,
     res: Response,
     status: number,
     fault: "unauthenticated" | "forbidden" | "busy",
     reason: string,
   ): void => {
     opts.onRefused?.(fault);
+    dropUnreadBody(req, res);
     if (status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="inferplane"');
     res.status(status).type("text/plain").send(`${reason}\n`);
   };
@@ -70,12 +73,18 @@ export function bearerAuth(opts: BearerAuthOptions): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
     const token = bearerToken(req);
     if (!token) {
-      refuse(res, 401, "unauthenticated", "a bearer token is required (Authorization: Bearer <service account token>)");
+      refuse(
+        req,
+        res,
+        401,
+        "unauthenticated",
+        "a bearer token is required (Authorization: Bearer <service account token>)",
+      );
       return;
     }
     if (reviewing >= maxReviews) {
       res.setHeader("Retry-After", "1");
-      refuse(res, 429, "busy", "too many credential checks under way; retry");
+      refuse(req, res, 429, "busy", "too many credential checks under way; retry");
       return;
     }
     const verb = verbOf(req.method);
@@ -86,11 +95,12 @@ export function bearerAuth(opts: BearerAuthOptions): RequestHandler {
           return;
         }
         opts.log.warn("request refused", { path: req.path, fault: decision.fault, reason: decision.reason });
-        refuse(res, decision.fault === "unauthenticated" ? 401 : 403, decision.fault, decision.reason);
+        refuse(req, res, decision.fault === "unauthenticated" ? 401 : 403, decision.fault, decision.reason);
       },
       (err: unknown) => {
         opts.log.error("credential check failed", { path: req.path, cause: String(err) });
         res.setHeader("Retry-After", "5");
+        dropUnreadBody(req, res);
         res.status(503).type("text/plain").send("cannot check credentials with the apiserver now; retry\n");
       },
     );

@@ -40,6 +40,19 @@ export function declaredLength(req: IncomingMessage): number | undefined {
   return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
+/** A refused body this small is read and dropped, keeping the connection (a new TLS handshake costs more). */
+export const DRAIN_BYTES = 64 * 1024;
+
+/**
+ * Before answering without reading the body: a small rest is drained so the keep-alive
+ * connection stays usable; a large or unknown one is not read at all — the connection closes.
+ */
+export function dropUnreadBody(req: IncomingMessage, res: { setHeader(name: string, value: string): unknown }): void {
+  if (req.complete) return;
+  if ((declaredLength(req) ?? Infinity) > DRAIN_BYTES) res.setHeader("Connection", "close");
+  else req.resume();
+}
+
 /**
  * Reads a request body into one Buffer, refusing it as its bytes arrive: past `limit` (413), or
  * when `reserve` — the in-flight budget — will not take the next chunk (429). Nothing is parsed.
@@ -49,6 +62,9 @@ export function readBody(
   limit: number,
   reserve: (bytes: number) => boolean = () => true,
 ): Promise<Buffer> {
+  // With a Content-Length, one buffer of that size: no chunk list and no copy of it at the end.
+  const declared = declaredLength(req);
+  const whole = declared !== undefined && declared <= limit ? Buffer.allocUnsafe(declared) : undefined;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -56,11 +72,11 @@ export function readBody(
       req.off("data", onData);
       req.off("end", onEnd);
       req.pause();
-      reject(new BodyError(fault, message, Buffer.concat(chunks).subarray(0, HEAD_BYTES)));
+      const head = whole ? whole.subarray(0, Math.min(received, HEAD_BYTES)) : Buffer.concat(chunks);
+      reject(new BodyError(fault, message, Buffer.from(head.subarray(0, HEAD_BYTES))));
     };
     const onData = (chunk: Buffer): void => {
-      received += chunk.length;
-      if (received > limit) {
+      if (received + chunk.length > limit) {
         fail("too-large", tooLargeMessage(limit));
         return;
       }
@@ -68,11 +84,13 @@ export function readBody(
         fail("over-budget", "too many request bytes in flight");
         return;
       }
-      chunks.push(chunk);
+      if (whole) chunk.copy(whole, received);
+      else chunks.push(chunk);
+      received += chunk.length;
     };
     const onEnd = (): void => {
       req.off("close", onClose);
-      resolve(Buffer.concat(chunks, received));
+      resolve(whole ? whole.subarray(0, received) : Buffer.concat(chunks, received));
     };
     const onClose = (): void => {
       if (!req.complete) fail("aborted", "the client closed the connection before the body arrived");

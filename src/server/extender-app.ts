@@ -15,7 +15,7 @@ import {
   type ExtenderArgs,
   type ExtenderFilterResult,
 } from "../../scheduler-extender/wire.js";
-import { formatBytes } from "./body.js";
+import { dropUnreadBody, formatBytes } from "./body.js";
 import { schedulerIdentityProblem } from "./client-cert.js";
 import { InFlightBudget, type Overload } from "./in-flight.js";
 import { bodyOf, intake, type Refusals } from "./intake.js";
@@ -27,7 +27,7 @@ export interface ExtenderRoutesOptions {
   log: Logger;
   /** Set when bind is enabled (`--extender-bind`); otherwise the scheduler binds by itself. */
   binder?: Binder;
-  /** Extender requests and body bytes in flight (default: 256 and 48 MiB). */
+  /** Extender requests and body bytes in flight (default: 256 and 24 MiB). */
   budget?: InFlightBudget;
   /** In a cluster: the subject CN of kube-scheduler's client certificate; undefined: open (standalone). */
   schedulerName?: string;
@@ -108,7 +108,7 @@ function authenticated(verb: Verb, opts: ExtenderRoutesOptions) {
     }
     countRefused(opts.metrics, "extender", "unauthenticated");
     opts.log.warn("extender call refused", { verb, reason: problem, client: req.socket.remoteAddress });
-    res.setHeader("Connection", "close");
+    dropUnreadBody(req, res);
     if (verb === "prioritize") res.status(403).type("text/plain").send(`${problem}\n`);
     else res.json(verbError(verb, problem));
   };
@@ -118,7 +118,7 @@ function authenticated(verb: Verb, opts: ExtenderRoutesOptions) {
 export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   const extender = new Extender(opts.view);
   const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log);
-  const budget = opts.budget ?? new InFlightBudget(256, 48 * 1024 * 1024);
+  const budget = opts.budget ?? new InFlightBudget(256, 24 * 1024 * 1024);
   const guard = (verb: Verb): Array<(req: Request, res: Response, next: () => void) => void> => [
     authenticated(verb, opts),
     intake({

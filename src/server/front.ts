@@ -79,7 +79,8 @@ export function createFront(opts: FrontOptions): Front {
     excludedNamespaces: excluded,
     schedulerName: config.schedulerName,
     queue: 8,
-    heapMib: Math.max(64, Math.floor(b.memoryBudgetMib / 4)),
+    // A 2.7 MiB pod of env vars, or 1 MiB of containers with a 2.6 MB patch, fits in 32 MiB.
+    heapMib: Math.max(48, Math.floor(b.memoryBudgetMib / 8)),
     timeoutMs: 4000,
   });
   const pool = new OptimizerPool({

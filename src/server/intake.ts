@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { BodyError, declaredLength, readBody, tooLargeMessage } from "./body.js";
+import { BodyError, declaredLength, dropUnreadBody, readBody, tooLargeMessage } from "./body.js";
 import type { InFlightBudget, Overload } from "./in-flight.js";
 
 /** How a family of paths answers what intake refuses, in the form its callers read. */
@@ -63,7 +63,7 @@ function readHead(req: IncomingMessage, head: IntakeOptions["head"]): Promise<Bu
 export function intake(opts: IntakeOptions): RequestHandler {
   const refuse = (req: Request, res: Response, reason: Overload, head: Buffer): void => {
     opts.onRefused?.(reason);
-    if (!req.complete) res.setHeader("Connection", "close");
+    dropUnreadBody(req, res);
     opts.replies.overloaded(req, res, reason, head);
   };
   const tooLarge = (req: Request, res: Response, message: string): void => {

@@ -8,6 +8,7 @@ import type { OptimizerPool } from "../optimizer/solve-off-thread.js";
 import { SOLVERS, type SolverName } from "../optimizer/solution.js";
 import { JobTimeoutError, QueueFullError, WorkerFailedError } from "../work/pool.js";
 import { InFlightBudget } from "./in-flight.js";
+import { dropUnreadBody } from "./body.js";
 import { bodyOf, intake } from "./intake.js";
 
 /** The leader's optimizer loop, when this replica runs one. */
@@ -92,14 +93,14 @@ function solveHandler(opts: OptimizerAppOptions) {
 
 /** 429 with Retry-After before the body is read, when the queue is full already. */
 function queueGate(opts: OptimizerAppOptions): RequestHandler {
-  return (_req, res, next) => {
+  return (req, res, next) => {
     if (!opts.pool.full) {
       next();
       return;
     }
     countRefused(opts.holder.metrics, "optimizer", "queue-full");
     res.setHeader("Retry-After", String(opts.pool.retryAfterSeconds()));
-    res.setHeader("Connection", "close");
+    dropUnreadBody(req, res);
     text(
       res,
       429,

@@ -20,7 +20,7 @@ export interface WebhookAppOptions {
   log: Logger;
   /** Set while shutting down: replies then ask the client to close its connection. */
   isDraining: () => boolean;
-  /** Admission requests and body bytes in flight (default: 256 and 48 MiB). */
+  /** Admission requests and body bytes in flight (default: 256 and 24 MiB). */
   budget?: InFlightBudget;
   /** Where bodies of at least `workerBytes` are answered; without it, all are answered here. */
   lane?: { lane: AdmissionLane; workerBytes: number };
@@ -125,7 +125,7 @@ export function createWebhookApp(opts: WebhookAppOptions): Express {
     if (opts.isDraining()) res.setHeader("Connection", "close");
     next();
   });
-  const budget = opts.budget ?? new InFlightBudget(256, 48 * 1024 * 1024);
+  const budget = opts.budget ?? new InFlightBudget(256, 24 * 1024 * 1024);
   const admission = intake({
     limit: MAX_BODY_BYTES,
     budget,

@@ -37,7 +37,7 @@ describe("Helm chart: bounds, credentials and network", function () {
       ],
       [400, 1, 4, 10],
     );
-    assert.deepEqual([config.bounds.maxRequestsInFlight, config.bounds.maxBodyBytesInFlight], [256, 48 * 1024 * 1024]);
+    assert.deepEqual([config.bounds.maxRequestsInFlight, config.bounds.maxBodyBytesInFlight], [256, 24 * 1024 * 1024]);
     const service = find<Service>(objects, "Service");
     assert.deepEqual(
       service.spec!.ports!.find((p) => p.name === "optimizer"),
@@ -45,6 +45,12 @@ describe("Helm chart: bounds, credentials and network", function () {
     );
     const container = find<Deployment>(objects, "Deployment").spec!.template.spec!.containers[0]!;
     assert.ok(container.ports!.some((p) => p.name === "optimizer" && p.containerPort === 9444));
+    const env = Object.fromEntries(container.env!.map((e) => [e.name, e.value]));
+    assert.deepEqual(
+      [env.NODE_OPTIONS, env.MALLOC_ARENA_MAX],
+      ["--max-old-space-size=160", "2"],
+      "the main heap at 40 % of the 400 MiB budget, two malloc arenas",
+    );
   });
 
   it("lets the server review its callers' tokens, and documents the verb on the resource it checks", () => {
