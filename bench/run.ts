@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   extender: async () => (await import("./extender.js")).extenderBenchmark(),
   controller: async () => (await import("./controller.js")).controllerBenchmark(),
   optimizer: async () => (await import("./optimizer.js")).optimizerBenchmark(),
+  inferenceservice: async () => (await import("./inferenceservice.js")).inferenceServiceBenchmark(),
   // Minutes of attack traffic (issue 13): only when asked for, `npm run bench -- fault`.
   fault: async () => (await import("./fault.js")).faultBenchmark(),
 };
@@ -17,10 +18,11 @@ if (only !== undefined && !(only in BENCHMARKS)) {
   process.exit(2);
 }
 // "admission" has always included the in-process enhancer figures it is compared with.
+// "inferenceservice" is printed beside the ModelInfer controller's figures it is compared with.
+const PAIRED: Record<string, string[]> = {
+  admission: ["enhancer", "admission"],
+  inferenceservice: ["controller", "inferenceservice"],
+};
 const selected =
-  only === undefined
-    ? Object.keys(BENCHMARKS).filter((name) => name !== "fault")
-    : only === "admission"
-      ? ["enhancer", "admission"]
-      : [only];
+  only === undefined ? Object.keys(BENCHMARKS).filter((name) => name !== "fault") : (PAIRED[only] ?? [only]);
 for (const name of selected) await BENCHMARKS[name]!();

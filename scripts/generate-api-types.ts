@@ -31,6 +31,14 @@ const EMBEDDED: Record<string, Record<string, { type: string; from?: string }>> 
   },
   // A string in seed 001's example, {name, port} in seed 003's: the validating webhook checks which.
   "inferenceservices.production-stack.vllm.ai": { "spec.backendRef": { type: "unknown" } },
+  "inferencegateways.production-stack.vllm.ai": {
+    "spec.router.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
+    "spec.endpointPicker.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
+  },
+  "inferenceservices.inference.ai": {
+    "spec.resources": { type: "ResourceRequirements", from: "kubernetes-types/core/v1.js" },
+    "spec.tolerations[]": { type: "Toleration", from: "kubernetes-types/core/v1.js" },
+  },
 };
 
 /** Sub-schemas that get a name of their own (an interface) instead of an inline type. */
@@ -43,7 +51,31 @@ const NAMED: Record<string, Record<string, string>> = {
     "spec.rolloutStrategy": "RolloutStrategy",
     "spec.rolloutStrategy.rollingUpdateConfiguration": "RollingUpdateConfiguration",
   },
-  "tokencaches.inference.ai": { "spec.tiers[]": "CacheTier" },
+  "tokencaches.inference.ai": {
+    "spec.tiers[]": "CacheTier",
+    "spec.tiers[].redisConfig": "RedisConfig",
+    "spec.tiers[].localConfig": "LocalConfig",
+    "status.tiers[]": "TierStatus",
+  },
+  "gpupools.inference.ai": { "spec.sharing": "Sharing", "status.nodeStatus[]": "PoolNodeStatus" },
+  "inferencegateways.production-stack.vllm.ai": {
+    "spec.routes[]": "GatewayRoute",
+    "status.routes[]": "GatewayRouteStatus",
+  },
+  "staticroutes.production-stack.vllm.ai": {
+    "spec.healthCheck": "HealthCheck",
+    "spec.routerRef": "RouterRef",
+    "status.backends[]": "BackendStatus",
+  },
+  "inferenceservices.inference.ai": {
+    "spec.model": "ModelSpec",
+    "spec.backendConfig": "BackendConfig",
+    "spec.gpu": "GpuSpec",
+    "spec.cache": "CacheSpec",
+    "spec.autoscaling": "AutoscalingSpec",
+    "spec.autoscaling.metrics[]": "ScalingMetric",
+    "status.gpuAllocations[]": "GpuAllocation",
+  },
 };
 
 type Schema = JSONSchema & {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_CONTROLLER_SETTINGS, type ControllerSettings } from "./controllers/registry.js";
 import { isLogLevel, type LogLevel } from "./logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "./paths.js";
 import { DEFAULT_LISTENER_BOUNDS as LISTENER, type ListenerBounds } from "./server/listen.js";
@@ -34,6 +35,8 @@ export interface ServeConfig {
   prometheusUrl: string | undefined;
   /** ConfigMap (in `namespace`) with inferno's static data files. */
   optimizerConfigMap: string;
+  /** Where the GPUPool controller writes (GPU Operator's namespace, node writes) and the TokenCache controller's Redis image. */
+  controllers: ControllerSettings;
   /** HTTPS port of `/optimizer/*` and `/invoke`, apart from the webhooks' accept queue. */
   optimizerPort: number;
   /** What bounds the work any caller can cause (issue 13, DESIGN §14). */
@@ -68,6 +71,40 @@ export interface ServeBounds extends ListenerBounds {
 
 export class ConfigError extends Error {}
 
+/** What `serve` uses when a flag is not given (`inferplane serve --help` prints these). */
+export const SERVE_DEFAULTS = {
+  // "::" accepts IPv6 and, IPv4-mapped, IPv4: single-stack IPv6 clusters reach it too.
+  host: "::",
+  port: 9443,
+  metricsPort: 8080,
+  certDir: ".certs",
+  serviceName: "inferplane",
+  namespace: "inferplane-system",
+  logLevel: "info",
+  certCheckIntervalMs: 10_000,
+  shutdownGraceMs: 25_000,
+  shutdownDelayMs: 0,
+  optimizerIntervalSeconds: 60,
+  optimizerConfigMap: "inferplane-optimizer",
+  optimizerPort: 9444,
+  extenderClientName: "kube-scheduler",
+} as const;
+
+/** The defaults of ServeBounds, in the units of their flags (MiB, KiB, s, ms). */
+export const BOUNDS_DEFAULTS = {
+  ...LISTENER,
+  maxRequestsInFlight: 256,
+  maxBodyMibInFlight: 24,
+  admissionWorkerKib: 64,
+  optimizerWorkers: 1,
+  optimizerQueue: 4,
+  optimizerTimeLimitSeconds: 10,
+  optimizerMaxBodyMib: 1,
+  optimizerMaxServers: 1000,
+  optimizerMaxCandidates: 20_000,
+  memoryBudgetMib: 400,
+} as const;
+
 export type Flags = Record<string, string | boolean | undefined>;
 
 function intFlag(flags: Flags, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
@@ -100,65 +137,116 @@ function manifestsDir(flags: Flags, env: NodeJS.ProcessEnv): string | undefined 
 }
 
 function logLevel(flags: Flags, env: NodeJS.ProcessEnv): LogLevel {
-  const level = stringFlag(flags, "log-level") ?? env.LOG_LEVEL ?? "info";
+  const level = stringFlag(flags, "log-level") ?? env.LOG_LEVEL ?? SERVE_DEFAULTS.logLevel;
   if (!isLogLevel(level)) throw new ConfigError(`--log-level must be debug, info, warn or error, got ${level}`);
   return level;
 }
 
+/**
+ * The environment variables seeds 003 and 004 document for their operators, as equivalents of
+ * our flags (a flag always wins): METRICS_BIND_ADDRESS / METRICS_ADDR (`:8080` or `host:8080`,
+ * the port of /metrics, /healthz and /readyz), HEALTH_PROBE_BIND_ADDRESS / HEALTH_PROBE_ADDR (the
+ * same port: inferplane serves probes beside metrics, so a different one is refused),
+ * KUBERNETES_NAMESPACE (--namespace), GPU_METRICS_ENDPOINT (--prometheus-url), LEADER_ELECT /
+ * LEADER_ELECTION_ENABLED (true or false; inferplane always elects its reconciling replica with a
+ * Lease, so false only says one replica runs).
+ */
+function envFlags(flags: Flags, env: NodeJS.ProcessEnv): Flags {
+  const metrics = env.METRICS_BIND_ADDRESS ?? env.METRICS_ADDR;
+  const health = env.HEALTH_PROBE_BIND_ADDRESS ?? env.HEALTH_PROBE_ADDR;
+  const port = (address: string | undefined): string | undefined => address?.slice(address.lastIndexOf(":") + 1);
+  if (metrics !== undefined && health !== undefined && port(metrics) !== port(health))
+    throw new ConfigError(
+      `HEALTH_PROBE_BIND_ADDRESS ${health} differs from METRICS_BIND_ADDRESS ${metrics}; inferplane serves both on one port`,
+    );
+  const elect = env.LEADER_ELECT ?? env.LEADER_ELECTION_ENABLED;
+  if (elect !== undefined && elect !== "true" && elect !== "false")
+    throw new ConfigError(`LEADER_ELECT must be true or false, got ${elect}`);
+  const fromEnv: Flags = {
+    "metrics-port": port(metrics ?? health),
+    namespace: env.KUBERNETES_NAMESPACE,
+    "prometheus-url": env.GPU_METRICS_ENDPOINT,
+  };
+  const given = Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined && v !== ""));
+  return { ...given, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+}
+
 export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const config = readServeConfig(flags, env);
+  const config = readServeConfig(envFlags(flags, env), env);
   if (config.extenderBind && config.manifests !== undefined)
     throw new ConfigError("--extender-bind needs a cluster to bind in; it cannot be used standalone");
+  if (config.port !== 0 && config.port === config.metricsPort)
+    throw new ConfigError(`--port and --metrics-port are both ${config.port}; give each its own port`);
+  for (const [flag, port] of [
+    ["--port", config.port],
+    ["--metrics-port", config.metricsPort],
+  ] as const)
+    if (port !== 0 && port === config.optimizerPort)
+      throw new ConfigError(`${flag} and --optimizer-port are both ${port}; give each its own port`);
   return config;
 }
 
 function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
+  const d = SERVE_DEFAULTS;
   return {
-    // "::" accepts IPv6 and, IPv4-mapped, IPv4: single-stack IPv6 clusters reach it too.
-    host: stringFlag(flags, "host") ?? "::",
-    port: intFlag(flags, "port", 9443, 0, 65535),
-    metricsPort: intFlag(flags, "metrics-port", 8080, 0, 65535),
-    certDir: stringFlag(flags, "cert-dir") ?? ".certs",
-    serviceName: stringFlag(flags, "service-name") ?? "inferplane",
-    namespace: stringFlag(flags, "namespace") ?? env.POD_NAMESPACE ?? "inferplane-system",
+    host: stringFlag(flags, "host") ?? d.host,
+    port: intFlag(flags, "port", d.port, 0, 65535),
+    metricsPort: intFlag(flags, "metrics-port", d.metricsPort, 0, 65535),
+    certDir: stringFlag(flags, "cert-dir") ?? d.certDir,
+    serviceName: stringFlag(flags, "service-name") ?? d.serviceName,
+    namespace: stringFlag(flags, "namespace") ?? env.POD_NAMESPACE ?? d.namespace,
     manifests: manifestsDir(flags, env),
     kubeconfig: stringFlag(flags, "kubeconfig"),
     logLevel: logLevel(flags, env),
-    certCheckIntervalMs: intFlag(flags, "cert-check-interval-ms", 10_000, 10),
-    shutdownGraceMs: intFlag(flags, "shutdown-grace-ms", 25_000, 0),
-    shutdownDelayMs: intFlag(flags, "shutdown-delay-ms", 0, 0),
+    certCheckIntervalMs: intFlag(flags, "cert-check-interval-ms", d.certCheckIntervalMs, 10),
+    shutdownGraceMs: intFlag(flags, "shutdown-grace-ms", d.shutdownGraceMs, 0),
+    shutdownDelayMs: intFlag(flags, "shutdown-delay-ms", d.shutdownDelayMs, 0),
     schedulerName: stringFlag(flags, "scheduler-name"),
     extenderBind: flags["extender-bind"] === true,
     controller: flags["disable-controller"] !== true,
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
-    optimizerIntervalMs: intFlag(flags, "optimizer-interval-seconds", 60, 0, 86_400) * 1000,
+    optimizerIntervalMs: intFlag(flags, "optimizer-interval-seconds", d.optimizerIntervalSeconds, 0, 86_400) * 1000,
     prometheusUrl: stringFlag(flags, "prometheus-url"),
-    optimizerConfigMap: stringFlag(flags, "optimizer-configmap") ?? "inferplane-optimizer",
-    optimizerPort: intFlag(flags, "optimizer-port", 9444, 0, 65535),
+    optimizerConfigMap: stringFlag(flags, "optimizer-configmap") ?? d.optimizerConfigMap,
+    controllers: controllerSettings(flags),
+    optimizerPort: intFlag(flags, "optimizer-port", d.optimizerPort, 0, 65535),
     bounds: readBounds(flags),
-    extenderClientName: stringFlag(flags, "extender-client-name") ?? "kube-scheduler",
+    extenderClientName: stringFlag(flags, "extender-client-name") ?? d.extenderClientName,
   };
 }
 
 const MIB = 1024 * 1024;
 
 function readBounds(flags: Flags): ServeBounds {
+  const b = BOUNDS_DEFAULTS;
   return {
-    maxConnections: intFlag(flags, "max-connections", LISTENER.maxConnections, 1),
-    maxConnectionsPerClient: intFlag(flags, "max-connections-per-client", LISTENER.maxConnectionsPerClient, 1),
-    tlsHandshakeTimeoutMs: intFlag(flags, "tls-handshake-timeout-ms", LISTENER.tlsHandshakeTimeoutMs, 100),
-    headersTimeoutMs: intFlag(flags, "headers-timeout-ms", LISTENER.headersTimeoutMs, 100),
-    requestTimeoutMs: intFlag(flags, "request-timeout-ms", LISTENER.requestTimeoutMs, 100),
-    idleTimeoutMs: intFlag(flags, "idle-timeout-ms", LISTENER.idleTimeoutMs, 100),
-    maxRequestsInFlight: intFlag(flags, "max-requests-in-flight", 256, 1),
-    maxBodyBytesInFlight: intFlag(flags, "max-body-mib-in-flight", 24, 4, 4096) * MIB,
-    admissionWorkerBytes: intFlag(flags, "admission-worker-kib", 64, 1) * 1024,
-    optimizerWorkers: intFlag(flags, "optimizer-workers", 1, 1, 64),
-    optimizerQueue: intFlag(flags, "optimizer-queue", 4, 0, 10_000),
-    optimizerTimeLimitSeconds: intFlag(flags, "optimizer-time-limit-seconds", 10, 1, 3600),
-    optimizerMaxBodyBytes: intFlag(flags, "optimizer-max-body-mib", 1, 1, 64) * MIB,
-    optimizerMaxServers: intFlag(flags, "optimizer-max-servers", 1000, 1),
-    optimizerMaxCandidates: intFlag(flags, "optimizer-max-candidates", 20_000, 1),
-    memoryBudgetMib: intFlag(flags, "memory-budget-mib", 400, 128),
+    maxConnections: intFlag(flags, "max-connections", b.maxConnections, 1),
+    maxConnectionsPerClient: intFlag(flags, "max-connections-per-client", b.maxConnectionsPerClient, 1),
+    tlsHandshakeTimeoutMs: intFlag(flags, "tls-handshake-timeout-ms", b.tlsHandshakeTimeoutMs, 100),
+    headersTimeoutMs: intFlag(flags, "headers-timeout-ms", b.headersTimeoutMs, 100),
+    requestTimeoutMs: intFlag(flags, "request-timeout-ms", b.requestTimeoutMs, 100),
+    idleTimeoutMs: intFlag(flags, "idle-timeout-ms", b.idleTimeoutMs, 100),
+    maxRequestsInFlight: intFlag(flags, "max-requests-in-flight", b.maxRequestsInFlight, 1),
+    maxBodyBytesInFlight: intFlag(flags, "max-body-mib-in-flight", b.maxBodyMibInFlight, 4, 4096) * MIB,
+    admissionWorkerBytes: intFlag(flags, "admission-worker-kib", b.admissionWorkerKib, 1) * 1024,
+    optimizerWorkers: intFlag(flags, "optimizer-workers", b.optimizerWorkers, 1, 64),
+    optimizerQueue: intFlag(flags, "optimizer-queue", b.optimizerQueue, 0, 10_000),
+    optimizerTimeLimitSeconds: intFlag(flags, "optimizer-time-limit-seconds", b.optimizerTimeLimitSeconds, 1, 3600),
+    optimizerMaxBodyBytes: intFlag(flags, "optimizer-max-body-mib", b.optimizerMaxBodyMib, 1, 64) * MIB,
+    optimizerMaxServers: intFlag(flags, "optimizer-max-servers", b.optimizerMaxServers, 1),
+    optimizerMaxCandidates: intFlag(flags, "optimizer-max-candidates", b.optimizerMaxCandidates, 1),
+    memoryBudgetMib: intFlag(flags, "memory-budget-mib", b.memoryBudgetMib, 128),
+  };
+}
+
+function controllerSettings(flags: Flags): ControllerSettings {
+  const { gpuPool, tokenCache } = DEFAULT_CONTROLLER_SETTINGS;
+  return {
+    gpuPool: {
+      ...gpuPool,
+      namespace: stringFlag(flags, "gpu-operator-namespace") ?? gpuPool.namespace,
+      nodeWrites: flags["gpupool-node-writes"] === true,
+    },
+    tokenCache: { redisImage: stringFlag(flags, "redis-image") ?? tokenCache.redisImage },
   };
 }

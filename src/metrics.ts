@@ -36,6 +36,15 @@ export interface Metrics {
   reconciles: Counter<"controller" | "result">;
   reconcileDuration: Histogram<"controller">;
   refused: Counter<"scope" | "reason">;
+  workerPoolJobs: Gauge<"pool" | "state">;
+}
+
+/** A worker pool's running and queued jobs, as the pool reports them. */
+export function poolGauge(metrics: Metrics, pool: "optimizer" | "admission") {
+  return ({ running, queued }: { running: number; queued: number }): void => {
+    metrics.workerPoolJobs.set({ pool, state: "running" }, running);
+    metrics.workerPoolJobs.set({ pool, state: "queued" }, queued);
+  };
 }
 
 /** Counts a refusal; the types keep the label values in their closed sets. */
@@ -128,6 +137,12 @@ export function createMetrics(): Metrics {
       name: "inferplane_optimizer_total_cost",
       help: "Total cost (cents/hour) of the last solution, by where the solve came from (rest, control-loop).",
       labelNames: ["source"],
+      registers: [registry],
+    }),
+    workerPoolJobs: new Gauge({
+      name: "inferplane_worker_pool_jobs",
+      help: "Jobs of the worker pools (optimizer, admission of large objects), running and queued.",
+      labelNames: ["pool", "state"],
       registers: [registry],
     }),
     refused: new Counter({

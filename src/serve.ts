@@ -16,8 +16,9 @@ import { InformerClusterView, loadKubeConfig } from "./cluster-view/informer-vie
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Binder } from "../scheduler-extender/binder.js";
 import { ApiBinder } from "../scheduler-extender/api-binder.js";
-import { RECONCILERS } from "./controllers/registry.js";
+import { reconcilers } from "./controllers/registry.js";
 import { ControllerManager } from "./controllers/runtime/manager.js";
+import { routingEdges } from "./controllers/routing-edges.js";
 import type { ServeConfig } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -134,8 +135,8 @@ function startControllers(
     leaseNamespace: config.namespace,
     leaseName: "inferplane-controller",
     identity: config.identity,
-    reconcilers: RECONCILERS,
-    leaderTasks: loop ? [loop] : [],
+    reconcilers: reconcilers(config.controllers),
+    leaderTasks: [...(loop ? [loop] : []), ...routingEdges(view, kubeconfig, log, config.prometheusUrl)],
     observer: {
       observe: (controller, result, seconds) => {
         optimizer.metrics.reconciles.inc({ controller, result });
@@ -215,8 +216,14 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
     kubeconfig && config.controller
       ? startControllers(config, kubeconfig, view, log, optimizer, front.pool)
       : undefined;
-  const { webhookPort, optimizerPort } = await front.listen();
-  const metricsPort = await listen(healthServer, config.metricsPort, config.host);
+  // The process must be able to exit with a listen error: release what is already running.
+  const release = async (err: unknown): Promise<never> => {
+    await front.close(0);
+    await controller?.stop();
+    throw err;
+  };
+  const { webhookPort, optimizerPort } = await front.listen().catch(release);
+  const metricsPort = await listen(healthServer, config.metricsPort, config.host).catch(release);
   certificates.start();
   view.start().catch((err: unknown) => {
     viewError = String(err);

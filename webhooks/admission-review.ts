@@ -99,3 +99,25 @@ export function sniffUid(head: Uint8Array): string {
     /"request"\s*:\s*\{\s*"uid"\s*:\s*"([^"\\]{1,128})"/.exec(text) ?? /"uid"\s*:\s*"([^"\\]{1,128})"/.exec(text);
   return match?.[1] ?? "";
 }
+
+/**
+ * The request's kind (`group/version/Kind`, as kindLabel writes it) from the first bytes of an
+ * AdmissionReview, without parsing it: `request.kind` follows the uid in the apiserver's field
+ * order. Undefined when it is not there.
+ */
+export function sniffKind(head: Uint8Array): string | undefined {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString("latin1");
+  const kind = /"request"\s*:\s*\{\s*"uid"\s*:\s*"[^"\\]*"\s*,\s*"kind"\s*:\s*(\{[^{}]*\})/.exec(text)?.[1];
+  if (kind === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(kind) as Partial<GroupVersionKind>;
+    if (typeof parsed.version !== "string" || typeof parsed.kind !== "string") return undefined;
+    return kindLabel({
+      group: typeof parsed.group === "string" ? parsed.group : "",
+      version: parsed.version,
+      kind: parsed.kind,
+    });
+  } catch {
+    return undefined;
+  }
+}

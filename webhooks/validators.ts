@@ -19,14 +19,30 @@ import {
   stackInferenceServiceFindings,
   tokenCacheFindings,
 } from "./validators/gpu-resources.js";
-import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../src/apis/inference-ai.js";
+import { GPUPoolKind, InferenceServiceKind, TokenCacheKind, type InferenceService } from "../src/apis/inference-ai.js";
+import { formatFieldError } from "./field-errors.js";
+import {
+  inferenceServiceErrors,
+  inferenceServiceWarnings,
+  missingReferenceWarnings,
+} from "./validators/inference-service.js";
 import {
   InferenceCacheKind,
   PrefillDecodingDisaggregationKind,
   SpeculativeDecodingKind,
+  InferenceGatewayKind,
   StackInferenceServiceKind,
+  StaticRouteKind,
+  type StackInferenceService,
 } from "../src/apis/production-stack.js";
+import {
+  mergeFindings,
+  nlpFilterFindings,
+  validateInferenceGateway,
+  validateStaticRoute,
+} from "./validators/routing.js";
 import { kindKey } from "../src/kube/kind.js";
+import { afterCrdSchema } from "./validators/crd-gate.js";
 
 export type Validator = (
   obj: unknown,
@@ -54,11 +70,30 @@ function fromFindings(kind: string, check: (obj: never) => Findings): Validator 
   };
 }
 
+/** The GPU findings, the engine's field errors, and warnings for a GPUPool or TokenCache not there yet. */
+function validateInferenceService(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
+  const svc = obj as InferenceService;
+  const { problems, warnings } = inferenceServiceFindings(svc);
+  const errors = [...problems, ...inferenceServiceErrors(svc).map(formatFieldError)];
+  const name = svc.metadata.name ?? "";
+  if (errors.length > 0)
+    return failure(422, `InferenceService ${namespace}/${name} is invalid: ${errors.join("; and ")}`);
+  const missing = ctx.view.hasSynced() ? missingReferenceWarnings(svc, namespace, ctx.view) : [];
+  return success(undefined, [...warnings, ...inferenceServiceWarnings(svc), ...missing]);
+}
+
 const GPU_VALIDATORS: [string, Validator][] = [
   [kindKey(GPUPoolKind), fromFindings("GPUPool", gpuPoolFindings)],
   [kindKey(TokenCacheKind), fromFindings("TokenCache", tokenCacheFindings)],
-  [kindKey(InferenceServiceKind), fromFindings("InferenceService", inferenceServiceFindings)],
-  [kindKey(StackInferenceServiceKind), fromFindings("InferenceService", stackInferenceServiceFindings)],
+  [kindKey(InferenceServiceKind), validateInferenceService],
+  [
+    kindKey(StackInferenceServiceKind),
+    fromFindings("InferenceService", (svc: StackInferenceService) =>
+      mergeFindings(stackInferenceServiceFindings(svc), nlpFilterFindings(svc)),
+    ),
+  ],
+  [kindKey(StaticRouteKind), validateStaticRoute],
+  [kindKey(InferenceGatewayKind), validateInferenceGateway],
   [kindKey(InferenceCacheKind), fromFindings("InferenceCache", inferenceCacheFindings)],
   [kindKey(SpeculativeDecodingKind), fromFindings("SpeculativeDecoding", speculativeDecodingFindings)],
   [kindKey(PrefillDecodingDisaggregationKind), fromFindings("PrefillDecodingDisaggregation", pddFindings)],
@@ -103,7 +138,11 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ],
   [
     kindKey(ModelInferKind),
-    { validate: validateModelInfer, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+    {
+      validate: afterCrdSchema(kindKey(ModelInferKind), validateModelInfer),
+      operations: new Set(["CREATE", "UPDATE"]),
+      optInOnly: false,
+    },
   ],
   [
     "apps/v1/Deployment",
@@ -115,6 +154,6 @@ export const VALIDATORS: ReadonlyMap<string, ValidatorEntry> = new Map([
   ],
   ...GPU_VALIDATORS.map(([kind, validate]): [string, ValidatorEntry] => [
     kind,
-    { validate, operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
+    { validate: afterCrdSchema(kind, validate), operations: new Set(["CREATE", "UPDATE"]), optInOnly: false },
   ]),
 ]);

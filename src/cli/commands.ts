@@ -9,9 +9,9 @@ import type { KubeObject } from "../kube/object.js";
 import { ConfigError, serveConfig, type Flags } from "../config.js";
 import { silentLogger } from "../logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "../paths.js";
-import { startServer } from "../serve.js";
 import type { AdmissionContext } from "../../webhooks/context.js";
-import { dryRun, validateOnly } from "./dry-run.js";
+import { dryRun, unknownFieldsOf, validateOnly } from "./dry-run.js";
+import { formatFieldError } from "../../webhooks/field-errors.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -69,10 +69,15 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
   return code;
 }
 
+/**
+ * `inferplane validate -f FILE`: per object, unknown fields of our kinds (warnings, as strict field
+ * validation names them), then the verdict of our CRD schema and the validating webhook. Exit 1 if one is invalid.
+ */
 export async function validateCommand(flags: Flags, io: Io): Promise<number> {
   const ctx = await admissionContext(flags);
   let code = 0;
   for (const obj of await readObjects(flags)) {
+    for (const unknown of unknownFieldsOf(obj)) io.err(`warning: ${describe(obj)}: ${formatFieldError(unknown)}\n`);
     const response = validateOnly(obj, ctx);
     for (const warning of response.warnings ?? []) io.err(`warning: ${describe(obj)}: ${warning}\n`);
     if (response.allowed) io.out(`valid: ${describe(obj)}\n`);
@@ -96,23 +101,5 @@ export async function certsCommand(flags: Flags, io: Io): Promise<number> {
       : `certificates in ${config.certDir} are valid; nothing written\n`,
   );
   io.out(`${caBundle(bundle.caCert)}\n`);
-  return 0;
-}
-
-export async function serveCommand(flags: Flags, io: Io): Promise<number> {
-  const server = await startServer(serveConfig(flags));
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      io.err(`${signal} received; draining\n`);
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
-      server.stop().then(resolve, (err: unknown) => {
-        io.err(`shutdown failed: ${String(err)}\n`);
-        resolve();
-      });
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  });
   return 0;
 }

@@ -5,6 +5,9 @@ import { processMutation } from "../../webhooks/mutate-processor.js";
 import { applyPatch } from "../../webhooks/patch.js";
 import { processValidation } from "../../webhooks/validate-processor.js";
 import type { KubeObject } from "../kube/object.js";
+import { crdSchema } from "../apis/crds.js";
+import type { FieldError } from "../../webhooks/field-errors.js";
+import { unknownFields } from "../../webhooks/validators/crd-schema.js";
 
 /** The AdmissionRequest the apiserver would send to create `obj`. */
 export function createRequest(obj: KubeObject, uid: string): AdmissionRequest {
@@ -45,4 +48,14 @@ export function dryRun(obj: KubeObject, ctx: AdmissionContext): DryRunResult {
 
 export function validateOnly(obj: KubeObject, ctx: AdmissionContext): AdmissionResponse {
   return processValidation(createRequest(obj, "inferplane-validate"), ctx).response;
+}
+
+/**
+ * The fields of one of our kinds that its CRD does not define, as the apiserver's strict field
+ * validation (kubectl's default) would refuse them; empty for other kinds. The admission webhooks
+ * never see these: the apiserver prunes or refuses them first.
+ */
+export function unknownFieldsOf(obj: KubeObject): FieldError[] {
+  const schema = crdSchema(obj.apiVersion ?? "", obj.kind ?? "");
+  return schema ? unknownFields(schema, obj) : [];
 }

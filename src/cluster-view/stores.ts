@@ -10,9 +10,16 @@ import type { ChangeListener, ClusterReader } from "./cluster-view.js";
 import { NodeUsage } from "./node-usage.js";
 import { ObjectStore } from "./object-store.js";
 import { OwnerIndex } from "./owner-index.js";
-import { SERVED_KINDS } from "./served-kinds.js";
+import { SERVED_KINDS, servedKindOf } from "./served-kinds.js";
 
 type PodObject = Pod & KubeObject;
+
+function withoutStrayNamespace(obj: KubeObject): KubeObject {
+  if (obj.metadata?.namespace === undefined || servedKindOf(obj)?.namespaced !== false) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.namespace;
+  return { ...obj, metadata };
+}
 
 /**
  * The stores of every kind the view serves (SERVED_KINDS), the lookups over them, and the indexes
@@ -84,8 +91,12 @@ export class ClusterStores implements ClusterReader {
     return this.topologyCache;
   }
 
-  /** Adds or replaces an object; kinds the view does not serve are ignored. */
-  upsert(obj: KubeObject): void {
+  /**
+   * Adds or replaces an object; kinds the view does not serve are ignored. A namespace on an
+   * object of a cluster-scoped kind is dropped, as the API server ignores it.
+   */
+  upsert(given: KubeObject): void {
+    const obj = withoutStrayNamespace(given);
     const store = this.stores.get(objectKindKey(obj));
     if (!store) return;
     const previous = store.get(obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
@@ -96,7 +107,8 @@ export class ClusterStores implements ClusterReader {
     this.notify(obj);
   }
 
-  remove(obj: KubeObject): void {
+  remove(given: KubeObject): void {
+    const obj = withoutStrayNamespace(given);
     const store = this.stores.get(objectKindKey(obj));
     const stored = store?.get(obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
     if (!store || !stored) return;

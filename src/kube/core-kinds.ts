@@ -1,6 +1,8 @@
 import type { Deployment, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
-import type { ConfigMap, Node, Pod, Secret, Service } from "kubernetes-types/core/v1.js";
+import type { ConfigMap, Node, Pod, Secret, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
+import type { Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
+import type { CustomResourceDefinition } from "kubernetes-types/apiextensions/v1.js";
 import { defineKind } from "./kind.js";
 import type { KubeObject } from "./object.js";
 
@@ -56,4 +58,32 @@ export const HORIZONTAL_POD_AUTOSCALER = defineKind<Obj<HorizontalPodAutoscaler>
   kind: "HorizontalPodAutoscaler",
   plural: "horizontalpodautoscalers",
   namespaced: true,
+});
+export const SERVICE_ACCOUNT = defineKind<Obj<ServiceAccount>>({
+  group: "",
+  version: "v1",
+  kind: "ServiceAccount",
+  plural: "serviceaccounts",
+  namespaced: true,
+});
+export const ROLE = defineKind<Obj<Role>>({
+  group: "rbac.authorization.k8s.io",
+  version: "v1",
+  kind: "Role",
+  plural: "roles",
+  namespaced: true,
+});
+export const ROLE_BINDING = defineKind<Obj<RoleBinding>>({
+  group: "rbac.authorization.k8s.io",
+  version: "v1",
+  kind: "RoleBinding",
+  plural: "rolebindings",
+  namespaced: true,
+});
+export const CUSTOM_RESOURCE_DEFINITION = defineKind<Obj<CustomResourceDefinition>>({
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  kind: "CustomResourceDefinition",
+  plural: "customresourcedefinitions",
+  namespaced: false,
 });

@@ -26,6 +26,22 @@ export const LABEL_DEVICE_PLUGIN_CONFIG = "nvidia.com/device-plugin.config";
 export const LABEL_MIG_CONFIG = "nvidia.com/mig.config";
 /** GPU Operator's MIG manager: `pending`, `rebooting`, `success` or `failed`. */
 export const LABEL_MIG_CONFIG_STATE = "nvidia.com/mig.config.state";
+/** GFD: how many clients share each device (`1` unshared, the config's replicas when shared). */
+export const LABEL_GPU_REPLICAS = "nvidia.com/gpu.replicas";
+/** GFD: `true` when a GPU of the node can run MIG (GPU Operator then runs its MIG manager there). */
+export const LABEL_MIG_CAPABLE = "nvidia.com/mig.capable";
+
+/** The MIG layout GPU Operator's node labelling gives MIG-capable nodes, and its MIG manager's default. */
+export const MIG_CONFIG_ALL_DISABLED = "all-disabled";
+/** The key GPU Operator's MIG manager reads from a custom mig-parted ConfigMap (`migManager.config.name`). */
+export const MIG_PARTED_CONFIG_KEY = "config.yaml";
+/** Values of `nvidia.com/mig.config.state`, as mig-parted's reconfigure script sets them. */
+export type MigConfigState = "pending" | "rebooting" | "success" | "failed";
+
+/** GFD's label for a resource's count on the node: `nvidia.com/gpu.count`, `nvidia.com/mig-3g.40gb.count`. */
+export function countLabel(resource: string): string {
+  return `${resource}.count`;
+}
 
 /** MPS: the share of SMs a client may use, percent. */
 export const ENV_MPS_ACTIVE_THREAD_PERCENTAGE = "CUDA_MPS_ACTIVE_THREAD_PERCENTAGE";

@@ -2,7 +2,7 @@ import { OptimizerDataError } from "./json-fields.js";
 import { InstanceTooLargeError, type InstanceLimits } from "./limits.js";
 import type { Solution, SolutionStatus, SolverName } from "./solution.js";
 import type { SystemSpec } from "./spec.js";
-import { movableBytes, RemoteError, WorkerPool } from "../work/pool.js";
+import { movableBytes, RemoteError, WorkerPool, type PoolOptions } from "../work/pool.js";
 
 /** A solve for the worker: a REST body still to parse, or a system the control loop collected. */
 export type SolveJob =
@@ -25,6 +25,7 @@ export interface OptimizerPoolOptions {
   limits: InstanceLimits;
   /** Resident memory the process aims to stay under, MiB. */
   memoryBudgetMib: number;
+  observe?: PoolOptions["observe"];
 }
 
 const MIB = 1024 * 1024;
@@ -61,6 +62,7 @@ export class OptimizerPool {
       timeoutMs: (opts.limits.timeLimitSeconds * 2 + 10) * 1000,
       recycleAboveRssBytes: opts.memoryBudgetMib * MIB,
       idleMs: 5_000,
+      observe: opts.observe,
     });
   }
 

@@ -1,7 +1,14 @@
 import type { ClusterView } from "../cluster-view/cluster-view.js";
 import { admissionSnapshot, admissionVersion, type AdmissionSnapshot } from "../cluster-view/mirror-view.js";
-import { movableBytes, WorkerPool } from "../work/pool.js";
+import { movableBytes, WorkerPool, type PoolOptions } from "../work/pool.js";
 import type { AdmissionAnswer, Webhook } from "./admission-answer.js";
+
+/**
+ * The kinds answered in the worker when large: workloads, whose admission reads only the kinds the
+ * worker's mirror holds (ADMISSION_KINDS). Others — custom resources, small in practice, and whose
+ * validation may read Services — are answered on the event loop.
+ */
+export const LANE_KINDS: ReadonlySet<string> = new Set(["v1/Pod", "apps/v1/StatefulSet", "apps/v1/Deployment"]);
 
 export interface AdmissionJob {
   webhook: Webhook;
@@ -23,6 +30,7 @@ export interface AdmissionLaneOptions {
   /** Heap of the worker, MiB: a body that needs more kills the worker, not the process. */
   heapMib: number;
   timeoutMs: number;
+  observe?: PoolOptions["observe"];
 }
 
 /**
@@ -48,6 +56,7 @@ export class AdmissionLane {
       timeoutMs: opts.timeoutMs,
       // Its heap, grown by a large object, goes back to the system with it.
       idleMs: 5_000,
+      observe: opts.observe,
     });
   }
 

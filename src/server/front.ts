@@ -7,7 +7,7 @@ import type { ClusterView } from "../cluster-view/cluster-view.js";
 import type { ServeConfig } from "../config.js";
 import { ApiAccessReview } from "../kube/api-access-review.js";
 import type { Logger } from "../logging.js";
-import { countRefused, type Metrics, type RefusedScope } from "../metrics.js";
+import { countRefused, poolGauge, type Metrics, type RefusedScope } from "../metrics.js";
 import { OptimizerPool } from "../optimizer/solve-off-thread.js";
 import { AdmissionLane } from "./admission-lane.js";
 import { bearerAuth } from "./bearer-auth.js";
@@ -82,6 +82,7 @@ export function createFront(opts: FrontOptions): Front {
     // A 2.7 MiB pod of env vars, or 1 MiB of containers with a 2.6 MB patch, fits in 32 MiB.
     heapMib: Math.max(48, Math.floor(b.memoryBudgetMib / 8)),
     timeoutMs: 4000,
+    observe: poolGauge(metrics, "admission"),
   });
   const pool = new OptimizerPool({
     workers: b.optimizerWorkers,
@@ -92,6 +93,7 @@ export function createFront(opts: FrontOptions): Front {
       timeLimitSeconds: b.optimizerTimeLimitSeconds,
     },
     memoryBudgetMib: b.memoryBudgetMib,
+    observe: poolGauge(metrics, "optimizer"),
   });
   const webhookApp = createWebhookApp({
     ctx: { view: opts.view, policy: { excludedNamespaces: excluded }, schedulerName: config.schedulerName },

@@ -1,12 +1,12 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "../logging.js";
 import { countRefused, type Metrics } from "../metrics.js";
-import { sniffUid } from "../../webhooks/admission-review.js";
+import { sniffKind, sniffUid } from "../../webhooks/admission-review.js";
 import type { AdmissionContext } from "../../webhooks/context.js";
 import { DenialCode } from "../../webhooks/field-errors.js";
 import { QueueFullError } from "../work/pool.js";
 import { answerAdmission, deniedReview, type AdmissionAnswer, type Webhook } from "./admission-answer.js";
-import type { AdmissionLane } from "./admission-lane.js";
+import { LANE_KINDS, type AdmissionLane } from "./admission-lane.js";
 import { formatBytes, HEAD_BYTES } from "./body.js";
 import { InFlightBudget, type Overload } from "./in-flight.js";
 import { bodyOf, intake, type Refusals } from "./intake.js";
@@ -83,10 +83,15 @@ function admissionHandler(webhook: Webhook, opts: WebhookAppOptions, budget: InF
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
     const body = bodyOf(req);
-    const answer =
-      opts.lane && body.byteLength >= opts.lane.workerBytes
-        ? laneAnswer(webhook, body, opts.lane.lane, opts, budget)
-        : Promise.resolve(answerAdmission(webhook, body, opts.ctx));
+    const lane =
+      opts.lane &&
+      body.byteLength >= opts.lane.workerBytes &&
+      LANE_KINDS.has(sniffKind(body.subarray(0, HEAD_BYTES)) ?? "")
+        ? opts.lane.lane
+        : undefined;
+    const answer = lane
+      ? laneAnswer(webhook, body, lane, opts, budget)
+      : Promise.resolve(answerAdmission(webhook, body, opts.ctx));
     answer.then((reply) => {
       if (reply.labels) {
         const labels = { webhook, ...reply.labels };

@@ -56,6 +56,8 @@ export interface PoolOptions {
   recycleAboveRssBytes?: number;
   /** An idle worker is stopped after this, ms. */
   idleMs?: number;
+  /** Told the jobs running and waiting whenever they change (for a gauge). */
+  observe?: (load: { running: number; queued: number }) => void;
 }
 
 interface Pending<J, R> {
@@ -121,6 +123,7 @@ export class WorkerPool<J, R, B = never> {
       if (options.priority) this.queue.unshift(pending);
       else this.queue.push(pending);
       this.dispatch();
+      this.report();
     });
   }
 
@@ -139,6 +142,10 @@ export class WorkerPool<J, R, B = never> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.reject(new Error(`${this.opts.what} is shutting down`));
     await Promise.all(this.slots.splice(0).map((slot) => this.stopSlot(slot, "shutting down")));
+  }
+
+  private report(): void {
+    this.opts.observe?.({ running: this.busy, queued: this.queue.length });
   }
 
   private idleSlot(): Slot<J, R> | undefined {
@@ -192,6 +199,7 @@ export class WorkerPool<J, R, B = never> {
     if (limit !== undefined && process.memoryUsage.rss() > limit) void this.retire(slot, "memory");
     else this.idle(slot);
     this.dispatch();
+    this.report();
   }
 
   private idle(slot: Slot<J, R>): void {
@@ -212,6 +220,7 @@ export class WorkerPool<J, R, B = never> {
     }
     void this.retire(slot, err.message);
     this.dispatch();
+    this.report();
   }
 
   private async retire(slot: Slot<J, R>, reason: string): Promise<void> {

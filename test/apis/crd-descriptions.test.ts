@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadCrd, type Schema } from "../support/crd-schema.js";
+import { readCrds, type OpenApiSchema } from "../../src/apis/crds.js";
 import { REPO_ROOT } from "../support/fixtures.js";
 
 /** A schema node with the keys this test reads: TypeScript doc comments and `kubectl explain` come from `description`. */
-interface Documented extends Schema {
+interface Documented extends OpenApiSchema {
   description?: string;
   default?: unknown;
   properties?: Record<string, Documented>;
@@ -39,18 +38,17 @@ function undocumented(schema: Documented): string[] {
     .map((n) => n.path);
 }
 
-const CRD_FILES = readdirSync(join(REPO_ROOT, "crds")).filter((f) => f.endsWith(".yaml"));
-
 function versionSchemas(): { where: string; schema: Documented }[] {
-  return CRD_FILES.flatMap((file) =>
-    loadCrd(file).spec.versions.map((v) => ({ where: `${file} ${v.name}`, schema: v.schema.openAPIV3Schema })),
+  return readCrds(join(REPO_ROOT, "crds")).flatMap((crd) =>
+    crd.spec.versions.map((v) => ({ where: `${crd.metadata.name} ${v.name}`, schema: v.schema.openAPIV3Schema })),
   );
 }
 
 describe("CRD descriptions (the doc comments of the generated API types)", () => {
   it("every CRD in crds/ describes its root, every property at every depth, and object items and map values", () => {
-    assert.ok(CRD_FILES.length >= 8, `only ${CRD_FILES.length} CRDs found`);
-    const missing = versionSchemas().flatMap(({ where, schema }) => undocumented(schema).map((p) => `${where} ${p}`));
+    const schemas = versionSchemas();
+    assert.ok(schemas.length >= 8, `only ${schemas.length} CRD versions found`);
+    const missing = schemas.flatMap(({ where, schema }) => undocumented(schema).map((p) => `${where} ${p}`));
     assert.deepEqual(missing, [], "add a description at each of these paths");
   });
 

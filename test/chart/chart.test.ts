@@ -35,7 +35,7 @@ describe("Helm chart", function () {
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
       "ClusterRole",
       "ClusterRoleBinding",
-      ...Array<string>(8).fill("CustomResourceDefinition"),
+      ...Array<string>(10).fill("CustomResourceDefinition"),
       "Deployment",
       "MutatingWebhookConfiguration",
       "PodDisruptionBudget",
@@ -182,7 +182,11 @@ describe("Helm chart", function () {
         { KUBERNETES_SERVICE_HOST: "x" },
       );
     assert.equal(args(objects).optimizerIntervalMs, 0, "off by default");
-    assert.ok(!find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("deployments")));
+    assert.ok(
+      !find<ClusterRole>(objects, "ClusterRole").rules!.some(
+        (r) => r.resources?.includes("deployments") && r.verbs.join() === "list,patch",
+      ),
+    );
     const on = template(
       "--set",
       "optimizer.enabled=true",
@@ -214,6 +218,48 @@ describe("Helm chart", function () {
         [[], ["create"]],
       ],
     );
+  });
+
+  it("runs the GPUPool and TokenCache controllers as values say; node writes only when asked", () => {
+    const config = (rendered: Rendered[]): ReturnType<typeof serveConfig> =>
+      serveConfig(
+        parseCliArgs(find<Deployment>(rendered, "Deployment").spec!.template.spec!.containers[0]!.args!).values,
+        { KUBERNETES_SERVICE_HOST: "x" },
+      );
+    const patchesNodes = (rendered: Rendered[]): boolean =>
+      find<ClusterRole>(rendered, "ClusterRole").rules!.some(
+        (r) => r.resources?.includes("nodes") && r.verbs.includes("patch"),
+      );
+    const defaults = config(objects).controllers;
+    assert.deepEqual(
+      [defaults.gpuPool.namespace, defaults.gpuPool.nodeWrites, defaults.tokenCache.redisImage],
+      ["gpu-operator", false, "redis:7.2-bookworm"],
+    );
+    assert.equal(patchesNodes(objects), false, "no node writes by default");
+    const on = template(
+      "--set",
+      "gpuPool.nodeWrites=true",
+      "--set",
+      "gpuPool.gpuOperatorNamespace=nvidia-gpu-operator",
+      "--set",
+      "tokenCache.redisImage=valkey/valkey:8",
+    );
+    const set = config(on).controllers;
+    assert.deepEqual(
+      [set.gpuPool.namespace, set.gpuPool.nodeWrites, set.tokenCache.redisImage],
+      ["nvidia-gpu-operator", true, "valkey/valkey:8"],
+    );
+    assert.equal(patchesNodes(on), true);
+    const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
+    for (const [group, resource] of [
+      ["", "configmaps"],
+      ["", "services"],
+      ["apps", "statefulsets"],
+    ] as const)
+      assert.ok(
+        rules.some((r) => r.apiGroups?.includes(group) && r.resources?.includes(resource) && r.verbs.includes("patch")),
+        `server-side apply of ${resource} needs patch`,
+      );
   });
 
   it("grants every controller what the runtime does with its kinds, from the registry and the view's kinds", () => {

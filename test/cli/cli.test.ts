@@ -5,16 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { main } from "../../src/cli/main.js";
+import { cli } from "../support/cli.js";
 import { EXAMPLES } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe("CLI", () => {
   let dir: string;
@@ -71,8 +64,8 @@ describe("CLI", () => {
   const badInputs: Array<[string, string[], RegExp]> = [
     ["no file", ["mutate"], /-f FILE is required/],
     ["a missing file", ["mutate", "-f", "/nonexistent.yaml"], /cannot read \/nonexistent.yaml/],
-    ["an unknown flag", ["mutate", "--nope"], /Unknown option '--nope'/],
-    ["an unknown command", ["frobnicate"], /unknown command: frobnicate/],
+    ["an unknown flag", ["mutate", "--nope"], /^inferplane mutate: unknown flag --nope\n/],
+    ["an unknown command", ["frobnicate"], /^inferplane: unknown command frobnicate\n/],
     ["a bad port", ["serve", "--port", "99999", "--standalone"], /--port must be an integer from 0 to 65535/],
     [
       "a missing manifests dir",

@@ -1,53 +1,45 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "../../src/kube/object.js";
 import { validateOnly } from "../../src/cli/dry-run.js";
+import { crdSchemas, readCrds, type CustomResourceDefinition, type OpenApiSchema } from "../../src/apis/crds.js";
 import { examplesContext, REPO_ROOT } from "../support/fixtures.js";
-import { loadCrd, schemaProblems, structuralProblems, type Schema } from "../support/crd-schema.js";
-
-const GPU_CRDS = readdirSync(join(REPO_ROOT, "crds")).filter((f) =>
-  /^(inference\.ai|production-stack\.vllm\.ai)_/.test(f),
-);
-const schemas = new Map<string, Schema>();
-for (const file of GPU_CRDS) {
-  const crd = loadCrd(file);
-  schemas.set(
-    `${crd.spec.group}/${crd.spec.versions[0]!.name}/${crd.spec.names.kind}`,
-    crd.spec.versions[0]!.schema.openAPIV3Schema,
-  );
-}
+import { schemaProblems, structuralProblems } from "../support/crd-schema.js";
 
 function documents(path: string): KubeObject[] {
   return parseAllDocuments(readFileSync(path, "utf8")).map((d) => d.toJS() as KubeObject);
 }
 
-const SEEDS = documents(join(REPO_ROOT, "test", "fixtures", "seed-examples.yaml"));
-
 describe("GPU and cache CRDs", () => {
-  it("are seven structural, namespaced CRDs with printer columns", () => {
-    assert.equal(GPU_CRDS.length, 7);
-    for (const file of GPU_CRDS) {
-      const crd = loadCrd(file) as unknown as {
-        spec: {
-          scope: string;
-          versions: {
-            additionalPrinterColumns: unknown[];
-            subresources: unknown;
-            schema: { openAPIV3Schema: Schema };
-          }[];
-        };
+  let GPU_CRDS: CustomResourceDefinition[];
+  let schemas: Map<string, OpenApiSchema>;
+  let SEEDS: KubeObject[];
+  before(() => {
+    GPU_CRDS = readCrds(join(REPO_ROOT, "crds")).filter((crd) =>
+      ["inference.ai", "production-stack.vllm.ai"].includes(crd.spec.group),
+    );
+    schemas = crdSchemas(GPU_CRDS);
+    SEEDS = documents(join(REPO_ROOT, "test", "fixtures", "seed-examples.yaml"));
+  });
+
+  it("are nine structural CRDs with printer columns, namespaced but GPUPool (cluster-scoped, as the nodes it describes)", () => {
+    assert.equal(GPU_CRDS.length, 9);
+    for (const crd of GPU_CRDS) {
+      const { scope, versions } = crd.spec as typeof crd.spec & {
+        scope: string;
+        versions: { additionalPrinterColumns: unknown[] }[];
       };
-      const version = crd.spec.versions[0]!;
-      assert.equal(crd.spec.scope, "Namespaced", file);
-      assert.ok(version.additionalPrinterColumns.length >= 2, file);
-      assert.deepEqual(structuralProblems(version.schema.openAPIV3Schema), [], file);
+      const version = versions[0]!;
+      assert.equal(scope, crd.metadata.name === "gpupools.inference.ai" ? "Cluster" : "Namespaced", crd.metadata.name);
+      assert.ok(version.additionalPrinterColumns.length >= 2, crd.metadata.name);
+      assert.deepEqual(structuralProblems(version.schema.openAPIV3Schema), [], crd.metadata.name);
     }
   });
 
   it("accept every seed example as written — by their schema and by the validating webhook", async () => {
-    assert.equal(SEEDS.length, 10);
+    assert.equal(SEEDS.length, 12);
     const ctx = await examplesContext();
     for (const obj of SEEDS) {
       const where = `${obj.kind ?? ""} ${obj.metadata?.name ?? ""}`;
@@ -70,12 +62,12 @@ describe("GPU and cache CRDs", () => {
       spec: { ...pool.spec, sharing: { mode: "full" }, oversubscription: { ratio: 1.5 }, colour: "green" },
     };
     const problems = schemaProblems(schema, bad);
-    assert.ok(
-      problems.some((p) => p.includes(".spec.sharing.mode") && p.includes("not one of")),
-      problems.join("\n"),
-    );
-    assert.ok(problems.some((p) => p.includes(".spec.oversubscription.ratio: must be an integer or a string")));
-    assert.ok(problems.some((p) => p === ".spec.colour: unknown field"));
+    assert.deepEqual(problems, [
+      'spec.sharing.mode: "full" is not supported; use one of: exclusive, mig, mps, timeslice',
+      "spec.oversubscription.ratio: 1.5 is a number; write an integer or a string",
+      "spec.colour: unknown field; remove it; known here: " +
+        Object.keys(schema.properties!.spec!.properties!).join(", "),
+    ]);
     assert.deepEqual(
       schemaProblems(schemas.get("production-stack.vllm.ai/v1alpha1/SpeculativeDecoding")!, {
         apiVersion: "x",
@@ -83,7 +75,7 @@ describe("GPU and cache CRDs", () => {
         metadata: {},
         spec: { draftModel: "a" },
       }),
-      [".spec.targetModel: required"],
+      ["spec.targetModel: required; add targetModel: a string"],
     );
   });
 

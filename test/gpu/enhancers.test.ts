@@ -118,6 +118,17 @@ describe("GPU sharing on admission", () => {
     });
   }
 
+  it("a cluster-scoped pool serves pods of every namespace", () => {
+    const shared = pool("shared", { gpuProduct: A100, sharing: { mode: "timeslice" } });
+    for (const namespace of ["serving", "team-b"]) {
+      const pod = gpuPod({ "inference.ai/gpu-pool": "shared" });
+      pod.metadata!.namespace = namespace;
+      const result = enhanceGpuPod(pod, namespace, stores(shared));
+      assert.ok(result.ok, result.ok ? "" : result.message);
+      assert.equal(result.value.spec!.nodeSelector?.["nvidia.com/gpu.sharing-strategy"], "time-slicing", namespace);
+    }
+  });
+
   it("refuses what cannot work, naming it and the fix", () => {
     const migPool = pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } });
     denied(
@@ -133,7 +144,7 @@ describe("GPU sharing on admission", () => {
     denied(
       gpuPod({ "inference.ai/gpu-pool": "nope" }),
       [],
-      /GPUPool "nope" does not exist in namespace serving; create it or fix the annotation/,
+      /GPUPool "nope" does not exist; create it or fix the annotation/,
     );
     denied(
       gpuPod({ "inference.ai/gpu-pool": "l4" }),
@@ -211,6 +222,50 @@ describe("KV-cache tiers (LMCache) on admission", () => {
       prompt: 'Answer in "JSON"',
       max_tokens: 1,
     });
+  });
+
+  it("a password from the Secret in the URL, an external Redis as given, a local tier on its StorageClass and path", () => {
+    const secured = tokenCache("c", {
+      tiers: [
+        {
+          name: "nvme",
+          type: "local",
+          size: "200Gi",
+          localConfig: { storageClass: "local-nvme", mountPath: "/mnt/kv/" },
+        },
+        { name: "r", type: "redis", size: "1Gi", redisConfig: { passwordSecretRef: { name: "redis-auth" } } },
+      ],
+    });
+    const { pod, engine } = enhance(gpuPod({ "inference.ai/token-cache": "c" }), secured);
+    const names = (engine.env ?? []).map((e) => e.name);
+    assert.ok(names.indexOf("LMCACHE_REDIS_PASSWORD") < names.indexOf("LMCACHE_REMOTE_URL"), "defined before its use");
+    assert.deepEqual(engine.env!.find((e) => e.name === "LMCACHE_REDIS_PASSWORD")?.valueFrom, {
+      secretKeyRef: { name: "redis-auth", key: "password" },
+    });
+    assert.equal(env(engine).LMCACHE_REMOTE_URL, "redis://:$(LMCACHE_REDIS_PASSWORD)@c-r.serving.svc:6379");
+    assert.equal(env(engine).LMCACHE_LOCAL_DISK, "file:///mnt/kv/");
+    assert.deepEqual(pod.spec!.volumes, [
+      {
+        name: "lmcache-local",
+        ephemeral: {
+          volumeClaimTemplate: {
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              storageClassName: "local-nvme",
+              resources: { requests: { storage: "200Gi" } },
+            },
+          },
+        },
+      },
+    ]);
+    assert.deepEqual(engine.volumeMounts, [{ name: "lmcache-local", mountPath: "/mnt/kv" }]);
+    const external = tokenCache("e", {
+      tiers: [{ name: "r", type: "redis", redisConfig: { externalEndpoint: "redis.shared:6380" } }],
+    });
+    assert.equal(
+      env(enhance(gpuPod({ "inference.ai/token-cache": "e" }), external).engine).LMCACHE_REMOTE_URL,
+      "redis://redis.shared:6380",
+    );
   });
 
   it("decimal sizes are GB, a redis tier may name its host, no warmup without prefixes", () => {

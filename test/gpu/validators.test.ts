@@ -133,10 +133,35 @@ const RULES: Rule[] = [
     fixed: tokenCache("c", {
       tiers: [
         { name: "a", type: "local", size: "1Gi" },
-        { name: "b", type: "redis" },
+        { name: "b", type: "redis", size: "1Gi" },
       ],
     }),
     message: /a second local tier; give each tier type once/,
+  },
+  {
+    rule: "a redis tier inferplane runs without a size",
+    check: tokenCacheFindings,
+    bad: tokenCache("c", { tiers: [{ name: "r", type: "redis", replicas: 3 }] }),
+    fixed: tokenCache("c", { tiers: [{ name: "r", type: "redis", replicas: 3, size: "8Gi" }] }),
+    message: /spec\.tiers\[0\]: a redis tier inferplane runs needs size/,
+  },
+  {
+    rule: "a local tier's storage class without a size for its claim",
+    check: tokenCacheFindings,
+    bad: tokenCache("c", { tiers: [{ name: "l", type: "local", localConfig: { storageClass: "nvme" } }] }),
+    fixed: tokenCache("c", {
+      tiers: [{ name: "l", type: "local", size: "100Gi", localConfig: { storageClass: "nvme" } }],
+    }),
+    message: /localConfig\.storageClass: the volume claim needs the tier's size/,
+  },
+  {
+    rule: "a relative mount path",
+    check: tokenCacheFindings,
+    bad: tokenCache("c", { tiers: [{ name: "l", type: "local", size: "1Gi", localConfig: { mountPath: "cache" } }] }),
+    fixed: tokenCache("c", {
+      tiers: [{ name: "l", type: "local", size: "1Gi", localConfig: { mountPath: "/cache" } }],
+    }),
+    message: /mountPath: "cache" is not an absolute path/,
   },
   {
     rule: "a TTL that is not a duration",
@@ -239,6 +264,15 @@ describe("GPU and cache validators", () => {
       ...tokenCacheFindings(
         tokenCache("c", { tiers: [{ name: "l", type: "local" }], warmup: { enabled: true } }) as never,
       ).warnings,
+      ...tokenCacheFindings(
+        tokenCache("c", {
+          tiers: [
+            { name: "p", type: "prefix", redisConfig: { replicas: 2 } },
+            { name: "r", type: "redis", size: "1Gi", ttl: "168h", replicas: 3, redisConfig: { replicas: 2 } },
+          ],
+          evictionPolicy: "fifo",
+        }) as never,
+      ).warnings,
       ...speculativeDecodingFindings(
         speculative("s", { draftModel: "a", targetModel: "b", numSpeculativeTokens: 16 }) as never,
       ).warnings,
@@ -249,10 +283,14 @@ describe("GPU and cache validators", () => {
         spec: { kvCacheTransferPolicy: { thresholdHitRate: 0.9, evictionThreshold: 0.5 } },
       }).warnings,
     ];
-    assert.equal(warnings.length, 8, warnings.join("\n"));
+    assert.equal(warnings.length, 12, warnings.join("\n"));
     for (const w of warnings) assert.ok(w.length <= 120, w);
     assert.ok(warnings.some((w) => /MIG layout spans 2 GPUs per node/.test(w)));
     assert.ok(warnings.some((w) => /oversubscription ratio 8/.test(w)));
+    assert.ok(warnings.some((w) => /Redis has no FIFO eviction/.test(w)));
+    assert.ok(warnings.some((w) => /ttl 168h is not enforced: LMCache writes without a TTL/.test(w)));
+    assert.ok(warnings.some((w) => /redisConfig is ignored: the tier is of type prefix/.test(w)));
+    assert.ok(warnings.some((w) => /replicas 3 and redisConfig.replicas 2; the latter wins/.test(w)));
   });
 
   describe("pods", () => {

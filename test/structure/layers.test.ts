@@ -11,14 +11,37 @@ import { REPO_ROOT } from "../support/fixtures.js";
  */
 // src/work/: the worker pool, generic (Node's worker_threads only), that CPU-heavy features run on.
 const SHARED = ["src/logging.ts", "src/paths.ts", "src/work/"];
-const BASE = ["src/kube/", "src/apis/", "src/volcano/", "src/nvidia/", "src/modelinfer/", ...SHARED];
+const VENDORS = [
+  "src/volcano/",
+  "src/nvidia/",
+  "src/keda/",
+  "src/engines/",
+  "src/vllm-router/",
+  "src/gateway-api/",
+  "src/prometheus/",
+  "src/redis/",
+];
+const BASE = ["src/kube/", "src/apis/", ...VENDORS, "src/modelinfer/", "src/routing/", "src/tokencache/", ...SHARED];
 const FEATURES_BELOW = [...BASE, "src/cluster-view/"];
 const RULES: readonly [string, readonly string[]][] = [
   ["src/kube/", [...SHARED]],
   ["src/apis/", ["src/kube/", ...SHARED]],
   ["src/volcano/", ["src/kube/", ...SHARED]],
   ["src/nvidia/", ["src/kube/", ...SHARED]],
+  ["src/keda/", ["src/kube/", ...SHARED]],
+  // What each inference engine takes (flags, ports, health, sources) — read by controllers and validators.
+  ["src/engines/", ["src/apis/", "src/kube/", "src/nvidia/", ...SHARED]],
   ["src/modelinfer/", ["src/apis/", "src/kube/", ...SHARED]],
+  // redis.conf as redis-server reads it.
+  ["src/redis/", ["src/kube/", ...SHARED]],
+  // A TokenCache's Redis names, URL and plan — read by its controller and by admission alike.
+  ["src/tokencache/", ["src/apis/", "src/kube/", "src/redis/", ...SHARED]],
+  // Routing (issue 16): the vLLM router's, Gateway API's and Prometheus' formats, and the rules
+  // both the routing controllers and admission apply over them.
+  ["src/vllm-router/", ["src/kube/", ...SHARED]],
+  ["src/gateway-api/", ["src/kube/", ...SHARED]],
+  ["src/prometheus/", [...SHARED]],
+  ["src/routing/", ["src/kube/", "src/apis/", ...VENDORS, ...SHARED]],
   ["src/cluster-view/", BASE],
   ["webhooks/", FEATURES_BELOW],
   ["scheduler-extender/", FEATURES_BELOW],

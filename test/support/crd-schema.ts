@@ -1,34 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "yaml";
-import { REPO_ROOT } from "./fixtures.js";
-
-/** The subset of OpenAPI v3 a structural CRD schema uses. */
-export interface Schema {
-  type?: string;
-  properties?: Record<string, Schema>;
-  additionalProperties?: Schema | boolean;
-  items?: Schema;
-  required?: string[];
-  enum?: unknown[];
-  minimum?: number;
-  maximum?: number;
-  minItems?: number;
-  "x-kubernetes-preserve-unknown-fields"?: boolean;
-  "x-kubernetes-int-or-string"?: boolean;
-  anyOf?: Schema[];
-}
-
-interface Crd {
-  spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
-}
-
-export function loadCrd(file: string): Crd {
-  return parse(readFileSync(join(REPO_ROOT, "crds", file), "utf8")) as Crd;
-}
+import type { OpenApiSchema } from "../../src/apis/crds.js";
+import { formatFieldError } from "../../webhooks/field-errors.js";
+import { schemaErrors, unknownFields } from "../../webhooks/validators/crd-schema.js";
 
 /** Structural schema rules the apiserver enforces on a CRD: every node typed, unless it keeps unknown fields or is int-or-string. */
-export function structuralProblems(schema: Schema, path = ""): string[] {
+export function structuralProblems(schema: OpenApiSchema, path = ""): string[] {
   const problems: string[] = [];
   const untyped =
     schema.type === undefined &&
@@ -43,56 +18,7 @@ export function structuralProblems(schema: Schema, path = ""): string[] {
   return problems;
 }
 
-function typeProblem(schema: Schema, value: unknown, path: string): string | undefined {
-  if (schema["x-kubernetes-int-or-string"])
-    return Number.isInteger(value) || typeof value === "string" ? undefined : `${path}: must be an integer or a string`;
-  const ok: Record<string, (v: unknown) => boolean> = {
-    object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
-    array: Array.isArray,
-    string: (v) => typeof v === "string",
-    integer: Number.isInteger,
-    number: (v) => typeof v === "number",
-    boolean: (v) => typeof v === "boolean",
-  };
-  return schema.type && !ok[schema.type]?.(value)
-    ? `${path}: must be ${schema.type}, got ${JSON.stringify(value)}`
-    : undefined;
-}
-
-/** Validates a value as the apiserver would with strict field validation (unknown fields are errors). */
-export function schemaProblems(schema: Schema, value: unknown, path = ""): string[] {
-  const typed = typeProblem(schema, value, path);
-  if (typed) return [typed];
-  const problems: string[] = [];
-  if (schema.enum && !schema.enum.includes(value))
-    problems.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
-  if (typeof value === "number" && schema.minimum !== undefined && value < schema.minimum)
-    problems.push(`${path}: below ${schema.minimum}`);
-  if (typeof value === "number" && schema.maximum !== undefined && value > schema.maximum)
-    problems.push(`${path}: above ${schema.maximum}`);
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems)
-      problems.push(`${path}: fewer than ${schema.minItems} items`);
-    value.forEach((item, i) => {
-      if (schema.items) problems.push(...schemaProblems(schema.items, item, `${path}[${i}]`));
-    });
-  }
-  if (schema.type === "object" && typeof value === "object" && value !== null && !Array.isArray(value))
-    problems.push(...objectProblems(schema, value as Record<string, unknown>, path));
-  return problems;
-}
-
-function objectProblems(schema: Schema, value: Record<string, unknown>, path: string): string[] {
-  const problems = (schema.required ?? [])
-    .filter((key) => value[key] === undefined)
-    .map((key) => `${path}.${key}: required`);
-  for (const [key, child] of Object.entries(value)) {
-    const property = schema.properties?.[key];
-    if (property) problems.push(...schemaProblems(property, child, `${path}.${key}`));
-    else if (typeof schema.additionalProperties === "object")
-      problems.push(...schemaProblems(schema.additionalProperties, child, `${path}.${key}`));
-    else if (!schema["x-kubernetes-preserve-unknown-fields"] && schema.properties)
-      problems.push(`${path}.${key}: unknown field`);
-  }
-  return problems;
+/** What the apiserver with strict field validation refuses in `value`: schema errors and unknown fields, as text. */
+export function schemaProblems(schema: OpenApiSchema, value: unknown): string[] {
+  return [...schemaErrors(schema, value), ...unknownFields(schema, value)].map(formatFieldError);
 }

@@ -1,4 +1,8 @@
 import * as models from "kubernetes-models";
+import * as prometheusOperator from "@kubernetes-models/prometheus-operator";
+
+/** The official models by API group: Kubernetes' own, and the Prometheus Operator's (ServiceMonitor). */
+const MODELS = { ...models, ...prometheusOperator };
 
 interface Validatable {
   validate(): void;
@@ -13,7 +17,7 @@ function groupNamespace(group: string): string {
 
 function modelClass(apiVersion: string, kind: string): ModelClass | undefined {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-  const byGroup = (models as unknown as Record<string, Record<string, unknown>>)[groupNamespace(group ?? "")];
+  const byGroup = (MODELS as unknown as Record<string, Record<string, unknown>>)[groupNamespace(group ?? "")];
   const byVersion = (group === "" ? byGroup : byGroup?.[version ?? ""]) as Record<string, unknown> | undefined;
   return byVersion?.[kind] as ModelClass | undefined;
 }

@@ -71,16 +71,17 @@ export function kubeTools(): { helm: string; kubectl: string } {
   return { helm, kubectl };
 }
 
+/** The environment the tools run in: helm's cache, config and data under node_modules/.cache. */
+export function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HELM_CACHE_HOME: join(TOOLS_DIR, "helm-cache"),
+    HELM_CONFIG_HOME: join(TOOLS_DIR, "helm-config"),
+    HELM_DATA_HOME: join(TOOLS_DIR, "helm-data"),
+    ...extra,
+  };
+}
+
 export function run(binary: string, args: string[], cwd = REPO_ROOT): string {
-  return execFileSync(binary, args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      HELM_CACHE_HOME: join(TOOLS_DIR, "helm-cache"),
-      HELM_CONFIG_HOME: join(TOOLS_DIR, "helm-config"),
-      HELM_DATA_HOME: join(TOOLS_DIR, "helm-data"),
-    },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  return execFileSync(binary, args, { cwd, encoding: "utf8", env: toolEnv(), maxBuffer: 64 * 1024 * 1024 });
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { modelInferProblems } from "../../webhooks/validators/modelinfer.js";
 import { processValidation } from "../../webhooks/validate-processor.js";
-import type { ModelInfer } from "../../src/apis/matrixinfer.js";
+import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
 import { modelInfer, role } from "../support/objects.js";
 import { staticContext } from "../support/static-view.js";
 
@@ -167,26 +167,55 @@ describe("ModelInfer validation", () => {
     assert.deepEqual(modelInferProblems(structuredClone(old), old), []);
   });
 
-  it("answers through the validating webhook with every problem, the object and 422", () => {
-    const mi = edit((m) => {
-      m.spec.replicas = -1;
-      m.spec.template.roles[0]!.name = "Prefill";
-    });
+  function throughWebhook(object: unknown): { allowed: boolean; code?: number; message?: string } {
     const { response } = processValidation(
       {
         uid: "u",
         kind: { group: "workload.matrixinfer.ai", version: "v1alpha1", kind: "ModelInfer" },
         operation: "CREATE",
         namespace: "default",
-        object: mi,
+        object,
       },
       staticContext([]),
     );
-    assert.equal(response.allowed, false);
-    assert.equal(response.status?.code, 422);
-    assert.match(
-      response.status.message,
-      /^ModelInfer default\/sample is invalid: spec.template.roles\[0\].name: "Prefill" must be .*; and spec.replicas: -1 is negative/,
+    return { allowed: response.allowed, code: response.status?.code, message: response.status?.message };
+  }
+
+  it("answers through the validating webhook with every problem, the object and 422", () => {
+    const mi = edit((m) => {
+      m.spec.template.roles[1]!.name = "prefill";
+      delete m.spec.template.roles[1]!.workerTemplate;
+    });
+    assert.deepEqual(throughWebhook(mi), {
+      allowed: false,
+      code: 422,
+      message:
+        'ModelInfer default/sample is invalid: spec.template.roles[1].name: "prefill" is used by another role; give each role its own name; and spec.template.roles[1].workerTemplate: required because workerReplicas is 3; add a workerTemplate or set workerReplicas to 0',
+    });
+  });
+
+  it("checks the CRD schema first, as the apiserver would: field errors, never a TypeError", () => {
+    const nameless = edit((m) => {
+      delete (m.spec.template.roles[0] as Partial<Role>).name;
+      m.spec.replicas = -1;
+    });
+    assert.deepEqual(throughWebhook(nameless), {
+      allowed: false,
+      code: 422,
+      message:
+        "ModelInfer default/sample is invalid: spec.replicas: -1 is below the minimum; use 0 or more; and spec.template.roles[0].name: required; add name: a string",
+    });
+    const mistyped = edit((m) => {
+      (m.spec.template.roles[1] as unknown as { workerReplicas: string }).workerReplicas = "3";
+      (m.spec as { recoveryPolicy?: string }).recoveryPolicy = "Restart";
+    });
+    assert.equal(
+      throughWebhook(mistyped).message,
+      'ModelInfer default/sample is invalid: spec.template.roles[1].workerReplicas: "3" is a string, not an integer; write an integer; and spec.recoveryPolicy: "Restart" is not supported; use one of: InferGroupRecreate, RoleRecreate, None',
+    );
+    assert.equal(
+      throughWebhook({ ...valid(), spec: { template: { roles: "decode" } } }).message,
+      'ModelInfer default/sample is invalid: spec.template.roles: "decode" is a string, not a list; write a list',
     );
   });
 

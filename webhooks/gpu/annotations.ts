@@ -1,3 +1,5 @@
+import { INFERENCE_CACHE, PDD, PD_ROLE, SPECULATIVE_DECODING } from "../../src/apis/production-stack.js";
+
 /** How a pod asks for GPU sharing, caches and engine features (the controller sets the same). */
 export const GPU_POOL = "inference.ai/gpu-pool";
 export const GPU_SHARING = "inference.ai/gpu-sharing";
@@ -6,10 +8,7 @@ export const GPU_COUNT = "inference.ai/gpu-count";
 export const TOKEN_CACHE = "inference.ai/token-cache";
 export const BACKEND = "inference.ai/backend";
 export const ENGINE_CONTAINER = "inference.ai/engine-container";
-export const PDD = "production-stack.vllm.ai/pdd";
-export const PD_ROLE = "production-stack.vllm.ai/pd-role";
-export const SPECULATIVE_DECODING = "production-stack.vllm.ai/speculative-decoding";
-export const INFERENCE_CACHE = "production-stack.vllm.ai/inference-cache";
+export { INFERENCE_CACHE, PDD, PD_ROLE, SPECULATIVE_DECODING };
 
 export const GPU_ANNOTATIONS = [
   GPU_POOL,

@@ -1,5 +1,7 @@
-import type { Container, Pod } from "kubernetes-types/core/v1.js";
+import type { Container, Pod, PodSpec, Volume } from "kubernetes-types/core/v1.js";
 import type { CacheTier, TokenCache } from "../../src/apis/inference-ai.js";
+import { ENV_REDIS_PASSWORD, redisUrl } from "../../src/tokencache/naming.js";
+import type { EnvValue } from "../enhancers/env.js";
 import { engineOf, gigabytes, type GpuAsk } from "./ask.js";
 import { flagValue, setManagedEnv } from "./container-edits.js";
 
@@ -7,8 +9,9 @@ const CACHE_VOLUME = "lmcache-local";
 const CACHE_PATH = "/var/cache/lmcache";
 const WARMUP_CONTAINER = "lmcache-warmup";
 const WARMUP_IMAGE = "curlimages/curl:8.11.1";
+const WARMUP_VOLUME = "lmcache-warmup-prefixes";
+const WARMUP_FILE = "/etc/lmcache-warmup/prefixes.txt";
 export const LMCACHE_CHUNK_SIZE = "256";
-const REDIS_PORT = 6379;
 
 /** LMCache reads sizes as plain GB numbers ("16.0"), never "16Gi". */
 function gbText(size: string | number): string {
@@ -20,39 +23,63 @@ function tier(cache: TokenCache, type: CacheTier["type"]): CacheTier | undefined
   return cache.spec.tiers.find((t) => t.type === type);
 }
 
-/** A redis tier's host: its own, or the Service the cache's controller names `<cache>-<tier>`. */
-function redisHost(cache: TokenCache, redis: CacheTier, namespace: string): string {
-  return redis.host ?? `${cache.metadata.name ?? ""}-${redis.name}.${namespace}.svc`;
+/** Where the engine mounts a local tier: localConfig.mountPath, else /var/cache/lmcache. */
+function localPath(local: CacheTier): string {
+  return (local.localConfig?.mountPath ?? CACHE_PATH).replace(/\/+$/, "") || "/";
 }
 
-function lmcacheEnv(cache: TokenCache, namespace: string): [string, { value: string }][] {
-  const vars: [string, { value: string }][] = [["LMCACHE_CHUNK_SIZE", { value: LMCACHE_CHUNK_SIZE }]];
+function lmcacheEnv(cache: TokenCache, namespace: string): [string, EnvValue][] {
+  const vars: [string, EnvValue][] = [["LMCACHE_CHUNK_SIZE", { value: LMCACHE_CHUNK_SIZE }]];
   const prefix = tier(cache, "prefix");
   vars.push(["LMCACHE_LOCAL_CPU", { value: prefix ? "True" : "False" }]);
   if (prefix?.size !== undefined) vars.push(["LMCACHE_MAX_LOCAL_CPU_SIZE", { value: gbText(prefix.size) }]);
   const local = tier(cache, "local");
   if (local) {
-    vars.push(["LMCACHE_LOCAL_DISK", { value: `file://${CACHE_PATH}/` }]);
+    const path = localPath(local);
+    vars.push(["LMCACHE_LOCAL_DISK", { value: `file://${path === "/" ? "" : path}/` }]);
     if (local.size !== undefined) vars.push(["LMCACHE_MAX_LOCAL_DISK_SIZE", { value: gbText(local.size) }]);
   }
   const redis = tier(cache, "redis");
   if (redis) {
-    vars.push(["LMCACHE_REMOTE_URL", { value: `redis://${redisHost(cache, redis, namespace)}:${REDIS_PORT}` }]);
+    // Sorted before LMCACHE_REMOTE_URL (managed env is sorted by name), so Kubernetes expands $(LMCACHE_REDIS_PASSWORD) in it.
+    const ref = redis.redisConfig?.passwordSecretRef;
+    if (ref)
+      vars.push([ENV_REDIS_PASSWORD, { valueFrom: { secretKeyRef: { name: ref.name, key: ref.key ?? "password" } } }]);
+    vars.push(["LMCACHE_REMOTE_URL", { value: redisUrl(cache, redis, namespace) }]);
     vars.push(["LMCACHE_REMOTE_SERDE", { value: "naive" }]);
   }
   return vars;
 }
 
+/**
+ * The local tier's volume: with localConfig.storageClass a generic ephemeral volume (a claim of
+ * size, created and deleted with the pod), else an emptyDir limited to size.
+ */
+function localVolume(local: CacheTier): Volume {
+  const storageClassName = local.localConfig?.storageClass;
+  if (!storageClassName || local.size === undefined)
+    return { name: CACHE_VOLUME, emptyDir: local.size === undefined ? {} : { sizeLimit: String(local.size) } };
+  const spec = {
+    accessModes: ["ReadWriteOnce"],
+    storageClassName,
+    resources: { requests: { storage: String(local.size) } },
+  };
+  return { name: CACHE_VOLUME, ephemeral: { volumeClaimTemplate: { spec } } };
+}
+
 function addLocalVolume(pod: Pod, engine: Container, local: CacheTier): void {
   const spec = pod.spec;
   if (!spec) return;
-  const volume = { name: CACHE_VOLUME, emptyDir: local.size === undefined ? {} : { sizeLimit: String(local.size) } };
+  const volume = localVolume(local);
   const volumes = (spec.volumes ??= []);
   const at = volumes.findIndex((v) => v.name === CACHE_VOLUME);
   if (at >= 0) volumes[at] = volume;
   else volumes.push(volume);
   const mounts = (engine.volumeMounts ??= []);
-  if (!mounts.some((m) => m.name === CACHE_VOLUME)) mounts.push({ name: CACHE_VOLUME, mountPath: CACHE_PATH });
+  const mount = { name: CACHE_VOLUME, mountPath: localPath(local) };
+  const mounted = mounts.findIndex((m) => m.name === CACHE_VOLUME);
+  if (mounted >= 0) mounts[mounted] = mount;
+  else mounts.push(mount);
 }
 
 const DEFAULT_PORTS: Record<GpuAsk["backend"], number> = {
@@ -72,20 +99,52 @@ function servedModel(engine: Container): string | undefined {
   return next && !next.startsWith("--") ? next : undefined;
 }
 
-/** Shell that waits for the engine, sends each prefix once as a 1-token completion, then idles (a native sidecar must not exit). */
+/**
+ * Shell that waits for the engine, sends each prefix once as a 1-token completion (the
+ * commonPrefixes as JSON bodies in env; then each non-blank line of WARMUP_FILE, JSON-escaped here:
+ * control characters dropped but tab, backslash and quote escaped), then idles (a native sidecar
+ * must not exit). POSIX sh, tr, sed and curl, as curlimages/curl has them.
+ */
 const WARMUP_SCRIPT = [
   'until curl -sf "http://127.0.0.1:${ENGINE_PORT}${HEALTH_PATH}" >/dev/null; do sleep 2; done',
+  'send() { curl -sf -X POST -H "Content-Type: application/json" -d "$1" "http://127.0.0.1:${ENGINE_PORT}/v1/completions" >/dev/null || echo "warmup request $2 failed"; }',
   'i=0; while [ "$i" -lt "$WARMUP_COUNT" ]; do',
   '  eval body=\\"\\$WARMUP_BODY_$i\\"',
-  '  curl -sf -X POST -H "Content-Type: application/json" -d "$body" "http://127.0.0.1:${ENGINE_PORT}/v1/completions" >/dev/null || echo "warmup request $i failed"',
+  '  send "$body" "$i"',
   "  i=$((i + 1))",
   "done",
+  'if [ -n "${WARMUP_FILE:-}" ] && [ -r "$WARMUP_FILE" ]; then',
+  "  tab=$(printf '\\t')",
+  '  while IFS= read -r line || [ -n "$line" ]; do',
+  "    line=$(printf '%s' \"$line\" | tr -d '\\000-\\010\\013-\\037')",
+  '    [ -z "$(printf \'%s\' "$line" | tr -d " $tab")" ] && continue',
+  "    prompt=$(printf '%s' \"$line\" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/\"/\\\\\"/g' -e \"s/$tab/\\\\\\\\t/g\")",
+  '    send "{\\"model\\":$WARMUP_MODEL,\\"prompt\\":\\"$prompt\\",\\"max_tokens\\":1}" "$WARMUP_FILE"',
+  '  done < "$WARMUP_FILE"',
+  "fi",
   "echo warm; while true; do sleep 3600; done",
 ].join("\n");
 
-function warmupSidecar(ask: GpuAsk, engine: Container, prefixes: readonly string[], model: string): Container {
+function warmupSidecar(
+  ask: GpuAsk,
+  engine: Container,
+  prefixes: readonly string[],
+  model: string,
+  fromFile: boolean,
+): Container {
   const given = Number(flagValue(engine, "port"));
   const port = Number.isInteger(given) && given > 0 && given < 65536 ? given : DEFAULT_PORTS[ask.backend];
+  const file = fromFile
+    ? {
+        env: [
+          { name: "WARMUP_FILE", value: WARMUP_FILE },
+          { name: "WARMUP_MODEL", value: JSON.stringify(model) },
+        ],
+        volumeMounts: [
+          { name: WARMUP_VOLUME, mountPath: WARMUP_FILE.slice(0, WARMUP_FILE.lastIndexOf("/")), readOnly: true },
+        ],
+      }
+    : { env: [] };
   return {
     name: WARMUP_CONTAINER,
     image: WARMUP_IMAGE,
@@ -99,16 +158,60 @@ function warmupSidecar(ask: GpuAsk, engine: Container, prefixes: readonly string
         name: `WARMUP_BODY_${i}`,
         value: JSON.stringify({ model, prompt, max_tokens: 1 }),
       })),
+      ...file.env,
     ],
+    ...(file.volumeMounts ? { volumeMounts: file.volumeMounts } : {}),
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
     securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
   };
 }
 
+/** The ConfigMap of warmup.sourceConfigMapRef as a volume (optional: while it is missing, only commonPrefixes are sent). */
+function prefixesVolume(spec: PodSpec, ref: WarmupSource): void {
+  const volume: Volume = {
+    name: WARMUP_VOLUME,
+    configMap: { name: ref.name, items: [{ key: ref.key ?? "prefixes", path: "prefixes.txt" }], optional: true },
+  };
+  const volumes = (spec.volumes ??= []);
+  const at = volumes.findIndex((v) => v.name === WARMUP_VOLUME);
+  if (at >= 0) volumes[at] = volume;
+  else volumes.push(volume);
+}
+
+type WarmupSource = NonNullable<NonNullable<TokenCache["spec"]["warmup"]>["sourceConfigMapRef"]>;
+
+/** What to warm: the common prefixes and the ConfigMap of lines, or nothing when warmup is off or empty. */
+function warmupInput(cache: TokenCache): { prefixes: string[]; source?: WarmupSource } | undefined {
+  const warmup = cache.spec.warmup;
+  if (!warmup?.enabled) return undefined;
+  const prefixes = warmup.commonPrefixes ?? [];
+  if (prefixes.length === 0 && !warmup.sourceConfigMapRef) return undefined;
+  return warmup.sourceConfigMapRef ? { prefixes, source: warmup.sourceConfigMapRef } : { prefixes };
+}
+
+/** The warmup sidecar (and the prefixes' ConfigMap volume), or a warning when the engine names no model. */
+function addWarmup(spec: PodSpec, ask: GpuAsk, engine: Container, cache: TokenCache): string[] {
+  const input = warmupInput(cache);
+  if (!input) return [];
+  const model = servedModel(engine);
+  if (!model)
+    return [
+      `TokenCache ${cache.metadata.name ?? ""}: warmup skipped: the engine names no model (--model or --served-model-name)`,
+    ];
+  if (input.source) prefixesVolume(spec, input.source);
+  const sidecar = warmupSidecar(ask, engine, input.prefixes, model, input.source !== undefined);
+  const init = (spec.initContainers ??= []);
+  const at = init.findIndex((c) => c.name === WARMUP_CONTAINER);
+  if (at >= 0) init[at] = sidecar;
+  else init.push(sidecar);
+  return [];
+}
+
 /**
  * LMCache on the engine container from a TokenCache: CPU offload sized by the prefix tier, a
- * local disk tier as a volume, a redis tier as the remote backend; with warmup, a native
- * sidecar that primes the cache with the common prefixes once the engine is healthy.
+ * local disk tier as a volume, a redis tier as the remote backend (the URL and the password the
+ * TokenCache controller's Redis has, src/tokencache/naming.ts); with warmup, a native sidecar that
+ * primes the cache with the common prefixes and a ConfigMap's lines once the engine is healthy.
  */
 export function applyKvCache(pod: Pod, ask: GpuAsk, namespace: string): string[] {
   const cache = ask.tokenCache;
@@ -117,18 +220,5 @@ export function applyKvCache(pod: Pod, ask: GpuAsk, namespace: string): string[]
   const warnings = setManagedEnv(engine, lmcacheEnv(cache, namespace));
   const local = tier(cache, "local");
   if (local) addLocalVolume(pod, engine, local);
-  const prefixes = cache.spec.warmup?.enabled ? (cache.spec.warmup.commonPrefixes ?? []) : [];
-  if (prefixes.length === 0) return warnings;
-  const model = servedModel(engine);
-  if (!model)
-    return [
-      ...warnings,
-      `TokenCache ${cache.metadata.name ?? ""}: warmup skipped: the engine names no model (--model or --served-model-name)`,
-    ];
-  const init = (pod.spec.initContainers ??= []);
-  const sidecar = warmupSidecar(ask, engine, prefixes, model);
-  const at = init.findIndex((c) => c.name === WARMUP_CONTAINER);
-  if (at >= 0) init[at] = sidecar;
-  else init.push(sidecar);
-  return warnings;
+  return [...warnings, ...addWarmup(pod.spec, ask, engine, cache)];
 }

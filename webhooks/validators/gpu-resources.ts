@@ -10,6 +10,7 @@ import type {
 import { parseQuantity } from "../../src/kube/quantity.js";
 import { migProfileProblem } from "../gpu/ask.js";
 import { durationProblem, findings, positiveIntegerProblem, quantityProblem, type Findings } from "./findings.js";
+import { tierConfigFindings } from "./token-cache-tiers.js";
 
 function profileOf(name: string, product: string | undefined): MigProfile | undefined {
   return (product ? profilesFor(product) : undefined)?.find((p) => p.name === name) ?? anyProfile(name);
@@ -71,7 +72,7 @@ function checkOversubscription(pool: GPUPool, f: Findings): void {
   // NVIDIA's device plugin can time-slice MIG devices, so this is valid (and the seed example does it) but worth saying.
   if (mode === "mig")
     f.warnings.push(
-      "oversubscribed MIG instances are time-sliced: list each nvidia.com/mig-* in the device plugin's time-slicing config",
+      "oversubscribed MIG instances are time-sliced: the pool's device-plugin config shares each nvidia.com/mig-*",
     );
   const ratio = ratioOf(over.ratio);
   if (ratio !== undefined && !(ratio >= 1))
@@ -110,8 +111,10 @@ export function tokenCacheFindings(cache: TokenCache): Findings {
     if (tier.type === "local" && tier.size === undefined)
       f.warnings.push(`spec.tiers[${i}]: a local tier without a size fills the node's disk; set size`);
   });
-  if (cache.spec.warmup?.enabled && (cache.spec.warmup.commonPrefixes ?? []).length === 0)
-    f.warnings.push("spec.warmup is enabled with no commonPrefixes: nothing to warm");
+  tierConfigFindings(cache, f);
+  const warmup = cache.spec.warmup;
+  if (warmup?.enabled && (warmup.commonPrefixes ?? []).length === 0 && !warmup.sourceConfigMapRef)
+    f.warnings.push("spec.warmup is enabled with no commonPrefixes and no sourceConfigMapRef: nothing to warm");
   return f;
 }
 

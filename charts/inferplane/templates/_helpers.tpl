@@ -54,10 +54,31 @@ pair is kube-scheduler's identity to the extender (CN kube-scheduler, issued by 
 {{- end -}}
 {{- end -}}
 
-{{/* base64 PEM of the webhook CA: the caBundle of the webhooks and the extender's caData. */}}
+{{/*
+base64 PEM of the webhook CA: the caBundle of the webhooks and the extender's caData.
+- caBundle set: it.
+- existingSecret set: that Secret's ca.crt, read at install time. Where Helm cannot read it
+  (helm template, --dry-run, GitOps tools render without a cluster) or it has no ca.crt, fail:
+  a CA made up here would not have signed the Secret's certificate, and with failurePolicy Fail
+  the apiserver would then reject every opted-in pod.
+- neither: the CA the chart generates (kept across upgrades).
+*/}}
 {{- define "inferplane.caBundle" -}}
-{{- if .Values.webhook.certificate.caBundle -}}
-{{- .Values.webhook.certificate.caBundle -}}
+{{- $certificate := .Values.webhook.certificate -}}
+{{- if $certificate.caBundle -}}
+{{- $certificate.caBundle -}}
+{{- else if $certificate.existingSecret -}}
+{{- $secret := lookup "v1" "Secret" .Release.Namespace $certificate.existingSecret -}}
+{{- $ca := "" -}}
+{{- if $secret -}}
+{{- $ca = index ($secret.data | default dict) "ca.crt" | default "" -}}
+{{- end -}}
+{{- if not $ca -}}
+{{- $where := printf "%s/%s" .Release.Namespace $certificate.existingSecret -}}
+{{- $why := ternary (printf "Secret %s has no ca.crt" $where) (printf "Secret %s cannot be read (it does not exist yet, or Helm renders without a cluster: helm template, --dry-run, GitOps tools)" $where) (not (empty $secret)) -}}
+{{- fail (printf "webhook.certificate.existingSecret=%s: cannot resolve the webhook CA: %s. Set webhook.certificate.caBundle to the base64 PEM of the CA that signed it (kubectl -n %s get secret %s -o jsonpath='{.data.ca\\.crt}'), or leave existingSecret empty to let the chart generate a certificate" $certificate.existingSecret $why .Release.Namespace $certificate.existingSecret) -}}
+{{- end -}}
+{{- $ca -}}
 {{- else -}}
 {{- (include "inferplane.certificates" . | fromJson).caCert | b64enc -}}
 {{- end -}}
@@ -82,4 +103,54 @@ hold (webhook.certificate.existingSecret) cannot issue one: then they must be gi
 {{- $certs := include "inferplane.certificates" . | fromJson -}}
 {{- dict "certData" ($certs.clientCert | b64enc) "keyData" ($certs.clientKey | b64enc) | toJson -}}
 {{- end -}}
+{{- end -}}
+
+{{/* The kube-scheduler image: the tag defaults to the cluster's version without a vendor suffix (v1.31.4-eks-… → v1.31.4). */}}
+{{- define "inferplane.schedulerImage" -}}
+{{- $image := .Values.scheduler.image -}}
+{{- $tag := $image.tag | default (regexReplaceAll "^(v[0-9]+\\.[0-9]+\\.[0-9]+).*$" .Capabilities.KubeVersion.Version "${1}") -}}
+{{- printf "%s:%s" $image.repository $tag -}}
+{{- end -}}
+
+{{/*
+Combinations values.schema.json cannot express; each fails with what to change. Included once,
+from the Deployment (always rendered).
+*/}}
+{{- define "inferplane.checks" -}}
+{{- if and .Values.optimizer.enabled (not .Values.controller.enabled) -}}
+{{- fail "optimizer.enabled=true needs controller.enabled=true: the optimizer loop runs in the controller's leader. Enable the controller, or disable the optimizer" -}}
+{{- end -}}
+{{- if and .Values.scheduler.bind (eq .Values.scheduler.mode "none") -}}
+{{- fail "scheduler.bind=true needs scheduler.mode=second or existing: with mode none no scheduler calls the extender" -}}
+{{- end -}}
+{{- if and .Values.webhook.certificate.caBundle (not .Values.webhook.certificate.existingSecret) -}}
+{{- fail "webhook.certificate.caBundle is set without webhook.certificate.existingSecret: the chart would serve its own generated certificate, which that CA did not sign. Set existingSecret to the Secret your CA issued, or leave caBundle empty" -}}
+{{- end -}}
+{{- $pdb := .Values.podDisruptionBudget -}}
+{{- if and $pdb.enabled (ge (int .Values.replicaCount) 2) (ge (int $pdb.minAvailable) (int .Values.replicaCount)) -}}
+{{- fail (printf "podDisruptionBudget.minAvailable=%d with replicaCount=%d would block every node drain: keep minAvailable below replicaCount" (int $pdb.minAvailable) (int .Values.replicaCount)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod annotations of the server: the scrape annotations, then podAnnotations over them. */}}
+{{- define "inferplane.podAnnotations" -}}
+{{- $annotations := dict -}}
+{{- if .Values.metrics.scrapeAnnotations -}}
+{{- $_ := set $annotations "prometheus.io/scrape" "true" -}}
+{{- $_ := set $annotations "prometheus.io/port" (toString .Values.metrics.port) -}}
+{{- $_ := set $annotations "prometheus.io/path" "/metrics" -}}
+{{- end -}}
+{{- $annotations = merge (deepCopy .Values.podAnnotations) $annotations -}}
+{{- if $annotations -}}
+{{- toYaml $annotations -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The server's pods only: the second scheduler's pods carry app.kubernetes.io/component=scheduler. */}}
+{{- define "inferplane.serverPodSelector" -}}
+matchLabels:
+  {{- include "inferplane.selectorLabels" . | nindent 2 }}
+matchExpressions:
+  - key: app.kubernetes.io/component
+    operator: DoesNotExist
 {{- end -}}

@@ -1,4 +1,5 @@
-import type { ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1.js";
+import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
+import { controllerReference } from "../../kube/owner.js";
 import type { Pod, PodTemplateSpec, Service } from "kubernetes-types/core/v1.js";
 import { enhanceModelInferPod, groupSize, type ModelInferPodPlace } from "../../../webhooks/enhancers/modelinfer.js";
 import type { PodGroup } from "../../volcano/podgroup.js";
@@ -25,17 +26,6 @@ export interface DesiredGroup {
   podGroup: PodGroup | undefined;
 }
 
-export function ownerReference(mi: ModelInfer): OwnerReference {
-  return {
-    apiVersion: mi.apiVersion,
-    kind: mi.kind,
-    name: mi.metadata.name ?? "",
-    uid: mi.metadata.uid ?? "",
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
 /** A pod of the template, owned by the ModelInfer, then enhanced exactly as the webhook would. */
 function buildPod(mi: ModelInfer, place: ModelInferPodPlace, template: PodTemplateSpec): Pod {
   const meta = template.metadata ?? {};
@@ -43,7 +33,7 @@ function buildPod(mi: ModelInfer, place: ModelInferPodPlace, template: PodTempla
     name: podName(mi.metadata.name ?? "", place.groupIndex, place.role.name, place.roleIndex, place.podIndex),
     namespace: place.namespace,
     labels: { ...(meta.labels ?? {}), [LABEL_MANAGED]: "true" },
-    ownerReferences: [ownerReference(mi)],
+    ownerReferences: [controllerReference(mi)],
   };
   if (meta.annotations) metadata.annotations = { ...meta.annotations };
   const spec = structuredClone(template.spec ?? { containers: [] });
@@ -63,7 +53,7 @@ function entryService(mi: ModelInfer, g: number, role: Role, r: number, namespac
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name, namespace, labels: identity, ownerReferences: [ownerReference(mi)] },
+    metadata: { name, namespace, labels: identity, ownerReferences: [controllerReference(mi)] },
     spec: {
       clusterIP: "None",
       publishNotReadyAddresses: true,
@@ -101,7 +91,7 @@ function podGroupOf(mi: ModelInfer, g: number, pods: readonly Pod[], namespace: 
   return {
     apiVersion: VOLCANO_PODGROUP_API_VERSION,
     kind: "PodGroup",
-    metadata: { name: groupName(mi.metadata.name ?? "", g), namespace, ownerReferences: [ownerReference(mi)] },
+    metadata: { name: groupName(mi.metadata.name ?? "", g), namespace, ownerReferences: [controllerReference(mi)] },
     spec,
   };
 }

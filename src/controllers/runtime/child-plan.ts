@@ -82,3 +82,32 @@ export function planChildren(
   );
   return { create, update, delete: remove };
 }
+
+/** True when `child` names the object with `uid` as its controller (an owner reference with `controller: true`). */
+export function controlledBy(child: KubeObject, uid: string): boolean {
+  return child.metadata?.ownerReferences?.some((r) => r.controller === true && r.uid === uid) ?? false;
+}
+
+/**
+ * The writes for shared children (no controller owner reference): apply what `live` does not
+ * show, or shows different. Nothing is deleted: another primary may still want the object. Pure.
+ */
+export function planShared(
+  desired: readonly KubeObject[],
+  live: (obj: KubeObject) => KubeObject | undefined,
+): Pick<ChildPlan, "create" | "update"> {
+  const create: KubeObject[] = [];
+  const update: KubeObject[] = [];
+  for (const want of desired) {
+    const have = live(want);
+    if (!have) create.push(want);
+    else if (!subsetEqual(want, have)) update.push(want);
+  }
+  return { create, update };
+}
+
+/** True when the object's labels already are `labels` (`null`: absent). */
+export function labelsHold(obj: KubeObject, labels: Readonly<Record<string, string | null>>): boolean {
+  const have = obj.metadata?.labels ?? {};
+  return Object.entries(labels).every(([k, v]) => (v === null ? !(k in have) : have[k] === v));
+}

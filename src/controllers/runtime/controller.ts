@@ -2,12 +2,21 @@ import type { ClusterView } from "../../cluster-view/cluster-view.js";
 import { apiVersionOf, isKind } from "../../kube/kind.js";
 import type { KubeObject } from "../../kube/object.js";
 import type { Logger } from "../../logging.js";
-import { childKey, planChildren, stamped } from "./child-plan.js";
+import { servedKindOf } from "../../cluster-view/served-kinds.js";
+import { childKey, controlledBy, labelsHold, planChildren, planShared, stamped } from "./child-plan.js";
 import type { ControllerClient } from "./client.js";
 import { comparableStatus } from "./conditions.js";
 import { summaryEvent } from "./events.js";
 import { Expectations } from "./expectations.js";
-import type { DesiredState, EventNote, Reconciler, Recreation } from "./reconciler.js";
+import {
+  referenceKey,
+  type DesiredState,
+  type EventNote,
+  type LabelPatch,
+  type Lookups,
+  type Reconciler,
+  type Recreation,
+} from "./reconciler.js";
 import { WorkQueue } from "./work-queue.js";
 
 /** Reconcile counts and durations, as the runtime reports them. */
@@ -117,7 +126,7 @@ export class Controller<P extends KubeObject, S> {
   /** The primaries an object's change concerns. */
   private primariesOf(obj: KubeObject): string[] {
     const { kind } = this.reconciler;
-    if (isKind(obj, kind)) return [keyOf(obj)];
+    if (isKind(obj, kind)) return [keyOf(obj), ...(this.reconciler.mapToPrimaries?.(obj, this.options.view) ?? [])];
     const owner = obj.metadata?.ownerReferences?.find(
       (r) => r.controller && r.kind === kind.kind && r.apiVersion === apiVersionOf(kind),
     );
@@ -145,39 +154,82 @@ export class Controller<P extends KubeObject, S> {
       return;
     }
     const now = this.options.now?.() ?? new Date();
-    const desired = this.reconciler.desired(primary, this.options.view, now);
-    await this.writeChildren(key, primary, desired, now);
-    await this.writeStatus(primary, now);
+    const lookups = await this.lookUp(primary);
+    const desired = this.reconciler.desired(primary, this.options.view, now, lookups);
+    if (desired.hold === undefined) await this.writeChildren(key, primary, desired, now);
+    else await this.record(primary, desired.events ?? []);
+    await this.writeStatus(primary, now, lookups);
     if (desired.recheckAfterMs !== undefined) this.queue.add(key, desired.recheckAfterMs + 10);
+  }
+
+  /** Reads the primary's references; one that cannot be read (other than 404) stays unknown. */
+  private async lookUp(primary: P): Promise<Lookups> {
+    const refs = this.reconciler.references?.(primary) ?? [];
+    const found = new Map<string, boolean>();
+    await Promise.all(
+      refs.map(async (ref) => {
+        try {
+          found.set(referenceKey(ref), await this.options.client.exists(ref.kind, ref.namespace, ref.name));
+        } catch (err) {
+          this.options.log.warn("could not read a reference", { reference: referenceKey(ref), error: String(err) });
+        }
+      }),
+    );
+    return found;
   }
 
   /** Applies what is missing or changed, deletes what is no longer desired or is to be rebuilt, records Events. */
   private async writeChildren(key: string, primary: P, desired: DesiredState, now: Date): Promise<void> {
     const { view, client } = this.options;
-    const observed = view.ownedBy(primary.metadata?.uid ?? "");
+    const uid = primary.metadata?.uid ?? "";
+    const observed = view.ownedBy(uid);
     const { owned, deleting } = this.expectations.pending(key, observed, now.getTime());
-    const children = desired.children.map(stamped);
+    const stampedChildren = desired.children.map(stamped);
+    const children = stampedChildren.filter((c) => controlledBy(c, uid));
+    const shared = planShared(
+      stampedChildren.filter((c) => !controlledBy(c, uid)),
+      (obj) => this.live(obj),
+    );
     const plan = planChildren(children, owned, this.reconciler.owns, this.reconciler.immutable, deleting);
     const deleted = new Set([...plan.delete.map(childKey), ...deleting]);
     const recreate = (desired.recreate ?? []).filter((r) => !deleted.has(childKey(r.object)));
     const limit = this.options.writeConcurrency ?? 16;
     const applies = [...plan.create, ...plan.update];
-    await inBatches(applies, limit, (obj) => client.apply(obj));
+    await inBatches([...applies, ...shared.create, ...shared.update], limit, (obj) => client.apply(obj));
     this.expectations.expectApplied(key, applies, now.getTime());
     const deletions = [...plan.delete, ...recreate.map((r) => r.object)];
     await inBatches(deletions, limit, (obj) => client.delete(obj));
     this.expectations.expectDeleted(key, deletions, now.getTime());
+    const labelled = await this.writeLabels(desired.labels ?? [], limit);
     await this.record(primary, [
       ...(desired.events ?? []),
-      summaryEvent("Normal", "Created", "created", plan.create),
-      summaryEvent("Normal", "Updated", "updated", plan.update),
+      summaryEvent("Normal", "Created", "created", [...plan.create, ...shared.create]),
+      summaryEvent("Normal", "Updated", "updated", [...plan.update, ...shared.update]),
       summaryEvent("Normal", "Deleted", "deleted", plan.delete),
+      summaryEvent("Normal", "Labelled", "labelled", labelled),
       ...recreationEvents(recreate),
     ]);
   }
 
-  private async writeStatus(primary: P, now: Date): Promise<void> {
-    const status = this.reconciler.status(primary, this.options.view, now);
+  /** A shared child as the view shows it (undefined: missing, or of a kind the view does not serve). */
+  private live(obj: KubeObject): KubeObject | undefined {
+    const kind = servedKindOf(obj);
+    return kind && this.options.view.get(kind, obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
+  }
+
+  /** Patches the labels the view shows different, on objects it shows (a patch never creates); returns those patched. */
+  private async writeLabels(patches: readonly LabelPatch[], limit: number): Promise<KubeObject[]> {
+    const { view, client } = this.options;
+    const due = patches.flatMap((p) => {
+      const obj = view.get(p.kind, p.namespace ?? "", p.name);
+      return obj && !labelsHold(obj, p.labels) ? [{ patch: p, obj }] : [];
+    });
+    await inBatches(due, limit, ({ patch }) => client.patchLabels(patch));
+    return due.map((d) => d.obj);
+  }
+
+  private async writeStatus(primary: P, now: Date, lookups: Lookups): Promise<void> {
+    const status = this.reconciler.status(primary, this.options.view, now, lookups);
     const current = (primary as { status?: unknown }).status;
     if (status !== undefined && comparableStatus(status) !== comparableStatus(current))
       await this.options.client.writeStatus(this.reconciler.kind, primary, status);

@@ -1,37 +1,10 @@
+import { instantQuery } from "../../prometheus/query.js";
 import type { ManagedServer, MeasuredLoad } from "./collect.js";
 
 /** vLLM's counters, summed over a Deployment's pods. */
 const VLLM_REQUESTS = "vllm:request_success_total";
 const VLLM_PROMPT_TOKENS = "vllm:prompt_tokens_total";
 const VLLM_GENERATION_TOKENS = "vllm:generation_tokens_total";
-
-class PrometheusError extends Error {}
-
-interface QueryReply {
-  status?: string;
-  error?: string;
-  data?: { resultType?: string; result?: { value?: [number, string] }[] };
-}
-
-/** Prometheus' HTTP API: one instant query; undefined when the answer holds no series. */
-async function instantQuery(baseUrl: string, query: string, timeoutMs: number, at?: Date): Promise<number | undefined> {
-  const url = new URL("/api/v1/query", baseUrl);
-  url.searchParams.set("query", query);
-  if (at) url.searchParams.set("time", (at.getTime() / 1000).toFixed(3));
-  let reply: QueryReply;
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    reply = (await res.json()) as QueryReply;
-    if (!res.ok || reply.status !== "success")
-      throw new PrometheusError(`${query}: HTTP ${res.status}: ${reply.error ?? "query failed"}`);
-  } catch (err) {
-    if (err instanceof PrometheusError) throw err;
-    throw new PrometheusError(`${query}: ${(err as Error).message}`);
-  }
-  const series = reply.data?.result ?? [];
-  if (series.length === 0) return undefined;
-  return series.reduce((sum, s) => sum + Number(s.value?.[1] ?? 0), 0);
-}
 
 /** A Deployment's pods are <deployment>-<replicaset hash>-<suffix> in its namespace. */
 function podSelector(s: Pick<ManagedServer, "namespace" | "deployment">): string {

@@ -1,0 +1,59 @@
+/**
+ * The inference engines an InferenceService runs, as facts from each engine's own documentation:
+ * image, command line, port, health endpoint, what model sources and quantizations it reads,
+ * whether it has a multi-node form, and its Prometheus series. One file per engine; the
+ * controller builds containers from these and the validating webhook refuses what they lack.
+ */
+import type { Backend, ModelSource, ScalingMetric } from "../apis/inference-ai.js";
+
+/** The HTTP port every engine serves its API (and, but for Triton, its /metrics) on. */
+export const ENGINE_PORT = 8000;
+
+/** What the engine is asked to load, resolved from spec.model and spec.backendConfig. */
+export interface EngineLaunch {
+  /** A Hugging Face id, an s3:// or gs:// URI, or a directory in the container. */
+  model: string;
+  /** The name clients ask for (spec.model.name). */
+  servedName: string;
+  source: ModelSource;
+  tensorParallelism: number;
+  pipelineParallelism: number;
+  maxBatchSize?: number;
+  maxSeqLen?: number;
+  quantization?: string;
+  revision?: string;
+  prefixCaching: boolean;
+  extraArgs: readonly string[];
+}
+
+/** A container's command and arguments. */
+export interface EngineCommand {
+  command: string[];
+  args: string[];
+}
+
+export interface Engine {
+  backend: Backend;
+  /** The pinned default image (spec.image overrides it). */
+  image: string;
+  /** Readiness and startup: a path on ENGINE_PORT that answers 200 once the model is loaded. */
+  healthPath: string;
+  sources: readonly ModelSource[];
+  /** `--quantization` values the engine accepts; empty: it reads quantization from the checkpoint only. */
+  quantizations: readonly string[];
+  /** Whether spec.model.revision maps to a flag. */
+  revision: boolean;
+  /** The metric types there is a real per-pod series for (see metricSeries). */
+  scalesOn: readonly ScalingMetric["type"][];
+  /** Extra container ports beside http (Triton's gRPC and metrics). */
+  ports: readonly { name: string; containerPort: number }[];
+  /** Single-pod replica. */
+  serve(launch: EngineLaunch): EngineCommand;
+  /** Multi-node replica (pipelineParallelism > 1): entry and worker commands, or undefined when the engine has none. */
+  multiNode?: (launch: EngineLaunch) => { entry: EngineCommand; worker: EngineCommand };
+}
+
+/** Flags whose value is known, in order; undefined values are left out. */
+export function flags(pairs: ReadonlyArray<[string, string | number | undefined]>): string[] {
+  return pairs.flatMap(([name, value]) => (value === undefined ? [] : [name, String(value)]));
+}

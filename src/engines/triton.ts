@@ -1,0 +1,35 @@
+import type { Engine } from "./engine.js";
+import { ENGINE_PORT } from "./engine.js";
+
+/** Triton's gRPC and Prometheus ports (tritonserver defaults, named as the GPU enhancer names them). */
+export const TRITON_GRPC_PORT = 8001;
+export const TRITON_METRICS_PORT = 8002;
+
+/**
+ * NVIDIA Triton Inference Server: `tritonserver --model-repository=<dir | s3://… | gs://…>`, ready
+ * at /v2/health/ready (KServe v2 protocol). Batch size, sequence length, parallelism and
+ * quantization live in each model's config, not on the command line.
+ */
+export const TRITON: Engine = {
+  backend: "triton",
+  image: "nvcr.io/nvidia/tritonserver:25.09-vllm-python-py3",
+  healthPath: "/v2/health/ready",
+  sources: ["s3", "gcs", "pvc", "local"],
+  quantizations: [],
+  revision: false,
+  scalesOn: ["gpu-utilization", "queue-depth"],
+  ports: [
+    { name: "grpc", containerPort: TRITON_GRPC_PORT },
+    { name: "metrics", containerPort: TRITON_METRICS_PORT },
+  ],
+  serve: (launch) => ({
+    command: ["tritonserver"],
+    args: [
+      `--model-repository=${launch.model}`,
+      `--http-port=${ENGINE_PORT}`,
+      `--grpc-port=${TRITON_GRPC_PORT}`,
+      `--metrics-port=${TRITON_METRICS_PORT}`,
+      ...launch.extraArgs,
+    ],
+  }),
+};

@@ -1,0 +1,180 @@
+/**
+ * What an InferenceService asks that its engine cannot do, as field errors (one rule per
+ * function, each naming field, problem and fix). The validating webhook refuses them; the
+ * InferenceService controller holds the rollout with condition Ready False, reason InvalidSpec,
+ * should one get past admission (no webhook, an object created before the rule).
+ */
+import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
+import { GPUPoolKind, TokenCacheKind, type InferenceService } from "../../src/apis/inference-ai.js";
+import { engineFor, type Engine } from "../../src/engines/index.js";
+import type { FieldError } from "../field-errors.js";
+import { gpusPerPod, pipelineParallelism, tensorParallelism, wholeGpus } from "../../src/engines/parallelism.js";
+
+type Rule = (svc: InferenceService, engine: Engine) => FieldError[];
+
+const backendName = (svc: InferenceService): string => svc.spec.backend ?? "vllm";
+
+const source: Rule = (svc, engine) => {
+  const src = svc.spec.model.source ?? "huggingface";
+  if (engine.sources.includes(src)) return [];
+  return [
+    {
+      path: "spec.model.source",
+      detail: `${backendName(svc)} cannot read models from ${src}`,
+      fix: `use one of ${engine.sources.join(", ")}, or another backend`,
+    },
+  ];
+};
+
+const SCHEMES: Record<string, string> = { s3: "s3://", gcs: "gs://" };
+
+const location: Rule = (svc) => {
+  const { model } = svc.spec;
+  const src = model.source ?? "huggingface";
+  const scheme = SCHEMES[src];
+  if (scheme && !model.uri?.startsWith(scheme))
+    return [
+      { path: "spec.model.uri", detail: `source ${src} needs a ${scheme} URI`, fix: `set ${scheme}bucket/prefix` },
+    ];
+  if (src === "pvc" && !model.pvcName)
+    return [{ path: "spec.model.pvcName", detail: "source pvc needs a claim", fix: "name the PersistentVolumeClaim" }];
+  if (src === "local" && !model.hostPath?.startsWith("/"))
+    return [
+      { path: "spec.model.hostPath", detail: "source local needs a node directory", fix: "set an absolute path" },
+    ];
+  return [];
+};
+
+const quantization: Rule = (svc, engine) => {
+  const q = svc.spec.backendConfig?.quantization;
+  if (q === undefined || engine.quantizations.includes(q)) return [];
+  const fix =
+    engine.quantizations.length === 0
+      ? `${backendName(svc)} reads quantization from the checkpoint: remove it and serve a quantized checkpoint`
+      : `use one of ${engine.quantizations.join(", ")}`;
+  return [{ path: "spec.backendConfig.quantization", detail: `${backendName(svc)} has no quantization "${q}"`, fix }];
+};
+
+const revision: Rule = (svc, engine) => {
+  if (svc.spec.model.revision === undefined) return [];
+  if (!engine.revision)
+    return [
+      {
+        path: "spec.model.revision",
+        detail: `${backendName(svc)} has no revision flag`,
+        fix: "remove it, or pin the revision in the model path",
+      },
+    ];
+  if ((svc.spec.model.source ?? "huggingface") !== "huggingface")
+    return [{ path: "spec.model.revision", detail: "a revision is a Hugging Face one", fix: "remove it" }];
+  return [];
+};
+
+const multiNode: Rule = (svc, engine) => {
+  if (pipelineParallelism(svc) <= 1 || engine.multiNode) return [];
+  return [
+    {
+      path: "spec.backendConfig.pipelineParallelism",
+      detail: `${backendName(svc)} has no multi-node form in inferplane (vLLM's Ray form is the one it runs)`,
+      fix: "use backend vllm, or pipelineParallelism 1 with more GPUs per pod",
+    },
+  ];
+};
+
+const parallelism: Rule = (svc) => {
+  const tp = tensorParallelism(svc);
+  const gpus = gpusPerPod(svc);
+  if (tp <= gpus) return [];
+  const pp = pipelineParallelism(svc);
+  return [
+    {
+      path: "spec.backendConfig.tensorParallelism",
+      detail: `tensor × pipeline parallelism ${tp} × ${pp} needs ${tp * pp} GPUs; a replica gets ${gpus * pp} (${gpus} per pod)`,
+      fix: `lower tensorParallelism to ${gpus} or raise spec.gpu.count to ${tp}`,
+    },
+  ];
+};
+
+const tritonConfig: Rule = (svc) => {
+  if (backendName(svc) !== "triton") return [];
+  const config = svc.spec.backendConfig ?? {};
+  return (["maxBatchSize", "maxSeqLen", "tensorParallelism"] as const)
+    .filter((key) => config[key] !== undefined)
+    .map((key) => ({
+      path: `spec.backendConfig.${key}`,
+      detail: "Triton reads it from each model's configuration, not its command line",
+      fix: "set it in the model repository (config.pbtxt or model.json) and remove it here",
+    }));
+};
+
+const scaling: Rule = (svc, engine) => {
+  const a = svc.spec.autoscaling;
+  if (!a) return [];
+  const errors: FieldError[] = (a.metrics ?? []).flatMap((m, i) =>
+    engine.scalesOn.includes(m.type)
+      ? []
+      : [
+          {
+            path: `spec.autoscaling.metrics[${i}].type`,
+            detail: `${backendName(svc)} exports no per-pod ${m.type} series`,
+            fix: `scale on ${engine.scalesOn.join(", ")}`,
+          },
+        ],
+  );
+  if ((a.metrics ?? []).length > 0 && a.maxReplicas === undefined)
+    errors.push({
+      path: "spec.autoscaling.maxReplicas",
+      detail: "required with metrics",
+      fix: "set the most replicas",
+    });
+  if (a.minReplicas === 0 && a.strategy === "hpa")
+    errors.push({
+      path: "spec.autoscaling.minReplicas",
+      detail: "a HorizontalPodAutoscaler cannot scale to zero",
+      fix: "set minReplicas ≥ 1, or use strategy keda",
+    });
+  return errors;
+};
+
+const RULES: readonly Rule[] = [
+  source,
+  location,
+  quantization,
+  revision,
+  multiNode,
+  parallelism,
+  tritonConfig,
+  scaling,
+];
+
+/** Every field error of the spec against its engine. Pure. */
+export function inferenceServiceErrors(svc: InferenceService): FieldError[] {
+  const engine = engineFor(svc.spec.backend);
+  return RULES.flatMap((rule) => rule(svc, engine));
+}
+
+/** Questionable but allowed: caching that needs a TokenCache, tensor parallelism below the pod's GPUs. */
+export function inferenceServiceWarnings(svc: InferenceService): string[] {
+  const warnings: string[] = [];
+  const cache = svc.spec.cache;
+  if (cache?.enabled && cache.strategy && cache.strategy !== "prefix" && !cache.tokenCacheRef)
+    warnings.push(`cache strategy ${cache.strategy} needs spec.cache.tokenCacheRef; only GPU prefix caching is on`);
+  const given = svc.spec.backendConfig?.tensorParallelism;
+  if (given !== undefined && wholeGpus(svc) && given < gpusPerPod(svc))
+    warnings.push(
+      `tensorParallelism ${given} is below the ${gpusPerPod(svc)} GPUs per pod; the engine uses all of them`,
+    );
+  return warnings;
+}
+
+/** A GPUPool or TokenCache the spec names that does not exist (yet): allowed, the controller waits for it. */
+export function missingReferenceWarnings(svc: InferenceService, namespace: string, view: ClusterReader): string[] {
+  const warnings: string[] = [];
+  const pool = svc.spec.gpu?.pool;
+  if (pool && !view.get(GPUPoolKind, namespace, pool))
+    warnings.push(`GPUPool ${pool} does not exist; the controller waits for it`);
+  const cache = svc.spec.cache?.tokenCacheRef;
+  if (cache && !view.get(TokenCacheKind, namespace, cache))
+    warnings.push(`TokenCache ${cache} does not exist; the controller waits for it`);
+  return warnings;
+}
