@@ -37,17 +37,13 @@ function start(script: string, args: string[] = []): ChildProcess {
 async function startServe(): Promise<{ child: ChildProcess; ports: Ports }> {
   execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
   const certDir = mkdtempSync(join(tmpdir(), "inferplane-fault-"));
+  // NODE_OPTIONS and MALLOC_ARENA_MAX as charts/inferplane/templates/deployment.yaml sets them (400 MiB budget).
+  const node = ["--max-old-space-size=160"];
+  const serve = ["serve", "--standalone", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0"];
   const child = spawn(
     process.execPath,
-    [join(ROOT, "dist", "src", "cli.js"), "serve", "--standalone", "--host", "127.0.0.1", "--port", "0"].concat([
-      "--metrics-port",
-      "0",
-      "--optimizer-port",
-      "0",
-      "--cert-dir",
-      certDir,
-    ]),
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    [...node, join(ROOT, "dist", "src", "cli.js"), ...serve, "--optimizer-port", "0", "--cert-dir", certDir],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, MALLOC_ARENA_MAX: "2" } },
   );
   const reader = lines(child);
   for (;;) {
