@@ -28,7 +28,7 @@ export default tseslint.config(
       "src/kube/api-*.ts",
       "src/controllers/runtime/*.ts",
       "src/optimizer/loop/api.ts",
-      "scheduler-extender/api-binder.ts",
+      "scheduler-extender/api-*.ts",
     ],
     rules: {
       "@typescript-eslint/no-unsafe-class-instance-assignment": "off",

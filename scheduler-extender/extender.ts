@@ -2,7 +2,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterReader } from "../src/cluster-view/cluster-view.js";
 import { fits } from "../src/kube/resources.js";
 import { gpuMilli } from "../src/nvidia/resources.js";
-import { lookupGang, type GangLookup } from "./gang.js";
+import { lookupGang, type GangLookup, type Notice } from "./gang.js";
 import { planGang, type Placement, type PlanResult } from "./planner.js";
 import { commonTier } from "../src/volcano/topology.js";
 import { MAX_EXTENDER_PRIORITY, type HostPriority } from "./wire.js";
@@ -10,9 +10,13 @@ import { MAX_EXTENDER_PRIORITY, type HostPriority } from "./wire.js";
 export interface FilterDecision {
   passed: Set<string>;
   failed: Record<string, string>;
+  /** The failures preemption cannot resolve (FailedAndUnresolvableNodes): a PodGroup field refused. */
+  unresolvable?: boolean;
   /** For metrics: why the gang could not be placed, if it could not. */
-  unschedulable?: "waiting" | "no-fit";
+  unschedulable?: "waiting" | "no-fit" | "refused";
   planned?: boolean;
+  /** Warning Events for the objects read (a PodGroup field the extender cannot honour). */
+  notices?: Notice[];
 }
 
 type Gang = Extract<GangLookup, { kind: "gang" }>;
@@ -41,6 +45,8 @@ export class Extender {
     const gang = lookupGang(pod, this.stores);
     if (gang.kind === "none") return { passed: new Set(candidates), failed: {} };
     if (gang.kind === "waiting") return failAll(candidates, gang.reason, "waiting");
+    if (gang.kind === "refused")
+      return { ...failAll(candidates, gang.reason, "refused"), unresolvable: true, notices: gang.notices };
     if (gang.spec.mode === "soft") return { passed: new Set(candidates), failed: {} };
     const plan = this.plan(gang);
     if (!plan.ok) return failAll(candidates, plan.reason, "no-fit");
@@ -105,6 +111,6 @@ export class Extender {
   }
 }
 
-function failAll(candidates: readonly string[], reason: string, why: "waiting" | "no-fit"): FilterDecision {
+function failAll(candidates: readonly string[], reason: string, why: "waiting" | "no-fit" | "refused"): FilterDecision {
   return { passed: new Set(), failed: Object.fromEntries(candidates.map((n) => [n, reason])), unschedulable: why };
 }

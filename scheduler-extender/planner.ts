@@ -14,8 +14,11 @@ export interface GangSpec {
   key: string;
   minMember: number;
   minTaskMember: Readonly<Record<string, number>>;
+  /** PodGroup `minResources`: the HyperNode must have at least this free in total. */
+  minResources: Readonly<Resources>;
   mode: "hard" | "soft";
-  highestTierAllowed: number | undefined;
+  /** The highest tier the gang may span: `highestTierAllowed`, or the tier `highestTierName` names. */
+  highestTier: number | undefined;
 }
 
 export interface Placement {
@@ -94,14 +97,17 @@ function meetsMinimums(attempt: Attempt, members: readonly GangMember[], gang: G
 function minimumDemand(members: readonly GangMember[], gang: GangSpec): Resources {
   const unbound = members.filter((m) => !m.nodeName);
   const needed = Math.max(0, gang.minMember - (members.length - unbound.length));
-  const demand: Resources = {};
+  const demand: Resources = { ...gang.minResources };
   const names = new Set(unbound.flatMap((m) => Object.keys(m.requests)));
   for (const name of names) {
     const smallest = unbound
       .map((m) => m.requests[name] ?? 0)
       .sort((a, b) => a - b)
       .slice(0, needed);
-    demand[name] = smallest.reduce((acc, v) => acc + v, 0);
+    demand[name] = Math.max(
+      demand[name] ?? 0,
+      smallest.reduce((acc, v) => acc + v, 0),
+    );
   }
   return demand;
 }
@@ -113,8 +119,9 @@ function totalFree(nodes: readonly string[], freeOf: (node: string) => Resources
 }
 
 /**
- * Where a gang goes (DESIGN §6): at the lowest tier ≤ highestTierAllowed where some HyperNode
- * holding every bound member can also hold the gang's minimum, the HyperNode that leaves the
+ * Where a gang goes (DESIGN §6): at the lowest tier up to the gang's highest (highestTierAllowed,
+ * or the tier its highestTierName names) where some HyperNode holding every bound member can also
+ * hold the gang's minimum (minMember, minTaskMember, minResources), the HyperNode that leaves the
  * least GPU free (then by name). Deterministic in its inputs, so replicas agree.
  */
 export function planGang(
@@ -131,9 +138,12 @@ export function planGang(
     if (!free) freeCache.set(node, (free = freeOf(node)));
     return free;
   };
-  const maxTier = Math.min(gang.highestTierAllowed ?? topology.maxTier, topology.maxTier);
+  const maxTier = Math.min(gang.highestTier ?? topology.maxTier, topology.maxTier);
+  const tiers = topology.tiers.filter((t) => t <= maxTier);
+  const scattered = boundApart(gang, bound, tiers, topology);
+  if (scattered) return { ok: false, reason: scattered };
   let closest = { hyperNode: "", placed: -1, tier: 0 };
-  for (let tier = 1; tier <= maxTier; tier++) {
+  for (const tier of tiers) {
     const candidates = (topology.byTier.get(tier) ?? []).filter((h) =>
       bound.every((n) => topology.nodesOf.get(h)?.includes(n)),
     );
@@ -148,18 +158,45 @@ export function planGang(
     const best = fitting.sort((a, b) => a.leftoverGpu - b.leftoverGpu || a.hyperNode.localeCompare(b.hyperNode))[0];
     if (best) return { ok: true, placement: { hyperNode: best.hyperNode, tier, assignments: best.assignments } };
   }
-  return { ok: false, reason: noFitReason(gang, maxTier, bound.length, closest) };
+  return { ok: false, reason: noFitReason(gang, tiers.length === 0 ? undefined : maxTier, bound.length, closest) };
+}
+
+/**
+ * Checked before any HyperNode is tried, so the reason names it: the bound members sit where no
+ * HyperNode up to the highest tier holds them all (a node outside every HyperNode, or members
+ * already spread wider), and no amount of free room can fix that.
+ */
+function boundApart(
+  gang: GangSpec,
+  bound: readonly string[],
+  tiers: readonly number[],
+  topology: Topology,
+): string | undefined {
+  if (bound.length === 0 || tiers.length === 0) return undefined;
+  const outside = [...new Set(bound)].filter((n) => !topology.hyperNodeOfNode.has(n));
+  if (outside.length > 0)
+    return `gang ${gang.key}: bound members run on ${outside.join(", ")}, which no HyperNode holds`;
+  const together = tiers.some((t) =>
+    (topology.byTier.get(t) ?? []).some((h) => bound.every((n) => topology.nodesOf.get(h)?.includes(n))),
+  );
+  return together
+    ? undefined
+    : `gang ${gang.key}: its bound members on ${[...new Set(bound)].join(", ")} share no HyperNode up to tier ${tiers.at(-1) ?? ""}`;
 }
 
 function noFitReason(
   gang: GangSpec,
-  maxTier: number,
+  maxTier: number | undefined,
   bound: number,
   closest: { hyperNode: string; placed: number; tier: number },
 ): string {
-  if (maxTier === 0) return `gang ${gang.key}: no HyperNode exists to place it in`;
+  if (maxTier === undefined) {
+    const upTo = gang.highestTier === undefined ? "" : ` up to tier ${gang.highestTier}`;
+    return `gang ${gang.key}: no HyperNode exists${upTo} to place it in`;
+  }
   const what = [`minMember ${gang.minMember}`];
   if (Object.keys(gang.minTaskMember).length > 0) what.push("its minTaskMember");
+  if (Object.keys(gang.minResources).length > 0) what.push("its minResources");
   if (bound > 0) what.push(`its ${bound} bound members`);
   const best =
     closest.placed >= 0

@@ -84,14 +84,23 @@ export function candidateNames(args: ExtenderArgs): string[] {
   return args.nodeNames ?? (args.nodes ?? []).map((n) => n.metadata?.name ?? "");
 }
 
-/** Answers in the form the request used: NodeNames for nodeCacheCapable, full Nodes otherwise. */
+/**
+ * Answers in the form the request used: NodeNames for nodeCacheCapable, full Nodes otherwise.
+ * `unresolvable`: the failures go in FailedAndUnresolvableNodes, so the scheduler does not try to
+ * preempt for them.
+ */
 export function filterReply(
   args: ExtenderArgs,
   passed: ReadonlySet<string>,
   failed: Record<string, string>,
   error = "",
+  unresolvable = false,
 ): ExtenderFilterResult {
-  const result: ExtenderFilterResult = { FailedNodes: failed, FailedAndUnresolvableNodes: {}, Error: error };
+  const result: ExtenderFilterResult = {
+    FailedNodes: unresolvable ? {} : failed,
+    FailedAndUnresolvableNodes: unresolvable ? failed : {},
+    Error: error,
+  };
   if (args.nodeNames) result.NodeNames = args.nodeNames.filter((n) => passed.has(n));
   else result.Nodes = { items: (args.nodes ?? []).filter((n) => passed.has(n.metadata?.name ?? "")) };
   return result;

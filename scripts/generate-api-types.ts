@@ -74,6 +74,8 @@ const NAMED: Record<string, Record<string, string>> = {
     "spec.cache": "CacheSpec",
     "spec.autoscaling": "AutoscalingSpec",
     "spec.autoscaling.metrics[]": "ScalingMetric",
+    "spec.autoscaling.optimizer": "OptimizerSizing",
+    "spec.autoscaling.optimizer.slo": "ServiceLevelObjectives",
     "status.gpuAllocations[]": "GpuAllocation",
   },
 };
@@ -223,9 +225,11 @@ async function main(): Promise<void> {
     }
     return;
   }
-  rmSync(OUT, { recursive: true, force: true });
+  // Only what changed is written, so an incremental build after it has nothing to redo.
   mkdirSync(OUT, { recursive: true });
-  for (const [path, text] of files) writeFileSync(path, text);
+  for (const name of readdirSync(OUT)) if (!files.has(join(OUT, name))) rmSync(join(OUT, name));
+  for (const [path, text] of files)
+    if (!existsSync(path) || readFileSync(path, "utf8") !== text) writeFileSync(path, text);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -79,6 +79,29 @@ describe("API double conventions", () => {
     assert.equal((await call("GET", "/api/v1/namespaces/ns/services/s")).status, 404);
   });
 
+  it("serves the scale subresource of the kinds whose CRD declares one: a Scale, and writes to spec.replicas", async () => {
+    const mis = "/apis/workload.matrixinfer.ai/v1alpha1/namespaces/ns/modelinfers";
+    await call("POST", mis, {
+      apiVersion: "workload.matrixinfer.ai/v1alpha1",
+      kind: "ModelInfer",
+      metadata: { name: "m" },
+      spec: { replicas: 1, template: { roles: [] } },
+      status: { replicas: 1, labelSelector: "modelinfer.matrixinfer.ai/name=m" },
+    });
+    const scale = await call("GET", `${mis}/m/scale`);
+    assert.deepEqual(
+      [scale.json.kind, scale.json.spec, scale.json.status],
+      ["Scale", { replicas: 1 }, { replicas: 1, selector: "modelinfer.matrixinfer.ai/name=m" }],
+    );
+    const patched = await call("PATCH", `${mis}/m/scale`, { spec: { replicas: 3 } }, "application/merge-patch+json");
+    assert.deepEqual(patched.json.spec, { replicas: 3 });
+    const mi = (await call("GET", `${mis}/m`)).json;
+    assert.deepEqual([(mi.spec as { replicas: number }).replicas, mi.metadata.generation], [3, 2]);
+    const stale = await call("PUT", `${mis}/m/scale`, { ...scale.json, spec: { replicas: 5 } });
+    assert.equal(stale.status, 409, "a PUT with the Scale's old resourceVersion");
+    assert.equal((await call("GET", "/apis/inference.ai/v1alpha1/namespaces/ns/tokencaches/t/scale")).status, 404);
+  });
+
   describe("server-side apply, discovery and filtered watches", () => {
     const cms = "/api/v1/namespaces/ns/configmaps";
     const apply = (body: unknown, manager: string, force = false): ReturnType<typeof call> =>

@@ -99,10 +99,18 @@ describe("controller: desired objects of a ModelInfer", () => {
     }
   });
 
-  it("makes one headless Service per role instance with workers, selecting its entry pod only", () => {
-    const { services } = desiredGroup(sample(), 0);
-    assert.equal(services.length, 1);
-    const svc = services[0]!;
+  it("makes one headless Service per role instance (DESIGN §4), selecting its entry pod only", () => {
+    const { services, pods } = desiredGroup(sample(), 0);
+    assert.deepEqual(
+      services.map((s) => s.metadata!.name),
+      ["sample-0-prefill-0-0", "sample-0-prefill-1-0", "sample-0-decode-0-0"],
+    );
+    for (const entry of pods.filter((p) => p.metadata!.labels!["modelinfer.matrixinfer.ai/entry"] === "true"))
+      assert.ok(
+        services.some((s) => s.metadata!.name === entry.spec!.subdomain),
+        `${entry.metadata!.name}: its subdomain names a Service, so ENTRY_ADDRESS resolves`,
+      );
+    const svc = services[2]!;
     assertValidKubernetes(svc);
     assert.equal(svc.metadata!.name, "sample-0-decode-0-0");
     assert.equal(svc.spec!.clusterIP, "None");
@@ -119,6 +127,15 @@ describe("controller: desired objects of a ModelInfer", () => {
     assert.equal(podGroup.spec.minMember, 4);
     assert.deepEqual(podGroup.spec.minResources, { cpu: "4", "nvidia.com/gpu": "14", memory: String(64 * 2 ** 30) });
     assert.deepEqual(podGroup.spec.networkTopology, { mode: "hard", highestTierAllowed: 1 });
+  });
+
+  it("copies networkTopology.highestTierName into the PodGroup, for the extender to hold the gang to that tier", () => {
+    const mi = sample();
+    mi.spec.template.gangSchedule!.networkTopology = { mode: "hard", highestTierName: "volcano.sh/hypernode" };
+    assert.deepEqual(desiredGroup(mi, 0).podGroup?.spec.networkTopology, {
+      mode: "hard",
+      highestTierName: "volcano.sh/hypernode",
+    });
   });
 
   it("makes no PodGroup without gangSchedule, and replicas groups in all", () => {

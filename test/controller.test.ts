@@ -85,7 +85,12 @@ describe("ModelInfer controller (against the API double)", function () {
       "sample-1-decode-0-2",
       "sample-1-prefill-0-0",
     ]);
-    assert.deepEqual(names(api, "v1/services"), ["sample-0-decode-0-0", "sample-1-decode-0-0"]);
+    assert.deepEqual(names(api, "v1/services"), [
+      "sample-0-decode-0-0",
+      "sample-0-prefill-0-0",
+      "sample-1-decode-0-0",
+      "sample-1-prefill-0-0",
+    ]);
     assert.deepEqual(names(api, "scheduling.volcano.sh/v1beta1/podgroups"), ["sample-0", "sample-1"]);
     for (const pod of api.list(PODS)) {
       assertValidKubernetes(pod);
@@ -123,7 +128,7 @@ describe("ModelInfer controller (against the API double)", function () {
     assert.equal(
       created[0]!.message,
       "created Pod sample-0-prefill-0-0, Pod sample-0-decode-0-0, Pod sample-0-decode-0-1, Pod sample-0-decode-0-2, " +
-        "Service sample-0-decode-0-0, PodGroup sample-0, Pod sample-1-prefill-0-0, Pod sample-1-decode-0-0 and 4 more",
+        "Service sample-0-prefill-0-0, Service sample-0-decode-0-0, PodGroup sample-0, Pod sample-1-prefill-0-0 and 6 more",
     );
     assert.ok(events.every((e) => e.involvedObject.name === "sample" && e.involvedObject.uid === mi.metadata.uid));
   });
@@ -164,7 +169,7 @@ describe("ModelInfer controller (against the API double)", function () {
     await waitFor(
       () =>
         api.list(PODS).length === 3 &&
-        api.list("v1/services").length === 1 &&
+        api.list("v1/services").length === 2 &&
         api.list("scheduling.volcano.sh/v1beta1/podgroups").length === 1,
       5000,
     );

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { InformerClusterView } from "../src/cluster-view/informer-view.js";
 import { ModelInferKind } from "../src/apis/matrixinfer.js";
+import { STATEFUL_SET } from "../src/kube/core-kinds.js";
 import { HyperNodeKind } from "../src/volcano/hypernode.js";
 import { CoschedulingPodGroupKind } from "../src/volcano/podgroup.js";
 import { KNOWN_KINDS } from "./support/known-kinds.js";
@@ -43,6 +44,41 @@ describe("informer-backed cluster view (against the API double)", function () {
       view.list(ModelInferKind).map((m) => m.metadata.name),
       ["second"],
     );
+  });
+
+  it("watches StatefulSets by two selectors, holding one while either selects it", async () => {
+    // TokenCache's Redis (managed-by=inferplane) and role StatefulSets (inference.ai/managed=true and
+    // a role): label selectors cannot say "or", so each has its own informer over one store.
+    const STATEFULSETS = "apps/v1/statefulsets";
+    const sts = (name: string, labels: Record<string, string>): StoredObject => ({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name, namespace: "ml", labels },
+      spec: {},
+    });
+    const redis = { "app.kubernetes.io/managed-by": "inferplane" };
+    const roleLabels = { "inference.ai/managed": "true", "modelinfer.matrixinfer.ai/role": "serve" };
+    api.create(STATEFULSETS, sts("cache-redis", redis));
+    api.create(STATEFULSETS, sts("qwen", roleLabels));
+    api.create(STATEFULSETS, sts("both", { ...redis, ...roleLabels }));
+    api.create(STATEFULSETS, sts("user-db", { app: "db" }));
+    view = new InformerClusterView(silentLogger, api.kubeConfig());
+    await view.start();
+    const names = (): string[] =>
+      view!
+        .list(STATEFUL_SET, "ml")
+        .map((o) => o.metadata?.name ?? "")
+        .sort();
+    assert.deepEqual(names(), ["both", "cache-redis", "qwen"]);
+    // "both" leaves the role selector (DELETED on that watch) but the Redis one still holds it.
+    api.update(STATEFULSETS, "ml", "both", (o) => {
+      o.metadata.labels = redis;
+    });
+    api.update(STATEFULSETS, "ml", "qwen", (o) => {
+      o.metadata.labels = { "modelinfer.matrixinfer.ai/role": "serve" };
+    });
+    await waitFor(() => !names().includes("qwen"), 5000);
+    assert.deepEqual(names(), ["both", "cache-redis"]);
   });
 
   it("retries a failed list with backoff and syncs once the API answers", async () => {

@@ -23,6 +23,7 @@ describe("naming", () => {
     assert.equal(entryPodName("sample", 0, "decode", 0), "sample-0-decode-0-0");
     assert.equal(entryAddress("sample-0-decode-0-0", "default"), "sample-0-decode-0-0.sample-0-decode-0-0.default");
     assert.equal(statefulSetEntryAddress("qwen", "qwen-hl", "ml"), "qwen-0.qwen-hl.ml");
+    assert.equal(statefulSetEntryAddress("llm-tp", "llm-tp", "default", 1), "llm-tp-1.llm-tp.default");
   });
 
   it("reads indices back from any pod name it builds, even with dashes and digits in names", () => {
@@ -37,6 +38,14 @@ describe("naming", () => {
     assert.equal(parsePodName("other-0-decode-0-1", "sample", "decode"), undefined);
     assert.equal(parsePodName("sample-0-prefill-0-1", "sample", "decode"), undefined);
     assert.equal(parsePodName("sample-x-decode-0-1", "sample", "decode"), undefined);
+    // Indices are int32 ordinals (no 1e+23, no leading zeros).
+    assert.equal(parsePodName("sample-99999999999999999999999-decode-0-1", "sample", "decode"), undefined);
+    assert.equal(parsePodName("sample-2147483648-decode-0-1", "sample", "decode"), undefined);
+    assert.deepEqual(parsePodName("sample-2147483647-decode-0-1", "sample", "decode"), {
+      groupIndex: 2147483647,
+      roleIndex: 0,
+      podIndex: 1,
+    });
   });
 
   it("reads index suffixes strictly", () => {

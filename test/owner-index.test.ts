@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { KubeObject } from "../src/kube/object.js";
 import { ClusterStores } from "../src/cluster-view/stores.js";
-import { POD, SERVICE } from "../src/kube/core-kinds.js";
+import { POD, SERVICE, STATEFUL_SET } from "../src/kube/core-kinds.js";
 
 function pod(name: string, owner?: string): KubeObject {
   const ownerReferences = owner
@@ -48,5 +48,16 @@ describe("cluster view: objects by controller", () => {
     );
     stores.remove(pod("a", "u1"));
     assert.deepEqual(stores.ownedOfKind("u1", POD), []);
+  });
+
+  it("holds an object two informers of its kind deliver until both have removed it", () => {
+    const stores = new ClusterStores();
+    const sts: KubeObject = { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "s", namespace: "ml" } };
+    stores.upsert(sts, "app.kubernetes.io/managed-by=inferplane");
+    stores.upsert(sts, "inference.ai/managed=true,modelinfer.matrixinfer.ai/role");
+    stores.remove(sts, "inference.ai/managed=true,modelinfer.matrixinfer.ai/role");
+    assert.ok(stores.get(STATEFUL_SET, "ml", "s"), "the other selector still holds it");
+    stores.remove(sts, "app.kubernetes.io/managed-by=inferplane");
+    assert.equal(stores.get(STATEFUL_SET, "ml", "s"), undefined);
   });
 });

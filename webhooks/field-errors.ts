@@ -14,13 +14,13 @@ export interface FieldError {
 
 /** `path: detail; fix` — the one text form of a field error, in messages, warnings and the CLI. */
 export function formatFieldError(error: FieldError): string {
-  return error.fix ? `${error.path}: ${error.detail}; ${error.fix}` : `${error.path}: ${error.detail}`;
+  const what = error.path ? `${error.path}: ${error.detail}` : error.detail;
+  return error.fix ? `${what}; ${error.fix}` : what;
 }
 
 /** `<Kind> <ns>/<name> is invalid: <error>; and <error>` — as the apiserver words an Invalid status. */
 export function formatInvalid(kind: string, namespace: string, name: string, errors: readonly FieldError[]): string {
-  const where = namespace ? `${namespace}/${name}` : name;
-  return `${kind} ${where} is invalid: ${errors.map(formatFieldError).join("; and ")}`;
+  return formatDenial(kind, namespace, name, { code: DenialCode.Invalid, errors });
 }
 
 /**
@@ -41,3 +41,33 @@ export const DenialCode = {
 } as const;
 
 export type DenialCode = (typeof DenialCode)[keyof typeof DenialCode];
+
+/** Why an object is refused: one fault kind, and the field errors that make it. */
+export interface Denial {
+  code: DenialCode;
+  errors: readonly FieldError[];
+}
+
+/** How the status message says each fault kind, after `<Kind> <ns>/<name>`, as the apiserver's reasons read. */
+const VERDICT: Record<DenialCode, string> = {
+  [DenialCode.BadRequest]: "is a bad request",
+  [DenialCode.Forbidden]: "is forbidden",
+  [DenialCode.Invalid]: "is invalid",
+  [DenialCode.TooManyRequests]: "cannot be admitted now",
+  [DenialCode.Internal]: "cannot be admitted",
+  [DenialCode.Unavailable]: "cannot be admitted yet",
+};
+
+/**
+ * The `status.message` of a denial, the one place field errors become a sentence:
+ * `Pod ml/x is forbidden: metadata.annotations[inference.ai/token-cache]: …; create it; and …`.
+ */
+export function formatDenial(kind: string, namespace: string, name: string, denial: Denial): string {
+  const where = namespace ? `${namespace}/${name}` : name;
+  return `${kind} ${where} ${VERDICT[denial.code]}: ${denial.errors.map(formatFieldError).join("; and ")}`;
+}
+
+/** `metadata.labels[key]`, `metadata.annotations[key]`: how a path names one entry of a map. */
+export function entryPath(map: string, key: string): string {
+  return `${map}[${key}]`;
+}

@@ -4,6 +4,7 @@ import { MUTATORS } from "./mutators.js";
 import { isOptedIn } from "./opt-in.js";
 import { encodePatch, jsonPatch } from "./patch.js";
 import { admissionWarnings } from "./warnings.js";
+import { formatDenial, type Denial } from "./field-errors.js";
 
 export type AdmissionOutcome = "patched" | "allowed" | "skipped" | "denied";
 
@@ -15,6 +16,19 @@ export interface ProcessResult {
 export function requestNamespace(request: AdmissionRequest, obj: unknown): string {
   const fromObject = (obj as { metadata?: { namespace?: string } } | null)?.metadata?.namespace;
   return request.namespace || fromObject || "default";
+}
+
+/** The reply refusing `obj`: the denial's code, and its field errors rendered once with the object's kind and name. */
+export function denialResponse(
+  request: AdmissionRequest,
+  obj: unknown,
+  namespace: string,
+  denial: Denial,
+): ProcessResult {
+  const meta = (obj as { metadata?: { name?: string; generateName?: string } } | null)?.metadata;
+  const name = meta?.name ?? meta?.generateName ?? request.name ?? "";
+  const message = formatDenial(request.kind.kind, namespace, name, denial);
+  return { response: { uid: request.uid, allowed: false, status: { code: denial.code, message } }, outcome: "denied" };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -37,12 +51,7 @@ export function processMutation(request: AdmissionRequest, ctx: AdmissionContext
   if (!isOptedIn(obj, namespace, ctx.policy)) return { response: { uid, allowed: true }, outcome: "skipped" };
 
   const result = entry.mutate(obj, namespace, ctx);
-  if (!result.ok) {
-    return {
-      response: { uid, allowed: false, status: { code: result.code, message: result.message } },
-      outcome: "denied",
-    };
-  }
+  if (!result.ok) return denialResponse(request, obj, namespace, result);
   const patch = encodePatch(jsonPatch(obj, result.value));
   const response: AdmissionResponse = { uid, allowed: true, warnings: admissionWarnings(result.warnings) };
   if (patch) response.patch = patch;

@@ -1,6 +1,6 @@
 import { kindLabel, type AdmissionRequest } from "./admission-review.js";
 import type { AdmissionContext } from "./context.js";
-import { requestNamespace, type ProcessResult } from "./mutate-processor.js";
+import { denialResponse, requestNamespace, type ProcessResult } from "./mutate-processor.js";
 import { isOptedIn } from "./opt-in.js";
 import { VALIDATORS } from "./validators.js";
 import { admissionWarnings } from "./warnings.js";
@@ -17,11 +17,6 @@ export function processValidation(request: AdmissionRequest, ctx: AdmissionConte
   if (entry.optInOnly && !isOptedIn(obj, namespace, ctx.policy))
     return { response: { uid, allowed: true }, outcome: "skipped" };
   const result = entry.validate(obj, namespace, ctx, request.oldObject);
-  if (!result.ok) {
-    return {
-      response: { uid, allowed: false, status: { code: result.code, message: result.message } },
-      outcome: "denied",
-    };
-  }
+  if (!result.ok) return denialResponse(request, obj, namespace, result);
   return { response: { uid, allowed: true, warnings: admissionWarnings(result.warnings) }, outcome: "allowed" };
 }

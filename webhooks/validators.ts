@@ -1,9 +1,9 @@
-import { DenialCode } from "./field-errors.js";
 import type { Deployment, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { AdmissionContext } from "./context.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
-import { failure, success, type Outcome } from "./enhancers/result.js";
+import { failures, success, type Outcome } from "./enhancers/result.js";
+import { DenialCode } from "./field-errors.js";
 import { modelInferProblems } from "./validators/modelinfer.js";
 import { ModelInferKind, type ModelInfer } from "../src/apis/matrixinfer.js";
 import { isRoleStatefulSet, resolveStatefulSetGroup } from "./enhancers/statefulset.js";
@@ -20,7 +20,6 @@ import {
   tokenCacheFindings,
 } from "./validators/gpu-resources.js";
 import { GPUPoolKind, InferenceServiceKind, TokenCacheKind, type InferenceService } from "../src/apis/inference-ai.js";
-import { formatFieldError } from "./field-errors.js";
 import {
   inferenceServiceErrors,
   inferenceServiceWarnings,
@@ -56,17 +55,15 @@ function validatePod(obj: unknown, namespace: string, ctx: AdmissionContext): Ou
   if (!ctx.view.hasSynced()) return success(undefined);
   const gpu = validateGpuPod(pod, namespace, ctx.view);
   if (!gpu.ok || !isModelInferPod(pod)) return gpu;
-  return resolveModelInferPlace(pod, namespace, ctx.view);
+  const place = resolveModelInferPlace(pod, namespace, ctx.view);
+  return place.ok ? success(undefined, [...gpu.warnings, ...place.warnings]) : place;
 }
 
 /** A custom resource's findings as an admission outcome: denied with every problem, or allowed with the warnings. */
-function fromFindings(kind: string, check: (obj: never) => Findings): Validator {
-  return (obj: unknown, namespace: string) => {
+function fromFindings(check: (obj: never) => Findings): Validator {
+  return (obj: unknown) => {
     const { problems, warnings } = check(obj as never);
-    const name = (obj as { metadata?: { name?: string } }).metadata?.name ?? "";
-    if (problems.length > 0)
-      return failure(DenialCode.Invalid, `${kind} ${namespace}/${name} is invalid: ${problems.join("; and ")}`);
-    return success(undefined, warnings);
+    return problems.length > 0 ? failures(DenialCode.Invalid, problems) : success(undefined, warnings);
   };
 }
 
@@ -74,29 +71,27 @@ function fromFindings(kind: string, check: (obj: never) => Findings): Validator 
 function validateInferenceService(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
   const svc = obj as InferenceService;
   const { problems, warnings } = inferenceServiceFindings(svc);
-  const errors = [...problems, ...inferenceServiceErrors(svc).map(formatFieldError)];
-  const name = svc.metadata.name ?? "";
-  if (errors.length > 0)
-    return failure(422, `InferenceService ${namespace}/${name} is invalid: ${errors.join("; and ")}`);
+  const errors = [...problems, ...inferenceServiceErrors(svc)];
+  if (errors.length > 0) return failures(DenialCode.Invalid, errors);
   const missing = ctx.view.hasSynced() ? missingReferenceWarnings(svc, namespace, ctx.view) : [];
   return success(undefined, [...warnings, ...inferenceServiceWarnings(svc), ...missing]);
 }
 
 const GPU_VALIDATORS: [string, Validator][] = [
-  [kindKey(GPUPoolKind), fromFindings("GPUPool", gpuPoolFindings)],
-  [kindKey(TokenCacheKind), fromFindings("TokenCache", tokenCacheFindings)],
+  [kindKey(GPUPoolKind), fromFindings(gpuPoolFindings)],
+  [kindKey(TokenCacheKind), fromFindings(tokenCacheFindings)],
   [kindKey(InferenceServiceKind), validateInferenceService],
   [
     kindKey(StackInferenceServiceKind),
-    fromFindings("InferenceService", (svc: StackInferenceService) =>
+    fromFindings((svc: StackInferenceService) =>
       mergeFindings(stackInferenceServiceFindings(svc), nlpFilterFindings(svc)),
     ),
   ],
   [kindKey(StaticRouteKind), validateStaticRoute],
   [kindKey(InferenceGatewayKind), validateInferenceGateway],
-  [kindKey(InferenceCacheKind), fromFindings("InferenceCache", inferenceCacheFindings)],
-  [kindKey(SpeculativeDecodingKind), fromFindings("SpeculativeDecoding", speculativeDecodingFindings)],
-  [kindKey(PrefillDecodingDisaggregationKind), fromFindings("PrefillDecodingDisaggregation", pddFindings)],
+  [kindKey(InferenceCacheKind), fromFindings(inferenceCacheFindings)],
+  [kindKey(SpeculativeDecodingKind), fromFindings(speculativeDecodingFindings)],
+  [kindKey(PrefillDecodingDisaggregationKind), fromFindings(pddFindings)],
 ];
 
 function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {
@@ -106,7 +101,7 @@ function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> 
 
 function validateModelInfer(
   obj: unknown,
-  namespace: string,
+  _namespace: string,
   _ctx: AdmissionContext,
   oldObject?: unknown,
 ): Outcome<unknown> {
@@ -116,11 +111,7 @@ function validateModelInfer(
       ? (oldObject as ModelInfer)
       : undefined;
   const problems = modelInferProblems(mi, old);
-  if (problems.length === 0) return success(undefined);
-  return failure(
-    DenialCode.Invalid,
-    `ModelInfer ${namespace}/${mi.metadata.name ?? ""} is invalid: ${problems.join("; and ")}`,
-  );
+  return problems.length === 0 ? success(undefined) : failures(DenialCode.Invalid, problems);
 }
 
 interface ValidatorEntry {

@@ -26,7 +26,9 @@ export {
   type InferenceServiceSpec,
   type InferenceServiceStatus,
   type ModelSpec,
+  type OptimizerSizing,
   type ScalingMetric,
+  type ServiceLevelObjectives,
 } from "./generated/inferenceservices.inference.ai.js";
 export {
   TokenCacheKind,

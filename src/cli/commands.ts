@@ -1,17 +1,21 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { stringify } from "yaml";
 import { caBundle, DEFAULT_CERT_POLICY, ensureCertificates } from "../../certs/ensure.js";
 import { servingHosts } from "../../certs/generate.js";
-import { FileClusterView } from "../cluster-view/file-view.js";
+import { withNamespace } from "../cluster-view/file-view.js";
 import { parseManifests } from "../cluster-view/manifests.js";
 import type { KubeObject } from "../kube/object.js";
 import { ConfigError, serveConfig, type Flags } from "../config.js";
-import { silentLogger } from "../logging.js";
-import { DEFAULT_MANIFESTS_DIR } from "../paths.js";
-import type { AdmissionContext } from "../../webhooks/context.js";
 import { dryRun, unknownFieldsOf, validateOnly } from "./dry-run.js";
 import { formatFieldError } from "../../webhooks/field-errors.js";
+import { admissionContext, describeObject } from "./file-cluster.js";
+
+/** A denial's message, after the object's name unless the message starts with it already. */
+function verdictText(obj: KubeObject, message: string | undefined): string {
+  const text = message ?? "no reason given";
+  const named = text.toLowerCase().startsWith(`${(obj.kind ?? "").toLowerCase()} `);
+  return named ? text : `${describeObject(obj)}: ${text}`;
+}
 
 export interface Io {
   out: (text: string) => void;
@@ -32,24 +36,12 @@ export async function readObjects(flags: Flags): Promise<KubeObject[]> {
   return objects;
 }
 
-async function admissionContext(flags: Flags): Promise<AdmissionContext> {
-  const dir = typeof flags.manifests === "string" ? flags.manifests : DEFAULT_MANIFESTS_DIR;
-  if (!existsSync(dir)) throw new ConfigError(`--manifests ${dir}: no such directory`);
-  const view = new FileClusterView(dir, silentLogger, false);
-  await view.start();
-  const namespace = typeof flags.namespace === "string" ? flags.namespace : "inferplane-system";
-  return { view, policy: { excludedNamespaces: new Set(["kube-system", namespace]) } };
-}
-
-function describe(obj: KubeObject): string {
-  return `${obj.kind ?? "?"} ${obj.metadata?.namespace ?? "default"}/${obj.metadata?.name ?? "?"}`;
-}
-
 /** `inferplane mutate -f FILE`: the enhanced object as YAML and the JSONPatch. Exit 1 if any is denied. */
 export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
-  const ctx = await admissionContext(flags);
+  const objects = (await readObjects(flags)).map(withNamespace);
+  const ctx = await admissionContext(flags, objects);
   let code = 0;
-  for (const obj of await readObjects(flags)) {
+  for (const obj of objects) {
     const run = dryRun(obj, ctx);
     const denial = !run.mutation.allowed
       ? run.mutation
@@ -57,7 +49,7 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
         ? run.validation
         : undefined;
     if (denial) {
-      io.err(`denied: ${describe(obj)}: ${denial.status?.message ?? "no reason given"}\n`);
+      io.err(`denied: ${verdictText(obj, denial.status?.message)}\n`);
       code = 1;
       continue;
     }
@@ -74,15 +66,17 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
  * validation names them), then the verdict of our CRD schema and the validating webhook. Exit 1 if one is invalid.
  */
 export async function validateCommand(flags: Flags, io: Io): Promise<number> {
-  const ctx = await admissionContext(flags);
+  const objects = (await readObjects(flags)).map(withNamespace);
+  const ctx = await admissionContext(flags, objects);
   let code = 0;
-  for (const obj of await readObjects(flags)) {
-    for (const unknown of unknownFieldsOf(obj)) io.err(`warning: ${describe(obj)}: ${formatFieldError(unknown)}\n`);
+  for (const obj of objects) {
+    for (const unknown of unknownFieldsOf(obj))
+      io.err(`warning: ${describeObject(obj)}: ${formatFieldError(unknown)}\n`);
     const response = validateOnly(obj, ctx);
-    for (const warning of response.warnings ?? []) io.err(`warning: ${describe(obj)}: ${warning}\n`);
-    if (response.allowed) io.out(`valid: ${describe(obj)}\n`);
+    for (const warning of response.warnings ?? []) io.err(`warning: ${describeObject(obj)}: ${warning}\n`);
+    if (response.allowed) io.out(`valid: ${describeObject(obj)}\n`);
     else {
-      io.err(`invalid: ${describe(obj)}: ${response.status?.message ?? "no reason given"}\n`);
+      io.err(`invalid: ${verdictText(obj, response.status?.message)}\n`);
       code = 1;
     }
   }

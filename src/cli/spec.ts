@@ -182,6 +182,8 @@ export interface CommandSpec {
   flags: readonly FlagName[];
   /** Positional arguments it takes: none, or exactly one. */
   positional?: string;
+  /** What a shared flag means for this command, where that differs from FLAGS (help text and default). */
+  flagHelp?: Partial<Record<FlagName, Pick<FlagSpec, "help" | "default">>>;
 }
 
 const ADMISSION_FLAGS = ["file", "manifests", "namespace"] as const;
@@ -240,10 +242,27 @@ export const COMMAND_SPECS = {
     flags: ["cert-dir", "service-name", "namespace"],
   },
   optimize: {
-    synopsis: "DIR [--solver NAME] [--json]",
-    summary: "plan accelerators, replicas and batch sizes from inferno's data files (or a system-data.json)",
-    flags: ["solver", "json"],
+    synopsis: "DIR [--solver NAME] [--json] | [DIR] --manifests DIR [--prometheus-url URL] [--solver NAME] [--json]",
+    summary:
+      "plan accelerators, replicas and batch sizes from inferno's data files (or a system-data.json); with --manifests, one optimizer loop cycle as a dry run: what it would write to each object",
+    flags: ["solver", "json", "manifests", "prometheus-url", "optimizer-configmap"],
     positional: "DIR",
+    flagHelp: {
+      manifests: {
+        help: "dry run of one loop cycle over the objects in these files (managed Deployments and ModelInfers, InferenceServices with strategy optimizer) instead of DIR's servers; the data is DIR, else the ConfigMap --optimizer-configmap among them",
+        default: "none",
+      },
+      json: {
+        help: "print JSON: inferno's solution-data.json; with --manifests, each object's allocation, load and requests, and the solution",
+      },
+      "prometheus-url": {
+        help: "with --manifests: read each object's load from its pods' series here (pods from the manifests), else from its labels and annotations",
+      },
+      "optimizer-configmap": {
+        help: "with --manifests and no DIR: the ConfigMap in them holding inferno's data files",
+        default: d.optimizerConfigMap,
+      },
+    },
   },
 } as const satisfies Record<string, CommandSpec>;
 

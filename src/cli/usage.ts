@@ -1,16 +1,25 @@
-import { COMMAND_SPECS, COMMON_FLAGS, FLAGS, type CommandName, type FlagName, type FlagSpec } from "./spec.js";
+import {
+  COMMAND_SPECS,
+  COMMON_FLAGS,
+  FLAGS,
+  type CommandName,
+  type CommandSpec,
+  type FlagName,
+  type FlagSpec,
+} from "./spec.js";
 
 function flagName(name: FlagName): string {
   const flag: FlagSpec = FLAGS[name];
   return `${flag.short ? `-${flag.short}, ` : "    "}--${name}${flag.value ? ` ${flag.value}` : ""}`;
 }
 
-/** The flags in two columns: name and value, then what it does and its default. */
-function flagLines(names: readonly FlagName[]): string {
+/** The flags in two columns: name and value, then what it does and its default (as `command` reads them). */
+function flagLines(names: readonly FlagName[], command?: CommandName): string {
   const width = Math.max(...names.map((name) => flagName(name).length)) + 2;
+  const overrides: CommandSpec["flagHelp"] = command ? (COMMAND_SPECS[command] as CommandSpec).flagHelp : undefined;
   return names
     .map((name) => {
-      const flag: FlagSpec = FLAGS[name];
+      const flag: FlagSpec = { ...FLAGS[name], ...overrides?.[name] };
       const fallback = flag.default === undefined ? "" : ` (default ${String(flag.default)})`;
       return `  ${flagName(name).padEnd(width)}${flag.help}${fallback}\n`;
     })
@@ -45,7 +54,7 @@ environment (a flag wins):
 /** \`inferplane <command> --help\`: its synopsis, what it does, and every flag it reads with its default. */
 export function commandUsage(command: CommandName): string {
   const spec = COMMAND_SPECS[command];
-  const flags = flagLines([...spec.flags, ...COMMON_FLAGS]);
+  const flags = flagLines([...spec.flags, ...COMMON_FLAGS], command);
   const environment = command === "serve" ? SERVE_ENVIRONMENT : "";
   return `usage: inferplane ${command} ${spec.synopsis}\n\n${spec.summary}\n\nflags:\n${flags}${environment}`;
 }

@@ -67,10 +67,10 @@ export class InformerClusterView extends StoreView {
           path: collectionPath(served.kind),
           list: lister(objects, served),
           onUpsert: (obj) => {
-            this.stores.upsert(typed(served, obj));
+            this.stores.upsert(typed(served, obj), served.labelSelector);
           },
           onDelete: (obj) => {
-            this.stores.remove(typed(served, obj));
+            this.stores.remove(typed(served, obj), served.labelSelector);
           },
           optional: served.optional,
           labelSelector: served.labelSelector,

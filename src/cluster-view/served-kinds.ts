@@ -13,8 +13,8 @@ import {
 import { ScaledObjectKind } from "../keda/scaled-object.js";
 import { kindKey, objectKindKey, type KindRef } from "../kube/kind.js";
 import type { KubeObject } from "../kube/object.js";
-import { ModelInferKind } from "../apis/matrixinfer.js";
-import { GPUPoolKind, InferenceServiceKind, TokenCacheKind } from "../apis/inference-ai.js";
+import { LABEL_ROLE, ModelInferKind } from "../apis/matrixinfer.js";
+import { GPUPoolKind, InferenceServiceKind, LABEL_MANAGED, TokenCacheKind } from "../apis/inference-ai.js";
 import {
   InferenceCacheKind,
   InferenceGatewayKind,
@@ -35,12 +35,25 @@ export interface ServedKind {
   kind: KindRef;
   /** A CRD that may not be installed (Volcano, scheduler-plugins): absent counts as empty and synced. */
   optional: boolean;
-  /** Only these objects of the kind (the ones inferplane made), so the cache stays small. */
+  /**
+   * Only these objects of the kind (the ones inferplane made), so the cache stays small. A kind may
+   * be listed twice with two selectors (label selectors cannot say "or"): each is its own informer,
+   * and the view holds an object while either selects it (ClusterStores `source`).
+   */
   labelSelector?: string;
 }
 
 /** Children of inferplane's controllers carry this label, so informers of their kinds watch only them. */
 export const MANAGED_BY_INFERPLANE = `${LABEL_MANAGED_BY}=inferplane`;
+
+/**
+ * Role StatefulSets, the ones the webhooks enhance (DESIGN §4: labelled inference.ai/managed=true and
+ * with a ModelInfer role): their pods' GROUP_SIZE, ENTRY_ADDRESS and WORKER_INDEX come from the live
+ * object. A label-selected watch also tells when an object stops matching (the apiserver sends it
+ * as DELETED), so the cache holds exactly these (and the TokenCache's Redis StatefulSets, by their
+ * own selector).
+ */
+export const OPTED_IN_ROLE_STATEFULSETS = `${LABEL_MANAGED}=true,${LABEL_ROLE}`;
 
 /**
  * Every kind the cluster view serves: one list, read by both backends (files and informers) and
@@ -54,6 +67,8 @@ export const SERVED_KINDS: readonly ServedKind[] = [
   { kind: SERVICE, optional: false },
   // TokenCache's Redis servers (its redis.conf is a ConfigMap, below).
   { kind: STATEFUL_SET, optional: false, labelSelector: MANAGED_BY_INFERPLANE },
+  // Role StatefulSets (DESIGN §4), a second informer of the kind with its own selector.
+  { kind: STATEFUL_SET, optional: false, labelSelector: OPTED_IN_ROLE_STATEFULSETS },
   { kind: HyperNodeKind, optional: true },
   { kind: VolcanoPodGroupKind, optional: true },
   { kind: CoschedulingPodGroupKind, optional: true },

@@ -34,6 +34,8 @@ export class ClusterStores implements ClusterReader {
   private readonly usage = new NodeUsage();
   private readonly gangPods = new Map<string, Set<string>>();
   private readonly owners = new OwnerIndex();
+  /** Which sources (label selectors of the kind's informers) hold each object: `<kind>|<ns>/<name>`. */
+  private readonly holders = new Map<string, Set<string>>();
   private topologyCache: Topology | undefined;
   private changes = 0;
 
@@ -93,12 +95,15 @@ export class ClusterStores implements ClusterReader {
 
   /**
    * Adds or replaces an object; kinds the view does not serve are ignored. A namespace on an
-   * object of a cluster-scoped kind is dropped, as the API server ignores it.
+   * object of a cluster-scoped kind is dropped, as the API server ignores it. `source`: the label
+   * selector of the informer it came from, when a kind has two (SERVED_KINDS).
    */
-  upsert(given: KubeObject): void {
+  upsert(given: KubeObject, source = ""): void {
     const obj = withoutStrayNamespace(given);
     const store = this.stores.get(objectKindKey(obj));
     if (!store) return;
+    const key = `${objectKindKey(obj)}|${objectKey(obj)}`;
+    this.holders.set(key, (this.holders.get(key) ?? new Set()).add(source));
     const previous = store.get(obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
     if (previous) this.unindex(previous);
     store.upsert(obj);
@@ -107,8 +112,14 @@ export class ClusterStores implements ClusterReader {
     this.notify(obj);
   }
 
-  remove(given: KubeObject): void {
+  /** Removes an object, unless another source (informer of the same kind) still holds it. */
+  remove(given: KubeObject, source = ""): void {
     const obj = withoutStrayNamespace(given);
+    const key = `${objectKindKey(obj)}|${objectKey(obj)}`;
+    const holders = this.holders.get(key);
+    holders?.delete(source);
+    if (holders && holders.size > 0) return;
+    this.holders.delete(key);
     const store = this.stores.get(objectKindKey(obj));
     const stored = store?.get(obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
     if (!store || !stored) return;
@@ -125,6 +136,7 @@ export class ClusterStores implements ClusterReader {
     this.usage.clear();
     this.gangPods.clear();
     this.owners.clear();
+    this.holders.clear();
     this.topologyCache = undefined;
     for (const obj of objects) this.upsert(obj);
   }

@@ -32,6 +32,23 @@ export interface EngineCommand {
   args: string[];
 }
 
+/**
+ * The Prometheus counters (per pod) the optimizer loop reads a replica's load from: requests served,
+ * prompt tokens and generated tokens. Their rates give requests/minute and tokens per request.
+ */
+export interface LoadSeries {
+  requests: string;
+  promptTokens: string;
+  generationTokens: string;
+}
+
+/** vLLM's counters (vllm/v1/metrics/loggers.py); Triton's vLLM backend reports the token counters under the same names. */
+export const VLLM_LOAD_SERIES: LoadSeries = {
+  requests: "vllm:request_success_total",
+  promptTokens: "vllm:prompt_tokens_total",
+  generationTokens: "vllm:generation_tokens_total",
+};
+
 export interface Engine {
   backend: Backend;
   /** The pinned default image (spec.image overrides it). */
@@ -45,6 +62,8 @@ export interface Engine {
   revision: boolean;
   /** The metric types there is a real per-pod series for (see metricSeries). */
   scalesOn: readonly ScalingMetric["type"][];
+  /** The counters the optimizer loop reads the load from; undefined when the engine exports none to Prometheus. */
+  loadSeries?: LoadSeries;
   /** Extra container ports beside http (Triton's gRPC and metrics). */
   ports: readonly { name: string; containerPort: number }[];
   /** Single-pod replica. */

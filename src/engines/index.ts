@@ -17,4 +17,4 @@ export function engineFor(backend: Backend | undefined): Engine {
   return ENGINES[backend ?? "vllm"];
 }
 
-export { ENGINE_PORT, type Engine, type EngineLaunch } from "./engine.js";
+export { ENGINE_PORT, VLLM_LOAD_SERIES, type Engine, type EngineLaunch, type LoadSeries } from "./engine.js";

@@ -19,6 +19,9 @@ export function tensorParallelism(svc: InferenceService): number {
   return svc.spec.backendConfig?.tensorParallelism ?? (wholeGpus(svc) ? gpusPerPod(svc) : 1);
 }
 
+/** The role of the ModelInfer a multi-node InferenceService becomes (its pods are `<name>-<g>-engine-0-<p>`). */
+export const MODELINFER_ROLE = "engine";
+
 /** backendConfig.pipelineParallelism, default 1: the pods (nodes) one replica spans. */
 export function pipelineParallelism(svc: InferenceService): number {
   return svc.spec.backendConfig?.pipelineParallelism ?? 1;

@@ -28,6 +28,12 @@ export const SGLANG: Engine = {
   quantizations: ["awq", "awq_marlin", "gptq", "gptq_marlin", "fp8", "bitsandbytes", "compressed-tensors", "modelopt"],
   revision: true,
   scalesOn: ["gpu-utilization", "queue-depth", "latency"],
+  // python/sglang/srt/metrics/collector.py (TokenizerMetricsCollector).
+  loadSeries: {
+    requests: "sglang:num_requests_total",
+    promptTokens: "sglang:prompt_tokens_total",
+    generationTokens: "sglang:generation_tokens_total",
+  },
   ports: [],
   serve: (launch) => ({ command: ["python3", "-m", "sglang.launch_server"], args: serveArgs(launch) }),
 };

@@ -1,5 +1,5 @@
 import type { Engine } from "./engine.js";
-import { ENGINE_PORT } from "./engine.js";
+import { ENGINE_PORT, VLLM_LOAD_SERIES } from "./engine.js";
 
 /** Triton's gRPC and Prometheus ports (tritonserver defaults, named as the GPU enhancer names them). */
 export const TRITON_GRPC_PORT = 8001;
@@ -18,6 +18,9 @@ export const TRITON: Engine = {
   quantizations: [],
   revision: false,
   scalesOn: ["gpu-utilization", "queue-depth"],
+  // Requests: Triton's own per-model counter; tokens: its vLLM backend's (src/utils/metrics.py), when
+  // the model's config turns REPORT_CUSTOM_METRICS on.
+  loadSeries: { ...VLLM_LOAD_SERIES, requests: "nv_inference_request_success" },
   ports: [
     { name: "grpc", containerPort: TRITON_GRPC_PORT },
     { name: "metrics", containerPort: TRITON_METRICS_PORT },

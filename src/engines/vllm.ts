@@ -1,5 +1,5 @@
 import type { Engine, EngineCommand, EngineLaunch } from "./engine.js";
-import { ENGINE_PORT, flags } from "./engine.js";
+import { ENGINE_PORT, VLLM_LOAD_SERIES, flags } from "./engine.js";
 
 /** Ray's GCS port on the head (vLLM's examples/online_serving/multi-node-serving.sh). */
 export const RAY_PORT = 6379;
@@ -73,6 +73,7 @@ export const VLLM: Engine = {
   ],
   revision: true,
   scalesOn: ["gpu-utilization", "queue-depth", "latency"],
+  loadSeries: VLLM_LOAD_SERIES,
   ports: [],
   serve: (launch) => ({ command: ["vllm", "serve"], args: serveArgs(launch) }),
   multiNode,

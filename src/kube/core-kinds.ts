@@ -1,6 +1,6 @@
 import type { Deployment, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
-import type { ConfigMap, Node, Pod, Secret, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
+import type { ConfigMap, Event, Node, Pod, Secret, Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import type { CustomResourceDefinition } from "kubernetes-types/apiextensions/v1.js";
 import { defineKind } from "./kind.js";
@@ -29,6 +29,13 @@ export const CONFIG_MAP = defineKind<Obj<ConfigMap>>({
   version: "v1",
   kind: "ConfigMap",
   plural: "configmaps",
+  namespaced: true,
+});
+export const EVENT = defineKind<Obj<Event>>({
+  group: "",
+  version: "v1",
+  kind: "Event",
+  plural: "events",
   namespaced: true,
 });
 export const SECRET = defineKind<Obj<Secret>>({

@@ -27,3 +27,8 @@ export function parseQuantity(value: string | number): number {
   const scale = exponent ? 10 ** Number(exponent.slice(1)) : suffix ? (BINARY[suffix] ?? DECIMAL[suffix] ?? 1) : 1;
   return Math.ceil(base * scale * 1000 - 1e-6);
 }
+
+/** A quantity in whole units, rounded up as Kubernetes' Quantity.Value() does (bytes of a memory quantity). */
+export function quantityValue(value: string | number): number {
+  return Math.ceil(parseQuantity(value) / 1000);
+}

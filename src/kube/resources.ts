@@ -1,4 +1,4 @@
-import type { Container, Node, Pod, ResourceRequirements } from "kubernetes-types/core/v1.js";
+import type { Node, Pod, ResourceRequirements } from "kubernetes-types/core/v1.js";
 import { parseQuantity } from "./quantity.js";
 
 /** Resource name → milli-units. `pods` counts pod slots. */
@@ -33,27 +33,47 @@ function max(a: Resources, b: Resources): Resources {
   return out;
 }
 
-function sum(containers: readonly Container[]): Resources {
-  return containers.reduce<Resources>((acc, c) => add(acc, requestsOf(c.resources)), {});
+/** Pod-level resources (PodLevelResources, beta in 1.34): these names replace the containers' sum. */
+function isPodLevelResource(name: string): boolean {
+  return name === "cpu" || name === "memory" || name.startsWith("hugepages-");
+}
+
+/** Containers and init containers as the scheduler sums them: init containers in order, sidecars from when they start. */
+function containerRequests(spec: NonNullable<Pod["spec"]>): Resources {
+  let running = spec.containers.reduce<Resources>((acc, c) => add(acc, requestsOf(c.resources)), {});
+  let sidecars: Resources = {};
+  let initPeak: Resources = {};
+  for (const init of spec.initContainers ?? []) {
+    const own = requestsOf(init.resources);
+    if (init.restartPolicy === "Always") {
+      running = add(running, own);
+      sidecars = add(sidecars, own);
+      initPeak = max(initPeak, sidecars);
+    } else initPeak = max(initPeak, add(own, sidecars));
+  }
+  return max(running, initPeak);
 }
 
 /**
- * What a pod asks of a node, as the scheduler computes it: the containers plus native
- * sidecars, or the largest regular init container if that is more, plus overhead, plus a slot.
+ * What a pod asks of a node, exactly as kube-scheduler computes it (k8s.io/component-helpers
+ * resource.PodRequests; KEP-753 "Exposing Pod Resource Requirements"): the containers plus every
+ * native sidecar (an init container with restartPolicy Always); each regular init container runs
+ * beside only the sidecars started before it, and the pod needs the most of any of those moments;
+ * pod-level requests (spec.resources, for cpu, memory and hugepages) replace the containers'
+ * total for those names; then overhead (spec.overhead) is added, and one pod slot. A request
+ * defaults to its limit, as the apiserver defaults it.
  */
 export function podRequests(pod: Pod): Resources {
   const spec = pod.spec;
   if (!spec) return { [POD_SLOTS]: 1000 };
-  const inits = spec.initContainers ?? [];
-  const sidecars = inits.filter((c) => c.restartPolicy === "Always");
-  const running = add(sum(spec.containers), sum(sidecars));
-  const peakInit = inits
-    .filter((c) => c.restartPolicy !== "Always")
-    .reduce<Resources>((acc, c) => max(acc, add(requestsOf(c.resources), sum(sidecars))), {});
+  const requests = containerRequests(spec);
+  const podLevel = (spec as { resources?: ResourceRequirements }).resources;
+  for (const [name, value] of Object.entries(requestsOf(podLevel)))
+    if (isPodLevelResource(name)) requests[name] = value;
   const overhead = Object.fromEntries(
     Object.entries(spec.overhead ?? {}).map(([k, q]) => [k, parseQuantity(q as string | number)]),
   );
-  return add(add(max(running, peakInit), overhead), { [POD_SLOTS]: 1000 });
+  return add(add(requests, overhead), { [POD_SLOTS]: 1000 });
 }
 
 export function nodeAllocatable(node: Node): Resources {

@@ -1,3 +1,5 @@
+import { parseOrdinal } from "../kube/validation.js";
+
 /**
  * Names of the objects a ModelInfer owns (DESIGN §4, after MatrixInfer/Kthena).
  * Every other module derives names from here.
@@ -34,9 +36,18 @@ export function entryAddress(entryPod: string, namespace: string): string {
   return `${entryPod}.${entryPod}.${namespace}`;
 }
 
-/** Entry address of a StatefulSet role instance: `<sts>-0.<serviceName>.<namespace>`. */
-export function statefulSetEntryAddress(statefulSet: string, serviceName: string, namespace: string): string {
-  return `${statefulSet}-0.${serviceName}.${namespace}`;
+/**
+ * Entry address of a StatefulSet role instance: `<sts>-<start>.<serviceName>.<namespace>`. The
+ * StatefulSet controller names its pods from `spec.ordinals.start` (default 0; Kubernetes API
+ * reference, StatefulSetOrdinals), so the first pod, the entry, is `<sts>-<start>`.
+ */
+export function statefulSetEntryAddress(
+  statefulSet: string,
+  serviceName: string,
+  namespace: string,
+  start = 0,
+): string {
+  return `${statefulSet}-${start}.${serviceName}.${namespace}`;
 }
 
 export interface PodCoordinates {
@@ -45,19 +56,24 @@ export interface PodCoordinates {
   podIndex: number;
 }
 
-/** Reads `<g>`, `<r>`, `<p>` back from a pod name of the form `<mi>-<g>-<role>-<r>-<p>`. */
+/**
+ * Reads `<g>`, `<r>`, `<p>` back from a pod name of the form `<mi>-<g>-<role>-<r>-<p>`. Each index
+ * is an int32 ordinal written without leading zeros (parseOrdinal), so `…-99999999999999999999999-…`
+ * is no index at all rather than 1e+23.
+ */
 export function parsePodName(name: string, modelInfer: string, role: string): PodCoordinates | undefined {
   const prefix = `${modelInfer}-`;
   if (!name.startsWith(prefix)) return undefined;
   const rest = name.slice(prefix.length);
   const match = /^(\d+)-(.+)-(\d+)-(\d+)$/.exec(rest);
   if (!match || match[2] !== role) return undefined;
-  return { groupIndex: Number(match[1]), roleIndex: Number(match[3]), podIndex: Number(match[4]) };
+  const [groupIndex, roleIndex, podIndex] = [match[1], match[3], match[4]].map((m) => parseOrdinal(m ?? ""));
+  if (groupIndex === undefined || roleIndex === undefined || podIndex === undefined) return undefined;
+  return { groupIndex, roleIndex, podIndex };
 }
 
-/** Reads the index back from `<prefix>-<index>` (group names, role-ids, StatefulSet pod names). */
+/** Reads the int32 index back from `<prefix>-<index>` (group names, role-ids, StatefulSet pod names). */
 export function parseIndexSuffix(name: string, prefix: string): number | undefined {
   if (!name.startsWith(`${prefix}-`)) return undefined;
-  const suffix = name.slice(prefix.length + 1);
-  return /^(0|[1-9]\d*)$/.test(suffix) ? Number(suffix) : undefined;
+  return parseOrdinal(name.slice(prefix.length + 1));
 }

@@ -1,5 +1,5 @@
 import { parse, stringify } from "yaml";
-import { packLayout, profilesFor, type MigProfile } from "./mig.js";
+import { geometryOf, packLayout, profilesFor, type MigProfile } from "./mig.js";
 
 /**
  * NVIDIA mig-parted's config file, `version: v1` (NVIDIA/mig-parted `api/spec/v1/spec.go`), as
@@ -175,7 +175,7 @@ function instancesOf(
 
 /**
  * Why a layout cannot be applied on GPUs of `product`: a profile the product does not have, or an
- * entry whose MIG devices do not fit one GPU (7 compute slices, 8 memory eighths; src/nvidia/mig.ts).
+ * entry whose MIG devices do not fit one GPU (the product's compute and memory slices; src/nvidia/mig.ts).
  * Nothing for a product not known here: mig-parted checks it on the node.
  */
 export function migLayoutProblems(name: string, specs: readonly MigConfigSpec[], product: string): string[] {
@@ -189,7 +189,7 @@ export function migLayoutProblems(name: string, specs: readonly MigConfigSpec[],
       return [
         `${name}[${i}]: ${product} has no MIG profile ${got.missing}; it has ${known.map((p) => p.name).join(", ")}`,
       ];
-    const gpus = packLayout(got.instances);
+    const gpus = packLayout(got.instances, geometryOf(product));
     return gpus && gpus.length <= 1
       ? []
       : [`${name}[${i}]: the MIG devices of one entry do not fit one GPU of ${product}`];

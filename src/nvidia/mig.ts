@@ -1,89 +1,117 @@
 import { MIG_RESOURCE_PREFIX } from "./resources.js";
+import { MIG_PRODUCTS, type MigProduct, type MigProfile } from "./mig-products.js";
+
+export type { MigProduct, MigProfile } from "./mig-products.js";
+
+const byName = new Map(MIG_PRODUCTS.map((p) => [p.name, p]));
+
+function known(...names: string[]): MigProduct[] {
+  return names.map((n) => byName.get(n)).filter((p): p is MigProduct => p !== undefined);
+}
+
+/** Products without MIG (NVIDIA MIG User Guide lists the GPUs that have it): token of the product name. */
+const NO_MIG = new Set([
+  "L4",
+  "L20",
+  "L40",
+  "L40S",
+  "T4",
+  "V100",
+  "P100",
+  "P40",
+  "P4",
+  "A10",
+  "A10G",
+  "A16",
+  "A2",
+  "A40",
+  "A6000",
+]);
+
+type Tokens = ReadonlySet<string>;
+
+/** Name tokens → products, most specific first (GB300 before B300, GH200 before H200, NVL before H100). */
+const RULES: readonly [(t: Tokens, name: string) => boolean, () => MigProduct[]][] = [
+  [(t) => t.has("GB300"), () => known("GB300")],
+  [(t) => t.has("GB200"), () => known("GB200")],
+  [(t) => t.has("B300"), () => known("B300")],
+  [(t) => t.has("B200"), () => known("B200")],
+  [(t) => t.has("GH200") && [...t].some((x) => x.startsWith("144")), () => known("GH200 144G HBM3e")],
+  [(t) => t.has("GH200") || t.has("H20") || t.has("PG506"), () => known("H100-96GB, GH200, H20")],
+  [(t) => t.has("H200"), () => known("H200")],
+  [
+    (t) => (t.has("H100") || t.has("H800")) && (t.has("NVL") || [...t].some((x) => x.startsWith("94"))),
+    () => known("H100 NVL"),
+  ],
+  [
+    (t) => (t.has("H100") || t.has("H800")) && [...t].some((x) => x.startsWith("96")),
+    () => known("H100-96GB, GH200, H20"),
+  ],
+  [(t) => t.has("H100") || t.has("H800"), () => known("A100-80GB, H100-80GB")],
+  [(t) => (t.has("A100") || t.has("A800")) && t.has("40GB"), () => known("A100-40GB")],
+  [(t) => (t.has("A100") || t.has("A800")) && t.has("80GB"), () => known("A100-80GB, H100-80GB")],
+  [(t) => t.has("A100") || t.has("A800"), () => known("A100-40GB", "A100-80GB, H100-80GB")],
+  [(t) => t.has("A30") || t.has("A30X"), () => known("A30-24GB")],
+  [(_, n) => /RTX-PRO-6000.*BLACKWELL/.test(n), () => known("RTX PRO 6000 Blackwell")],
+  [(t) => [...t].some((x) => NO_MIG.has(x)) || t.has("RTX") || t.has("QUADRO"), () => []],
+];
+
+const cache = new Map<string, MigProduct[] | undefined>();
 
 /**
- * MIG profiles per GPU, as NVIDIA's mig-parted defaults name them: `<g>g.<mem>gb`, with `+me`
- * variants (media extensions) that the device plugin advertises as `.me`. A GPU has 7 compute
- * slices and 8 memory eighths; a profile takes g slices and some eighths.
+ * The MIG products a GPU product name may be, as GPU Feature Discovery writes it in
+ * `nvidia.com/gpu.product` (the NVML name with spaces as '-': `NVIDIA-A100-SXM4-80GB`,
+ * `NVIDIA-H100-NVL`, `NVIDIA-GH200-144G-HBM3e`) or as an InferenceService's `gpu.type`
+ * (`nvidia-a100`, which does not say its memory: both A100s). Empty for a known product without
+ * MIG; undefined for a name inferplane does not know — not a reason to refuse it (read the
+ * node's GFD labels instead: gfdMigProfiles). Memoised: admission asks for the same few names.
  */
-export interface MigProfile {
-  name: string;
-  compute: number;
-  memoryEighths: number;
+export function migProductsOf(product: string): MigProduct[] | undefined {
+  if (cache.has(product)) return cache.get(product);
+  const name = product.toUpperCase().replace(/[\s_]+/g, "-");
+  const tokens = new Set(name.split("-"));
+  const found = RULES.find(([matches]) => matches(tokens, name))?.[1]();
+  cache.set(product, found);
+  return found;
 }
 
-const EIGHTHS: Record<number, number> = { 1: 1, 2: 2, 3: 4, 4: 4, 7: 8 };
-
-function family(memories: [number, number, number, number, number, number]): MigProfile[] {
-  const [m1, m1b, m2, m3, m4, m7] = memories;
-  const base = [
-    { compute: 1, gb: m1 },
-    { compute: 1, gb: m1b, eighths: 2 },
-    { compute: 2, gb: m2 },
-    { compute: 3, gb: m3 },
-    { compute: 4, gb: m4 },
-    { compute: 7, gb: m7 },
-  ];
-  const profiles = base.map((p) => ({
-    name: `${p.compute}g.${p.gb}gb`,
-    compute: p.compute,
-    memoryEighths: p.eighths ?? EIGHTHS[p.compute] ?? 8,
-  }));
-  return [...profiles, { name: `1g.${m1}gb+me`, compute: 1, memoryEighths: 1 }];
-}
-
-/** GPU families with MIG, by a key matched against product names. */
-const MIG_FAMILIES: Readonly<Record<string, readonly MigProfile[]>> = {
-  "A100-40GB": family([5, 10, 10, 20, 20, 40]),
-  "A100-80GB": family([10, 20, 20, 40, 40, 80]),
-  "H100-80GB": family([10, 20, 20, 40, 40, 80]),
-  "H100-NVL-94GB": family([12, 24, 24, 47, 47, 94]),
-  "H200-141GB": family([18, 35, 35, 71, 71, 141]),
-};
-
-const NO_MIG = /\b(L4|L40S?|T4|V100|A10G?|A30X?|A40|RTX)\b/i;
-
-/**
- * The MIG families a GPU product may be: `NVIDIA-A100-SXM4-80GB` is A100-80GB; `nvidia-a100`
- * does not say its memory, so either A100. Empty when the product has no MIG; undefined when
- * the name is not one we know.
- */
-function migFamilies(product: string): string[] | undefined {
-  const p = product.toUpperCase();
-  if (p.includes("H200")) return ["H200-141GB"];
-  if (p.includes("H100") && (p.includes("NVL") || p.includes("94"))) return ["H100-NVL-94GB"];
-  if (p.includes("H100")) return ["H100-80GB"];
-  if (p.includes("A100") && p.includes("40GB")) return ["A100-40GB"];
-  if (p.includes("A100") && p.includes("80GB")) return ["A100-80GB"];
-  if (p.includes("A100")) return ["A100-40GB", "A100-80GB"];
-  if (NO_MIG.test(p.replace(/-/g, " "))) return [];
-  return undefined;
-}
-
-const byProduct = new Map<string, MigProfile[] | undefined>();
-
-/** The profiles a product offers (memoised: admission asks for the same few products again and again). */
+/** The profiles a product offers (the union when its name fits several); [] without MIG; undefined when unknown. */
 export function profilesFor(product: string): MigProfile[] | undefined {
-  if (byProduct.has(product)) return byProduct.get(product);
-  const families = migFamilies(product);
-  const profiles = families && [
-    ...new Map(families.flatMap((f) => MIG_FAMILIES[f] ?? []).map((p) => [p.name, p])).values(),
-  ];
-  byProduct.set(product, profiles);
-  return profiles;
+  const products = migProductsOf(product);
+  return products && [...new Map(products.flatMap((p) => p.profiles).map((p) => [p.name, p])).values()];
 }
 
-/** Any family's profile of that name (for a GPU whose product is not given). */
+/** The first known product's profile of that name (for a GPU whose product is not given). */
 export function anyProfile(name: string): MigProfile | undefined {
-  for (const profiles of Object.values(MIG_FAMILIES)) {
-    const found = profiles.find((p) => p.name === name);
+  for (const p of MIG_PRODUCTS) {
+    const found = p.profiles.find((profile) => profile.name === name);
     if (found) return found;
   }
   return undefined;
 }
 
+/** The slices of one GPU of a product (the first one its name fits), or an A100's 7 and 8 when not known. */
+export function geometryOf(product: string | undefined): { compute: number; memory: number } {
+  const first = product ? migProductsOf(product)?.[0] : undefined;
+  return first ? { compute: first.compute, memory: first.memory } : { compute: 7, memory: 8 };
+}
+
 /** The device plugin's resource for a profile under the mixed strategy: `nvidia.com/mig-3g.40gb`, `+me` → `.me`. */
 export function migResourceName(profile: string): string {
-  return `${MIG_RESOURCE_PREFIX}${profile.replace("+me", ".me")}`;
+  return `${MIG_RESOURCE_PREFIX}${profile.replace("+", ".")}`;
+}
+
+const GFD_MIG_COUNT = /^nvidia\.com\/mig-(.+)\.count$/;
+
+/**
+ * The MIG devices a node offers by GPU Feature Discovery's labels (`nvidia.com/mig-<profile>.count`,
+ * present under the mixed strategy), as device-plugin resource names (`nvidia.com/mig-1g.10gb.me`).
+ */
+export function gfdMigResources(labels: Record<string, string> | undefined): string[] {
+  return Object.entries(labels ?? {}).flatMap(([key, count]) => {
+    const match = GFD_MIG_COUNT.exec(key);
+    return match && Number(count) > 0 ? [`${MIG_RESOURCE_PREFIX}${match[1] ?? ""}`] : [];
+  });
 }
 
 /** The GPU Operator's product label under the single strategy: `<product>-MIG-<profile>`. */
@@ -92,20 +120,25 @@ export function migProductLabel(product: string, profile: string): string {
 }
 
 /**
- * Packs a MIG layout onto GPUs (largest first, each GPU 7 slices and 8 eighths) and returns
- * the GPUs it takes, or undefined when one instance cannot fit a GPU at all.
+ * Packs a MIG layout onto GPUs of `geometry` (largest first) and returns the GPUs it takes, or
+ * undefined when one instance cannot fit a GPU at all.
  */
-export function packLayout(instances: readonly MigProfile[]): MigProfile[][] | undefined {
+export function packLayout(
+  instances: readonly MigProfile[],
+  geometry: { compute: number; memory: number } = { compute: 7, memory: 8 },
+): MigProfile[][] | undefined {
   const gpus: { compute: number; memory: number; parts: MigProfile[] }[] = [];
-  const sorted = [...instances].sort((a, b) => b.memoryEighths - a.memoryEighths || b.compute - a.compute);
+  const sorted = [...instances].sort((a, b) => b.memorySlices - a.memorySlices || b.compute - a.compute);
   for (const p of sorted) {
-    if (p.compute > 7 || p.memoryEighths > 8) return undefined;
-    const gpu = gpus.find((g) => g.compute + p.compute <= 7 && g.memory + p.memoryEighths <= 8);
+    if (p.compute > geometry.compute || p.memorySlices > geometry.memory) return undefined;
+    const gpu = gpus.find(
+      (g) => g.compute + p.compute <= geometry.compute && g.memory + p.memorySlices <= geometry.memory,
+    );
     if (gpu) {
       gpu.compute += p.compute;
-      gpu.memory += p.memoryEighths;
+      gpu.memory += p.memorySlices;
       gpu.parts.push(p);
-    } else gpus.push({ compute: p.compute, memory: p.memoryEighths, parts: [p] });
+    } else gpus.push({ compute: p.compute, memory: p.memorySlices, parts: [p] });
   }
   return gpus.map((g) => g.parts);
 }

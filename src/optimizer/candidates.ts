@@ -40,7 +40,9 @@ export function transitionValue(
 function acceleratorsFor(server: ServerSpec, system: SystemSpec): string[] {
   const current = server.current?.accelerator;
   if (server.keepAccelerator && current !== undefined) return system.accelerators.has(current) ? [current] : [];
-  return [...system.accelerators.keys()];
+  const all = [...system.accelerators.keys()];
+  const allowed = server.accelerators;
+  return allowed ? all.filter((a) => allowed.includes(a)) : all;
 }
 
 /**

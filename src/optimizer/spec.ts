@@ -78,6 +78,11 @@ export interface ServerSpec {
   minNumReplicas: number;
   /** Overrides the batch size derived from performance data when > 0. */
   maxBatchSize: number;
+  /**
+   * inferplane's addition: the accelerators (names) this server may run on; undefined: any. The
+   * control loop sets it for workloads whose GPU type is fixed or chosen from a list.
+   */
+  accelerators?: readonly string[];
   load: LoadSpec;
   current?: AllocationData;
 }

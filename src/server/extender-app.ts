@@ -4,6 +4,8 @@ import { countRefused, type Metrics } from "../metrics.js";
 import type { ClusterView } from "../cluster-view/cluster-view.js";
 import type { Binder } from "../../scheduler-extender/binder.js";
 import { Extender } from "../../scheduler-extender/extender.js";
+import { hyperNodeNotices, OncePerVersion, type EventRecorder } from "../../scheduler-extender/events.js";
+import { HyperNodeKind } from "../volcano/hypernode.js";
 import type { Topology } from "../volcano/topology.js";
 import { POD } from "../kube/core-kinds.js";
 import {
@@ -31,15 +33,18 @@ export interface ExtenderRoutesOptions {
   budget?: InFlightBudget;
   /** In a cluster: the subject CN of kube-scheduler's client certificate; undefined: open (standalone). */
   schedulerName?: string;
+  /** Warning Events on PodGroups and HyperNodes with what the extender cannot honour (in a cluster). */
+  events?: EventRecorder;
 }
 
 type Verb = "filter" | "prioritize" | "bind";
 
 /**
  * Reports the topology's problems: the metric each time the topology is rebuilt (only on
- * change, never per request), the log lines only when the problems themselves changed.
+ * change, never per request), the log lines and a Warning Event per HyperNode only when the
+ * problems themselves changed.
  */
-function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger): () => void {
+function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger, events?: EventRecorder): () => void {
   let seen: Topology | undefined;
   let logged = "";
   return () => {
@@ -51,6 +56,7 @@ function topologyReporter(view: ClusterView, metrics: Metrics, log: Logger): () 
     if (text === logged) return;
     logged = text;
     for (const problem of topology.problems) log.warn("HyperNode topology problem", { problem });
+    for (const notice of hyperNodeNotices(topology, view.list(HyperNodeKind))) events?.warn(notice);
   };
 }
 
@@ -117,7 +123,8 @@ function authenticated(verb: Verb, opts: ExtenderRoutesOptions) {
 /** POST /scheduler/filter, /scheduler/prioritize and /scheduler/bind on the HTTPS server. */
 export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   const extender = new Extender(opts.view);
-  const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log);
+  const events = opts.events && new OncePerVersion(opts.events);
+  const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log, events);
   const budget = opts.budget ?? new InFlightBudget(256, 24 * 1024 * 1024);
   const guard = (verb: Verb): Array<(req: Request, res: Response, next: () => void) => void> => [
     authenticated(verb, opts),
@@ -144,7 +151,8 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
       opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, Object.keys(decision.failed).length);
       if (decision.planned) opts.metrics.gangsPlanned.inc();
       if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
-      res.json(filterReply(args, decision.passed, decision.failed));
+      for (const notice of decision.notices ?? []) events?.warn(notice);
+      res.json(filterReply(args, decision.passed, decision.failed, "", decision.unresolvable));
     } catch (err) {
       const level = err instanceof WireError ? "warn" : "error";
       opts.log[level]("extender filter failed", { error: errorText(err), cause: causeOf(err) });

@@ -2,6 +2,7 @@ import type { Server as HttpsServer } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Express, RequestHandler } from "express";
 import type { ServingBundle } from "../../certs/ensure.js";
+import { ApiEventRecorder } from "../../scheduler-extender/api-events.js";
 import type { Binder } from "../../scheduler-extender/binder.js";
 import type { ClusterView } from "../cluster-view/cluster-view.js";
 import type { ServeConfig } from "../config.js";
@@ -110,6 +111,7 @@ export function createFront(opts: FrontOptions): Front {
         binder: opts.binder,
         budget: new InFlightBudget(b.maxRequestsInFlight, b.maxBodyBytesInFlight),
         schedulerName: secured ? config.extenderClientName : undefined,
+        events: opts.kubeconfig && new ApiEventRecorder(opts.kubeconfig, log),
       });
       opts.extraRoutes?.(app);
     },

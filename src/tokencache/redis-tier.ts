@@ -41,10 +41,10 @@ export function evictionPolicy(policy: TokenCache["spec"]["evictionPolicy"]): {
   return { policy: "allkeys-lru" };
 }
 
-/** Bytes of a Kubernetes quantity (`16Gi` → 17179869184), or undefined when it is not one. */
+/** Bytes of a Kubernetes quantity (`16Gi` → 17179869184; a fraction of a byte rounds down), or undefined when it is not one. */
 export function quantityBytes(size: string | number): number | undefined {
   try {
-    return Math.round(parseQuantity(size) / 1000);
+    return Math.floor(parseQuantity(size) / 1000);
   } catch (err) {
     if (err instanceof QuantityError) return undefined;
     throw err;

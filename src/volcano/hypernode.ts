@@ -29,11 +29,12 @@ export interface HyperNodeMember {
   selector: MemberSelector;
 }
 
+/** volcano-sh/apis topology/v1alpha1 HyperNodeSpec: `tier` (≥ 0; lower is closer), `tierName`, `members`. */
 export interface HyperNode {
   apiVersion: typeof HYPERNODE_API_VERSION;
   kind: typeof HYPERNODE_KIND;
-  metadata: { name: string; resourceVersion?: string; namespace?: string };
-  spec: { tier: number; members?: HyperNodeMember[] };
+  metadata: { name: string; uid?: string; resourceVersion?: string; namespace?: string };
+  spec: { tier: number; tierName?: string; members?: HyperNodeMember[] };
 }
 
 export function isHyperNode(obj: KubeObject): obj is HyperNode {

@@ -27,16 +27,43 @@ export const COSCHEDULING_PODGROUP_API_VERSION = apiVersionOf(CoschedulingPodGro
 /** scheduler-plugins: the pod label naming its PodGroup. */
 export const COSCHEDULING_POD_GROUP_LABEL = "scheduling.x-k8s.io/pod-group";
 
+/**
+ * Volcano's NetworkTopologySpec (scheduling/v1beta1): `hard` (default) or `soft`; the highest tier a
+ * group may span, by number or by the HyperNodes' `spec.tierName` (not both).
+ */
+export interface NetworkTopology {
+  mode?: "hard" | "soft";
+  highestTierAllowed?: number;
+  highestTierName?: string;
+}
+
+/**
+ * Both kinds' spec fields. Volcano (volcano-sh/apis scheduling/v1beta1 PodGroupSpec): minMember,
+ * minTaskMember, queue, priorityClassName, minResources, networkTopology, subGroupPolicy.
+ * scheduler-plugins (scheduling.x-k8s.io/v1alpha1): minMember, minResources, scheduleTimeoutSeconds.
+ */
+export interface PodGroupSpec {
+  minMember?: number;
+  minResources?: Record<string, string>;
+  minTaskMember?: Record<string, number>;
+  queue?: string;
+  priorityClassName?: string;
+  networkTopology?: NetworkTopology;
+  subGroupPolicy?: unknown[];
+  scheduleTimeoutSeconds?: number;
+}
+
 export interface PodGroup {
   apiVersion: string;
   kind: "PodGroup";
-  metadata: { name: string; namespace?: string; resourceVersion?: string; ownerReferences?: OwnerReference[] };
-  spec: {
-    minMember?: number;
-    minResources?: Record<string, string>;
-    minTaskMember?: Record<string, number>;
-    networkTopology?: { mode?: "hard" | "soft"; highestTierAllowed?: number };
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    ownerReferences?: OwnerReference[];
   };
+  spec: PodGroupSpec;
 }
 
 export function isPodGroup(obj: KubeObject): obj is PodGroup {

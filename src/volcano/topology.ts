@@ -1,4 +1,5 @@
 import type { HyperNode } from "./hypernode.js";
+import { hyperNodeRefusal } from "./hypernode-fields.js";
 import { selectMembers, type Candidate } from "./selectors.js";
 
 /** The HyperNode tree resolved against the nodes, with what was wrong in it. */
@@ -12,8 +13,14 @@ export interface Topology {
   hyperNodeOfNode: ReadonlyMap<string, string>;
   /** HyperNode names per tier, sorted. */
   byTier: ReadonlyMap<number, readonly string[]>;
+  /** The tiers that have HyperNodes, lowest (closest) first; Volcano's tiers start at 0 or 1. */
+  tiers: readonly number[];
   maxTier: number;
+  /** `spec.tierName` → the tiers of the HyperNodes that carry it (one, when the names are consistent). */
+  tiersByName: ReadonlyMap<string, readonly number[]>;
   problems: readonly string[];
+  /** The problems per HyperNode, for a Warning Event on it. */
+  problemsOf: ReadonlyMap<string, readonly string[]>;
 }
 
 interface Build {
@@ -22,6 +29,13 @@ interface Build {
   parentOf: Map<string, string>;
   hyperNodeOfNode: Map<string, string>;
   problems: string[];
+  problemsOf: Map<string, string[]>;
+}
+
+/** Records a problem, against the HyperNode it concerns. */
+function report(b: Build, hyperNode: string, text: string): void {
+  b.problems.push(text);
+  b.problemsOf.set(hyperNode, [...(b.problemsOf.get(hyperNode) ?? []), text]);
 }
 
 /** The candidates each member of one type selects; a selector that fails is reported and skipped. */
@@ -31,7 +45,7 @@ function selected(hn: HyperNode, type: "Node" | "HyperNode", candidates: readonl
     try {
       result.push(...selectMembers(member.selector, candidates, type === "Node"));
     } catch (err) {
-      b.problems.push(`HyperNode ${hn.metadata.name}: ${(err as Error).message}`);
+      report(b, hn.metadata.name, `HyperNode ${hn.metadata.name}: ${(err as Error).message}`);
     }
   }
   return result;
@@ -43,7 +57,9 @@ function claimNodes(hn: HyperNode, nodes: readonly Candidate[], b: Build, nodeOw
     const key = `${tier}/${node.name}`;
     const owner = nodeOwner.get(key);
     if (owner !== undefined && owner !== hn.metadata.name) {
-      b.problems.push(
+      report(
+        b,
+        hn.metadata.name,
         `node ${node.name} is claimed by HyperNodes ${owner} and ${hn.metadata.name} of tier ${tier}; ${owner} keeps it`,
       );
       continue;
@@ -58,7 +74,9 @@ function claimChildren(hn: HyperNode, all: readonly Candidate[], b: Build): void
   for (const child of selected(hn, "HyperNode", all, b)) {
     const owner = b.parentOf.get(child.name);
     if (child.name === hn.metadata.name || (owner !== undefined && owner !== hn.metadata.name)) {
-      b.problems.push(
+      report(
+        b,
+        hn.metadata.name,
         `HyperNode ${child.name} is claimed by ${owner ?? child.name} and ${hn.metadata.name}; ${owner ?? "neither"} keeps it`,
       );
       continue;
@@ -75,7 +93,7 @@ function breakCycles(b: Build): void {
     let current = b.parentOf.get(start);
     while (current !== undefined) {
       if (seen.has(current)) {
-        b.problems.push(`HyperNodes form a cycle through ${current}; ${start}'s parent link is ignored`);
+        report(b, start, `HyperNodes form a cycle through ${current}; ${start}'s parent link is ignored`);
         const parent = b.parentOf.get(start) ?? "";
         b.parentOf.delete(start);
         b.children.set(
@@ -100,18 +118,48 @@ function collectNodes(name: string, b: Build, memo: Map<string, string[]>): stri
   return nodes;
 }
 
-/** Resolves HyperNodes against nodes. Never throws: bad topology is reported in `problems`. */
+/** `spec.tierName` → the tiers carrying it; a name on two tiers is reported. */
+function tierNames(sorted: readonly HyperNode[], b: Build): Map<string, number[]> {
+  const names = new Map<string, number[]>();
+  for (const hn of sorted) {
+    const name = hn.spec.tierName;
+    if (!name) continue;
+    const tiers = names.get(name) ?? [];
+    if (!tiers.includes(hn.spec.tier)) tiers.push(hn.spec.tier);
+    names.set(name, tiers);
+    if (tiers.length === 2)
+      report(
+        b,
+        hn.metadata.name,
+        `tierName ${name} names tiers ${tiers.join(" and ")}; a tier name must name one tier`,
+      );
+  }
+  return names;
+}
+
+/**
+ * Resolves HyperNodes against nodes. Never throws: bad topology is reported in `problems`, and a
+ * HyperNode with a field it cannot honour (hyperNodeRefusal) is left out.
+ */
 export function buildTopology(hyperNodes: readonly HyperNode[], nodes: readonly Candidate[]): Topology {
-  const sorted = [...hyperNodes].sort(
-    (a, b) => a.spec.tier - b.spec.tier || a.metadata.name.localeCompare(b.metadata.name),
-  );
   const b: Build = {
-    directNodes: new Map(sorted.map((h) => [h.metadata.name, []])),
-    children: new Map(sorted.map((h) => [h.metadata.name, []])),
+    directNodes: new Map(),
+    children: new Map(),
     parentOf: new Map(),
     hyperNodeOfNode: new Map(),
     problems: [],
+    problemsOf: new Map(),
   };
+  const usable = hyperNodes.filter((hn) => {
+    const refusal = hyperNodeRefusal(hn);
+    if (refusal) report(b, hn.metadata.name, `HyperNode ${hn.metadata.name}: ${refusal}; it is left out of placement`);
+    return refusal === undefined;
+  });
+  const sorted = usable.sort((x, y) => x.spec.tier - y.spec.tier || x.metadata.name.localeCompare(y.metadata.name));
+  for (const hn of sorted) {
+    b.directNodes.set(hn.metadata.name, []);
+    b.children.set(hn.metadata.name, []);
+  }
   const nodeOwner = new Map<string, string>();
   const hyperCandidates = sorted.map((h) => ({ name: h.metadata.name, labels: {} }));
   for (const hn of sorted) claimNodes(hn, nodes, b, nodeOwner);
@@ -129,8 +177,11 @@ export function buildTopology(hyperNodes: readonly HyperNode[], nodes: readonly 
     parentOf: b.parentOf,
     hyperNodeOfNode: b.hyperNodeOfNode,
     byTier,
+    tiers: [...byTier.keys()],
     maxTier: Math.max(0, ...sorted.map((h) => h.spec.tier)),
+    tiersByName: tierNames(sorted, b),
     problems: b.problems,
+    problemsOf: b.problemsOf,
   };
 }
 

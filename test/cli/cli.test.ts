@@ -50,8 +50,22 @@ describe("CLI", () => {
     assert.equal(out, "");
     assert.equal(
       err,
-      "denied: Pod default/ghost-0-serve-0-0: pod default/ghost-0-serve-0-0: ModelInfer default/ghost not found; create it first or fix label modelinfer.matrixinfer.ai/name\n",
+      "denied: Pod default/ghost-0-serve-0-0 is forbidden: metadata.labels[modelinfer.matrixinfer.ai/name]: ModelInfer default/ghost not found; create it first or fix the label\n",
     );
+  });
+
+  it("resolves a pod against the ModelInfer in the same file, as after kubectl apply of both", async () => {
+    const file = join(dir, "together.yaml");
+    await writeFile(
+      file,
+      [
+        "apiVersion: workload.matrixinfer.ai/v1alpha1\nkind: ModelInfer\nmetadata: {name: ghost}\nspec:\n  template:\n    roles:\n      - {name: serve, entryTemplate: {spec: {containers: [{name: e, image: x}]}}}\n",
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ghost-0-serve-0-0\n  labels:\n    inference.ai/managed: "true"\n    modelinfer.matrixinfer.ai/name: ghost\n    modelinfer.matrixinfer.ai/role: serve\nspec:\n  containers: [{name: a, image: b}]\n',
+      ].join("---\n"),
+    );
+    const { code, out } = await cli("validate", "-f", file);
+    assert.equal(code, 0);
+    assert.equal(out, "valid: ModelInfer default/ghost\nvalid: Pod default/ghost-0-serve-0-0\n");
   });
 
   it("validate reports warnings and verdicts", async () => {

@@ -173,7 +173,7 @@ describe("CLI ergonomics", () => {
       assert.equal(out, "");
       assert.equal(
         err,
-        "invalid: ModelInfer default/m: ModelInfer default/m is invalid: spec.template.roles[0].name: required; add name: a string\n",
+        "invalid: ModelInfer default/m is invalid: spec.template.roles[0].name: required; add name: a string\n",
       );
     });
   });

@@ -36,12 +36,17 @@ describe("inferplane render", () => {
     const objects = documents(out);
     const kinds = [...new Set(objects.map((o) => o.kind))].sort();
     assert.deepEqual(kinds, ["Pod", "PodGroup", "Service"]);
-    assert.match(out, /^# ModelInfer default\/sample → \d+ objects \(controller modelinfer\)$/m);
+    assert.match(
+      out,
+      /^# ModelInfer default\/sample → \d+ objects \(controller modelinfer; the owner reference to it is added once it exists\)$/m,
+    );
     for (const obj of objects) {
       if (obj.kind !== "PodGroup") assertValidKubernetes(obj);
-      assert.equal(obj.metadata?.ownerReferences?.[0]?.kind, "ModelInfer");
+      assert.equal(obj.metadata?.ownerReferences, undefined, "no owner reference without the owner's uid");
       assert.equal(obj.metadata?.labels?.["app.kubernetes.io/managed-by"], "inferplane");
     }
+    assert.match(out, /the owner reference to it is added once it exists/);
+    assert.doesNotMatch(out, /[&*]a\d/, "no YAML anchors or aliases");
   });
 
   it("renders what the file's own objects define, with the manifests directory around them", async () => {
@@ -76,10 +81,14 @@ spec:
     );
   });
 
-  it("exits 1 naming the kinds it knows for an object no controller owns, and for one admission would deny", async () => {
+  it("skips, naming the kinds it knows, an object no controller owns; exits 1 for one admission would deny", async () => {
     const pod = await cli("render", "-f", join(EXAMPLES, "pods", "llama-405b-worker.yaml"));
-    assert.equal(pod.code, 1);
-    assert.match(pod.err, /Pod default\/llama-405b-1-serve-0-2: no controller for v1 Pod; render knows ModelInfer/);
+    assert.equal(pod.code, 0);
+    assert.equal(pod.out, "");
+    assert.match(
+      pod.err,
+      /Pod default\/llama-405b-1-serve-0-2: no controller owns v1 Pod; nothing to render \(render knows ModelInfer \(workload\.matrixinfer\.ai\), .*InferenceService \(inference\.ai\)/,
+    );
     const file = join(dir, "bad.yaml");
     await writeFile(
       file,

@@ -77,6 +77,20 @@ describe("gang planner", () => {
     );
   });
 
+  it("says, before trying any HyperNode, that bound members share none up to the highest tier", () => {
+    // Members already bound in racks 0 and 2 can never be held to tier 1, whatever is free.
+    const objects = [
+      ...rackCluster(4, 2, 8),
+      podGroup("g", 4, { mode: "hard", highestTierAllowed: 1 }),
+      ...gangOf(4, "1", { bound: { 0: "r0-n0", 1: "r2-n0" } }),
+    ];
+    const result = plan(objects, "g-02");
+    assert.deepEqual(result, {
+      ok: false,
+      reason: "gang default/g: its bound members on r0-n0, r2-n0 share no HyperNode up to tier 1",
+    });
+  });
+
   it("names the closest HyperNode when one had room in total but not in shape", () => {
     // 3 pods of 5 GPUs: a rack of two 8-GPU nodes has 16 free in total but holds only 2 of them.
     const objects = [

@@ -23,7 +23,10 @@ describe("quantities and pod requests", () => {
     for (const bad of ["", "ten", "1Gb", "1 Gi", "--1"]) assert.throws(() => parseQuantity(bad), QuantityError);
   });
 
-  it("sums containers and sidecars, takes the largest regular init container, adds overhead and a slot", () => {
+  // k8s.io/component-helpers resource.PodRequests (KEP-753 "Exposing Pod Resource Requirements"):
+  // InitContainerUse(i) = sum(sidecars with index < i) + init container i; the pod needs
+  // max(containers + all sidecars, max_i InitContainerUse(i)) + overhead.
+  it("counts a regular init container beside only the sidecars started before it (KEP-753)", () => {
     const requests = podRequests({
       spec: {
         overhead: { cpu: "250m" },
@@ -37,6 +40,39 @@ describe("quantities and pod requests", () => {
         ],
       },
     });
-    assert.deepEqual(requests, { cpu: 9250, "nvidia.com/gpu": 4000, "nvidia.com/mig-3g.40gb": 1000, pods: 1000 });
+    // big-init runs alone (the sidecar starts after it): 8 CPUs, not 8 + 1.
+    assert.deepEqual(requests, { cpu: 8250, "nvidia.com/gpu": 4000, "nvidia.com/mig-3g.40gb": 1000, pods: 1000 });
+  });
+
+  it("adds the sidecars started before a later init container to it, in order", () => {
+    const requests = podRequests({
+      spec: {
+        initContainers: [
+          { name: "proxy", restartPolicy: "Always", resources: { requests: { cpu: "2", memory: "1Gi" } } },
+          { name: "download", resources: { requests: { cpu: "4", memory: "8Gi" } } },
+          { name: "log", restartPolicy: "Always", resources: { requests: { cpu: "1" } } },
+          { name: "migrate", resources: { requests: { cpu: "5" } } },
+        ],
+        containers: [{ name: "engine", resources: { requests: { cpu: "1", memory: "2Gi" } } }],
+      },
+    });
+    // cpu: containers + sidecars = 4; download + proxy = 6; migrate + proxy + log = 8 → 8.
+    // memory: 2Gi + 1Gi = 3Gi running; download + proxy = 9Gi → 9Gi.
+    assert.deepEqual(requests, { cpu: 8000, memory: 9 * 2 ** 30 * 1000, pods: 1000 });
+  });
+
+  it("takes pod-level requests (spec.resources) for cpu, memory and hugepages over the containers' sum", () => {
+    const pod = {
+      spec: {
+        resources: { requests: { cpu: "3" }, limits: { memory: "4Gi", "example.com/x": "1" } },
+        containers: [{ name: "a", resources: { requests: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" } } }],
+      },
+    };
+    assert.deepEqual(podRequests(pod as never), {
+      cpu: 3000,
+      memory: 4 * 2 ** 30 * 1000,
+      "nvidia.com/gpu": 1000,
+      pods: 1000,
+    });
   });
 });

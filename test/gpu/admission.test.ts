@@ -33,7 +33,7 @@ describe("GPU features through the admission webhooks (examples/gpu)", () => {
     assert.deepEqual(second.patch, [], "reinvocation gives the same object");
   });
 
-  it("a pod that names a missing TokenCache is denied with its name", async () => {
+  it("a pod that names a missing TokenCache is forbidden (403) at that annotation", async () => {
     const ctx = await examplesContext();
     const pod = parse(readFileSync(EXAMPLE_POD, "utf8")) as KubeObject & {
       metadata: { annotations: Record<string, string> };
@@ -41,9 +41,10 @@ describe("GPU features through the admission webhooks (examples/gpu)", () => {
     pod.metadata.annotations["inference.ai/token-cache"] = "no-such-cache";
     const run = dryRun(pod, ctx);
     assert.equal(run.mutation.allowed, false);
-    assert.equal(
-      run.mutation.status?.message,
-      'TokenCache "no-such-cache" does not exist in namespace default; create it or fix the annotation',
+    assert.equal(run.mutation.status?.code, 403);
+    assert.ok(
+      run.mutation.status.message.includes("is forbidden: metadata.annotations[inference.ai/token-cache]: "),
+      run.mutation.status.message,
     );
   });
 });

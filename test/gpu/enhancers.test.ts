@@ -1,25 +1,19 @@
 import assert from "node:assert/strict";
-import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import { enhanceGpuPod } from "../../webhooks/gpu/enhance.js";
 import type { KubeObject } from "../../src/kube/object.js";
-import { assertValidKubernetes } from "../support/schema.js";
-import { gpuPod, inferenceCache, NS, pdd, pool, speculative, stores, tokenCache } from "../support/gpu.js";
+import {
+  denied,
+  enhance,
+  env,
+  gpuPod,
+  inferenceCache,
+  pdd,
+  pool,
+  speculative,
+  stores,
+  tokenCache,
+} from "../support/gpu.js";
 
-function enhance(pod: Pod, ...objects: KubeObject[]): { pod: Pod; engine: Container; warnings: string[] } {
-  const result = enhanceGpuPod(pod, NS, stores(...objects));
-  assert.ok(result.ok, result.ok ? "" : result.message);
-  assertValidKubernetes(result.value);
-  return { pod: result.value, engine: result.value.spec!.containers[0]!, warnings: result.warnings };
-}
-
-function denied(pod: Pod, objects: KubeObject[], pattern: RegExp): void {
-  const result = enhanceGpuPod(pod, NS, stores(...objects));
-  assert.equal(result.ok, false);
-  if (!result.ok) assert.match(result.message, pattern);
-}
-
-const env = (c: Container): Record<string, string> =>
-  Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? JSON.stringify(e.valueFrom)]));
 const A100 = "NVIDIA-A100-SXM4-80GB";
 
 describe("GPU sharing on admission", () => {
@@ -124,7 +118,7 @@ describe("GPU sharing on admission", () => {
       const pod = gpuPod({ "inference.ai/gpu-pool": "shared" });
       pod.metadata!.namespace = namespace;
       const result = enhanceGpuPod(pod, namespace, stores(shared));
-      assert.ok(result.ok, result.ok ? "" : result.message);
+      assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.errors));
       assert.equal(result.value.spec!.nodeSelector?.["nvidia.com/gpu.sharing-strategy"], "time-slicing", namespace);
     }
   });
@@ -134,32 +128,76 @@ describe("GPU sharing on admission", () => {
     denied(
       gpuPod({ "inference.ai/gpu-pool": "mig", "inference.ai/mig-profile": "3g.20gb" }),
       [migPool],
-      /MIG profile 3g.20gb does not exist on NVIDIA-A100-SXM4-80GB; use one of 1g.10gb, 1g.20gb/,
+      403,
+      "inference.ai/mig-profile",
     );
     denied(
       gpuPod({ "inference.ai/gpu-sharing": "mps", "inference.ai/gpu-count": "2" }),
       [],
-      /MPS shares one GPU between clients: inference.ai\/gpu-count 2 is more than one/,
+      422,
+      "inference.ai/gpu-count",
     );
-    denied(
-      gpuPod({ "inference.ai/gpu-pool": "nope" }),
-      [],
-      /GPUPool "nope" does not exist; create it or fix the annotation/,
-    );
+    denied(gpuPod({ "inference.ai/gpu-pool": "nope" }), [], 403, "inference.ai/gpu-pool");
     denied(
       gpuPod({ "inference.ai/gpu-pool": "l4" }),
       [pool("l4", { gpuProduct: "NVIDIA-L4", sharing: { mode: "mig", profiles: [{ name: "1g.10gb" }] } })],
-      /NVIDIA-L4 has no MIG/,
+      403,
+      "inference.ai/gpu-pool",
     );
+    denied(gpuPod({ "inference.ai/gpu-sharing": "shared" }), [], 422, "inference.ai/gpu-sharing");
+    denied(gpuPod({ "inference.ai/engine-container": "server" }), [], 422, "inference.ai/engine-container");
+  });
+
+  it("MPS's pinned memory limit is the pool's, exact in M (MiB) or G, or rounded down", () => {
+    // NVIDIA MPS docs: CUDA_MPS_PINNED_DEVICE_MEM_LIMIT "<device>=<integer>M|G"; NVIDIA's device
+    // plugin writes MiB counts with M. 1536Mi was cut to 0=1G and 512Mi doubled to 0=1G before.
+    for (const [limit, expected] of [
+      ["1536Mi", "0=1536M"],
+      ["512Mi", "0=512M"],
+      ["10Gi", "0=10G"],
+      ["1G", "0=953M"],
+    ]) {
+      const mps = pool("mps", { sharing: { mode: "mps", mps: { pinnedMemoryLimit: limit } } });
+      const { engine } = enhance(gpuPod({ "inference.ai/gpu-pool": "mps" }), mps);
+      assert.equal(env(engine).CUDA_MPS_PINNED_DEVICE_MEM_LIMIT, expected, limit);
+    }
+  });
+
+  it("MIG on an A30 (it has MIG: mig-parted's all-1g.6gb … all-4g.24gb), and its profiles only", () => {
+    const a30 = pool("a30", { gpuProduct: "NVIDIA-A30", sharing: { mode: "mig", profiles: [{ name: "1g.6gb" }] } });
+    const { engine } = enhance(gpuPod({ "inference.ai/gpu-pool": "a30" }), a30);
+    assert.deepEqual(engine.resources?.limits, { "nvidia.com/mig-1g.6gb": "1" });
     denied(
-      gpuPod({ "inference.ai/gpu-sharing": "shared" }),
-      [],
-      /"shared" is not one of exclusive, mig, mps, timeslice/,
+      gpuPod({ "inference.ai/gpu-pool": "a30", "inference.ai/mig-profile": "3g.20gb" }),
+      [a30],
+      403,
+      "inference.ai/mig-profile",
     );
+  });
+
+  it("a GPU product inferplane does not know is read from its nodes' GFD labels and warned about, never refused", () => {
+    const x1 = pool("x1", { gpuProduct: "NVIDIA-X1", sharing: { mode: "mig", profiles: [{ name: "1g.30gb" }] } });
+    const node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: {
+        name: "gpu-1",
+        labels: { "nvidia.com/gpu.product": "NVIDIA-X1", "nvidia.com/mig-1g.30gb.count": "7" },
+      },
+    } as KubeObject;
+    const offered = enhance(gpuPod({ "inference.ai/gpu-pool": "x1" }), x1, node);
+    assert.deepEqual(offered.engine.resources?.limits, { "nvidia.com/mig-1g.30gb": "1" });
+    assert.deepEqual(offered.warnings, [
+      "GPU NVIDIA-X1 is not in mig-parted's defaults; 1 of its nodes offer MIG 1g.30gb (GFD)",
+    ]);
+    const none = enhance(gpuPod({ "inference.ai/gpu-pool": "x1" }), x1);
+    assert.equal(none.warnings.length, 1);
+    assert.ok(none.warnings[0]!.length <= 120);
     denied(
-      gpuPod({ "inference.ai/engine-container": "server" }),
-      [],
-      /no container named "server"; name one of engine/,
+      gpuPod({ "inference.ai/gpu-pool": "x1", "inference.ai/mig-profile": "1g 30gb" }),
+      [x1],
+      422,
+      "inference.ai/mig-profile",
     );
   });
 
@@ -176,109 +214,6 @@ describe("GPU sharing on admission", () => {
     );
     assert.deepEqual(out.spec!.containers[0]!.resources, undefined, "the sidecar is untouched");
     assert.deepEqual(out.spec!.containers[1]!.resources?.limits, { "nvidia.com/mig-7g.80gb": "1" });
-  });
-});
-
-describe("KV-cache tiers (LMCache) on admission", () => {
-  const cache = tokenCache("chat", {
-    tiers: [
-      { name: "gpu", type: "prefix", size: "16Gi" },
-      { name: "nvme", type: "local", size: "100Gi", ttl: "24h" },
-      { name: "shared", type: "redis", replicas: 3 },
-    ],
-    warmup: { enabled: true, commonPrefixes: ["You are a helpful assistant", 'Answer in "JSON"'] },
-  });
-
-  it("sets LMCache's env (plain GB numbers), a local-disk volume, the vLLM flags and a warmup sidecar", () => {
-    const { pod, engine } = enhance(
-      gpuPod({ "inference.ai/token-cache": "chat" }, { args: ["--port", "8080"] }),
-      cache,
-    );
-    assert.deepEqual(env(engine), {
-      LMCACHE_CHUNK_SIZE: "256",
-      LMCACHE_LOCAL_CPU: "True",
-      LMCACHE_MAX_LOCAL_CPU_SIZE: "16.0",
-      LMCACHE_LOCAL_DISK: "file:///var/cache/lmcache/",
-      LMCACHE_MAX_LOCAL_DISK_SIZE: "100.0",
-      LMCACHE_REMOTE_URL: "redis://chat-shared.serving.svc:6379",
-      LMCACHE_REMOTE_SERDE: "naive",
-    });
-    assert.deepEqual(engine.args, [
-      "--port",
-      "8080",
-      "--enable-prefix-caching",
-      "--kv-transfer-config",
-      '{"kv_connector":"LMCacheConnectorV1","kv_role":"kv_both"}',
-    ]);
-    assert.deepEqual(pod.spec!.volumes, [{ name: "lmcache-local", emptyDir: { sizeLimit: "100Gi" } }]);
-    assert.deepEqual(engine.volumeMounts, [{ name: "lmcache-local", mountPath: "/var/cache/lmcache" }]);
-    const sidecar = pod.spec!.initContainers![0]!;
-    assert.deepEqual([sidecar.name, sidecar.restartPolicy], ["lmcache-warmup", "Always"]);
-    const vars = Object.fromEntries(sidecar.env!.map((e) => [e.name, e.value]));
-    assert.equal(vars.ENGINE_PORT, "8080");
-    assert.equal(vars.WARMUP_COUNT, "2");
-    assert.deepEqual(JSON.parse(vars.WARMUP_BODY_1!), {
-      model: "meta-llama/Llama-3.1-8B-Instruct",
-      prompt: 'Answer in "JSON"',
-      max_tokens: 1,
-    });
-  });
-
-  it("a password from the Secret in the URL, an external Redis as given, a local tier on its StorageClass and path", () => {
-    const secured = tokenCache("c", {
-      tiers: [
-        {
-          name: "nvme",
-          type: "local",
-          size: "200Gi",
-          localConfig: { storageClass: "local-nvme", mountPath: "/mnt/kv/" },
-        },
-        { name: "r", type: "redis", size: "1Gi", redisConfig: { passwordSecretRef: { name: "redis-auth" } } },
-      ],
-    });
-    const { pod, engine } = enhance(gpuPod({ "inference.ai/token-cache": "c" }), secured);
-    const names = (engine.env ?? []).map((e) => e.name);
-    assert.ok(names.indexOf("LMCACHE_REDIS_PASSWORD") < names.indexOf("LMCACHE_REMOTE_URL"), "defined before its use");
-    assert.deepEqual(engine.env!.find((e) => e.name === "LMCACHE_REDIS_PASSWORD")?.valueFrom, {
-      secretKeyRef: { name: "redis-auth", key: "password" },
-    });
-    assert.equal(env(engine).LMCACHE_REMOTE_URL, "redis://:$(LMCACHE_REDIS_PASSWORD)@c-r.serving.svc:6379");
-    assert.equal(env(engine).LMCACHE_LOCAL_DISK, "file:///mnt/kv/");
-    assert.deepEqual(pod.spec!.volumes, [
-      {
-        name: "lmcache-local",
-        ephemeral: {
-          volumeClaimTemplate: {
-            spec: {
-              accessModes: ["ReadWriteOnce"],
-              storageClassName: "local-nvme",
-              resources: { requests: { storage: "200Gi" } },
-            },
-          },
-        },
-      },
-    ]);
-    assert.deepEqual(engine.volumeMounts, [{ name: "lmcache-local", mountPath: "/mnt/kv" }]);
-    const external = tokenCache("e", {
-      tiers: [{ name: "r", type: "redis", redisConfig: { externalEndpoint: "redis.shared:6380" } }],
-    });
-    assert.equal(
-      env(enhance(gpuPod({ "inference.ai/token-cache": "e" }), external).engine).LMCACHE_REMOTE_URL,
-      "redis://redis.shared:6380",
-    );
-  });
-
-  it("decimal sizes are GB, a redis tier may name its host, no warmup without prefixes", () => {
-    const plain = tokenCache("c", {
-      tiers: [
-        { name: "p", type: "prefix", size: "5G" },
-        { name: "r", type: "redis", host: "redis.cache" },
-      ],
-    });
-    const { pod, engine } = enhance(gpuPod({ "inference.ai/token-cache": "c" }), plain);
-    assert.equal(env(engine).LMCACHE_MAX_LOCAL_CPU_SIZE, "5.0");
-    assert.equal(env(engine).LMCACHE_REMOTE_URL, "redis://redis.cache:6379");
-    assert.equal(pod.spec!.initContainers, undefined);
   });
 });
 
@@ -434,13 +369,31 @@ describe("engine flags on admission", () => {
     );
   });
 
+  it("refuses a GPU count that is no decimal integer, and a PD side with a fraction of a GPU", () => {
+    for (const count of ["0x10", "1e1", "2.0", "99999999999"])
+      denied(gpuPod({ "inference.ai/gpu-count": count }), [], 422, "inference.ai/gpu-count");
+    const half = pdd("half", { engine: "vllm", decodeResources: { limits: { "nvidia.com/gpu": "1.5" } } });
+    denied(
+      gpuPod({ "production-stack.vllm.ai/pdd": "half", "production-stack.vllm.ai/pd-role": "decode" }),
+      [half],
+      403,
+      "production-stack.vllm.ai/pdd",
+    );
+  });
+
   it("refuses a PD role without a PDD, or an unknown role", () => {
-    denied(gpuPod({ "production-stack.vllm.ai/pd-role": "decode" }), [], /pd-role needs production-stack.vllm.ai\/pdd/);
+    denied(gpuPod({ "production-stack.vllm.ai/pd-role": "decode" }), [], 422, "production-stack.vllm.ai/pdd");
     denied(
       gpuPod({ "production-stack.vllm.ai/pdd": "pd", "production-stack.vllm.ai/pd-role": "both" }),
       [pd],
-      /must be prefill or decode \(got "both"\)/,
+      422,
+      "production-stack.vllm.ai/pd-role",
     );
-    denied(gpuPod({ "production-stack.vllm.ai/inference-cache": "none" }), [], /InferenceCache "none" does not exist/);
+    denied(
+      gpuPod({ "production-stack.vllm.ai/inference-cache": "none" }),
+      [],
+      403,
+      "production-stack.vllm.ai/inference-cache",
+    );
   });
 });

@@ -13,6 +13,8 @@ import {
   tokenCacheFindings,
 } from "../../webhooks/validators/gpu-resources.js";
 import { gpuPod, NS, pdd, pool, speculative, stores, tokenCache } from "../support/gpu.js";
+import { assertDenied, pathsOf } from "../support/denials.js";
+import type { Outcome } from "../../webhooks/enhancers/result.js";
 
 type Check = (obj: never) => Findings;
 
@@ -21,7 +23,8 @@ interface Rule {
   check: Check;
   bad: KubeObject;
   fixed: KubeObject;
-  message: RegExp;
+  /** The one field the rule reports. */
+  path: string;
 }
 
 const A100 = "NVIDIA-A100-SXM4-40GB";
@@ -47,7 +50,7 @@ const RULES: Rule[] = [
     check: gpuPoolFindings,
     bad: pool("p", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } }),
     fixed: pool("p", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.20gb" }] } }),
-    message: /3g\.40gb does not exist on NVIDIA-A100-SXM4-40GB; use one of 1g\.5gb/,
+    path: "spec.sharing.profiles[0].name",
   },
   {
     rule: "a MIG layout entry that cannot fit one GPU",
@@ -57,7 +60,7 @@ const RULES: Rule[] = [
       gpuProduct: A100,
       sharing: { mode: "mig", profiles: [{ name: "4g.20gb" }, { name: "4g.20gb" }] },
     }),
-    message: /2 × 4g\.20gb needs 8 compute slices and 8 memory eighths; one GPU has 7 and 8/,
+    path: "spec.sharing.profiles[0].count",
   },
   {
     rule: "the single strategy with two profiles",
@@ -70,56 +73,111 @@ const RULES: Rule[] = [
       gpuProduct: A100,
       sharing: { mode: "mig", migStrategy: "single", profiles: [{ name: "1g.5gb", count: 7 }] },
     }),
-    message: /single MIG strategy gives every GPU of a node one profile/,
+    path: "spec.sharing.profiles",
   },
   {
     rule: "oversubscription on exclusive GPUs",
     check: gpuPoolFindings,
     bad: pool("p", { sharing: { mode: "exclusive" }, oversubscription: { enabled: true, ratio: "2" } }),
     fixed: pool("p", { sharing: { mode: "timeslice" }, oversubscription: { enabled: true, ratio: "2" } }),
-    message: /an exclusive GPU cannot be oversubscribed/,
+    path: "spec.oversubscription.enabled",
   },
   {
     rule: "an oversubscription ratio below one",
     check: gpuPoolFindings,
     bad: pool("p", { sharing: { mode: "mps" }, oversubscription: { enabled: true, ratio: "0.5" } }),
     fixed: pool("p", { sharing: { mode: "mps" }, oversubscription: { enabled: true, ratio: "1.5" } }),
-    message: /ratio: "0\.5" must be a number ≥ 1/,
+    path: "spec.oversubscription.ratio",
   },
   {
     rule: "an MPS memory limit that is not a quantity",
     check: gpuPoolFindings,
     bad: pool("p", { sharing: { mode: "mps", mps: { pinnedMemoryLimit: "10 gigs" } } }),
     fixed: pool("p", { sharing: { mode: "mps", mps: { pinnedMemoryLimit: "10Gi" } } }),
-    message: /pinnedMemoryLimit: "10 gigs" is not a Kubernetes quantity/,
+    path: "spec.sharing.mps.pinnedMemoryLimit",
+  },
+  {
+    rule: "an MPS memory limit under the 1Mi MPS can express",
+    check: gpuPoolFindings,
+    bad: pool("p", { sharing: { mode: "mps", mps: { pinnedMemoryLimit: "512Ki" } } }),
+    fixed: pool("p", { sharing: { mode: "mps", mps: { pinnedMemoryLimit: "1536Mi" } } }),
+    path: "spec.sharing.mps.pinnedMemoryLimit",
+  },
+  {
+    rule: "a gpuProduct that is no label value (it becomes a node selector)",
+    check: gpuPoolFindings,
+    bad: pool("p", { gpuProduct: "NVIDIA A100 40GB", sharing: { mode: "exclusive" } }),
+    fixed: pool("p", { gpuProduct: "NVIDIA-A100-SXM4-40GB", sharing: { mode: "exclusive" } }),
+    path: "spec.gpuProduct",
+  },
+  {
+    rule: "a node selector value that is no label value",
+    check: gpuPoolFindings,
+    bad: pool("p", { nodeSelector: { rack: "rack 1" }, sharing: { mode: "exclusive" } }),
+    fixed: pool("p", { nodeSelector: { rack: "rack-1" }, sharing: { mode: "exclusive" } }),
+    path: "spec.nodeSelector[rack]",
+  },
+  {
+    rule: "a single-strategy MIG product label over 63 characters (<product>-MIG-<profile>)",
+    check: gpuPoolFindings,
+    bad: pool("p", {
+      gpuProduct: "NVIDIA-H100-80GB-HBM3-SXM5-PCIe-Gen5-Custom-Board-Rev-B-0042",
+      sharing: { mode: "mig", migStrategy: "single", profiles: [{ name: "1g.10gb" }] },
+    }),
+    fixed: pool("p", {
+      gpuProduct: "NVIDIA-H100-80GB-HBM3",
+      sharing: { mode: "mig", migStrategy: "single", profiles: [{ name: "1g.10gb" }] },
+    }),
+    path: "spec.sharing.profiles[0].name",
+  },
+  {
+    rule: "an oversubscription ratio written in hex",
+    check: gpuPoolFindings,
+    bad: pool("p", { sharing: { mode: "mps" }, oversubscription: { enabled: true, ratio: "0x2" } }),
+    fixed: pool("p", { sharing: { mode: "mps" }, oversubscription: { enabled: true, ratio: "2" } }),
+    path: "spec.oversubscription.ratio",
+  },
+  {
+    rule: "a fraction of a GPU (extended resources are integers)",
+    check: pddFindings,
+    bad: pdd("d", { decodeResources: { limits: { "nvidia.com/gpu": "1.5" } } }),
+    fixed: pdd("d", { decodeResources: { limits: { "nvidia.com/gpu": "2" } } }),
+    path: "spec.decodeResources.limits[nvidia.com/gpu]",
+  },
+  {
+    rule: "a topology hint node selector that is no label value",
+    check: pddFindings,
+    bad: pdd("d", { topologyHint: { nodeSelector: { zone: "zone a" } } }),
+    fixed: pdd("d", { topologyHint: { nodeSelector: { zone: "zone-a" } } }),
+    path: "spec.topologyHint.nodeSelector[zone]",
   },
   {
     rule: "MPS with more than one GPU",
     check: inferenceServiceFindings,
     bad: service({ sharing: "mps", count: 2 }),
     fixed: service({ sharing: "mps", count: 1 }),
-    message: /MPS shares one GPU; 2 GPUs need sharing exclusive/,
+    path: "spec.gpu.count",
   },
   {
     rule: "an InferenceService MIG profile unknown for its GPU type",
     check: inferenceServiceFindings,
     bad: service({ type: "nvidia-h100", sharing: "mig", migProfile: "3g.20gb" }),
     fixed: service({ type: "nvidia-h100", sharing: "mig", migProfile: "3g.40gb" }),
-    message: /3g\.20gb does not exist on nvidia-h100/,
+    path: "spec.gpu.migProfile",
   },
   {
     rule: "a cache size that is not a quantity",
     check: inferenceServiceFindings,
     bad: service({}, { cache: { prefixCacheSize: "8 GB" } }),
     fixed: service({}, { cache: { prefixCacheSize: "8Gi" } }),
-    message: /prefixCacheSize: "8 GB" is not a Kubernetes quantity/,
+    path: "spec.cache.prefixCacheSize",
   },
   {
     rule: "minReplicas above maxReplicas",
     check: inferenceServiceFindings,
     bad: service({}, { autoscaling: { minReplicas: 5, maxReplicas: 2 } }),
     fixed: service({}, { autoscaling: { minReplicas: 2, maxReplicas: 5 } }),
-    message: /minReplicas 5 is above maxReplicas 2/,
+    path: "spec.autoscaling.minReplicas",
   },
   {
     rule: "a tier type given twice",
@@ -136,14 +194,14 @@ const RULES: Rule[] = [
         { name: "b", type: "redis", size: "1Gi" },
       ],
     }),
-    message: /a second local tier; give each tier type once/,
+    path: "spec.tiers[1].type",
   },
   {
     rule: "a redis tier inferplane runs without a size",
     check: tokenCacheFindings,
     bad: tokenCache("c", { tiers: [{ name: "r", type: "redis", replicas: 3 }] }),
     fixed: tokenCache("c", { tiers: [{ name: "r", type: "redis", replicas: 3, size: "8Gi" }] }),
-    message: /spec\.tiers\[0\]: a redis tier inferplane runs needs size/,
+    path: "spec.tiers[0].size",
   },
   {
     rule: "a local tier's storage class without a size for its claim",
@@ -152,7 +210,7 @@ const RULES: Rule[] = [
     fixed: tokenCache("c", {
       tiers: [{ name: "l", type: "local", size: "100Gi", localConfig: { storageClass: "nvme" } }],
     }),
-    message: /localConfig\.storageClass: the volume claim needs the tier's size/,
+    path: "spec.tiers[0].localConfig.storageClass",
   },
   {
     rule: "a relative mount path",
@@ -161,35 +219,35 @@ const RULES: Rule[] = [
     fixed: tokenCache("c", {
       tiers: [{ name: "l", type: "local", size: "1Gi", localConfig: { mountPath: "/cache" } }],
     }),
-    message: /mountPath: "cache" is not an absolute path/,
+    path: "spec.tiers[0].localConfig.mountPath",
   },
   {
     rule: "a TTL that is not a duration",
     check: tokenCacheFindings,
     bad: tokenCache("c", { tiers: [{ name: "a", type: "prefix", ttl: "1 day" }] }),
     fixed: tokenCache("c", { tiers: [{ name: "a", type: "prefix", ttl: "24h" }] }),
-    message: /ttl: "1 day" is not a duration/,
+    path: "spec.tiers[0].ttl",
   },
   {
     rule: "a tier size that is not a quantity",
     check: tokenCacheFindings,
     bad: tokenCache("c", { tiers: [{ name: "a", type: "local", size: "lots" }] }),
     fixed: tokenCache("c", { tiers: [{ name: "a", type: "local", size: "100Gi" }] }),
-    message: /size: "lots" is not a Kubernetes quantity/,
+    path: "spec.tiers[0].size",
   },
   {
     rule: "vLLM engineConfig missing a required flag",
     check: pddFindings,
     bad: pdd("d", { engine: "vllm", engineConfig: { "max-num-seqs": "256" } }),
     fixed: pdd("d", { engine: "vllm", engineConfig: vllmConfig }),
-    message: /vllm needs tensor-parallel-size, max-num-batched-tokens/,
+    path: "spec.engineConfig",
   },
   {
     rule: "SGLang engineConfig missing a required flag",
     check: pddFindings,
     bad: pdd("d", { engine: "sglang", engineConfig: { "max-num-seqs": "64" } }),
     fixed: pdd("d", { engine: "sglang", engineConfig: { "max-num-seqs": "64", "max-num-batched-tokens": "4096" } }),
-    message: /sglang needs max-num-batched-tokens/,
+    path: "spec.engineConfig",
   },
   {
     rule: "tensor parallel size above the GPU count",
@@ -200,46 +258,42 @@ const RULES: Rule[] = [
       engineConfig: vllmConfig,
       decodeResources: { limits: { "nvidia.com/gpu": "2" } },
     }),
-    message: /tensor-parallel-size 2 is above the 1 GPUs of spec\.decodeResources/,
+    path: "spec.engineConfig.tensor-parallel-size",
   },
   {
     rule: "an engine value that is not a number",
     check: pddFindings,
     bad: pdd("d", { engine: "vllm", engineConfig: { ...vllmConfig, "max-num-seqs": "many" } }),
     fixed: pdd("d", { engine: "vllm", engineConfig: vllmConfig }),
-    message: /max-num-seqs: "many" must be a whole number/,
+    path: "spec.engineConfig.max-num-seqs",
   },
   {
     rule: "a draft model equal to the target",
     check: speculativeDecodingFindings,
     bad: speculative("sd", { draftModel: "llama-70b", targetModel: "llama-70b" }),
     fixed: speculative("sd", { draftModel: "llama-1b", targetModel: "llama-70b" }),
-    message: /the draft model is the target \(llama-70b\)/,
+    path: "spec.draftModel",
   },
   {
     rule: "a backendRef that is neither a name nor {name, port}",
     check: stackInferenceServiceFindings,
     bad: stack({ backendRef: { port: 8000 } }),
     fixed: stack({ backendRef: { name: "b", port: 8000 } }),
-    message: /spec\.backendRef: a backend name, or \{name, port\}/,
+    path: "spec.backendRef",
   },
   {
     rule: "a prefillDecodingRef of another kind",
     check: stackInferenceServiceFindings,
     bad: stack({ prefillDecodingRef: { name: "p", kind: "Deployment" } }),
     fixed: stack({ prefillDecodingRef: { name: "p", kind: "PrefillDecodingDisaggregation" } }),
-    message: /prefillDecodingRef\.kind: Deployment/,
+    path: "spec.prefillDecodingRef.kind",
   },
 ];
 
 describe("GPU and cache validators", () => {
-  for (const { rule, check, bad, fixed, message } of RULES) {
-    it(`rejects ${rule}, and accepts it fixed`, () => {
-      const refused = check(bad as never);
-      assert.ok(
-        refused.problems.some((p) => message.test(p)),
-        refused.problems.join("\n") || "no problem found",
-      );
+  for (const { rule, check, bad, fixed, path } of RULES) {
+    it(`rejects ${rule} at ${path}, and accepts it fixed`, () => {
+      assert.deepEqual(pathsOf(check(bad as never).problems), [path]);
       assert.deepEqual(check(fixed as never).problems, []);
     });
   }
@@ -297,48 +351,73 @@ describe("GPU and cache validators", () => {
     const objects = [
       pool("p", { sharing: { mode: "exclusive" } }),
       pdd("d", { engine: "vllm", engineConfig: vllmConfig }),
+      tokenCache("chat", {
+        tiers: [
+          { name: "cpu", type: "prefix", size: "16Gi" },
+          { name: "nvme", type: "local", size: "100Gi" },
+        ],
+      }),
     ];
-    const verdict = (pod: Pod): string => {
-      const r = validateGpuPod(pod, NS, stores(...objects));
-      return r.ok ? "allowed" : r.message;
-    };
+    const verdict = (pod: Pod): Outcome<unknown> => validateGpuPod(pod, NS, stores(...objects));
 
-    it("an annotation naming an object that does not exist is denied, naming it", () => {
-      assert.match(
-        verdict(gpuPod({ "inference.ai/token-cache": "gone" })),
-        /TokenCache "gone" does not exist in namespace serving/,
+    it("a memory limit that cannot hold the TokenCache's CPU tier is invalid; a request below it is a warning", () => {
+      // LMCache pins the CPU tier in host memory (all its workers together hold the tier's size):
+      // in a container limited below it the kernel OOM-kills the engine.
+      const withMemory = (memory: Record<string, string>): Pod =>
+        gpuPod(
+          { "inference.ai/token-cache": "chat", "inference.ai/gpu-count": "4" },
+          { args: ["--tensor-parallel-size", "4"], resources: memory },
+        );
+      assertDenied(
+        verdict(withMemory({ limits: { memory: "8Gi" } } as never)),
+        422,
+        "spec.containers[0].resources.limits.memory",
       );
-      assert.match(
-        verdict(gpuPod({ "production-stack.vllm.ai/speculative-decoding": "gone" })),
-        /SpeculativeDecoding "gone" does not exist/,
-      );
-      assert.equal(verdict(gpuPod({ "inference.ai/gpu-pool": "p" })), "allowed");
+      const fits = verdict(withMemory({ requests: { memory: "64Gi" }, limits: { memory: "64Gi" } } as never));
+      assert.deepEqual(fits.ok && fits.warnings, []);
+      const unreserved = verdict(withMemory({}));
+      assert.equal(unreserved.ok && unreserved.warnings.length, 1);
     });
 
-    it("an engine's tensor parallelism above the GPUs it gets is denied", () => {
-      assert.match(
+    it("an annotation naming an object that does not exist is forbidden, at that annotation", () => {
+      assertDenied(
+        verdict(gpuPod({ "inference.ai/token-cache": "gone" })),
+        403,
+        "metadata.annotations[inference.ai/token-cache]",
+      );
+      assertDenied(
+        verdict(gpuPod({ "production-stack.vllm.ai/speculative-decoding": "gone" })),
+        403,
+        "metadata.annotations[production-stack.vllm.ai/speculative-decoding]",
+      );
+      assert.ok(verdict(gpuPod({ "inference.ai/gpu-pool": "p" })).ok);
+    });
+
+    it("an engine's tensor parallelism above the GPUs it gets is invalid, at the engine's args", () => {
+      assertDenied(
         verdict(
           gpuPod(
             { "inference.ai/gpu-pool": "p", "inference.ai/gpu-count": "2" },
             { args: ["--tensor-parallel-size=4"] },
           ),
         ),
-        /--tensor-parallel-size 4 is above the 2 GPUs the pod gets/,
+        422,
+        "spec.containers[0].args",
       );
-      assert.equal(
+      assert.ok(
         verdict(
           gpuPod(
             { "inference.ai/gpu-pool": "p", "inference.ai/gpu-count": "4" },
             { args: ["--tensor-parallel-size=4"] },
           ),
-        ),
-        "allowed",
+        ).ok,
       );
-      assert.match(
+      assertDenied(
         verdict(
           gpuPod({ "inference.ai/gpu-count": "1", "inference.ai/backend": "sglang" }, { args: ["--tp-size", "2"] }),
         ),
-        /--tp-size 2 is above the 1 GPUs/,
+        422,
+        "spec.containers[0].args",
       );
     });
   });

@@ -1,3 +1,4 @@
+import { inferenceServiceErrors } from "../../webhooks/validators/inference-service.js";
 import assert from "node:assert/strict";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Container, PodTemplateSpec, Service } from "kubernetes-types/core/v1.js";
@@ -193,6 +194,31 @@ describe("InferenceService desired(): backend × source × sharing mode", () => 
       assert.deepEqual(state.children, []);
       assert.equal(state.events?.[0]?.reason, "InvalidSpec");
     }
+  });
+
+  it("refuses a name its Service or its multi-node ModelInfer's hostnames cannot carry (Kubernetes' DNS rules)", () => {
+    // qwen2.5-72b is a fine InferenceService name (a DNS-1123 subdomain) but not a Service name (a
+    // DNS-1035 label), nor, multi-node, the hostname of its entry pod (a DNS-1123 label).
+    for (const spec of [{}, { backendConfig: { pipelineParallelism: 2 } }]) {
+      const errors = inferenceServiceErrors(inferenceService("qwen2.5-72b", spec));
+      assert.deepEqual(
+        errors.map((e) => e.path),
+        ["metadata.name"],
+      );
+      assert.ok(errors[0]!.fix.startsWith("remove '.' from metadata.name"), errors[0]!.fix);
+    }
+    // 7b-chat starts with a digit: no Service name; and 51 characters make a 64-character entry hostname when multi-node.
+    assert.deepEqual(
+      inferenceServiceErrors(inferenceService("7b-chat")).map((e) => e.path),
+      ["metadata.name"],
+    );
+    assert.deepEqual(inferenceServiceErrors(inferenceService("l".repeat(51))), []);
+    assert.deepEqual(
+      inferenceServiceErrors(inferenceService("l".repeat(51), { backendConfig: { pipelineParallelism: 2 } })).map(
+        (e) => e.path,
+      ),
+      ["metadata.name"],
+    );
   });
 
   it("holds, with one Event, while a GPUPool or TokenCache it names is missing; not again once said", () => {

@@ -134,14 +134,21 @@ describe("InferenceService desired(): multi-node and autoscaling", () => {
     );
   });
 
-  it("optimizer: no autoscaler object, and the replicas left to the optimizer loop", () => {
+  it("optimizer: no autoscaler object; the workload gets spec.replicas, which the optimizer loop writes", () => {
     const svc = inferenceService("o", { replicas: 4, autoscaling: { strategy: "optimizer", maxReplicas: 8 } });
     const state = inferenceServiceDesired(svc, new StaticView(), KEDA_INSTALLED);
     assert.deepEqual(
       state.children.map((c) => c.kind),
       ["Deployment", "Service"],
     );
-    assert.equal((state.children[0] as { spec: { replicas?: number } }).spec.replicas, undefined);
+    const replicas = (s: typeof svc): number | undefined =>
+      (inferenceServiceDesired(s, new StaticView(), KEDA_INSTALLED).children[0] as { spec: { replicas?: number } }).spec
+        .replicas;
+    assert.equal(replicas(svc), 4);
+    const before = inferenceService("b", { autoscaling: { strategy: "optimizer", minReplicas: 2, maxReplicas: 8 } });
+    assert.equal(replicas(before), 2, "before the loop's first cycle: minReplicas");
+    const hpa = inferenceService("h", { replicas: 4, autoscaling: { ...SCALING, strategy: "hpa" } });
+    assert.equal(replicas(hpa), undefined, "an HPA owns them");
   });
 
   it("a multi-node service scales its ModelInfer through the scale subresource", () => {

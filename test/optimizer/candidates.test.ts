@@ -37,6 +37,23 @@ describe("optimizer: candidates", () => {
     );
   });
 
+  it("accelerators limits a server to the ones it names (inferplane's addition)", () => {
+    const all = candidatesOf(base, "Premium-llama_13b").map((c) => c.accelerator);
+    const two = all.slice(-2);
+    const limited = candidatesOf(
+      withServer("Premium-llama_13b", (s) => ({ ...s, accelerators: [...two, "NoSuchCard"] })),
+      "Premium-llama_13b",
+    );
+    assert.deepEqual(limited.map((c) => c.accelerator).sort(), [...two].sort());
+    assert.deepEqual(
+      candidatesOf(
+        withServer("Premium-llama_13b", (s) => ({ ...s, accelerators: [] })),
+        "Premium-llama_13b",
+      ),
+      [],
+    );
+  });
+
   it("minNumReplicas raises the replica count, and its cost with it", () => {
     const cheapest = candidatesOf(base, "Premium-llama_13b")[0]!;
     const raised = candidatesOf(

@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApiOptimizerCluster } from "../../src/optimizer/loop/api.js";
-import { silentLogger } from "../../src/logging.js";
 import { loadSystemDir } from "../../src/optimizer/load-dir.js";
 import { OptimizerLoop, type OptimizerLoopOptions } from "../../src/optimizer/loop/loop.js";
 import { solveSystem } from "../../src/optimizer/solve.js";
 import { ApiDouble, type StoredObject } from "../support/api-double.js";
 import { INFERNO, published } from "../support/inferno.js";
-import { serveVllmMetrics, startPrometheus, type RunningPrometheus } from "../support/prometheus.js";
+import { serveVllmMetrics, startPrometheus, waitForWindow, type RunningPrometheus } from "../support/prometheus.js";
 import { assertValidKubernetes } from "../support/schema.js";
-import { kubeTools, run } from "../support/tools.js";
-
-const NS = "inferplane-system";
+import {
+  LOOP_NODES,
+  LOOP_NS as NS,
+  optimizerConfigMap,
+  optimizerConfigMapFromFixtures,
+  testLoop,
+} from "../support/optimizer-loop.js";
 const DEPLOYMENTS = "apps/v1/deployments";
 
 function deployment(name: string, labels: Record<string, string>): StoredObject {
@@ -43,60 +43,24 @@ function managed(server: string, model: string, cls: string, rpm: string): Recor
   };
 }
 
-function gpuNode(name: string, product: string, gpus: number): StoredObject {
-  return {
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: { name, labels: { "nvidia.com/gpu.product": product } },
-    status: { allocatable: { "nvidia.com/gpu": String(gpus), cpu: "64" } },
-  };
-}
-
 describe("optimizer control loop (real Prometheus, API double)", function () {
   this.timeout(60_000);
   let api: ApiDouble;
 
   let configMap: StoredObject;
   before(async () => {
-    // The ConfigMap as the README makes it: real kubectl, from inferno's files.
-    const dir = await mkdtemp(join(tmpdir(), "optimizer-data-"));
-    await writeFile(
-      join(dir, "optimizer-data.json"),
-      JSON.stringify({ optimizer: { unlimited: false, saturationPolicy: "None" } }),
-    );
-    await writeFile(
-      join(dir, "accelerator-node-selectors.json"),
-      JSON.stringify({ A100: { "nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB" } }),
-    );
-    const files = [
-      ...["accelerator-data.json", "model-data.json", "serviceclass-data.json"].map((f) =>
-        join(INFERNO, "v1/small", f),
-      ),
-      join(dir, "optimizer-data.json"),
-      join(dir, "accelerator-node-selectors.json"),
-    ];
-    configMap = JSON.parse(
-      run(kubeTools().kubectl, [
-        "create",
-        "configmap",
-        "inferplane-optimizer",
-        "-n",
-        NS,
-        ...files.map((f) => `--from-file=${f}`),
-        "--dry-run=client",
-        "-o",
-        "json",
-      ]),
-    ) as StoredObject;
-    await rm(dir, { recursive: true, force: true });
+    configMap = await optimizerConfigMap();
+  });
+
+  it("the ConfigMap kubectl makes from the files holds what the unit tests build in-process", () => {
+    assert.deepEqual(configMap.data, optimizerConfigMapFromFixtures().data);
   });
 
   beforeEach(async () => {
     api = new ApiDouble();
     await api.start();
     api.create("v1/configmaps", structuredClone(configMap));
-    for (let i = 0; i < 4; i++) api.create("v1/nodes", gpuNode(`g2-${i}`, "G2", 8));
-    api.create("v1/nodes", gpuNode("a100-0", "NVIDIA-A100-SXM4-80GB", 8));
+    for (const node of LOOP_NODES) api.create("v1/nodes", node);
     api.create(DEPLOYMENTS, deployment("llama-premium", managed("Premium-llama_13b", "llama_13b", "Premium", "60")));
     api.create(
       DEPLOYMENTS,
@@ -108,19 +72,8 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
     await api.stop();
   });
 
-  function loop(prometheusUrl: string | undefined, solve?: OptimizerLoopOptions["solve"]): OptimizerLoop {
-    return new OptimizerLoop({
-      cluster: new ApiOptimizerCluster(api.kubeConfig()),
-      namespace: NS,
-      configMap: "inferplane-optimizer",
-      statusConfigMap: "inferplane-optimizer-status",
-      prometheusUrl,
-      window: "10s",
-      intervalMs: 3_600_000,
-      log: silentLogger,
-      solve,
-    });
-  }
+  const loop = (prometheusUrl: string | undefined, solve?: OptimizerLoopOptions["solve"]): OptimizerLoop =>
+    testLoop(api, { ...(prometheusUrl ? { prometheusUrl } : {}), window: "10s", ...(solve ? { solve } : {}) });
 
   const get = (name: string): StoredObject => api.get(DEPLOYMENTS, "serving", name)!;
   const labels = (name: string): Record<string, string> => get(name).metadata.labels as Record<string, string>;
@@ -201,15 +154,7 @@ describe("optimizer control loop (real Prometheus, API double)", function () {
         { namespace: "serving", pod: "unmanaged-5d8f9c-zzzzz", rpm: 999, inTokens: 1, outTokens: 1 },
       ]);
       prometheus = await startPrometheus(vllm.target);
-      const deadline = Date.now() + 30_000;
-      // rate() is only steady once the 10 s window is full of samples (1 s scrapes).
-      const query = `${prometheus.url}/api/v1/query?query=${encodeURIComponent("min(count_over_time(vllm:request_success_total[10s]))")}`;
-      for (;;) {
-        const body = (await (await fetch(query)).json()) as { data: { result: { value: [number, string] }[] } };
-        if (Number(body.data.result[0]?.value[1] ?? 0) >= 9) break;
-        if (Date.now() > deadline) throw new Error("Prometheus did not fill a 10 s window");
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await waitForWindow(prometheus, "vllm:request_success_total", 10);
     });
     after(async () => {
       await prometheus.stop();

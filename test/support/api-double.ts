@@ -2,7 +2,7 @@
 // @kubernetes/client-node. It follows the API conventions that matter to clients: a global
 // resourceVersion, 409 on create of an existing object and on update with a stale
 // resourceVersion, list + watch from a resourceVersion (410 Gone when too old), the status
-// subresource, generation bumps on spec change, and garbage collection of dependents.
+// and scale subresources, generation bumps on spec change, and garbage collection of dependents.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,6 +24,7 @@ import {
   type Target,
 } from "./api-http.js";
 import { WatchHub, type WatchEvent } from "./api-watch.js";
+import { requestedScale, scaled, scaleOf, scalePaths } from "./api-scale.js";
 
 export type { StoredObject } from "./api-http.js";
 
@@ -199,6 +200,10 @@ export class ApiDouble {
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
+    if (target.subresource === "scale") {
+      await this.scaleResponse(method, target, url, req, res);
+      return;
+    }
     if (method === "GET" && !target.name) {
       url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1"
         ? this.watches.watch(target, url, res, this.rv)
@@ -438,6 +443,41 @@ export class ApiDouble {
     )
       return existing;
     return this.store(target.resource, next, "MODIFIED");
+  }
+
+  /** `<plural>/<name>/scale`: GET the Scale, PUT or PATCH it to set the object's replicas. */
+  private async scaleResponse(
+    method: string,
+    target: Target,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const paths = scalePaths(target.resource);
+    const existing = this.get(target.resource, target.namespace, target.name ?? "");
+    if (!paths || !existing) {
+      status(res, 404, "NotFound", `${target.resource} ${target.name ?? ""}/scale not found`);
+      return;
+    }
+    const scale = scaleOf(existing, paths);
+    if (method === "GET") {
+      json(res, 200, scale);
+      return;
+    }
+    const next = requestedScale(method, req.headers["content-type"] ?? "", scale, await readBody(req));
+    if (typeof next === "string") {
+      status(
+        res,
+        409,
+        "Conflict",
+        `Operation cannot be fulfilled on ${target.resource} "${existing.metadata.name}": ${next}`,
+      );
+      return;
+    }
+    const main = { ...target, subresource: undefined };
+    const manager = url.searchParams.get("fieldManager") ?? "unknown";
+    const after = this.written(main, existing, this.replace(main, existing, scaled(existing, next, paths)), manager);
+    json(res, 200, scaleOf(after, paths));
   }
 
   private patchResponse(

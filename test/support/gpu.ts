@@ -1,4 +1,8 @@
-import type { Pod } from "kubernetes-types/core/v1.js";
+import assert from "node:assert/strict";
+import type { Container, Pod } from "kubernetes-types/core/v1.js";
+import { enhanceGpuPod } from "../../webhooks/gpu/enhance.js";
+import { assertDenied } from "./denials.js";
+import { assertValidKubernetes } from "./schema.js";
 import { ClusterStores } from "../../src/cluster-view/stores.js";
 import type { KubeObject } from "../../src/kube/object.js";
 
@@ -65,3 +69,20 @@ export function inferenceCache(name: string, spec: Record<string, unknown>): Kub
     spec,
   } as KubeObject;
 }
+
+/** The GPU enhancers on a pod, over these objects: the enhanced pod (valid by the Pod schema), its engine, the warnings. */
+export function enhance(pod: Pod, ...objects: KubeObject[]): { pod: Pod; engine: Container; warnings: string[] } {
+  const result = enhanceGpuPod(pod, NS, stores(...objects));
+  assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.errors));
+  assertValidKubernetes(result.value);
+  return { pod: result.value, engine: result.value.spec!.containers[0]!, warnings: result.warnings };
+}
+
+/** The GPU enhancers refuse the pod with this code, at this annotation. */
+export function denied(pod: Pod, objects: KubeObject[], code: number, annotation: string): void {
+  assertDenied(enhanceGpuPod(pod, NS, stores(...objects)), code, `metadata.annotations[${annotation}]`);
+}
+
+/** A container's env as name → value (valueFrom as JSON). */
+export const env = (c: Container): Record<string, string> =>
+  Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? JSON.stringify(e.valueFrom)]));

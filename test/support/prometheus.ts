@@ -104,3 +104,18 @@ export async function serveVllmMetrics(pods: readonly VllmPod[]): Promise<{ targ
       }),
   };
 }
+
+/**
+ * Waits until every series of `metric` has at least `seconds` − 1 samples in the last `seconds`
+ * (1 s scrapes), so rate() over that window is steady.
+ */
+export async function waitForWindow(prometheus: RunningPrometheus, metric: string, seconds: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  const query = `${prometheus.url}/api/v1/query?query=${encodeURIComponent(`min(count_over_time(${metric}[${seconds}s]))`)}`;
+  for (;;) {
+    const body = (await (await fetch(query)).json()) as { data: { result: { value: [number, string] }[] } };
+    if (Number(body.data.result[0]?.value[1] ?? 0) >= seconds - 1) return;
+    if (Date.now() > deadline) throw new Error(`Prometheus did not fill a ${seconds} s window`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -4,6 +4,7 @@ import { enhanceModelInferPod } from "../../webhooks/enhancers/modelinfer.js";
 import { resolveModelInferPlace } from "../../webhooks/enhancers/modelinfer-place.js";
 import { templateRevision } from "../../src/modelinfer/revision.js";
 import { modelInfer, optedInPod, role } from "../support/objects.js";
+import { assertDenied } from "../support/denials.js";
 import { staticView } from "../support/static-view.js";
 
 const gangMi = modelInfer("sample", [role("prefill", 2, 0), role("decode", 1, 3)], {
@@ -21,7 +22,7 @@ function env(container: Container): Record<string, string | undefined> {
 
 function enhance(pod: Pod): { pod: Pod; warnings: string[] } {
   const place = resolveModelInferPlace(pod, "default", view);
-  assert.ok(place.ok, place.ok ? "" : place.message);
+  assert.ok(place.ok, place.ok ? "" : JSON.stringify(place.errors));
   return enhanceModelInferPod(pod, place.value);
 }
 
@@ -120,47 +121,62 @@ describe("ModelInfer pod enhancer", () => {
     assert.deepEqual([place.value.groupIndex, place.value.roleIndex, place.value.podIndex], [1, 0, 0]);
   });
 
-  const refusals: Array<[string, Pod, number, RegExp]> = [
+  // 403: the cluster has no such ModelInfer, role or index; 422: the pod's own name or labels have the wrong form.
+  const refusals: Array<[string, Pod, number, string]> = [
     [
       "unknown ModelInfer",
       optedInPod("nope-0-decode-0-0", "nope", "decode"),
       403,
-      /ModelInfer default\/nope not found; create it first/,
+      "metadata.labels[modelinfer.matrixinfer.ai/name]",
     ],
     [
       "unknown role",
       optedInPod("sample-0-router-0-0", "sample", "router"),
       403,
-      /has no role router; use one of: prefill, decode/,
+      "metadata.labels[modelinfer.matrixinfer.ai/role]",
     ],
-    [
-      "worker index too high",
-      optedInPod("sample-0-decode-0-4", "sample", "decode"),
-      403,
-      /pod index 4 exceeds workerReplicas 3 of role decode/,
-    ],
-    [
-      "role index too high",
-      optedInPod("sample-0-prefill-2-0", "sample", "prefill"),
-      403,
-      /role index 2 is not below replicas 2/,
-    ],
-    [
-      "name of another shape",
-      optedInPod("my-pod", "sample", "decode"),
-      422,
-      /name my-pod is not of the form sample-<g>-decode-<r>-<p>/,
-    ],
+    ["worker index too high", optedInPod("sample-0-decode-0-4", "sample", "decode"), 403, "metadata.name"],
+    ["role index too high", optedInPod("sample-0-prefill-2-0", "sample", "prefill"), 403, "metadata.name"],
+    ["name of another shape", optedInPod("my-pod", "sample", "decode"), 422, "metadata.name"],
   ];
-  for (const [what, pod, code, message] of refusals) {
-    it(`refuses ${what}, naming the pod and the fix`, () => {
-      const place = resolveModelInferPlace(pod, "default", view);
-      assert.ok(!place.ok);
-      assert.equal(place.code, code);
-      assert.match(place.message, new RegExp(`^pod default/${pod.metadata!.name!}: `));
-      assert.match(place.message, message);
+  for (const [what, pod, code, path] of refusals) {
+    it(`refuses ${what} (${code}) at ${path}`, () => {
+      assertDenied(resolveModelInferPlace(pod, "default", view), code, path);
     });
   }
+
+  it("refuses an index no int32 holds instead of writing 1e+23 into a label", () => {
+    // llama-405b-99999999999999999999999-serve-0-2: Number() would read the group index as 1e+23 and
+    // the group-name label would become llama-405b-1e+23 (not a label value: '+').
+    const mi = modelInfer("llama-405b", [role("serve", 1, 2)]);
+    const pod = optedInPod("llama-405b-99999999999999999999999-serve-0-2", "llama-405b", "serve");
+    assertDenied(resolveModelInferPlace(pod, "default", staticView([mi])), 422, "metadata.name");
+    assert.ok(
+      resolveModelInferPlace(optedInPod("llama-405b-7-serve-0-2", "llama-405b", "serve"), "default", staticView([mi]))
+        .ok,
+    );
+  });
+
+  it("refuses the entry pod of an existing ModelInfer whose name makes an invalid hostname, at spec.hostname", () => {
+    // A ModelInfer created while the validating webhook was off: its entry pod's hostname would be
+    // qwen2.5-72b-0-decode-0-0, which the apiserver refuses (a DNS-1123 label has no '.').
+    const view = staticView([modelInfer("qwen2.5-72b", [role("decode", 1, 1)])]);
+    const entry = resolveModelInferPlace(
+      optedInPod("qwen2.5-72b-0-decode-0-0", "qwen2.5-72b", "decode"),
+      "default",
+      view,
+    );
+    assertDenied(entry, 422, "spec.hostname");
+    assert.ok(
+      !entry.ok && entry.errors[0]!.fix.startsWith("remove '.' from the name of ModelInfer default/qwen2.5-72b"),
+    );
+    const worker = resolveModelInferPlace(
+      optedInPod("qwen2.5-72b-0-decode-0-1", "qwen2.5-72b", "decode"),
+      "default",
+      view,
+    );
+    assert.ok(worker.ok, "a worker has no hostname; its label values may hold a dot");
+  });
 
   it("accepts a group index at or above spec.replicas (scale-down can leave groups {0, 2})", () => {
     assert.ok(resolveModelInferPlace(optedInPod("sample-2-decode-0-0", "sample", "decode"), "default", view).ok);
@@ -169,8 +185,6 @@ describe("ModelInfer pod enhancer", () => {
   it("refuses a pod without the role label", () => {
     const pod = optedInPod("sample-0-decode-0-0", "sample", "decode");
     delete pod.metadata!.labels!["modelinfer.matrixinfer.ai/role"];
-    const place = resolveModelInferPlace(pod, "default", view);
-    assert.ok(!place.ok);
-    assert.match(place.message, /label modelinfer.matrixinfer.ai\/role is missing/);
+    assertDenied(resolveModelInferPlace(pod, "default", view), 422, "metadata.labels[modelinfer.matrixinfer.ai/role]");
   });
 });

@@ -4,6 +4,7 @@ import { processValidation } from "../../webhooks/validate-processor.js";
 import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
 import { modelInfer, role } from "../support/objects.js";
 import { staticContext } from "../support/static-view.js";
+import { pathsOf } from "../support/denials.js";
 
 function valid(): ModelInfer {
   return modelInfer("sample", [role("prefill", 2, 0), role("decode", 1, 3)], { replicas: 2 });
@@ -26,119 +27,159 @@ describe("ModelInfer validation", () => {
       edit((mi) => {
         mi.spec.template.roles = [];
       }),
-      "spec.template.roles: has 0 roles; a ModelInfer has 1 to 4 roles",
+      "spec.template.roles",
     ],
     [
       "five roles",
       edit((mi) => {
         mi.spec.template.roles = ["a", "b", "c", "d", "e"].map((n) => role(n, 1, 0));
       }),
-      "spec.template.roles: has 5 roles; a ModelInfer has 1 to 4 roles",
+      "spec.template.roles",
     ],
     [
       "a duplicate role",
       edit((mi) => {
         mi.spec.template.roles.push(role("decode", 1, 0));
       }),
-      'spec.template.roles[2].name: "decode" is used by another role; give each role its own name',
+      "spec.template.roles[2].name",
     ],
     [
       "a role name that is too long",
       edit((mi) => {
         mi.spec.template.roles[0]!.name = "prefillprefill";
       }),
-      "spec.template.roles[0].name: \"prefillprefill\" must be a DNS-1035 label of at most 12 characters (lower-case letters, digits, '-', starting with a letter)",
+      "spec.template.roles[0].name",
     ],
     [
       "negative replicas",
       edit((mi) => {
         mi.spec.replicas = -1;
       }),
-      "spec.replicas: -1 is negative; use 0 or more",
+      "spec.replicas",
     ],
     [
       "negative workerReplicas",
       edit((mi) => {
         mi.spec.template.roles[1]!.workerReplicas = -2;
       }),
-      "spec.template.roles[1].workerReplicas: -2 is negative; use 0 or more",
+      "spec.template.roles[1].workerReplicas",
     ],
     [
       "workers without a workerTemplate",
       edit((mi) => {
         delete mi.spec.template.roles[1]!.workerTemplate;
       }),
-      "spec.template.roles[1].workerTemplate: required because workerReplicas is 3; add a workerTemplate or set workerReplicas to 0",
+      "spec.template.roles[1].workerTemplate",
     ],
     [
       "a pod name over 63 characters",
       edit((mi) => {
         mi.metadata.name = "llama-3-1-405b-instruct-fp8-dynamic-multinode-serv";
       }),
-      "spec.template.roles[0]: pod name llama-3-1-405b-instruct-fp8-dynamic-multinode-serv-1-prefill-1-0 (the longest this ModelInfer makes) is 64 characters, over 63; shorten metadata.name or the role name",
+      "spec.template.roles[0]",
     ],
     [
       "an image with spaces",
       edit((mi) => {
         mi.spec.template.roles[0]!.entryTemplate.spec!.containers[0]!.image = "vllm openai";
       }),
-      'spec.template.roles[0].entryTemplate: container engine has image "vllm openai" with spaces; set a valid image reference',
+      "spec.template.roles[0].entryTemplate",
     ],
     [
       "a container without image",
       edit((mi) => {
         mi.spec.template.roles[1]!.workerTemplate = { spec: { containers: [{ name: "w" }] } };
       }),
-      "spec.template.roles[1].workerTemplate: container w has no image; set a valid image reference",
+      "spec.template.roles[1].workerTemplate",
     ],
     [
       "minRoleReplicas for an unknown role",
       edit((mi) => {
         mi.spec.template.gangSchedule = { minRoleReplicas: { router: 1 } };
       }),
-      "spec.template.gangSchedule.minRoleReplicas.router: no role is named router; use one of: prefill, decode",
+      "spec.template.gangSchedule.minRoleReplicas.router",
     ],
     [
       "minRoleReplicas above the role's replicas",
       edit((mi) => {
         mi.spec.template.gangSchedule = { minRoleReplicas: { prefill: 3 } };
       }),
-      "spec.template.gangSchedule.minRoleReplicas.prefill: 3 is more than the role's replicas 2; lower it or scale the role",
+      "spec.template.gangSchedule.minRoleReplicas.prefill",
     ],
     [
       "partition not below replicas",
       edit((mi) => {
         mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { partition: 2 } };
       }),
-      "spec.rolloutStrategy.rollingUpdateConfiguration.partition: 2 is not below replicas 2; no group would ever update",
+      "spec.rolloutStrategy.rollingUpdateConfiguration.partition",
     ],
     [
       "a negative maxUnavailable",
       edit((mi) => {
         mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { maxUnavailable: -1 } };
       }),
-      "spec.rolloutStrategy.rollingUpdateConfiguration.maxUnavailable: -1 must be a non-negative integer or a percentage from 0% to 100%",
+      "spec.rolloutStrategy.rollingUpdateConfiguration.maxUnavailable",
     ],
     [
       "a maxSurge over 100%",
       edit((mi) => {
         mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { maxSurge: "150%" } };
       }),
-      'spec.rolloutStrategy.rollingUpdateConfiguration.maxSurge: "150%" must be a non-negative integer or a percentage from 0% to 100%',
+      "spec.rolloutStrategy.rollingUpdateConfiguration.maxSurge",
     ],
     [
       "maxUnavailable and maxSurge both 0",
       edit((mi) => {
         mi.spec.rolloutStrategy = { rollingUpdateConfiguration: { maxUnavailable: "0%", maxSurge: 0 } };
       }),
-      "spec.rolloutStrategy.rollingUpdateConfiguration: maxUnavailable and maxSurge are both 0, so a rollout could never progress; raise one of them",
+      "spec.rolloutStrategy.rollingUpdateConfiguration",
+    ],
+    [
+      "highestTierAllowed with highestTierName",
+      edit((mi) => {
+        mi.spec.template.gangSchedule = {
+          networkTopology: { mode: "hard", highestTierAllowed: 2, highestTierName: "volcano.sh/hypernode" },
+        };
+      }),
+      "spec.template.gangSchedule.networkTopology",
     ],
   ];
-  for (const [what, mi, message] of table) {
-    it(`rejects ${what}`, () => {
-      assert.deepEqual(modelInferProblems(mi), [message]);
+  for (const [what, mi, path] of table) {
+    it(`rejects ${what} at ${path}`, () => {
+      assert.deepEqual(pathsOf(modelInferProblems(mi)), [path]);
     });
   }
+
+  it("refuses qwen2.5-72b at metadata.name: the dot breaks the entry pod's hostname, a DNS-1123 label", () => {
+    // Kubernetes API reference, Pod v1: spec.hostname and spec.subdomain are DNS-1123 labels;
+    // k8s.io/apimachinery validation.IsDNS1123Label. A pod name (DNS-1123 subdomain) may hold the dot.
+    const problems = modelInferProblems(
+      edit((mi) => {
+        mi.metadata.name = "qwen2.5-72b";
+      }),
+    );
+    assert.deepEqual(pathsOf(problems), ["metadata.name"]);
+    const [error] = problems;
+    assert.ok(
+      error!.detail.startsWith('makes spec.hostname "qwen2.5-72b-1-prefill-1-0", which is not a DNS-1123 label'),
+    );
+    assert.ok(error!.fix.startsWith("remove '.' from metadata.name: a DNS-1123 label allows only"), error!.fix);
+  });
+
+  it("refuses a name starting with a digit: each role instance's headless Service (a DNS-1035 label) is made from it", () => {
+    // A pod name or hostname may start with a digit (DNS-1123); a Service name may not (DNS-1035).
+    const problems = modelInferProblems(modelInfer("7b-chat", [role("decode", 1, 0)], { replicas: 1 }));
+    assert.deepEqual(pathsOf(problems), ["metadata.name"]);
+    assert.ok(problems[0]!.detail.startsWith('makes Service metadata.name "7b-chat-0-decode-0-0"'));
+    assert.deepEqual(pathsOf(modelInferProblems(modelInfer("chat-7b", [role("decode", 1, 0)], { replicas: 1 }))), []);
+  });
+
+  it("refuses a name longer than a label value at metadata.name, though a ModelInfer name may be 253 long", () => {
+    // It is the value of the label modelinfer.matrixinfer.ai/name: at most 63 characters (IsValidLabelValue).
+    const long = modelInferProblems(modelInfer("m".repeat(64), [role("decode", 1, 0)], { replicas: 1 }));
+    assert.deepEqual(pathsOf(long), ["metadata.name"]);
+    assert.ok(long[0]!.fix.startsWith("shorten metadata.name: a label value has at most 63 characters"), long[0]!.fix);
+  });
 
   it("accepts percentages and a partition below replicas", () => {
     assert.deepEqual(
@@ -160,9 +201,7 @@ describe("ModelInfer validation", () => {
     const changed = edit((mi) => {
       mi.spec.template.gangSchedule = { minRoleReplicas: { prefill: 2 } };
     });
-    assert.deepEqual(modelInferProblems(changed, old), [
-      "spec.template.gangSchedule.minRoleReplicas: may not change once set; create a new ModelInfer to change the gang's minimum",
-    ]);
+    assert.deepEqual(pathsOf(modelInferProblems(changed, old)), ["spec.template.gangSchedule.minRoleReplicas"]);
     assert.deepEqual(modelInferProblems(changed, valid()), []);
     assert.deepEqual(modelInferProblems(structuredClone(old), old), []);
   });
@@ -227,7 +266,7 @@ describe("ModelInfer validation", () => {
         metadata: { name: "x" },
         spec: {},
       } as unknown as ModelInfer),
-      ["spec.template.roles: required; a ModelInfer has 1 to 4 roles"],
+      [{ path: "spec.template.roles", detail: "required", fix: "a ModelInfer has 1 to 4 roles" }],
     );
   });
 });

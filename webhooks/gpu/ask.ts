@@ -1,11 +1,13 @@
-import { DenialCode } from "../field-errors.js";
 import { GPU_RESOURCE } from "../../src/nvidia/resources.js";
-import type { Container, Pod } from "kubernetes-types/core/v1.js";
+import type { Container, Node, Pod } from "kubernetes-types/core/v1.js";
+import { NODE } from "../../src/kube/core-kinds.js";
+import { parseOrdinal } from "../../src/kube/validation.js";
+import { migCheck, type MigVerdict, type Problem } from "./mig-check.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import type { KindRef } from "../../src/kube/kind.js";
 import type { KubeObject } from "../../src/kube/object.js";
-import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
-import { anyProfile, profilesFor } from "../../src/nvidia/mig.js";
+import { parseQuantity, QuantityError, quantityValue } from "../../src/kube/quantity.js";
+import { mpsPinnedMemoryLimit } from "../../src/nvidia/mps.js";
 import {
   GPUPoolKind,
   TokenCacheKind,
@@ -25,7 +27,15 @@ import {
   type SpeculativeDecoding,
 } from "../../src/apis/production-stack.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
+import { DenialCode, entryPath } from "../field-errors.js";
 import * as A from "./annotations.js";
+
+/** `metadata.annotations[<key>]`: where a pod asks for each GPU feature. */
+export function annotationPath(key: string): string {
+  return entryPath("metadata.annotations", key);
+}
+
+export type { Problem } from "./mig-check.js";
 
 export interface GpuShare {
   mode: SharingMode;
@@ -37,7 +47,8 @@ export interface GpuShare {
   poolSelector: Record<string, string>;
   /** The device plugin renames shared GPUs to nvidia.com/gpu.shared. */
   sharedResource: boolean;
-  mps: { threadPercentage?: number; pinnedMemoryGb?: number };
+  /** MPS client limits: SM share in percent; pinned device memory in bytes (the pool's quantity, exact). */
+  mps: { threadPercentage?: number; pinnedMemoryBytes?: number };
 }
 
 /** Everything a pod asked for, resolved against the objects it names. */
@@ -53,15 +64,20 @@ export interface GpuAsk {
 const BACKENDS: readonly Backend[] = ["vllm", "sglang", "triton", "tensorrt-llm"];
 const MODES: readonly SharingMode[] = ["exclusive", "mig", "mps", "timeslice"];
 
-type Lookup = <T extends KubeObject>(kind: KindRef<T>, name: string) => Outcome<T>;
+/** The object `name` of `kind`, which the pod names through `annotation`; 403 when this cluster has none. */
+type Lookup = <T extends KubeObject>(kind: KindRef<T>, name: string, annotation: string) => Outcome<T>;
 
 function lookupIn(view: ClusterReader, namespace: string): Lookup {
-  return <T extends KubeObject>(kind: KindRef<T>, name: string): Outcome<T> => {
+  return <T extends KubeObject>(kind: KindRef<T>, name: string, annotation: string): Outcome<T> => {
     const found = view.get(kind, namespace, name);
     const where = kind.namespaced ? ` in namespace ${namespace}` : "";
     return found
       ? success(found)
-      : failure(DenialCode.Forbidden, `${kind.kind} "${name}" does not exist${where}; create it or fix the annotation`);
+      : failure(DenialCode.Forbidden, {
+          path: annotationPath(annotation),
+          detail: `${kind.kind} "${name}" does not exist${where}`,
+          fix: "create it or fix the annotation",
+        });
   };
 }
 
@@ -70,55 +86,75 @@ function engineIndex(pod: Pod): Outcome<number> {
   if (wanted === undefined) return success(0);
   const index = pod.spec?.containers.findIndex((c) => c.name === wanted) ?? -1;
   if (index < 0)
-    return failure(
-      DenialCode.Invalid,
-      `${A.ENGINE_CONTAINER}: no container named "${wanted}"; name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`,
-    );
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.ENGINE_CONTAINER),
+      detail: `no container named "${wanted}"`,
+      fix: `name one of ${(pod.spec?.containers ?? []).map((c) => c.name).join(", ")}`,
+    });
   return success(index);
 }
 
-/** GB as LMCache and MPS read them: binary suffixes in GiB, decimal in GB. */
-export function gigabytes(quantity: string | number): number {
-  const milli = parseQuantity(quantity);
-  const binary = typeof quantity === "string" && /i$/.test(quantity.trim());
-  return milli / 1000 / (binary ? 2 ** 30 : 1e9);
-}
-
+/** A GPU count as the annotation writes it: decimal digits of an int32 ≥ 1 ("0x10", "1e1", "2.0" are not). */
 function countFrom(value: string | undefined, fallback: number): Outcome<number> {
   if (value === undefined) return success(fallback);
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    return failure(DenialCode.Invalid, `${A.GPU_COUNT}: "${value}" is not a whole number of GPUs ≥ 1`);
+  const n = parseOrdinal(value);
+  if (n === undefined || n < 1)
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.GPU_COUNT),
+      detail: `"${value}" is not a whole number of GPUs ≥ 1`,
+      fix: 'write the count of whole GPUs, e.g. "2"',
+    });
   return success(n);
 }
 
-function gpuFromPdd(pd: GpuAsk["pd"]): number | undefined {
+/**
+ * The whole GPUs of the PD side's resources; a fraction is refused (403: the cluster's PDD cannot
+ * give a whole GPU, and the apiserver accepts only integer extended resources).
+ */
+function gpuFromPdd(pd: GpuAsk["pd"]): Outcome<number | undefined> {
   const resources = pd
     ? pd.role === "prefill"
       ? pd.pdd.spec.prefillResources
       : pd.pdd.spec.decodeResources
     : undefined;
   const gpus = resources?.limits?.[GPU_RESOURCE] ?? resources?.requests?.[GPU_RESOURCE];
-  return gpus === undefined ? undefined : Math.round(parseQuantity(gpus) / 1000);
+  if (gpus === undefined) return success(undefined);
+  const problem = wholeGpuProblem(gpus);
+  if (!problem) return success(parseQuantity(gpus) / 1000);
+  return failure(DenialCode.Forbidden, {
+    path: annotationPath(A.PDD),
+    detail: `PrefillDecodingDisaggregation ${pd?.pdd.metadata.name ?? ""}: ${GPU_RESOURCE} ${problem.detail}`,
+    fix: `fix the PDD: ${problem.fix}`,
+  });
 }
 
-/** Why a MIG profile cannot be used on a product (any A100/H100/H200 profile when the product is not given). */
-export function migProfileProblem(profile: string, product: string | undefined): string | undefined {
-  const known = product ? profilesFor(product) : undefined;
-  if (product && known?.length === 0) return `${product} has no MIG; use sharing exclusive, mps or timeslice`;
-  if (known ? known.some((p) => p.name === profile) : anyProfile(profile) !== undefined) return undefined;
-  const names = (known ?? []).map((p) => p.name).join(", ");
-  return `MIG profile ${profile} does not exist${product ? ` on ${product}` : ""}${names ? `; use one of ${names}` : ""}`;
+/** An extended resource (a GPU) is a whole number: the apiserver refuses 500m or 1.5 of nvidia.com/gpu. */
+export function wholeGpuProblem(value: string | number): Problem | undefined {
+  try {
+    const milli = parseQuantity(value);
+    if (milli % 1000 === 0 && milli >= 0) return undefined;
+  } catch (err) {
+    if (!(err instanceof QuantityError)) throw err;
+  }
+  return { detail: `${JSON.stringify(value)} is not a whole number of GPUs`, fix: 'write whole GPUs, e.g. "2"' };
 }
 
-function migProblem(share: GpuShare): string | undefined {
+function migProblem(share: GpuShare, nodes: readonly Node[]): MigVerdict {
   if (!share.migProfile)
-    return `MIG needs a profile: set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles`;
-  const problem = migProfileProblem(share.migProfile, share.product);
-  if (problem) return problem;
-  return share.migStrategy === "single" && !share.product
-    ? "MIG single strategy selects nodes by nvidia.com/gpu.product: set the pool's gpuProduct"
-    : undefined;
+    return {
+      problem: {
+        detail: "MIG needs a profile",
+        fix: `set ${A.MIG_PROFILE} (e.g. 3g.40gb) or the pool's sharing.profiles`,
+      },
+    };
+  const checked = migCheck(share.migProfile, share.product, nodes);
+  if (checked.problem || checked.invalid || share.migStrategy !== "single" || share.product) return checked;
+  return {
+    problem: {
+      detail: "the MIG single strategy selects nodes by nvidia.com/gpu.product",
+      fix: "set the pool's gpuProduct",
+    },
+  };
 }
 
 function shareMode(
@@ -130,19 +166,34 @@ function shareMode(
   return annotations[A.GPU_SHARING] ?? pool?.spec.sharing.mode ?? implied;
 }
 
+/**
+ * An MPS pinned memory limit in bytes, or what is wrong with it: not a quantity, or under the
+ * 1 MiB that CUDA_MPS_PINNED_DEVICE_MEM_LIMIT can express (src/nvidia/mps.ts).
+ */
+export function pinnedMemoryBytes(value: string | number): number | Problem {
+  try {
+    const bytes = quantityValue(value);
+    if (mpsPinnedMemoryLimit(bytes) !== undefined) return bytes;
+    return {
+      detail: `${JSON.stringify(value)} is under 1Mi, the least MPS can limit`,
+      fix: "write at least 1Mi, e.g. 8Gi",
+    };
+  } catch (err) {
+    if (err instanceof QuantityError) return { detail: err.message, fix: "write it like 8Gi or 1536Mi" };
+    throw err;
+  }
+}
+
 function pinnedMemory(pool: GPUPool | undefined): Outcome<number | undefined> {
   const pinned = pool?.spec.sharing.mps?.pinnedMemoryLimit;
   if (pinned === undefined) return success(undefined);
-  try {
-    return success(gigabytes(pinned));
-  } catch (err) {
-    if (err instanceof QuantityError)
-      return failure(
-        DenialCode.Forbidden,
-        `GPUPool ${pool?.metadata.name ?? ""}: sharing.mps.pinnedMemoryLimit: ${err.message}`,
-      );
-    throw err;
-  }
+  const bytes = pinnedMemoryBytes(pinned);
+  if (typeof bytes === "number") return success(bytes);
+  return failure(DenialCode.Forbidden, {
+    path: annotationPath(A.GPU_POOL),
+    detail: `GPUPool ${pool?.metadata.name ?? ""}: spec.sharing.mps.pinnedMemoryLimit: ${bytes.detail}`,
+    fix: `fix the GPUPool: ${bytes.fix}`,
+  });
 }
 
 function shareFrom(
@@ -150,7 +201,7 @@ function shareFrom(
   count: number,
   annotations: Record<string, string>,
   pool: GPUPool | undefined,
-  pinnedMemoryGb: number | undefined,
+  pinnedMemoryBytes: number | undefined,
 ): GpuShare {
   const sharing = pool?.spec.sharing;
   const share: GpuShare = {
@@ -159,7 +210,7 @@ function shareFrom(
     migStrategy: "mixed",
     poolSelector: {},
     sharedResource: false,
-    mps: { pinnedMemoryGb },
+    mps: { pinnedMemoryBytes },
   };
   if (!pool || !sharing) return { ...share, migProfile: annotations[A.MIG_PROFILE] };
   return {
@@ -169,7 +220,7 @@ function shareFrom(
     product: pool.spec.gpuProduct,
     poolSelector: pool.spec.nodeSelector ?? {},
     sharedResource: sharing.renameSharedResource === true,
-    mps: { threadPercentage: sharing.mps?.threadPercentage, pinnedMemoryGb },
+    mps: { threadPercentage: sharing.mps?.threadPercentage, pinnedMemoryBytes },
   };
 }
 
@@ -177,38 +228,62 @@ function resolveShare(
   annotations: Record<string, string>,
   pool: GPUPool | undefined,
   pdGpus: number | undefined,
+  nodes: () => readonly Node[],
 ): Outcome<GpuShare | undefined> {
   const modeText = shareMode(annotations, pool, pdGpus);
   if (modeText === undefined) return success(undefined);
   if (!(MODES as readonly string[]).includes(modeText))
-    return failure(DenialCode.Invalid, `${A.GPU_SHARING}: "${modeText}" is not one of ${MODES.join(", ")}`);
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.GPU_SHARING),
+      detail: `"${modeText}" is not a sharing mode`,
+      fix: `use one of ${MODES.join(", ")}`,
+    });
   const count = countFrom(annotations[A.GPU_COUNT], pdGpus ?? 1);
   if (!count.ok) return count;
   const mode = modeText as SharingMode;
   if (mode === "mps" && count.value > 1)
-    return failure(
-      DenialCode.Invalid,
-      `MPS shares one GPU between clients: ${A.GPU_COUNT} ${count.value} is more than one; use exclusive GPUs for multi-GPU pods`,
-    );
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.GPU_COUNT),
+      detail: `${count.value} GPUs, but MPS shares one GPU between clients`,
+      fix: "use exclusive GPUs for multi-GPU pods",
+    });
   const pinned = pinnedMemory(pool);
   if (!pinned.ok) return pinned;
   const share = shareFrom(mode, count.value, annotations, pool, pinned.value);
-  const problem = mode === "mig" ? migProblem(share) : undefined;
-  return problem ? failure(DenialCode.Forbidden, problem) : success(share);
+  return mode === "mig" ? checkedMig(share, annotations, pool, nodes()) : success(share);
 }
 
-function resolvePd(annotations: Record<string, string>, lookup: Lookup): Outcome<GpuAsk["pd"]> {
+/** A MIG share, refused (403, at the annotation that chose the profile) or warned about by migCheck. */
+function checkedMig(
+  share: GpuShare,
+  annotations: Record<string, string>,
+  pool: GPUPool | undefined,
+  nodes: readonly Node[],
+): Outcome<GpuShare> {
+  const { invalid, problem, warning } = migProblem(share, nodes);
+  const via = annotations[A.MIG_PROFILE] !== undefined || !pool ? A.MIG_PROFILE : A.GPU_POOL;
+  if (invalid) return failure(DenialCode.Invalid, { path: annotationPath(via), ...invalid });
+  if (problem) return failure(DenialCode.Forbidden, { path: annotationPath(via), ...problem });
+  return success(share, warning ? [warning] : []);
+}
+
+function resolvePd(annotations: Record<string, string>, lookup: Lookup, via: string): Outcome<GpuAsk["pd"]> {
   const name = annotations[A.PDD];
   const role = annotations[A.PD_ROLE];
   if (name === undefined && role === undefined) return success(undefined);
   if (name === undefined)
-    return failure(DenialCode.Invalid, `${A.PD_ROLE} needs ${A.PDD} naming the PrefillDecodingDisaggregation`);
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.PDD),
+      detail: `required with ${A.PD_ROLE}`,
+      fix: "name the PrefillDecodingDisaggregation",
+    });
   if (role !== "prefill" && role !== "decode")
-    return failure(
-      DenialCode.Invalid,
-      `${A.PD_ROLE} must be prefill or decode (got ${role === undefined ? "nothing" : `"${role}"`})`,
-    );
-  const pdd = lookup(PrefillDecodingDisaggregationKind, name);
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.PD_ROLE),
+      detail: role === undefined ? `required with ${A.PDD}` : `"${role}" is not a PD role`,
+      fix: "use prefill or decode",
+    });
+  const pdd = lookup(PrefillDecodingDisaggregationKind, name, via);
   return pdd.ok ? success({ role, pdd: pdd.value }) : pdd;
 }
 
@@ -219,14 +294,14 @@ interface Refs {
   pd?: GpuAsk["pd"];
 }
 
-/** The objects the annotations name, directly or through an InferenceCache. */
 /** The object an annotation names, or nothing when the annotation is absent. */
 function named<T extends KubeObject>(
   lookup: Lookup,
   kind: KindRef<T>,
   name: string | undefined,
+  annotation: string,
 ): Outcome<T | undefined> {
-  return name === undefined ? success(undefined) : lookup(kind, name);
+  return name === undefined ? success(undefined) : lookup(kind, name, annotation);
 }
 
 /** A PD side may take its PDD from the InferenceCache it names. */
@@ -237,20 +312,26 @@ function withCachePdd(annotations: Record<string, string>, cache: InferenceCache
     : annotations;
 }
 
+/** The objects the annotations name, directly or through an InferenceCache. */
 function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outcome<Refs> {
-  const cache = named(lookup, InferenceCacheKind, annotations[A.INFERENCE_CACHE]);
+  const cache = named(lookup, InferenceCacheKind, annotations[A.INFERENCE_CACHE], A.INFERENCE_CACHE);
   if (!cache.ok) return cache;
-  const pool = named(lookup, GPUPoolKind, annotations[A.GPU_POOL]);
+  const pool = named(lookup, GPUPoolKind, annotations[A.GPU_POOL], A.GPU_POOL);
   if (!pool.ok) return pool;
-  const tokenCache = named(lookup, TokenCacheKind, annotations[A.TOKEN_CACHE]);
+  const tokenCache = named(lookup, TokenCacheKind, annotations[A.TOKEN_CACHE], A.TOKEN_CACHE);
   if (!tokenCache.ok) return tokenCache;
   const speculative = named(
     lookup,
     SpeculativeDecodingKind,
     annotations[A.SPECULATIVE_DECODING] ?? cache.value?.spec.sdRef,
+    annotations[A.SPECULATIVE_DECODING] === undefined ? A.INFERENCE_CACHE : A.SPECULATIVE_DECODING,
   );
   if (!speculative.ok) return speculative;
-  const pd = resolvePd(withCachePdd(annotations, cache.value), lookup);
+  const pd = resolvePd(
+    withCachePdd(annotations, cache.value),
+    lookup,
+    annotations[A.PDD] === undefined ? A.INFERENCE_CACHE : A.PDD,
+  );
   if (!pd.ok) return pd;
   return success({ pool: pool.value, tokenCache: tokenCache.value, speculative: speculative.value, pd: pd.value });
 }
@@ -262,21 +343,30 @@ export function resolveGpuAsk(pod: Pod, namespace: string, view: ClusterReader):
   if (!index.ok) return index;
   const backend = annotations[A.BACKEND] ?? "vllm";
   if (!(BACKENDS as readonly string[]).includes(backend))
-    return failure(DenialCode.Invalid, `${A.BACKEND}: "${backend}" is not one of ${BACKENDS.join(", ")}`);
+    return failure(DenialCode.Invalid, {
+      path: annotationPath(A.BACKEND),
+      detail: `"${backend}" is not a backend inferplane knows`,
+      fix: `use one of ${BACKENDS.join(", ")}`,
+    });
   const refs = resolveRefs(annotations, lookupIn(view, namespace));
   if (!refs.ok) return refs;
   const { pool, tokenCache, speculative, pd } = refs.value;
   const pdBackend = pd?.pdd.spec.engine;
-  const gpu = resolveShare(annotations, pool, gpuFromPdd(pd));
+  const pdGpus = gpuFromPdd(pd);
+  if (!pdGpus.ok) return pdGpus;
+  const gpu = resolveShare(annotations, pool, pdGpus.value, () => view.list(NODE));
   if (!gpu.ok) return gpu;
-  return success({
-    engineIndex: index.value,
-    backend: annotations[A.BACKEND] === undefined && pdBackend ? pdBackend : (backend as Backend),
-    gpu: gpu.value,
-    tokenCache,
-    pd,
-    speculative,
-  });
+  return success(
+    {
+      engineIndex: index.value,
+      backend: annotations[A.BACKEND] === undefined && pdBackend ? pdBackend : (backend as Backend),
+      gpu: gpu.value,
+      tokenCache,
+      pd,
+      speculative,
+    },
+    gpu.warnings,
+  );
 }
 
 export function engineOf(pod: Pod, ask: GpuAsk): Container {

@@ -1,7 +1,7 @@
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import type { PdRole } from "../../src/apis/production-stack.js";
 import { engineOf, type GpuAsk } from "./ask.js";
-import { mergeFlags, setManagedEnv, type Flag } from "./container-edits.js";
+import { flagValue, mergeFlags, setManagedEnv, type Flag } from "./container-edits.js";
 
 const NIXL_SIDE_CHANNEL_PORT = "5600";
 const SGLANG_TRANSFER_BACKEND = "nixl";
@@ -26,6 +26,25 @@ function tensorParallel(ask: GpuAsk): string | undefined {
   const given = engineConfig(ask)["tensor-parallel-size"];
   if (given !== undefined) return given;
   return ask.gpu?.mode === "exclusive" && ask.gpu.count > 1 ? String(ask.gpu.count) : undefined;
+}
+
+const TP_FLAGS = ["tensor-parallel-size", "tp-size", "tp_size"];
+const PP_FLAGS = ["pipeline-parallel-size", "pp-size", "pp_size"];
+
+/** A parallel size as the engine will run it: our value (which replaces the user's flag), else the user's flag, else 1. */
+function parallelSize(engine: Container, ours: string | undefined, flags: readonly string[]): number {
+  const given = ours ?? flags.map((f) => flagValue(engine, f)).find((v) => v !== undefined);
+  return given !== undefined && /^[1-9]\d{0,4}$/.test(given) ? Number(given) : 1;
+}
+
+/**
+ * The engine worker processes one pod runs — one per GPU rank, tensor × pipeline parallel — as
+ * its flags will say after enhancement. Per-process settings (LMCache's tier sizes) are per worker.
+ */
+export function workersPerPod(engine: Container, ask: GpuAsk): number {
+  const tp = parallelSize(engine, tensorParallel(ask), TP_FLAGS);
+  const pp = parallelSize(engine, engineConfig(ask)["pipeline-parallel-size"], PP_FLAGS);
+  return tp * pp;
 }
 
 function configFlags(ask: GpuAsk, names: Record<string, string>): Flag[] {

@@ -40,5 +40,5 @@ export function enhanceGpuPod(pod: Pod, namespace: string, view: ClusterReader, 
   const ask = resolveGpuAsk(pod, namespace, view);
   if (!ask.ok) return ask;
   const { pod: enhanced, warnings } = applyGpuAsk(pod, ask.value, namespace, GPU_ENHANCERS, owned);
-  return success(enhanced, warnings);
+  return success(enhanced, [...ask.warnings, ...warnings]);
 }

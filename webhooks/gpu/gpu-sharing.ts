@@ -1,5 +1,6 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { migProductLabel, migResourceName } from "../../src/nvidia/mig.js";
+import { mpsPinnedMemoryLimit } from "../../src/nvidia/mps.js";
 import {
   ENV_MPS_ACTIVE_THREAD_PERCENTAGE,
   ENV_MPS_PINNED_DEVICE_MEM_LIMIT,
@@ -53,7 +54,8 @@ export function applyGpuSharing(pod: Pod, ask: GpuAsk): string[] {
   const vars: [string, { value: string }][] = [];
   if (share.mps.threadPercentage !== undefined)
     vars.push([ENV_MPS_ACTIVE_THREAD_PERCENTAGE, { value: String(share.mps.threadPercentage) }]);
-  if (share.mps.pinnedMemoryGb !== undefined)
-    vars.push([ENV_MPS_PINNED_DEVICE_MEM_LIMIT, { value: `0=${Math.max(Math.floor(share.mps.pinnedMemoryGb), 1)}G` }]);
+  const pinned =
+    share.mps.pinnedMemoryBytes === undefined ? undefined : mpsPinnedMemoryLimit(share.mps.pinnedMemoryBytes);
+  if (pinned !== undefined) vars.push([ENV_MPS_PINNED_DEVICE_MEM_LIMIT, { value: pinned }]);
   return setManagedEnv(engine, vars);
 }

@@ -1,22 +1,39 @@
 import type { Container, Pod, PodSpec, Volume } from "kubernetes-types/core/v1.js";
 import type { CacheTier, TokenCache } from "../../src/apis/inference-ai.js";
+import { quantityValue } from "../../src/kube/quantity.js";
 import { ENV_REDIS_PASSWORD, redisUrl } from "../../src/tokencache/naming.js";
 import type { EnvValue } from "../enhancers/env.js";
-import { engineOf, gigabytes, type GpuAsk } from "./ask.js";
+import { engineOf, type GpuAsk } from "./ask.js";
 import { flagValue, setManagedEnv } from "./container-edits.js";
+import { workersPerPod } from "./engine-flags.js";
 
 const CACHE_VOLUME = "lmcache-local";
 const CACHE_PATH = "/var/cache/lmcache";
 const WARMUP_CONTAINER = "lmcache-warmup";
 const WARMUP_IMAGE = "curlimages/curl:8.11.1";
+/**
+ * The image's own user, as numbers: it runs as `curl_user` (Alpine `adduser -S`, uid 100, in
+ * `addgroup -S curl_group`, gid 101; curl/curl-container create_base_image.sh), and the kubelet
+ * refuses `runAsNonRoot` for a user it can only see by name.
+ */
+const WARMUP_UID = 100;
+const WARMUP_GID = 101;
 const WARMUP_VOLUME = "lmcache-warmup-prefixes";
 const WARMUP_FILE = "/etc/lmcache-warmup/prefixes.txt";
 export const LMCACHE_CHUNK_SIZE = "256";
 
-/** LMCache reads sizes as plain GB numbers ("16.0"), never "16Gi". */
-function gbText(size: string | number): string {
-  const gb = gigabytes(size);
-  return Number.isInteger(gb) ? gb.toFixed(1) : String(Math.round(gb * 100) / 100);
+const GIB = 2 ** 30;
+
+/**
+ * One worker's share of a tier as LMCache reads it: a plain number of GB that LMCache multiplies by
+ * 1024³ (`max_local_cpu_size * 1024**3`, `max_local_disk_size * 1024**3` in its backends), so GiB;
+ * each worker process of the engine (one per GPU rank) has its own tier of that size. Rounded down
+ * to 0.01, so the workers together never hold more than the tier: 16Gi over 4 workers → "4.0",
+ * 100G (10^11 bytes) over 1 → "93.13".
+ */
+export function perWorkerGb(size: string | number, workers: number): string {
+  const hundredths = Math.floor((quantityValue(size) * 100) / GIB / workers);
+  return hundredths % 100 === 0 ? (hundredths / 100).toFixed(1) : String(hundredths / 100);
 }
 
 function tier(cache: TokenCache, type: CacheTier["type"]): CacheTier | undefined {
@@ -28,16 +45,19 @@ function localPath(local: CacheTier): string {
   return (local.localConfig?.mountPath ?? CACHE_PATH).replace(/\/+$/, "") || "/";
 }
 
-function lmcacheEnv(cache: TokenCache, namespace: string): [string, EnvValue][] {
+/** LMCache's env for the tiers; a tier's size is the pod's, shared out over its `workers`. */
+function lmcacheEnv(cache: TokenCache, namespace: string, workers: number): [string, EnvValue][] {
   const vars: [string, EnvValue][] = [["LMCACHE_CHUNK_SIZE", { value: LMCACHE_CHUNK_SIZE }]];
   const prefix = tier(cache, "prefix");
   vars.push(["LMCACHE_LOCAL_CPU", { value: prefix ? "True" : "False" }]);
-  if (prefix?.size !== undefined) vars.push(["LMCACHE_MAX_LOCAL_CPU_SIZE", { value: gbText(prefix.size) }]);
+  if (prefix?.size !== undefined)
+    vars.push(["LMCACHE_MAX_LOCAL_CPU_SIZE", { value: perWorkerGb(prefix.size, workers) }]);
   const local = tier(cache, "local");
   if (local) {
     const path = localPath(local);
     vars.push(["LMCACHE_LOCAL_DISK", { value: `file://${path === "/" ? "" : path}/` }]);
-    if (local.size !== undefined) vars.push(["LMCACHE_MAX_LOCAL_DISK_SIZE", { value: gbText(local.size) }]);
+    if (local.size !== undefined)
+      vars.push(["LMCACHE_MAX_LOCAL_DISK_SIZE", { value: perWorkerGb(local.size, workers) }]);
   }
   const redis = tier(cache, "redis");
   if (redis) {
@@ -162,8 +182,40 @@ function warmupSidecar(
     ],
     ...(file.volumeMounts ? { volumeMounts: file.volumeMounts } : {}),
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
-    securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      runAsUser: WARMUP_UID,
+      runAsGroup: WARMUP_GID,
+      capabilities: { drop: ["ALL"] },
+    },
   };
+}
+
+/** Bytes of a container's memory limit and request (a request defaults to the limit, as the apiserver defaults it). */
+function memoryOf(engine: Container): { limit?: number; request?: number } {
+  const { limits, requests } = engine.resources ?? {};
+  const limit = limits?.memory === undefined ? undefined : quantityValue(limits.memory);
+  const request = requests?.memory === undefined ? limit : quantityValue(requests.memory);
+  return { limit, request };
+}
+
+/**
+ * Whether the engine container's memory holds the prefix (CPU) tier, all workers together: a
+ * limit below it is an OOM kill waiting to happen (`limit`: the error); a request below it lets
+ * the scheduler place the pod where the tier does not fit (`request`: a warning).
+ */
+export function cpuTierFit(engine: Container, cache: TokenCache): { limit?: string; request?: string } {
+  const size = tier(cache, "prefix")?.size;
+  if (size === undefined) return {};
+  const tierBytes = quantityValue(size);
+  const { limit, request } = memoryOf(engine);
+  const what = `the ${String(size)} CPU tier of TokenCache ${cache.metadata.name ?? ""}`;
+  if (limit !== undefined && limit < tierBytes)
+    return { limit: `memory limit ${engine.resources?.limits?.memory ?? ""} cannot hold ${what}` };
+  if (request === undefined || request < tierBytes)
+    return { request: `container ${engine.name}: memory request below ${what}; the scheduler does not reserve it` };
+  return {};
 }
 
 /** The ConfigMap of warmup.sourceConfigMapRef as a volume (optional: while it is missing, only commonPrefixes are sent). */
@@ -209,15 +261,16 @@ function addWarmup(spec: PodSpec, ask: GpuAsk, engine: Container, cache: TokenCa
 
 /**
  * LMCache on the engine container from a TokenCache: CPU offload sized by the prefix tier, a
- * local disk tier as a volume, a redis tier as the remote backend (the URL and the password the
- * TokenCache controller's Redis has, src/tokencache/naming.ts); with warmup, a native sidecar that
- * primes the cache with the common prefixes and a ConfigMap's lines once the engine is healthy.
+ * local disk tier as a volume (the tier's size), a redis tier as the remote backend (the URL and the
+ * password the TokenCache controller's Redis has, src/tokencache/naming.ts); with warmup, a native
+ * sidecar that primes the cache with the common prefixes and a ConfigMap's lines once the engine is
+ * healthy. LMCache's sizes are per worker process, so each worker gets size / workers.
  */
 export function applyKvCache(pod: Pod, ask: GpuAsk, namespace: string): string[] {
   const cache = ask.tokenCache;
   if (!cache || !pod.spec) return [];
   const engine = engineOf(pod, ask);
-  const warnings = setManagedEnv(engine, lmcacheEnv(cache, namespace));
+  const warnings = setManagedEnv(engine, lmcacheEnv(cache, namespace, workersPerPod(engine, ask)));
   const local = tier(cache, "local");
   if (local) addLocalVolume(pod, engine, local);
   return [...warnings, ...addWarmup(pod.spec, ask, engine, cache)];

@@ -1,6 +1,6 @@
 import { crdSchema } from "../../src/apis/crds.js";
-import { failure } from "../enhancers/result.js";
-import { DenialCode, formatInvalid } from "../field-errors.js";
+import { failures } from "../enhancers/result.js";
+import { DenialCode } from "../field-errors.js";
 import type { Validator } from "../validators.js";
 import { schemaErrors } from "./crd-schema.js";
 
@@ -16,8 +16,6 @@ export function afterCrdSchema(key: string, validate: Validator): Validator {
   return (obj, namespace, ctx, oldObject) => {
     const schema = crdSchema(`${group}/${version}`, kind);
     const errors = schema ? schemaErrors(schema, obj) : [];
-    if (errors.length === 0) return validate(obj, namespace, ctx, oldObject);
-    const name = (obj as { metadata?: { name?: unknown } }).metadata?.name;
-    return failure(DenialCode.Invalid, formatInvalid(kind, namespace, typeof name === "string" ? name : "", errors));
+    return errors.length === 0 ? validate(obj, namespace, ctx, oldObject) : failures(DenialCode.Invalid, errors);
   };
 }

@@ -1,8 +1,9 @@
 import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
+import type { FieldError } from "../field-errors.js";
 
-/** Problems (deny) and warnings (allow, but say) found in one object. */
+/** Field errors (deny, 422) and warnings (allow, but say) found in one object. */
 export interface Findings {
-  problems: string[];
+  problems: FieldError[];
   warnings: string[];
 }
 
@@ -10,14 +11,20 @@ export function findings(): Findings {
   return { problems: [], warnings: [] };
 }
 
-/** A Kubernetes quantity, or the problem with it. */
-export function quantityProblem(path: string, value: string | number | undefined): string | undefined {
+/** Adds each error that is there. */
+export function addProblems(f: Findings, ...errors: (FieldError | undefined)[]): void {
+  for (const error of errors) if (error) f.problems.push(error);
+}
+
+/** A Kubernetes quantity, or the error with it. */
+export function quantityProblem(path: string, value: string | number | undefined): FieldError | undefined {
   if (value === undefined) return undefined;
   try {
     parseQuantity(value);
     return undefined;
   } catch (err) {
-    if (err instanceof QuantityError) return `${path}: "${value}" is not a Kubernetes quantity (e.g. 16Gi, 500M)`;
+    if (err instanceof QuantityError)
+      return { path, detail: `"${value}" is not a Kubernetes quantity`, fix: "write it like 16Gi or 500M" };
     throw err;
   }
 }
@@ -25,13 +32,13 @@ export function quantityProblem(path: string, value: string | number | undefined
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 
 /** A Go duration as Kubernetes writes them: 90s, 1h, 1h30m. */
-export function durationProblem(path: string, value: string | undefined): string | undefined {
+export function durationProblem(path: string, value: string | undefined): FieldError | undefined {
   if (value === undefined || DURATION.test(value)) return undefined;
-  return `${path}: "${value}" is not a duration (e.g. 30m, 24h, 1h30m)`;
+  return { path, detail: `"${value}" is not a duration`, fix: "write it like 30m, 24h or 1h30m" };
 }
 
 /** A whole number ≥ 1 written as a string (engine flags). */
-export function positiveIntegerProblem(path: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return /^[1-9]\d*$/.test(value) ? undefined : `${path}: "${value}" must be a whole number ≥ 1`;
+export function positiveIntegerProblem(path: string, value: string | undefined): FieldError | undefined {
+  if (value === undefined || /^[1-9]\d*$/.test(value)) return undefined;
+  return { path, detail: `"${value}" must be a whole number ≥ 1`, fix: 'write it as digits, e.g. "8192"' };
 }

@@ -1,16 +1,18 @@
-import { DenialCode } from "../field-errors.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { asksForGpuFeatures } from "../gpu/annotations.js";
 import { engineOf, resolveGpuAsk } from "../gpu/ask.js";
 import { flagValue } from "../gpu/container-edits.js";
+import { cpuTierFit } from "../gpu/kv-cache.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
+import { DenialCode } from "../field-errors.js";
 
 const TP_FLAGS = ["tensor-parallel-size", "tp-size", "tp_size"];
 
 /**
  * A pod that asks for GPU features: everything it names exists and can work (the same checks the
- * mutation made), and its engine's tensor parallelism does not exceed the GPUs it gets.
+ * mutation made), its engine's tensor parallelism does not exceed the GPUs it gets, and its memory
+ * limit holds its TokenCache's CPU tier (422); a memory request below that tier is a warning.
  */
 export function validateGpuPod(pod: Pod, namespace: string, view: ClusterReader): Outcome<undefined> {
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(undefined);
@@ -21,10 +23,18 @@ export function validateGpuPod(pod: Pod, namespace: string, view: ClusterReader)
   for (const flag of TP_FLAGS) {
     const tp = Number(flagValue(engine, flag));
     if (gpus !== undefined && tp > gpus)
-      return failure(
-        DenialCode.Invalid,
-        `container ${engine.name}: --${flag} ${tp} is above the ${gpus} GPUs the pod gets; lower it or raise inference.ai/gpu-count`,
-      );
+      return failure(DenialCode.Invalid, {
+        path: `spec.containers[${ask.value.engineIndex}].args`,
+        detail: `--${flag} ${tp} is above the ${gpus} GPUs the pod gets`,
+        fix: "lower it or raise inference.ai/gpu-count",
+      });
   }
-  return success(undefined);
+  const fit = ask.value.tokenCache ? cpuTierFit(engine, ask.value.tokenCache) : {};
+  if (fit.limit)
+    return failure(DenialCode.Invalid, {
+      path: `spec.containers[${ask.value.engineIndex}].resources.limits.memory`,
+      detail: fit.limit,
+      fix: "raise the limit above the tier (LMCache pins it in host memory), or use a smaller TokenCache",
+    });
+  return success(undefined, fit.request ? [fit.request] : []);
 }

@@ -1,5 +1,12 @@
-import { GPU_RESOURCE } from "../../src/nvidia/resources.js";
-import { anyProfile, packLayout, profilesFor, type MigProfile } from "../../src/nvidia/mig.js";
+import { GPU_RESOURCE, isGpuResource, LABEL_GPU_PRODUCT } from "../../src/nvidia/resources.js";
+import {
+  anyProfile,
+  geometryOf,
+  migProductLabel,
+  packLayout,
+  profilesFor,
+  type MigProfile,
+} from "../../src/nvidia/mig.js";
 import type { GPUPool, InferenceService, TokenCache } from "../../src/apis/inference-ai.js";
 import type {
   InferenceCache,
@@ -8,57 +15,86 @@ import type {
   StackInferenceService,
 } from "../../src/apis/production-stack.js";
 import { parseQuantity } from "../../src/kube/quantity.js";
-import { migProfileProblem } from "../gpu/ask.js";
-import { durationProblem, findings, positiveIntegerProblem, quantityProblem, type Findings } from "./findings.js";
+import type { FieldError } from "../field-errors.js";
+import { pinnedMemoryBytes, wholeGpuProblem } from "../gpu/ask.js";
+import { copiedValueError, labelMapErrors } from "./names.js";
+import { LABEL_VALUE_RULE } from "../../src/kube/validation.js";
+import { migProfileProblem } from "../gpu/mig-check.js";
+import {
+  addProblems,
+  durationProblem,
+  findings,
+  positiveIntegerProblem,
+  quantityProblem,
+  type Findings,
+} from "./findings.js";
 import { tierConfigFindings } from "./token-cache-tiers.js";
 
 function profileOf(name: string, product: string | undefined): MigProfile | undefined {
   return (product ? profilesFor(product) : undefined)?.find((p) => p.name === name) ?? anyProfile(name);
 }
 
+/** One layout entry: its instances, or the error that it cannot fit one GPU of the product. */
+function entryInstances(
+  entry: { name: string; count?: number },
+  i: number,
+  product: string | undefined,
+  f: Findings,
+): MigProfile[] {
+  const problem = migProfileProblem(entry.name, product);
+  if (problem) {
+    f.problems.push({ path: `spec.sharing.profiles[${i}].name`, ...problem });
+    return [];
+  }
+  const profile = profileOf(entry.name, product);
+  if (!profile) return [];
+  const count = entry.count ?? 1;
+  const gpu = geometryOf(product);
+  const compute = profile.compute * count;
+  const memory = profile.memorySlices * count;
+  if (compute > gpu.compute || memory > gpu.memory)
+    f.problems.push({
+      path: `spec.sharing.profiles[${i}].count`,
+      detail: `${count} × ${entry.name} needs ${compute} compute and ${memory} memory slices; one GPU has ${gpu.compute} and ${gpu.memory}`,
+      fix: "lower count or split it into entries that each fit a GPU",
+    });
+  return Array.from({ length: count }, () => profile);
+}
+
 function checkMigLayout(pool: GPUPool, f: Findings): void {
   const { sharing, gpuProduct } = pool.spec;
   const profiles = sharing.profiles ?? [];
   if (profiles.length === 0)
-    f.problems.push("spec.sharing.profiles: MIG needs at least one profile (e.g. {name: 3g.40gb, count: 2})");
-  const instances: MigProfile[] = [];
-  profiles.forEach((entry, i) => {
-    const problem = migProfileProblem(entry.name, gpuProduct);
-    if (problem) {
-      f.problems.push(`spec.sharing.profiles[${i}]: ${problem}`);
-      return;
-    }
-    const profile = profileOf(entry.name, gpuProduct);
-    if (!profile) return;
-    const count = entry.count ?? 1;
-    const compute = profile.compute * count;
-    const memory = profile.memoryEighths * count;
-    if (compute > 7 || memory > 8)
-      f.problems.push(
-        `spec.sharing.profiles[${i}]: ${count} × ${entry.name} needs ${compute} compute slices and ${memory} memory eighths; one GPU has 7 and 8 — lower count or split it into entries that each fit a GPU`,
-      );
-    for (let n = 0; n < count; n++) instances.push(profile);
-  });
+    f.problems.push({
+      path: "spec.sharing.profiles",
+      detail: "MIG needs at least one profile",
+      fix: "list one, e.g. {name: 3g.40gb, count: 2}",
+    });
+  const unknown = gpuProduct !== undefined && profilesFor(gpuProduct) === undefined;
+  const instances = unknown ? [] : profiles.flatMap((entry, i) => entryInstances(entry, i, gpuProduct, f));
   if (sharing.migStrategy === "single" && new Set(profiles.map((p) => p.name)).size > 1) {
-    f.problems.push(
-      "spec.sharing: the single MIG strategy gives every GPU of a node one profile; list one profile or use migStrategy mixed",
-    );
+    f.problems.push({
+      path: "spec.sharing.profiles",
+      detail: "the single MIG strategy gives every GPU of a node one profile",
+      fix: "list one profile or use migStrategy mixed",
+    });
   }
-  const gpus = f.problems.length === 0 ? packLayout(instances) : undefined;
+  const gpus = f.problems.length === 0 ? packLayout(instances, geometryOf(gpuProduct)) : undefined;
   if (gpus && gpus.length > 1)
     f.warnings.push(
       `MIG layout spans ${gpus.length} GPUs per node: ${gpus.map((g) => g.map((p) => p.name).join("+")).join(" | ")}`,
     );
-  if (!gpuProduct)
-    f.warnings.push(
-      "spec.gpuProduct unset: MIG profiles checked against every A100, H100 and H200; set it to catch a wrong profile",
-    );
+  if (unknown)
+    f.warnings.push(`spec.gpuProduct ${gpuProduct}: not in mig-parted's defaults; profiles are checked at admission`);
+  else if (!gpuProduct)
+    f.warnings.push("spec.gpuProduct unset: MIG profiles checked against every known GPU; set it to catch a wrong one");
 }
 
+/** A decimal ratio ("1.5", 2); NaN for anything else ("0x2", "", "1e1" are not decimals). */
 function ratioOf(ratio: string | number | undefined): number | undefined {
   if (ratio === undefined) return undefined;
-  const n = Number(ratio);
-  return Number.isFinite(n) ? n : Number.NaN;
+  if (typeof ratio === "number") return Number.isFinite(ratio) ? ratio : Number.NaN;
+  return /^\d+(\.\d+)?$/.test(ratio) ? Number(ratio) : Number.NaN;
 }
 
 function checkOversubscription(pool: GPUPool, f: Findings): void {
@@ -66,9 +102,11 @@ function checkOversubscription(pool: GPUPool, f: Findings): void {
   if (!over?.enabled) return;
   const mode = pool.spec.sharing.mode;
   if (mode === "exclusive")
-    f.problems.push(
-      "spec.oversubscription: an exclusive GPU cannot be oversubscribed; use mps or timeslice, or disable it",
-    );
+    f.problems.push({
+      path: "spec.oversubscription.enabled",
+      detail: "an exclusive GPU cannot be oversubscribed",
+      fix: "use mps or timeslice, or disable it",
+    });
   // NVIDIA's device plugin can time-slice MIG devices, so this is valid (and the seed example does it) but worth saying.
   if (mode === "mig")
     f.warnings.push(
@@ -76,19 +114,48 @@ function checkOversubscription(pool: GPUPool, f: Findings): void {
     );
   const ratio = ratioOf(over.ratio);
   if (ratio !== undefined && !(ratio >= 1))
-    f.problems.push(
-      `spec.oversubscription.ratio: "${String(over.ratio)}" must be a number ≥ 1 (write fractions as strings, e.g. "1.5")`,
-    );
+    f.problems.push({
+      path: "spec.oversubscription.ratio",
+      detail: `"${String(over.ratio)}" must be a number ≥ 1`,
+      fix: 'write fractions as strings, e.g. "1.5"',
+    });
   else if (ratio !== undefined && ratio > 4)
     f.warnings.push(`oversubscription ratio ${ratio}: more than 4 clients per GPU rarely meets latency targets`);
 }
 
+/** The values a pool copies into its pods' node selectors, checked as label keys and values. */
+function checkNodeLabels(pool: GPUPool, f: Findings): void {
+  const { gpuProduct, nodeSelector, sharing } = pool.spec;
+  f.problems.push(...labelMapErrors("spec.nodeSelector", nodeSelector, "the pods' nodeSelector"));
+  if (gpuProduct === undefined) return;
+  const product = copiedValueError(
+    "spec.gpuProduct",
+    gpuProduct,
+    LABEL_VALUE_RULE,
+    `nodeSelector[${LABEL_GPU_PRODUCT}]`,
+  );
+  if (product) f.problems.push(product);
+  else if (sharing.mode === "mig" && sharing.migStrategy === "single")
+    for (const [i, p] of (sharing.profiles ?? []).entries())
+      addProblems(
+        f,
+        copiedValueError(
+          `spec.sharing.profiles[${i}].name`,
+          migProductLabel(gpuProduct, p.name),
+          LABEL_VALUE_RULE,
+          `nodeSelector[${LABEL_GPU_PRODUCT}] (<product>-MIG-<profile>)`,
+        ),
+      );
+}
+
 export function gpuPoolFindings(pool: GPUPool): Findings {
   const f = findings();
+  checkNodeLabels(pool, f);
   if (pool.spec.sharing.mode === "mig") checkMigLayout(pool, f);
   checkOversubscription(pool, f);
-  const pinned = quantityProblem("spec.sharing.mps.pinnedMemoryLimit", pool.spec.sharing.mps?.pinnedMemoryLimit);
-  if (pinned) f.problems.push(pinned);
+  const pinned = pool.spec.sharing.mps?.pinnedMemoryLimit;
+  const bytes = pinned === undefined ? undefined : pinnedMemoryBytes(pinned);
+  if (typeof bytes === "object") f.problems.push({ path: "spec.sharing.mps.pinnedMemoryLimit", ...bytes });
   if (pool.spec.sharing.mode !== "mps" && pool.spec.sharing.mps)
     f.warnings.push(`spec.sharing.mps is ignored when the mode is ${pool.spec.sharing.mode}`);
   return f;
@@ -99,15 +166,25 @@ export function tokenCacheFindings(cache: TokenCache): Findings {
   const types = new Set<string>();
   const names = new Set<string>();
   cache.spec.tiers.forEach((tier, i) => {
-    if (types.has(tier.type)) f.problems.push(`spec.tiers[${i}]: a second ${tier.type} tier; give each tier type once`);
-    if (names.has(tier.name)) f.problems.push(`spec.tiers[${i}]: the name ${tier.name} is used twice`);
+    if (types.has(tier.type))
+      f.problems.push({
+        path: `spec.tiers[${i}].type`,
+        detail: `a second ${tier.type} tier`,
+        fix: "give each tier type once",
+      });
+    if (names.has(tier.name))
+      f.problems.push({
+        path: `spec.tiers[${i}].name`,
+        detail: `${tier.name} is used by another tier`,
+        fix: "give each tier its own name",
+      });
     types.add(tier.type);
     names.add(tier.name);
-    for (const problem of [
+    addProblems(
+      f,
       quantityProblem(`spec.tiers[${i}].size`, tier.size),
       durationProblem(`spec.tiers[${i}].ttl`, tier.ttl),
-    ])
-      if (problem) f.problems.push(problem);
+    );
     if (tier.type === "local" && tier.size === undefined)
       f.warnings.push(`spec.tiers[${i}]: a local tier without a size fills the node's disk; set size`);
   });
@@ -122,26 +199,33 @@ function checkServiceGpu(gpu: InferenceService["spec"]["gpu"], f: Findings): voi
   if (gpu?.sharing === "mig") {
     const problem = gpu.migProfile
       ? migProfileProblem(gpu.migProfile, gpu.type)
-      : "MIG needs spec.gpu.migProfile (e.g. 3g.40gb)";
-    if (problem) f.problems.push(`spec.gpu: ${problem}`);
+      : { detail: "required when sharing is mig", fix: "name a profile, e.g. 3g.40gb" };
+    if (problem) f.problems.push({ path: "spec.gpu.migProfile", ...problem });
   }
   if (gpu?.sharing === "mps" && (gpu.count ?? 1) > 1)
-    f.problems.push(`spec.gpu.count: MPS shares one GPU; ${gpu.count ?? 1} GPUs need sharing exclusive`);
+    f.problems.push({
+      path: "spec.gpu.count",
+      detail: `${gpu.count ?? 1} GPUs, but MPS shares one GPU`,
+      fix: "use sharing exclusive for more than one GPU",
+    });
 }
 
 export function inferenceServiceFindings(svc: InferenceService): Findings {
   const f = findings();
   const gpu = svc.spec.gpu;
   checkServiceGpu(gpu, f);
-  const size = quantityProblem("spec.cache.prefixCacheSize", svc.spec.cache?.prefixCacheSize);
-  if (size) f.problems.push(size);
+  addProblems(f, quantityProblem("spec.cache.prefixCacheSize", svc.spec.cache?.prefixCacheSize));
   const scaling = svc.spec.autoscaling;
   if (
     scaling?.minReplicas !== undefined &&
     scaling.maxReplicas !== undefined &&
     scaling.minReplicas > scaling.maxReplicas
   ) {
-    f.problems.push(`spec.autoscaling: minReplicas ${scaling.minReplicas} is above maxReplicas ${scaling.maxReplicas}`);
+    f.problems.push({
+      path: "spec.autoscaling.minReplicas",
+      detail: `${scaling.minReplicas} is above maxReplicas ${scaling.maxReplicas}`,
+      fix: "lower minReplicas or raise maxReplicas",
+    });
   }
   if (gpu?.sharing === "timeslice" && svc.spec.backend === "vllm")
     f.warnings.push(
@@ -162,28 +246,34 @@ function gpusOf(resources: PrefillDecodingDisaggregation["spec"]["prefillResourc
 
 const SIDES = ["prefillResources", "decodeResources"] as const;
 
+/** Each side's quantities, GPUs whole (extended resources are integers), and the hint's node selector as labels. */
 function checkResources(pdd: PrefillDecodingDisaggregation, f: Findings): void {
   const entries = SIDES.flatMap((side) =>
     (["requests", "limits"] as const).flatMap((kind) =>
       Object.entries(pdd.spec[side]?.[kind] ?? {}).map(
-        ([key, value]) => [`spec.${side}.${kind}.${key}`, value] as const,
+        ([key, value]) => [`spec.${side}.${kind}[${key}]`, key, value] as const,
       ),
     ),
   );
-  for (const [path, value] of entries) {
+  for (const [path, key, value] of entries) {
     const problem = quantityProblem(path, value);
-    if (problem) f.problems.push(problem);
+    const partial = !problem && isGpuResource(key) ? wholeGpuProblem(value) : undefined;
+    addProblems(f, problem, partial && { path, ...partial });
   }
+  const hint = pdd.spec.topologyHint?.nodeSelector;
+  f.problems.push(...labelMapErrors("spec.topologyHint.nodeSelector", hint, "the pods' nodeSelector"));
 }
 
 function checkEngineConfig(engine: string, config: Record<string, string> | undefined, f: Findings): void {
   const missing = (REQUIRED_CONFIG[engine] ?? []).filter((key) => config?.[key] === undefined);
   if (missing.length > 0)
-    f.problems.push(`spec.engineConfig: ${engine} needs ${missing.join(", ")} (values as strings, e.g. "8192")`);
-  for (const key of REQUIRED_CONFIG.vllm ?? []) {
-    const problem = positiveIntegerProblem(`spec.engineConfig.${key}`, config?.[key]);
-    if (problem) f.problems.push(problem);
-  }
+    f.problems.push({
+      path: "spec.engineConfig",
+      detail: `${engine} needs ${missing.join(", ")}`,
+      fix: 'set them, values as strings, e.g. "8192"',
+    });
+  for (const key of REQUIRED_CONFIG.vllm ?? [])
+    addProblems(f, positiveIntegerProblem(`spec.engineConfig.${key}`, config?.[key]));
 }
 
 function checkTensorParallel(pdd: PrefillDecodingDisaggregation, f: Findings): void {
@@ -191,9 +281,11 @@ function checkTensorParallel(pdd: PrefillDecodingDisaggregation, f: Findings): v
   for (const side of SIDES) {
     const gpus = gpusOf(pdd.spec[side]);
     if (gpus !== undefined && tp > gpus)
-      f.problems.push(
-        `spec.engineConfig.tensor-parallel-size ${tp} is above the ${gpus} GPUs of spec.${side}; lower it or give each pod ${tp} GPUs`,
-      );
+      f.problems.push({
+        path: "spec.engineConfig.tensor-parallel-size",
+        detail: `${tp} is above the ${gpus} GPUs of spec.${side}`,
+        fix: `lower it or give each pod ${tp} GPUs`,
+      });
   }
 }
 
@@ -210,9 +302,11 @@ export function pddFindings(pdd: PrefillDecodingDisaggregation): Findings {
 export function speculativeDecodingFindings(sd: SpeculativeDecoding): Findings {
   const f = findings();
   if (sd.spec.draftModel === sd.spec.targetModel)
-    f.problems.push(
-      `spec.draftModel: the draft model is the target (${sd.spec.targetModel}); a draft must be a smaller model`,
-    );
+    f.problems.push({
+      path: "spec.draftModel",
+      detail: `the draft model is the target (${sd.spec.targetModel})`,
+      fix: "a draft must be a smaller model",
+    });
   if ((sd.spec.numSpeculativeTokens ?? 5) > 10)
     f.warnings.push(
       `numSpeculativeTokens ${sd.spec.numSpeculativeTokens ?? 5}: long speculation is rarely accepted; 3–7 is usual`,
@@ -234,24 +328,35 @@ export function inferenceCacheFindings(cache: InferenceCache): Findings {
 }
 
 /** backendRef is a name in one seed example and {name, port} in another: both are accepted, nothing else. */
-function backendRefProblem(ref: unknown): string | undefined {
+function backendRefProblem(ref: unknown): FieldError | undefined {
   if (ref === undefined || (typeof ref === "string" && ref !== "")) return undefined;
   if (typeof ref !== "object" || ref === null || typeof (ref as { name?: unknown }).name !== "string")
-    return "spec.backendRef: a backend name, or {name, port}";
+    return {
+      path: "spec.backendRef",
+      detail: `${JSON.stringify(ref)} is neither a backend name nor {name, port}`,
+      fix: "write a backend name, or {name, port}",
+    };
   const port = (ref as { port?: unknown }).port;
   if (port === undefined || (typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535))
     return undefined;
-  return `spec.backendRef.port: ${JSON.stringify(port)} is not a port (1–65535)`;
+  return { path: "spec.backendRef.port", detail: `${JSON.stringify(port)} is not a port`, fix: "use 1 to 65535" };
 }
 
 export function stackInferenceServiceFindings(svc: StackInferenceService): Findings {
   const f = findings();
-  const backend = backendRefProblem(svc.spec.backendRef);
-  if (backend) f.problems.push(backend);
+  addProblems(f, backendRefProblem(svc.spec.backendRef));
   const pdd = svc.spec.prefillDecodingRef;
   if (pdd?.kind !== undefined && pdd.kind !== "PrefillDecodingDisaggregation")
-    f.problems.push(`spec.prefillDecodingRef.kind: ${pdd.kind}; it names a PrefillDecodingDisaggregation`);
+    f.problems.push({
+      path: "spec.prefillDecodingRef.kind",
+      detail: `${pdd.kind} is not the kind it names`,
+      fix: "it names a PrefillDecodingDisaggregation",
+    });
   if (pdd?.apiGroup !== undefined && pdd.apiGroup !== "production-stack.vllm.ai")
-    f.problems.push(`spec.prefillDecodingRef.apiGroup: ${pdd.apiGroup}; use production-stack.vllm.ai`);
+    f.problems.push({
+      path: "spec.prefillDecodingRef.apiGroup",
+      detail: `${pdd.apiGroup} is not the group it names`,
+      fix: "use production-stack.vllm.ai",
+    });
   return f;
 }

@@ -8,7 +8,17 @@ import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { GPUPoolKind, TokenCacheKind, type InferenceService } from "../../src/apis/inference-ai.js";
 import { engineFor, type Engine } from "../../src/engines/index.js";
 import type { FieldError } from "../field-errors.js";
-import { gpusPerPod, pipelineParallelism, tensorParallelism, wholeGpus } from "../../src/engines/parallelism.js";
+import { brokenNames, podPlaceNames, type EmittedName } from "../../src/modelinfer/emitted-names.js";
+import { DNS1035_LABEL_RULE, LABEL_VALUE_RULE } from "../../src/kube/validation.js";
+import { LABEL_INFERENCE_SERVICE } from "../../src/apis/inference-ai.js";
+import { brokenNameDetail, nameRuleFix } from "./names.js";
+import {
+  gpusPerPod,
+  MODELINFER_ROLE,
+  pipelineParallelism,
+  tensorParallelism,
+  wholeGpus,
+} from "../../src/engines/parallelism.js";
 
 type Rule = (svc: InferenceService, engine: Engine) => FieldError[];
 
@@ -136,6 +146,30 @@ const scaling: Rule = (svc, engine) => {
   return errors;
 };
 
+/**
+ * The InferenceService's name becomes its Service's (a DNS-1035 label), the value of its pod label
+ * and, when one replica spans nodes, the name of its ModelInfer, whose entry pods' hostnames are made
+ * from it: each is checked by the apiserver's rule where it lands (src/modelinfer/emitted-names.ts).
+ */
+const emittedNames: Rule = (svc) => {
+  const name = svc.metadata.name ?? "";
+  const names: EmittedName[] = [
+    { field: "Service metadata.name", value: name, rule: DNS1035_LABEL_RULE },
+    { field: `metadata.labels[${LABEL_INFERENCE_SERVICE}]`, value: name, rule: LABEL_VALUE_RULE },
+  ];
+  const pp = pipelineParallelism(svc);
+  if (pp > 1) {
+    const replicas = Math.max(svc.spec.replicas ?? 1, svc.spec.autoscaling?.maxReplicas ?? 1);
+    const place = { modelInfer: name, role: MODELINFER_ROLE, groupIndex: replicas - 1, roleIndex: 0 };
+    names.push(...podPlaceNames({ ...place, podIndex: 0, withService: true, withPodGroup: true }));
+    names.push(...podPlaceNames({ ...place, podIndex: pp - 1, withService: true, withPodGroup: true }));
+  }
+  const broken = brokenNames(names)[0];
+  return broken
+    ? [{ path: "metadata.name", detail: brokenNameDetail(broken), fix: nameRuleFix("metadata.name", name, broken) }]
+    : [];
+};
+
 const RULES: readonly Rule[] = [
   source,
   location,
@@ -145,6 +179,7 @@ const RULES: readonly Rule[] = [
   parallelism,
   tritonConfig,
   scaling,
+  emittedNames,
 ];
 
 /** Every field error of the spec against its engine. Pure. */

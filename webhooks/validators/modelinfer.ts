@@ -1,12 +1,13 @@
 import type { Container, PodTemplateSpec } from "kubernetes-types/core/v1.js";
-import { podName } from "../../src/modelinfer/naming.js";
+import { brokenNames, podPlaceNames, type EmittedName } from "../../src/modelinfer/emitted-names.js";
 import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
+import type { FieldError } from "../field-errors.js";
+import { brokenNameDetail, charactersBreak, nameRuleFix } from "./names.js";
 
-/** One rule: the problems it finds, each as "<field path>: <what is wrong>; <how to fix it>". */
-type Rule = (mi: ModelInfer, old: ModelInfer | undefined) => string[];
+/** One rule: the field errors it finds. */
+type Rule = (mi: ModelInfer, old: ModelInfer | undefined) => FieldError[];
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const MAX_NAME = 63;
 const MAX_ROLE_NAME = 12;
 const PERCENT = /^(\d{1,3})%$/;
 
@@ -16,64 +17,93 @@ function roles(mi: ModelInfer): Role[] {
 
 const roleCount: Rule = (mi) => {
   const n = roles(mi).length;
-  return n >= 1 && n <= 4 ? [] : [`spec.template.roles: has ${n} roles; a ModelInfer has 1 to 4 roles`];
+  return n >= 1 && n <= 4
+    ? []
+    : [{ path: "spec.template.roles", detail: `has ${n} roles`, fix: "a ModelInfer has 1 to 4 roles" }];
 };
 
 const roleNames: Rule = (mi) => {
-  const problems: string[] = [];
+  const problems: FieldError[] = [];
   const seen = new Set<string>();
   roles(mi).forEach((role, i) => {
     if (!DNS1035.test(role.name) || role.name.length > MAX_ROLE_NAME) {
-      problems.push(
-        `spec.template.roles[${i}].name: "${role.name}" must be a DNS-1035 label of at most ${MAX_ROLE_NAME} characters (lower-case letters, digits, '-', starting with a letter)`,
-      );
+      problems.push({
+        path: `spec.template.roles[${i}].name`,
+        detail: `"${role.name}" must be a DNS-1035 label of at most ${MAX_ROLE_NAME} characters`,
+        fix: "use lower-case letters, digits and '-', starting with a letter",
+      });
     }
     if (seen.has(role.name))
-      problems.push(
-        `spec.template.roles[${i}].name: "${role.name}" is used by another role; give each role its own name`,
-      );
+      problems.push({
+        path: `spec.template.roles[${i}].name`,
+        detail: `"${role.name}" is used by another role`,
+        fix: "give each role its own name",
+      });
     seen.add(role.name);
   });
   return problems;
 };
 
-const nonNegative: Rule = (mi) => {
-  const problems: string[] = [];
-  if ((mi.spec.replicas ?? 1) < 0) problems.push(`spec.replicas: ${mi.spec.replicas ?? 1} is negative; use 0 or more`);
-  roles(mi).forEach((role, i) => {
-    if ((role.replicas ?? 1) < 0)
-      problems.push(`spec.template.roles[${i}].replicas: ${role.replicas ?? 1} is negative; use 0 or more`);
-    if ((role.workerReplicas ?? 0) < 0)
-      problems.push(`spec.template.roles[${i}].workerReplicas: ${role.workerReplicas ?? 0} is negative; use 0 or more`);
-  });
-  return problems;
-};
+function negative(path: string, value: number): FieldError[] {
+  return value < 0 ? [{ path, detail: `${value} is negative`, fix: "use 0 or more" }] : [];
+}
+
+const nonNegative: Rule = (mi) => [
+  ...negative("spec.replicas", mi.spec.replicas ?? 1),
+  ...roles(mi).flatMap((role, i) => [
+    ...negative(`spec.template.roles[${i}].replicas`, role.replicas ?? 1),
+    ...negative(`spec.template.roles[${i}].workerReplicas`, role.workerReplicas ?? 0),
+  ]),
+];
 
 const workerTemplate: Rule = (mi) =>
   roles(mi).flatMap((role, i) =>
     (role.workerReplicas ?? 0) > 0 && !role.workerTemplate
       ? [
-          `spec.template.roles[${i}].workerTemplate: required because workerReplicas is ${role.workerReplicas ?? 0}; add a workerTemplate or set workerReplicas to 0`,
+          {
+            path: `spec.template.roles[${i}].workerTemplate`,
+            detail: `required because workerReplicas is ${role.workerReplicas ?? 0}`,
+            fix: "add a workerTemplate or set workerReplicas to 0",
+          },
         ]
       : [],
   );
 
-/** The longest pod name the ModelInfer makes: every index at its largest. */
-const podNames: Rule = (mi) => {
+/** The names of a role's entry pod and last worker at the largest indices this ModelInfer makes. */
+function largestNames(mi: ModelInfer, role: Role): EmittedName[] {
+  const place = {
+    modelInfer: mi.metadata.name ?? "",
+    role: role.name,
+    groupIndex: Math.max(0, (mi.spec.replicas ?? 1) - 1),
+    roleIndex: Math.max(0, (role.replicas ?? 1) - 1),
+    withService: true,
+    withPodGroup: mi.spec.template.gangSchedule !== undefined,
+  };
+  return [
+    ...podPlaceNames({ ...place, podIndex: 0 }),
+    ...podPlaceNames({ ...place, podIndex: Math.max(0, role.workerReplicas ?? 0) }),
+  ];
+}
+
+/**
+ * Every name, hostname and label value the ModelInfer's pods, Services and PodGroups will carry
+ * follows the apiserver's rule for where it lands (emitted-names.ts). A character the rule does not
+ * allow is reported against metadata.name (once); a name too long against the role that makes it.
+ */
+const emittedNames: Rule = (mi) => {
   const name = mi.metadata.name ?? "";
-  return roles(mi).flatMap((role, i) => {
-    const longest = podName(
-      name,
-      Math.max(0, (mi.spec.replicas ?? 1) - 1),
-      role.name,
-      Math.max(0, (role.replicas ?? 1) - 1),
-      Math.max(0, role.workerReplicas ?? 0),
-    );
-    if (longest.length <= MAX_NAME && DNS1035.test(longest)) return [];
-    return [
-      `spec.template.roles[${i}]: pod name ${longest} (the longest this ModelInfer makes) is ${longest.length > MAX_NAME ? `${longest.length} characters, over ${MAX_NAME}` : "not a DNS-1035 label"}; shorten metadata.name or the role name`,
-    ];
+  const problems = new Map<string, FieldError>();
+  roles(mi).forEach((role, i) => {
+    if (!DNS1035.test(role.name)) return; // roleNames reports it
+    const broken = brokenNames(largestNames(mi, role))[0];
+    if (!broken) return;
+    const byName = charactersBreak(name, broken.rule) || broken.value === name;
+    const path = byName ? "metadata.name" : `spec.template.roles[${i}]`;
+    if (problems.has(path)) return;
+    const source = byName ? "metadata.name" : "metadata.name or the role name";
+    problems.set(path, { path, detail: brokenNameDetail(broken), fix: nameRuleFix(source, name, broken) });
   });
+  return [...problems.values()];
 };
 
 function containersOf(template: PodTemplateSpec | undefined): Container[] {
@@ -86,7 +116,11 @@ const images: Rule = (mi) =>
       containersOf(role[which]).flatMap((c) =>
         !c.image || /\s/.test(c.image)
           ? [
-              `spec.template.roles[${i}].${which}: container ${c.name} has ${c.image ? `image "${c.image}" with spaces` : "no image"}; set a valid image reference`,
+              {
+                path: `spec.template.roles[${i}].${which}`,
+                detail: `container ${c.name} has ${c.image ? `image "${c.image}" with spaces` : "no image"}`,
+                fix: "set a valid image reference",
+              },
             ]
           : [],
       ),
@@ -97,15 +131,24 @@ const minRoleReplicas: Rule = (mi) => {
   const min = mi.spec.template.gangSchedule?.minRoleReplicas ?? {};
   return Object.entries(min).flatMap(([name, value]) => {
     const role = roles(mi).find((r) => r.name === name);
+    const path = `spec.template.gangSchedule.minRoleReplicas.${name}`;
     if (!role)
       return [
-        `spec.template.gangSchedule.minRoleReplicas.${name}: no role is named ${name}; use one of: ${roles(mi)
-          .map((r) => r.name)
-          .join(", ")}`,
+        {
+          path,
+          detail: `no role is named ${name}`,
+          fix: `use one of: ${roles(mi)
+            .map((r) => r.name)
+            .join(", ")}`,
+        },
       ];
     return value > (role.replicas ?? 1)
       ? [
-          `spec.template.gangSchedule.minRoleReplicas.${name}: ${value} is more than the role's replicas ${role.replicas ?? 1}; lower it or scale the role`,
+          {
+            path,
+            detail: `${value} is more than the role's replicas ${role.replicas ?? 1}`,
+            fix: "lower it or scale the role",
+          },
         ]
       : [];
   });
@@ -116,7 +159,11 @@ const partition: Rule = (mi) => {
   const replicas = mi.spec.replicas ?? 1;
   return value !== undefined && replicas > 0 && value >= replicas
     ? [
-        `spec.rolloutStrategy.rollingUpdateConfiguration.partition: ${value} is not below replicas ${replicas}; no group would ever update`,
+        {
+          path: "spec.rolloutStrategy.rollingUpdateConfiguration.partition",
+          detail: `${value} is not below replicas ${replicas}, so no group would ever update`,
+          fix: `set it below ${replicas}`,
+        },
       ]
     : [];
 };
@@ -134,20 +181,41 @@ const rollingBudget: Rule = (mi) => {
   const path = "spec.rolloutStrategy.rollingUpdateConfiguration";
   const unavailable = intOrPercent(config.maxUnavailable, 1);
   const surge = intOrPercent(config.maxSurge, 0);
-  const problems: string[] = [];
+  const problems: FieldError[] = [];
+  const budget = "use a non-negative integer or a percentage from 0% to 100%";
   if (unavailable === undefined)
-    problems.push(
-      `${path}.maxUnavailable: ${JSON.stringify(config.maxUnavailable)} must be a non-negative integer or a percentage from 0% to 100%`,
-    );
+    problems.push({
+      path: `${path}.maxUnavailable`,
+      detail: `${JSON.stringify(config.maxUnavailable)} is not a rollout budget`,
+      fix: budget,
+    });
   if (surge === undefined)
-    problems.push(
-      `${path}.maxSurge: ${JSON.stringify(config.maxSurge)} must be a non-negative integer or a percentage from 0% to 100%`,
-    );
+    problems.push({
+      path: `${path}.maxSurge`,
+      detail: `${JSON.stringify(config.maxSurge)} is not a rollout budget`,
+      fix: budget,
+    });
   if (unavailable === 0 && surge === 0)
-    problems.push(
-      `${path}: maxUnavailable and maxSurge are both 0, so a rollout could never progress; raise one of them`,
-    );
+    problems.push({
+      path,
+      detail: "maxUnavailable and maxSurge are both 0, so a rollout could never progress",
+      fix: "raise one of them",
+    });
   return problems;
+};
+
+/** Volcano's NetworkTopologySpec: "HighestTierName and HighestTierAllowed cannot be set simultaneously". */
+const oneHighestTier: Rule = (mi) => {
+  const nt = mi.spec.template.gangSchedule?.networkTopology;
+  return nt?.highestTierAllowed !== undefined && nt.highestTierName !== undefined
+    ? [
+        {
+          path: "spec.template.gangSchedule.networkTopology",
+          detail: "sets both highestTierAllowed and highestTierName",
+          fix: "keep one: Volcano's PodGroup takes the highest tier by number or by name, not both",
+        },
+      ]
+    : [];
 };
 
 const immutableMinRoleReplicas: Rule = (mi, old) => {
@@ -157,7 +225,11 @@ const immutableMinRoleReplicas: Rule = (mi, old) => {
   return JSON.stringify(Object.entries(before).sort()) === JSON.stringify(Object.entries(after ?? {}).sort())
     ? []
     : [
-        "spec.template.gangSchedule.minRoleReplicas: may not change once set; create a new ModelInfer to change the gang's minimum",
+        {
+          path: "spec.template.gangSchedule.minRoleReplicas",
+          detail: "may not change once set",
+          fix: "create a new ModelInfer to change the gang's minimum",
+        },
       ];
 };
 
@@ -166,19 +238,20 @@ const MODELINFER_RULES: readonly Rule[] = [
   roleNames,
   nonNegative,
   workerTemplate,
-  podNames,
+  emittedNames,
   images,
   minRoleReplicas,
   partition,
   rollingBudget,
+  oneHighestTier,
   immutableMinRoleReplicas,
 ];
 
-/** Every problem of a ModelInfer (CREATE: `old` undefined; UPDATE: the stored object). */
-export function modelInferProblems(mi: ModelInfer, old?: ModelInfer): string[] {
+/** Every field error of a ModelInfer (CREATE: `old` undefined; UPDATE: the stored object). */
+export function modelInferProblems(mi: ModelInfer, old?: ModelInfer): FieldError[] {
   // Untrusted input: the shape is checked before the typed rules read it.
   const shape = mi as { spec?: { template?: { roles?: unknown } } };
   if (!Array.isArray(shape.spec?.template?.roles))
-    return ["spec.template.roles: required; a ModelInfer has 1 to 4 roles"];
+    return [{ path: "spec.template.roles", detail: "required", fix: "a ModelInfer has 1 to 4 roles" }];
   return MODELINFER_RULES.flatMap((rule) => rule(mi, old));
 }

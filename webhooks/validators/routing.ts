@@ -5,8 +5,8 @@ import { ignoredSemanticCacheSettings } from "../../src/routing/nlp-filters.js";
 import { SERVICE } from "../../src/kube/core-kinds.js";
 import { staticRouteConfig } from "../../src/routing/static-config.js";
 import type { AdmissionContext } from "../context.js";
-import { formatInvalid, DenialCode, type FieldError } from "../field-errors.js";
-import { failure, success, type Outcome } from "../enhancers/result.js";
+import { DenialCode, type FieldError } from "../field-errors.js";
+import { failure, failures, success, type Outcome } from "../enhancers/result.js";
 import type { Findings } from "./findings.js";
 
 /**
@@ -33,8 +33,7 @@ export function validateStaticRoute(obj: unknown, namespace: string, ctx: Admiss
   const isService = (name: string): boolean => ctx.view.get(SERVICE, namespace, name) !== undefined;
   const result = staticRouteConfig(route.spec, namespace, isService);
   const errors = [...result.errors, ...routerRefErrors(route, namespace)];
-  if (errors.length > 0)
-    return failure(DenialCode.Invalid, formatInvalid("StaticRoute", namespace, route.metadata.name ?? "", errors));
+  if (errors.length > 0) return failures(DenialCode.Invalid, errors);
   const warnings = [
     ...result.backends
       .filter((b) => b.writtenAs)
@@ -46,20 +45,15 @@ export function validateStaticRoute(obj: unknown, namespace: string, ctx: Admiss
   return success(undefined, warnings);
 }
 
-export function validateInferenceGateway(obj: unknown, namespace: string): Outcome<unknown> {
+export function validateInferenceGateway(obj: unknown): Outcome<unknown> {
   const gw = obj as InferenceGateway;
   const target = gw.spec.target ?? "router";
   if (target === "gateway-api" && !gw.spec.gateway)
-    return failure(
-      DenialCode.Invalid,
-      formatInvalid("InferenceGateway", namespace, gw.metadata.name ?? "", [
-        {
-          path: "spec.gateway",
-          detail: "required with target gateway-api",
-          fix: "name the Gateway the HTTPRoute attaches to",
-        },
-      ]),
-    );
+    return failure(DenialCode.Invalid, {
+      path: "spec.gateway",
+      detail: "required with target gateway-api",
+      fix: "name the Gateway the HTTPRoute attaches to",
+    });
   const unhonored = target === "router" ? routerPolicy(gw.spec).unhonored : pickerPolicy(gw.spec).unhonored;
   // The first clause of each: the field and what happens; the condition PolicyHonored has the rest.
   return success(

@@ -7,7 +7,13 @@ function checkRedis(cache: TokenCache, tier: CacheTier, i: number, f: Findings):
   const plan = redisTierPlan(cache, tier);
   // A size that is no quantity is already refused by the size check.
   if (tier.size === undefined || quantityBytes(tier.size) !== undefined)
-    f.problems.push(...plan.problems.map((p) => `spec.tiers[${i}]: ${p}`));
+    f.problems.push(
+      ...plan.problems.map((detail) => ({
+        path: `spec.tiers[${i}].size`,
+        detail,
+        fix: "give the redis tier a size of at least 1Mi (each server's maxmemory), e.g. 16Gi",
+      })),
+    );
   f.warnings.push(...plan.warnings.map((w) => `spec.tiers[${i}]: ${w}`));
   const replicas = tier.redisConfig?.replicas;
   if (replicas !== undefined && tier.replicas !== undefined && replicas !== tier.replicas)
@@ -19,9 +25,17 @@ function checkRedis(cache: TokenCache, tier: CacheTier, i: number, f: Findings):
 function checkLocal(tier: CacheTier, i: number, f: Findings): void {
   const local = tier.localConfig;
   if (local?.storageClass && tier.size === undefined)
-    f.problems.push(`spec.tiers[${i}].localConfig.storageClass: the volume claim needs the tier's size; set size`);
+    f.problems.push({
+      path: `spec.tiers[${i}].localConfig.storageClass`,
+      detail: "the volume claim needs the tier's size",
+      fix: "set size",
+    });
   if (local?.mountPath !== undefined && !local.mountPath.startsWith("/"))
-    f.problems.push(`spec.tiers[${i}].localConfig.mountPath: "${local.mountPath}" is not an absolute path`);
+    f.problems.push({
+      path: `spec.tiers[${i}].localConfig.mountPath`,
+      detail: `"${local.mountPath}" is not an absolute path`,
+      fix: "write a path from /, e.g. /var/cache/lmcache",
+    });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { GPUPool } from "../../apis/inference-ai.js";
 import { advertised, devicePluginConfigProblems, type DevicePluginConfig } from "../../nvidia/device-plugin.js";
-import { anyProfile, migResourceName, packLayout, profilesFor, type MigProfile } from "../../nvidia/mig.js";
+import { anyProfile, geometryOf, migResourceName, packLayout, profilesFor, type MigProfile } from "../../nvidia/mig.js";
 import {
   migLayoutProblems,
   migPartedConfigProblems,
@@ -99,7 +99,7 @@ function gpuGroups(pool: GPUPool): Record<string, number>[] {
     return profile ? Array.from({ length: count }, () => profile) : [];
   });
   const unknown = Object.keys(counts).some((name) => !profileOf(name, pool.spec.gpuProduct));
-  const packed = unknown ? undefined : packLayout(instances);
+  const packed = unknown ? undefined : packLayout(instances, geometryOf(pool.spec.gpuProduct));
   if (!packed || packed.length <= 1) return [counts];
   return packed.map((gpu) => {
     const group: Record<string, number> = {};

@@ -1,7 +1,7 @@
 import type { ClusterReader } from "../../cluster-view/cluster-view.js";
 import type { InferenceService } from "../../apis/inference-ai.js";
 import type { KubeObject } from "../../kube/object.js";
-import { formatFieldError } from "../../../webhooks/field-errors.js";
+import { formatFieldError, type FieldError } from "../../../webhooks/field-errors.js";
 import { inferenceServiceErrors } from "../../../webhooks/validators/inference-service.js";
 import type { DesiredState, EventNote, Lookups } from "../runtime/reconciler.js";
 import { autoscalerKind, horizontalPodAutoscaler, scaledObject } from "./autoscaler.js";
@@ -46,14 +46,19 @@ function held(svc: InferenceService, why: Blocker): DesiredState {
   return state;
 }
 
+/** The admission enhancers' refusal of the pod template, as the condition message says it. */
+function refusal(errors: readonly FieldError[]): string {
+  return errors.map(formatFieldError).join("; and ");
+}
+
 /** Deployment or ModelInfer, with pod templates from the admission enhancers. */
 function workload(svc: InferenceService, view: ClusterReader): KubeObject | Blocker {
   const multiNode = pipelineParallelism(svc) > 1;
   const first = podTemplate(svc, view, multiNode ? "entry" : "single");
-  if (!first.ok) return { condition: "Ready", reason: "PodRefused", message: first.message };
+  if (!first.ok) return { condition: "Ready", reason: "PodRefused", message: refusal(first.errors) };
   if (!multiNode) return deployment(svc, first.value);
   const worker = podTemplate(svc, view, "worker");
-  if (!worker.ok) return { condition: "Ready", reason: "PodRefused", message: worker.message };
+  if (!worker.ok) return { condition: "Ready", reason: "PodRefused", message: refusal(worker.errors) };
   return modelInfer(svc, first.value, worker.value);
 }
 

@@ -16,6 +16,7 @@ import type { Reconciler } from "../runtime/reconciler.js";
 import { references } from "./dependencies.js";
 import { inferenceServiceDesired } from "./desired.js";
 import { inferenceServiceStatus } from "./status.js";
+import { CONDITION_SIZED } from "../../apis/optimizer.js";
 
 const key = (svc: InferenceService): string => `${svc.metadata.namespace ?? ""}/${svc.metadata.name ?? ""}`;
 
@@ -49,6 +50,7 @@ export const inferenceServiceReconciler: Reconciler<InferenceService, InferenceS
   kind: InferenceServiceKind,
   owns: [DEPLOYMENT, ModelInferKind, SERVICE, HORIZONTAL_POD_AUTOSCALER, ScaledObjectKind],
   mapToPrimaries: concerned,
+  keepsConditions: [CONDITION_SIZED],
   references,
   desired: (svc, view, _now, lookups) => inferenceServiceDesired(svc, view, lookups),
   status: inferenceServiceStatus,

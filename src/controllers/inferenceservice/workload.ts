@@ -6,17 +6,24 @@ import type { KubeObject } from "../../kube/object.js";
 import { DEPLOYMENT } from "../../kube/core-kinds.js";
 import { apiVersionOf } from "../../kube/kind.js";
 import { childMetadata } from "./owner.js";
-import { pipelineParallelism } from "../../engines/parallelism.js";
+import { MODELINFER_ROLE, pipelineParallelism } from "../../engines/parallelism.js";
 import { podLabels } from "./pod-template.js";
 
-/** The role of the ModelInfer a multi-node InferenceService becomes. */
-export const MODELINFER_ROLE = "engine";
+export { MODELINFER_ROLE } from "../../engines/parallelism.js";
 /** A rollout that has not progressed in 30 minutes (model download included) is failed (Deployment condition). */
 const PROGRESS_DEADLINE_SECONDS = 1800;
 
-/** Replicas the controller sets; undefined while an autoscaler or the optimizer owns them. */
+/**
+ * Replicas the controller sets on the workload: spec.replicas (default 1); undefined while an HPA
+ * or ScaledObject owns them. With strategy optimizer the optimizer loop writes the service's
+ * spec.replicas and the controller carries it over (default minReplicas, at least 1), so one
+ * apply rolls out a new count and a new GPU type together.
+ */
 export function ownedReplicas(svc: InferenceService): number | undefined {
-  return svc.spec.autoscaling ? undefined : (svc.spec.replicas ?? 1);
+  const scaling = svc.spec.autoscaling;
+  if (!scaling) return svc.spec.replicas ?? 1;
+  if (scaling.strategy !== "optimizer") return undefined;
+  return svc.spec.replicas ?? Math.max(scaling.minReplicas ?? 1, 1);
 }
 
 /** The workload's kind and name, as an autoscaler's scaleTargetRef names it. */

@@ -114,7 +114,7 @@ export function desiredGroup(mi: ModelInfer, g: number): DesiredGroup {
       pods.push(buildPod(mi, place(0), role.entryTemplate));
       for (let p = 1; p <= (role.workerReplicas ?? 0); p++)
         pods.push(buildPod(mi, place(p), role.workerTemplate ?? role.entryTemplate));
-      if ((role.workerReplicas ?? 0) > 0) services.push(entryService(mi, g, role, r, namespace));
+      services.push(entryService(mi, g, role, r, namespace));
     }
   }
   return { index: g, pods, services, podGroup: podGroupOf(mi, g, pods, namespace) };

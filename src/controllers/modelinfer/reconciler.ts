@@ -9,6 +9,7 @@ import { groupIndices } from "./groups.js";
 import { recoveryActions } from "./recovery.js";
 import { rolloutDeletions } from "./rollout.js";
 import { modelInferStatus } from "./status.js";
+import { CONDITION_SIZED } from "../../apis/optimizer.js";
 
 /** What a ModelInfer controls right now. */
 export interface OwnedState {
@@ -68,6 +69,7 @@ export const modelInferReconciler: Reconciler<ModelInfer, ModelInferStatus> = {
   kind: ModelInferKind,
   owns: [POD, SERVICE, VolcanoPodGroupKind],
   immutable: [POD],
+  keepsConditions: [CONDITION_SIZED],
   desired: modelInferDesired,
   status: (mi, view, now) => modelInferStatus(mi, ownedState(mi, view).pods, now.toISOString()),
 };

@@ -1,42 +1,4 @@
-/** A status condition, as metav1.Condition defines it (k8s.io/apimachinery/pkg/apis/meta/v1). */
-export interface Condition {
-  /** UpperCamelCase: `Ready`, `Available`, `Progressing`. */
-  type: string;
-  status: "True" | "False" | "Unknown";
-  /** UpperCamelCase, machine-readable: why the status is what it is. */
-  reason: string;
-  /** What a user can act on. */
-  message: string;
-  /** When `status` last changed (RFC 3339). */
-  lastTransitionTime: string;
-  observedGeneration?: number;
-}
-
-/**
- * A condition with `lastTransitionTime` kept from the previous one of the same type while its
- * status stays the same, as Kubernetes' meta.SetStatusCondition does.
- */
-export function condition(
-  type: string,
-  status: boolean | Condition["status"],
-  reason: string,
-  message: string,
-  previous: readonly { type: string; status: string; lastTransitionTime?: string }[] | undefined,
-  now: string,
-  generation?: number,
-): Condition {
-  const value: Condition["status"] = typeof status === "boolean" ? (status ? "True" : "False") : status;
-  const before = previous?.find((c) => c.type === type);
-  const c: Condition = {
-    type,
-    status: value,
-    reason,
-    message,
-    lastTransitionTime: before?.status === value && before.lastTransitionTime ? before.lastTransitionTime : now,
-  };
-  if (generation !== undefined) c.observedGeneration = generation;
-  return c;
-}
+export { condition, type Condition } from "../../kube/conditions.js";
 
 /** Status without transition times, to tell whether a write would change anything. */
 export function comparableStatus(status: unknown): string {
@@ -45,4 +7,19 @@ export function comparableStatus(status: unknown): string {
     ...s,
     conditions: (s.conditions ?? []).map((c) => ({ ...c, lastTransitionTime: undefined })),
   });
+}
+
+type WithConditions = { conditions?: readonly { type: string }[] };
+
+/**
+ * `next` with the conditions of `types` that `current` holds and `next` does not, copied forward
+ * as they are: conditions another writer owns (the optimizer loop's Sized) survive the controller's
+ * status write, which replaces the whole status. `next` is returned as it is when there are none.
+ */
+export function keepConditions<S>(next: S, current: unknown, types: readonly string[]): S {
+  if (types.length === 0 || typeof next !== "object" || next === null) return next;
+  const kept = ((current as WithConditions | undefined)?.conditions ?? []).filter((c) => types.includes(c.type));
+  const own = (next as WithConditions).conditions ?? [];
+  const missing = kept.filter((c) => !own.some((o) => o.type === c.type));
+  return missing.length === 0 ? next : { ...next, conditions: [...own, ...missing] };
 }

@@ -5,7 +5,7 @@ import type { Logger } from "../../logging.js";
 import { servedKindOf } from "../../cluster-view/served-kinds.js";
 import { childKey, controlledBy, labelsHold, planChildren, planShared, stamped } from "./child-plan.js";
 import type { ControllerClient } from "./client.js";
-import { comparableStatus } from "./conditions.js";
+import { comparableStatus, keepConditions } from "./conditions.js";
 import { summaryEvent } from "./events.js";
 import { Expectations } from "./expectations.js";
 import {
@@ -229,8 +229,9 @@ export class Controller<P extends KubeObject, S> {
   }
 
   private async writeStatus(primary: P, now: Date, lookups: Lookups): Promise<void> {
-    const status = this.reconciler.status(primary, this.options.view, now, lookups);
     const current = (primary as { status?: unknown }).status;
+    const computed = this.reconciler.status(primary, this.options.view, now, lookups);
+    const status = keepConditions(computed, current, this.reconciler.keepsConditions ?? []);
     if (status !== undefined && comparableStatus(status) !== comparableStatus(current))
       await this.options.client.writeStatus(this.reconciler.kind, primary, status);
   }

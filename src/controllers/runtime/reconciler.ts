@@ -98,6 +98,12 @@ export interface Reconciler<P extends KubeObject, S = unknown> {
    * primaries that depend on it: GPUPools share ConfigMaps and detect each other's nodes.
    */
   mapToPrimaries?(obj: KubeObject, view: ClusterReader): string[];
+  /**
+   * Condition types another writer owns in this kind's status (the optimizer loop's `Sized`): the
+   * runtime copies them forward from the live status into the one status() computes, so its status
+   * write (a whole-status replace, 409 on a stale resourceVersion) never erases them.
+   */
+  readonly keepsConditions?: readonly string[];
   /** Objects outside the view whose existence desired() and status() need (read before each pass). */
   references?(primary: P): Reference[];
   desired(primary: P, view: ClusterReader, now: Date, lookups?: Lookups): DesiredState;

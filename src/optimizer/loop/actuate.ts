@@ -1,39 +1,29 @@
 import type { ServerAllocation, Solution } from "../solution.js";
-import type { SystemSpec } from "../spec.js";
+import type { ServerSpec, SystemSpec } from "../spec.js";
 import { selectorFor, type NodeSelectors } from "./capacity.js";
-import type { ManagedServer } from "./collect.js";
+import { allocationText, type AllocationContext, type ChangeEvent, type WorkloadChange } from "./change.js";
+import { notSizedChange, sizedChange } from "./sized.js";
 import * as L from "./labels.js";
+import type { SkippedWorkload, Workload } from "./workload.js";
 
-/** One Deployment's change: a merge patch and the Event that tells its owner why. */
-export interface DeploymentChange {
-  namespace: string;
-  deployment: string;
-  patch: {
-    metadata: { labels: Record<string, string> };
-    spec?: { replicas: number; template: { spec: { nodeSelector: Record<string, string> } } };
-  };
-  /** Set when the allocation changed or needs attention; a cycle that only refreshes load labels stays quiet. */
-  event?: { type: "Normal" | "Warning"; reason: string; message: string };
+function unallocatedReason(solution: Solution, w: Workload): string {
+  return solution.unallocated.find((u) => u.server === w.server)?.reason ?? "no allocation";
 }
 
-function unallocatedChange(solution: Solution, s: ManagedServer, labels: Record<string, string>): DeploymentChange {
-  const reason = solution.unallocated.find((u) => u.server === s.server)?.reason ?? "no allocation";
+function unallocatedDeployment(solution: Solution, w: Workload, labels: Record<string, string>): WorkloadChange {
+  const message = `optimizer could not allocate ${w.server}: ${unallocatedReason(solution, w)}; replicas left at ${w.replicas}`;
   return {
-    namespace: s.namespace,
-    deployment: s.deployment,
-    patch: { metadata: { labels } },
-    event: {
-      type: "Warning",
-      reason: "NotAllocated",
-      message: `optimizer could not allocate ${s.server}: ${reason}; replicas left at ${s.replicas}`,
-    },
+    ref: w.ref,
+    summary: `not allocated: ${unallocatedReason(solution, w)}`,
+    patch: { body: { metadata: { labels } } },
+    event: { type: "Warning", reason: "NotAllocated", message },
   };
 }
 
-function allocationEvent(s: ManagedServer, allocation: ServerAllocation, rpm: number): DeploymentChange["event"] {
-  const from = `${s.accelerator ?? "none"}×${s.replicas}`;
+function allocationEvent(w: Workload, allocation: ServerAllocation, rpm: number): ChangeEvent | undefined {
+  const from = `${w.accelerator ?? "none"}×${w.replicas}`;
   const to = `${allocation.accelerator}×${allocation.replicas}`;
-  if (from === to && s.maxBatch === allocation.batchSize && !allocation.saturated) return undefined;
+  if (from === to && w.maxBatch === allocation.batchSize && !allocation.saturated) return undefined;
   const message = `${from} → ${to}, batch ${allocation.batchSize}, ${allocation.cost.toFixed(2)} cents/hour at ${rpm.toFixed(1)} req/min`;
   return allocation.saturated
     ? {
@@ -45,43 +35,64 @@ function allocationEvent(s: ManagedServer, allocation: ServerAllocation, rpm: nu
 }
 
 /**
- * What the solution asks of each managed Deployment: replicas, allocation and load labels, and a
- * node selector for the chosen accelerator. A server left unallocated keeps its replicas and gets
- * a Warning. Pure: computed in full before anything is written.
+ * inferno's actuation of a managed Deployment: replicas, allocation and load labels, and a node
+ * selector for the chosen accelerator. Unallocated, it keeps its replicas and gets a Warning.
+ */
+function deploymentChange(ctx: AllocationContext, w: Workload, spec: ServerSpec): WorkloadChange {
+  const labels = {
+    [L.LOAD_RPM]: L.numberLabel(spec.load.arrivalRate),
+    [L.LOAD_TOKENS]: L.numberLabel(spec.load.avgOutTokens),
+  };
+  const allocation = ctx.byServer.get(w.server);
+  if (!allocation) return unallocatedDeployment(ctx.solution, w, labels);
+  const type = ctx.system.accelerators.get(allocation.accelerator)?.type ?? allocation.accelerator;
+  const change: WorkloadChange = {
+    ref: w.ref,
+    summary: allocationText(allocation, allocation.replicas, spec.load.arrivalRate),
+    patch: {
+      body: {
+        metadata: {
+          labels: { ...labels, [L.ACCELERATOR]: allocation.accelerator, [L.MAX_BATCH]: String(allocation.batchSize) },
+        },
+        spec: {
+          replicas: allocation.replicas,
+          template: { spec: { nodeSelector: { ...selectorFor(ctx.selectors, type) } } },
+        },
+      },
+    },
+  };
+  const event = allocationEvent(w, allocation, spec.load.arrivalRate);
+  if (event) change.event = event;
+  return change;
+}
+
+/**
+ * What the solution asks of each workload — Deployments as inferno patches them, ModelInfers
+ * through their scale subresource, InferenceServices in their spec — and the Sized condition of
+ * the custom resources, including those skipped (`NotSizable`). Pure: computed in full before
+ * anything is written. `fallbacks` (server → why its load came from labels) goes into messages.
  */
 export function planChanges(
   solution: Solution,
   system: SystemSpec,
-  servers: readonly ManagedServer[],
+  workloads: readonly Workload[],
   selectors: NodeSelectors,
-): DeploymentChange[] {
-  const byServer = new Map(solution.allocations.map((a) => [a.server.name, a]));
+  skipped: readonly SkippedWorkload[] = [],
+  fallbacks: ReadonlyMap<string, string> = new Map(),
+): WorkloadChange[] {
+  const ctx: AllocationContext = {
+    solution,
+    system,
+    selectors,
+    fallbacks,
+    byServer: new Map(solution.allocations.map((a) => [a.server.name, a])),
+  };
   const specs = new Map(system.servers.map((s) => [s.name, s]));
-  return servers.flatMap((s) => {
-    const spec = specs.get(s.server);
+  const changes = workloads.flatMap((w) => {
+    const spec = specs.get(w.server);
     if (!spec) return [];
-    const labels = {
-      [L.LOAD_RPM]: L.numberLabel(spec.load.arrivalRate),
-      [L.LOAD_TOKENS]: L.numberLabel(spec.load.avgOutTokens),
-    };
-    const allocation = byServer.get(s.server);
-    if (!allocation) return [unallocatedChange(solution, s, labels)];
-    const type = system.accelerators.get(allocation.accelerator)?.type ?? allocation.accelerator;
-    return [
-      {
-        namespace: s.namespace,
-        deployment: s.deployment,
-        patch: {
-          metadata: {
-            labels: { ...labels, [L.ACCELERATOR]: allocation.accelerator, [L.MAX_BATCH]: String(allocation.batchSize) },
-          },
-          spec: {
-            replicas: allocation.replicas,
-            template: { spec: { nodeSelector: { ...selectorFor(selectors, type) } } },
-          },
-        },
-        event: allocationEvent(s, allocation, spec.load.arrivalRate),
-      },
-    ];
+    return [w.ref.kind === "Deployment" ? deploymentChange(ctx, w, spec) : sizedChange(ctx, w, spec)];
   });
+  const notSized = skipped.flatMap((s) => (s.ref.kind === "Deployment" ? [] : [notSizedChange(s)]));
+  return [...changes, ...notSized];
 }

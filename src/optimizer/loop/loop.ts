@@ -1,17 +1,14 @@
 import type { Logger } from "../../logging.js";
 import type { Metrics } from "../../metrics.js";
-import { OptimizerDataError } from "../json-fields.js";
 import { solveSystem } from "../solve.js";
 import type { Solution } from "../solution.js";
 import { solutionReport } from "../solution-data.js";
 import type { SystemSpec } from "../spec.js";
 import { planChanges } from "./actuate.js";
-import type { NodeSelectors } from "./capacity.js";
-import { collectSystem, managedServers } from "./collect.js";
+import type { WorkloadChange } from "./change.js";
 import type { OptimizerCluster } from "./api.js";
-import { readLoads } from "./prometheus.js";
-
-const NODE_SELECTORS_KEY = "accelerator-node-selectors.json";
+import { describeSkipped, readCycle } from "./read-cycle.js";
+import { describeRef } from "./workload.js";
 
 export interface OptimizerLoopOptions {
   cluster: OptimizerCluster;
@@ -34,7 +31,7 @@ export interface CycleResult {
   at: string;
   error?: string;
   totalCost?: number;
-  /** Deployments patched (and, of those, the ones whose patch failed). */
+  /** Objects written — patched, or their Sized condition — and those whose write failed. */
   applied: number;
   failed: string[];
   /** Servers whose load came from their labels, and why. */
@@ -42,20 +39,12 @@ export interface CycleResult {
   skipped: string[];
 }
 
-function parseSelectors(text: string | undefined, source: string): NodeSelectors {
-  if (text === undefined) return {};
-  try {
-    return JSON.parse(text) as NodeSelectors;
-  } catch (err) {
-    throw new OptimizerDataError(`${source}: ${NODE_SELECTORS_KEY}: not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 /**
- * inferno's control loop: every interval (and on invoke) read the managed Deployments, their load
- * and the capacity, solve, then patch. Everything up to the plan is read-only, so a cycle that
- * fails before actuating — no data, bad data, a solver error, an infeasible instance — changes
- * nothing. Cycles never overlap.
+ * inferno's control loop: every interval (and on invoke) read what opted in to sizing — managed
+ * Deployments and ModelInfers, InferenceServices with strategy optimizer — their load and the
+ * capacity, solve, then write. Everything up to the plan is read-only, so a cycle that fails
+ * before actuating — no data, bad data, a solver error, an infeasible instance — changes nothing.
+ * Cycles never overlap.
  */
 export class OptimizerLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -92,7 +81,7 @@ export class OptimizerLoop {
     const { cluster, log } = this.opts;
     const result: CycleResult = { ok: false, at, applied: 0, failed: [], fallbacks: [], skipped: [] };
     let solution: Solution;
-    let plan;
+    let plan: WorkloadChange[];
     const started = process.hrtime.bigint();
     try {
       const source = `ConfigMap ${this.opts.namespace}/${this.opts.configMap}`;
@@ -103,16 +92,14 @@ export class OptimizerLoop {
         this.last = result;
         return result;
       }
-      const { servers, skipped } = managedServers(await cluster.managedDeployments());
-      const selectors = parseSelectors(data[NODE_SELECTORS_KEY], source);
-      const nodes = data["capacity-data.json"] === undefined ? await cluster.nodes() : [];
-      const readings = await readLoads(this.opts.prometheusUrl, servers, this.opts.window);
-      const collected = collectSystem({ data, source, nodes, selectors, servers, loads: readings.loads });
-      Object.assign(result, { fallbacks: readings.fallbacks, skipped: [...skipped, ...collected.skipped] });
+      const collected = await readCycle(cluster, data, source, this.opts);
+      const { fallbacks } = collected.readings;
+      Object.assign(result, { fallbacks, skipped: collected.skipped.map(describeSkipped) });
       solution = await (this.opts.solve ?? ((s: SystemSpec) => solveSystem(s)))(collected.system);
       if (solution.status === "infeasible")
         throw new Error("the solver found no allocation that serves every server in full");
-      plan = planChanges(solution, collected.system, servers, selectors);
+      const why = new Map(fallbacks.map((f) => [f.server, f.reason]));
+      plan = planChanges(solution, collected.system, collected.workloads, collected.selectors, collected.skipped, why);
       this.opts.metrics?.optimizerDuration.observe(
         { solver: solution.solver, outcome: solution.status },
         Number(process.hrtime.bigint() - started) / 1e9,
@@ -127,15 +114,7 @@ export class OptimizerLoop {
       this.last = result;
       return result;
     }
-    for (const change of plan) {
-      try {
-        await cluster.apply(change);
-        result.applied++;
-        await cluster.event(change);
-      } catch (err) {
-        result.failed.push(`${change.namespace}/${change.deployment}: ${(err as Error).message}`);
-      }
-    }
+    await this.actuate(plan, result);
     result.totalCost = solution.totalCost;
     result.ok = result.failed.length === 0;
     this.opts.metrics?.optimizerTotalCost.set({ source: "control-loop" }, solution.totalCost);
@@ -149,6 +128,22 @@ export class OptimizerLoop {
     });
     this.last = result;
     return result;
+  }
+
+  /** Each change in turn: the patch, then the Sized condition, then the Event; a failure is recorded and the rest go on. */
+  private async actuate(plan: readonly WorkloadChange[], result: CycleResult): Promise<void> {
+    const now = new Date();
+    for (const change of plan) {
+      if (!change.patch && !change.sized && !change.event) continue;
+      try {
+        await this.opts.cluster.apply(change);
+        await this.opts.cluster.writeSized(change, now);
+        result.applied++;
+        await this.opts.cluster.event(change);
+      } catch (err) {
+        result.failed.push(`${describeRef(change.ref)}: ${(err as Error).message}`);
+      }
+    }
   }
 
   private async writeStatus(solution: Solution, result: CycleResult): Promise<void> {

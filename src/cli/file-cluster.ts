@@ -1,0 +1,36 @@
+import { existsSync } from "node:fs";
+import { withNamespace } from "../cluster-view/file-view.js";
+import { loadManifestDir } from "../cluster-view/manifests.js";
+import { SnapshotView } from "../cluster-view/snapshot-view.js";
+import { ConfigError, type Flags } from "../config.js";
+import type { KubeObject } from "../kube/object.js";
+import { DEFAULT_MANIFESTS_DIR } from "../paths.js";
+import type { AdmissionContext } from "../../webhooks/context.js";
+
+/**
+ * The cluster a CLI dry run sees: the objects of `--manifests DIR` (default: the bundled
+ * examples/), then the file's own objects, which win — so a file holding a ModelInfer and a pod
+ * that names it is checked as one would be after `kubectl apply` of both.
+ */
+export async function clusterWith(flags: Flags, objects: readonly KubeObject[]): Promise<SnapshotView> {
+  const dir = typeof flags.manifests === "string" ? flags.manifests : DEFAULT_MANIFESTS_DIR;
+  if (!existsSync(dir)) throw new ConfigError(`--manifests ${dir}: no such directory`);
+  const view = new SnapshotView((await loadManifestDir(dir)).map(withNamespace));
+  for (const obj of objects) view.upsert(obj);
+  return view;
+}
+
+/** Admission as the webhooks see it, over that cluster; the release namespace is never admitted. */
+export async function admissionContext(flags: Flags, objects: readonly KubeObject[]): Promise<AdmissionContext> {
+  const namespace = typeof flags.namespace === "string" ? flags.namespace : "inferplane-system";
+  return {
+    view: await clusterWith(flags, objects),
+    policy: { excludedNamespaces: new Set(["kube-system", namespace]) },
+  };
+}
+
+/** `Kind namespace/name`, or `Kind name` for a cluster-scoped object. */
+export function describeObject(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace;
+  return `${obj.kind ?? "?"} ${ns ? `${ns}/` : ""}${obj.metadata?.name ?? "?"}`;
+}
