@@ -9,13 +9,11 @@ import { HyperNodeKind } from "../volcano/hypernode.js";
 import type { Topology } from "../volcano/topology.js";
 import { POD } from "../kube/core-kinds.js";
 import {
-  candidateNames,
-  filterReply,
+  filterReplyJson,
   parseBindingArgs,
-  parseExtenderArgs,
+  parseExtenderRequest,
   WireError,
   type ExtenderArgs,
-  type ExtenderFilterResult,
 } from "../../scheduler-extender/wire.js";
 import { dropUnreadBody, formatBytes } from "./body.js";
 import { schedulerIdentityProblem } from "./client-cert.js";
@@ -74,32 +72,46 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/** A filter or prioritize body: kube-scheduler's own form read without parsing the names (wire.ts). */
+function parseRequest(body: Buffer): ExtenderArgs {
+  if (body.byteLength === 0) throw new WireError("the request body is empty");
+  return parseExtenderRequest(body.toString("utf8"));
+}
+
 function notSynced(view: ClusterView): string | undefined {
   return view.hasSynced() ? undefined : "inferplane's cluster view is not synced yet";
 }
 
-/** The reply of each verb when it cannot work on the request: Error for filter and bind; no opinion for prioritize. */
-function verbError(verb: Verb, error: string, args?: ExtenderArgs): unknown {
-  if (verb === "prioritize") return [];
-  if (verb === "bind") return { Error: error };
-  let reply: ExtenderFilterResult = { FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: error };
+/** The reply of each verb when it cannot work on the request, as JSON text: Error for filter and bind; no opinion for prioritize. */
+function verbError(verb: Verb, error: string, args?: ExtenderArgs): string {
+  if (verb === "prioritize") return "[]";
+  if (verb === "bind") return JSON.stringify({ Error: error });
+  const bare = JSON.stringify({ FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: error });
   try {
-    if (args) reply = filterReply(args, new Set(), {}, error);
+    return args ? filterReplyJson(args, new Set(), {}, error) : bare;
   } catch {
-    // The bare reply above: this one must never throw.
+    // The bare reply: this one must never throw.
+    return bare;
   }
-  return reply;
+}
+
+/** Sends a verb's reply, built as JSON text. */
+function sendJson(res: Response, json: string): void {
+  res.type("json").send(json);
 }
 
 function refusals(verb: Verb, budget: InFlightBudget): Refusals {
   return {
     tooLarge: (_req, res, message) => {
-      res.json(verbError(verb, `${message}; with nodeCacheCapable: true the scheduler sends node names, not Nodes`));
+      sendJson(
+        res,
+        verbError(verb, `${message}; with nodeCacheCapable: true the scheduler sends node names, not Nodes`),
+      );
     },
     overloaded: (_req, res, reason: Overload) => {
       const what =
         reason === "in-flight" ? `${budget.maxRequests} requests` : `${formatBytes(budget.maxBytes)} of request bodies`;
-      res.json(verbError(verb, `inferplane's extender is at its limit of ${what} in flight; retry`));
+      sendJson(res, verbError(verb, `inferplane's extender is at its limit of ${what} in flight; retry`));
     },
   };
 }
@@ -116,7 +128,7 @@ function authenticated(verb: Verb, opts: ExtenderRoutesOptions) {
     opts.log.warn("extender call refused", { verb, reason: problem, client: req.socket.remoteAddress });
     dropUnreadBody(req, res);
     if (verb === "prioritize") res.status(403).type("text/plain").send(`${problem}\n`);
-    else res.json(verbError(verb, problem));
+    else sendJson(res, verbError(verb, problem));
   };
 }
 
@@ -142,21 +154,22 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
     const end = opts.metrics.extenderDuration.startTimer({ verb: "filter" });
     let args: ExtenderArgs | undefined;
     try {
-      args = parseExtenderArgs(parseJson(bodyOf(req)));
+      args = parseRequest(bodyOf(req));
       const pending = notSynced(opts.view);
       if (pending) throw new WireError(pending);
       reportTopology();
-      const decision = extender.filter(args.pod, candidateNames(args));
-      opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, decision.passed.size);
-      opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, Object.keys(decision.failed).length);
+      const decision = extender.filter(args.pod, args.candidates);
+      const passed = decision.passed === "all" ? args.candidates.count : decision.passed.size;
+      opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, passed);
+      opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, args.candidates.count - passed);
       if (decision.planned) opts.metrics.gangsPlanned.inc();
       if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
       for (const notice of decision.notices ?? []) events?.warn(notice);
-      res.json(filterReply(args, decision.passed, decision.failed, "", decision.unresolvable));
+      sendJson(res, filterReplyJson(args, decision.passed, decision.failed, "", decision.unresolvable));
     } catch (err) {
       const level = err instanceof WireError ? "warn" : "error";
       opts.log[level]("extender filter failed", { error: errorText(err), cause: causeOf(err) });
-      res.json(verbError("filter", errorText(err), args));
+      sendJson(res, verbError("filter", errorText(err), args));
     } finally {
       end();
     }
@@ -165,8 +178,8 @@ export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   app.post("/scheduler/prioritize", ...guard("prioritize"), (req, res) => {
     const end = opts.metrics.extenderDuration.startTimer({ verb: "prioritize" });
     try {
-      const args = parseExtenderArgs(parseJson(bodyOf(req)));
-      res.json(notSynced(opts.view) ? [] : extender.prioritize(args.pod, candidateNames(args)));
+      const args = parseRequest(bodyOf(req));
+      res.json(notSynced(opts.view) ? [] : extender.prioritize(args.pod, args.candidates));
     } catch (err) {
       if (err instanceof WireError) {
         // HostPriorityList has no Error field: a non-200 is how the scheduler learns of bad input.

@@ -203,8 +203,8 @@ const CASES: HostileCase[] = [
     path: "/scheduler/filter",
     body: () => '{"Pod":{"metadata":{"name":"p"}},"Nodes":{"items":[null]}}',
     status: 200,
-    answer: "Error naming Nodes.items[0]",
-    check: extenderError(/^Nodes.items\[0\] must be a JSON object$/),
+    answer: "Error naming Nodes.items",
+    check: extenderError(/^Nodes.items must hold Node objects$/),
   },
   {
     attack: "filter with a body that is not JSON",
