@@ -45,7 +45,10 @@ export class Extender {
   private plan(gang: Gang): PlanResult {
     const cached = this.plans.get(gang.spec.key);
     if (cached?.version === this.stores.version) return cached.plan;
-    const plan = planGang(gang.spec, gang.members, this.stores.topology(), (n) => this.stores.nodeFree(n));
+    const plan = planGang(gang.spec, gang.members, this.stores.topology(), (n) => this.stores.nodeFree(n), {
+      hyperNodeFree: (h) => this.stores.hyperNodeFree(h),
+      hyperNodesOf: (n) => this.stores.hyperNodesOf(n),
+    });
     this.plans.set(gang.spec.key, { version: this.stores.version, plan });
     if (this.plans.size > 10_000) this.plans.delete(this.plans.keys().next().value ?? "");
     return plan;

@@ -130,14 +130,11 @@ function countHyperNode(
   gang: GangSpec,
   request: Resources,
   freeOf: (node: string) => Resources,
+  total: Resources,
 ): Attempt {
   let room = 0;
-  let gpu = 0;
-  for (const node of nodes) {
-    const free = freeOf(node);
-    room += slots(request, free);
-    gpu += gpuMilli(free);
-  }
+  for (const node of nodes) room += slots(request, freeOf(node));
+  const gpu = gpuMilli(total);
   const order = placementOrder(
     members.filter((m) => !m.nodeName),
     gang,
@@ -198,14 +195,14 @@ export function planGang(
   members: readonly GangMember[],
   topology: Topology,
   freeOf: (node: string) => Resources,
-  options: { countUniform?: boolean } = {},
+  options: PlanOptions = {},
 ): PlanResult {
   const bound = members.filter((m) => m.nodeName).map((m) => m.nodeName as string);
   const maxTier = Math.min(gang.highestTier ?? topology.maxTier, topology.maxTier);
   const tiers = topology.tiers.filter((t) => t <= maxTier);
   const scattered = boundApart(gang, bound, tiers, topology);
   if (scattered) return { ok: false, reason: scattered };
-  const search = new TierSearch(gang, members, topology, freeOf, options.countUniform ?? true);
+  const search = new TierSearch(gang, members, topology, freeOf, options);
   for (const tier of tiers) {
     const placement = search.bestAt(tier, bound);
     if (placement) return { ok: true, placement };
@@ -214,6 +211,16 @@ export function planGang(
     ok: false,
     reason: noFitReason(gang, tiers.length === 0 ? undefined : maxTier, bound.length, search.closest),
   };
+}
+
+/** What the view already knows and the plan may use instead of working it out. */
+export interface PlanOptions {
+  /** Count uniform members instead of placing them (default true; false only to check it). */
+  countUniform?: boolean;
+  /** A HyperNode's free room, kept by the view (default: summed over its nodes). */
+  hyperNodeFree?: (hyperNode: string) => Resources;
+  /** The HyperNodes a node is below (default: searched in the topology). */
+  hyperNodesOf?: (node: string) => readonly string[];
 }
 
 /** One plan's search, tier by tier: the free room of each node read once, the closest miss remembered. */
@@ -228,10 +235,26 @@ class TierSearch {
     private readonly members: readonly GangMember[],
     private readonly topology: Topology,
     private readonly freeOf: (node: string) => Resources,
-    countUniform: boolean,
+    private readonly options: PlanOptions,
   ) {
     this.demand = minimumDemand(members, gang);
-    this.uniform = countUniform ? uniformRequest(members) : undefined;
+    this.uniform = (options.countUniform ?? true) ? uniformRequest(members) : undefined;
+  }
+
+  private totalOf(hyperNode: string, nodes: readonly string[]): Resources {
+    return this.options.hyperNodeFree?.(hyperNode) ?? totalFree(nodes, this.cachedFree);
+  }
+
+  /** The HyperNodes of a tier that hold every bound member. */
+  private candidates(tier: number, bound: readonly string[]): readonly string[] {
+    const all = this.topology.byTier.get(tier) ?? [];
+    const holding = this.options.hyperNodesOf;
+    if (bound.length === 0) return all;
+    if (holding) {
+      const sets = bound.map((n) => new Set(holding(n)));
+      return all.filter((h) => sets.every((s) => s.has(h)));
+    }
+    return all.filter((h) => bound.every((n) => this.topology.nodesOf.get(h)?.includes(n)));
   }
 
   private readonly cachedFree = (node: string): Resources => {
@@ -240,22 +263,20 @@ class TierSearch {
     return free;
   };
 
-  private attempt(hyperNode: string, nodes: readonly string[]): Attempt {
+  private attempt(hyperNode: string, nodes: readonly string[], total: Resources): Attempt {
     return this.uniform
-      ? countHyperNode(hyperNode, nodes, this.members, this.gang, this.uniform, this.cachedFree)
+      ? countHyperNode(hyperNode, nodes, this.members, this.gang, this.uniform, this.cachedFree, total)
       : tryHyperNode(hyperNode, nodes, this.members, this.gang, this.cachedFree);
   }
 
   /** The best-fitting HyperNode of `tier` that holds every bound member and the gang's minimum. */
   bestAt(tier: number, bound: readonly string[]): Placement | undefined {
-    const candidates = (this.topology.byTier.get(tier) ?? []).filter((h) =>
-      bound.every((n) => this.topology.nodesOf.get(h)?.includes(n)),
-    );
     const fitting: Attempt[] = [];
-    for (const hyperNode of candidates) {
+    for (const hyperNode of this.candidates(tier, bound)) {
       const nodes = this.topology.nodesOf.get(hyperNode) ?? [];
-      if (!fits(this.demand, totalFree(nodes, this.cachedFree))) continue;
-      const tried = this.attempt(hyperNode, nodes);
+      const total = this.totalOf(hyperNode, nodes);
+      if (!fits(this.demand, total)) continue;
+      const tried = this.attempt(hyperNode, nodes, total);
       if (tried.meets) fitting.push(tried);
       else if (tried.placed > this.closest.placed) this.closest = { hyperNode, placed: tried.placed, tier };
     }

@@ -5,7 +5,7 @@ import type { KubeObject } from "../../src/kube/object.js";
 import { HyperNodeKind, type HyperNodeMember } from "../../src/volcano/hypernode.js";
 import { buildTopology, type Topology } from "../../src/volcano/topology.js";
 import { NODE } from "../../src/kube/core-kinds.js";
-import { hyperNode, node } from "../support/cluster.js";
+import { boundPod, hyperNode, node } from "../support/cluster.js";
 
 const NODE_NAMES = ["a-0", "a-1", "b-0", "b-1", "c-0", "c-10"];
 const ZONES = ["z1", "z2"];
@@ -24,7 +24,9 @@ type Change =
   | { op: "node"; name: string; zone: string }
   | { op: "drop-node"; name: string }
   | { op: "hypernode"; name: string; tier: number; members: HyperNodeMember[] }
-  | { op: "drop-hypernode"; name: string };
+  | { op: "drop-hypernode"; name: string }
+  | { op: "pod"; name: string; node: string; gpus: number }
+  | { op: "drop-pod"; name: string };
 
 const change: fc.Arbitrary<Change> = fc.oneof(
   fc.record({
@@ -40,13 +42,22 @@ const change: fc.Arbitrary<Change> = fc.oneof(
     members: fc.array(member, { maxLength: 3 }),
   }),
   fc.record({ op: fc.constant("drop-hypernode" as const), name: fc.constantFrom("h1", "h2", "h3") }),
+  fc.record({
+    op: fc.constant("pod" as const),
+    name: fc.constantFrom("p1", "p2", "p3"),
+    node: fc.constantFrom(...NODE_NAMES),
+    gpus: fc.integer({ min: 1, max: 4 }),
+  }),
+  fc.record({ op: fc.constant("drop-pod" as const), name: fc.constantFrom("p1", "p2", "p3") }),
 );
 
 function apply(view: SnapshotView, c: Change): void {
   if (c.op === "node") view.upsert(node(c.name, 8, { zone: c.zone }));
   else if (c.op === "drop-node") view.remove(node(c.name, 8));
   else if (c.op === "hypernode") view.upsert(hyperNode(c.name, c.tier, c.members));
-  else view.remove(hyperNode(c.name, 1, []));
+  else if (c.op === "drop-hypernode") view.remove(hyperNode(c.name, 1, []));
+  else if (c.op === "pod") view.upsert(boundPod(c.name, c.node, c.gpus));
+  else view.remove(boundPod(c.name, "", 0));
 }
 
 /** The same topology built from scratch, without the selections kept across builds. */
@@ -55,6 +66,12 @@ function fromScratch(view: SnapshotView): Topology {
     view.list(HyperNodeKind),
     view.list(NODE).map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} })),
   );
+}
+
+function sumFree(view: SnapshotView, nodes: readonly string[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const n of nodes) for (const [k, v] of Object.entries(view.nodeFree(n))) sum[k] = (sum[k] ?? 0) + v;
+  return sum;
 }
 
 describe("topology: node selections kept across builds", () => {
@@ -70,6 +87,24 @@ describe("topology: node selections kept across builds", () => {
           assert.deepEqual(sorted(kept.nodesOf), sorted(scratch.nodesOf));
           assert.deepEqual(sorted(kept.hyperNodeOfNode), sorted(scratch.hyperNodeOfNode));
           assert.deepEqual([...kept.problems].sort(), [...scratch.problems].sort());
+        }
+      }),
+    );
+  });
+
+  it("keeps each HyperNode's free room equal to the sum over its nodes, after any change (property)", () => {
+    fc.assert(
+      fc.property(fc.array(change, { minLength: 1, maxLength: 25 }), (changes) => {
+        const view = new SnapshotView([]);
+        for (const c of changes) {
+          apply(view, c);
+          const topology = fromScratch(view);
+          for (const [h, nodes] of topology.nodesOf)
+            assert.deepEqual({ ...view.hyperNodeFree(h) }, sumFree(view, nodes), `free room of ${h}`);
+          for (const n of NODE_NAMES) {
+            const holding = [...topology.nodesOf].filter(([, nodes]) => nodes.includes(n)).map(([h]) => h);
+            assert.deepEqual([...view.hyperNodesOf(n)].sort(), holding.sort(), `HyperNodes above ${n}`);
+          }
         }
       }),
     );
