@@ -1,5 +1,3 @@
-import { describeRange, inRange, type NumberRange } from "./data-ranges.js";
-
 /**
  * Reading JSON the way Go's encoding/json does: a key matches its field exactly or, failing that,
  * case-insensitively ("milpsolver" fills MILPSolver, "AvgInTokens" fills avgInTokens). Every
@@ -87,7 +85,35 @@ export function numberAt(obj: JsonObject, name: string, origin: Origin, fallback
   return value;
 }
 
-/** A number within its documented range (data-ranges.ts); the error names the range. */
+/** The range of a number in the data (the table of them: limits.ts RANGES). */
+export interface NumberRange {
+  min: number;
+  max: number;
+  unit: string;
+  /** Whole numbers only (Go reads the field into an int). */
+  integer?: boolean;
+  /**
+   * A positive value must be at least this (0 stays allowed): below it a time's inverse (a rate)
+   * overflows, or a rate divided into milliseconds underflows.
+   */
+  positiveMin?: number;
+}
+
+export function inRange(value: number, range: NumberRange): boolean {
+  if (!(value >= range.min && value <= range.max)) return false;
+  if (range.integer && !Number.isInteger(value)) return false;
+  return !(range.positiveMin !== undefined && value > 0 && value < range.positiveMin);
+}
+
+/** "a whole number in [1, 1024] (cards)", "0, or 1e-9 to 1000000 (ms)". */
+export function describeRange(range: NumberRange): string {
+  const unit = range.unit ? ` (${range.unit})` : "";
+  const kind = range.integer ? "a whole number" : "a number";
+  if (range.positiveMin !== undefined) return `0, or ${kind} from ${range.positiveMin} to ${range.max}${unit}`;
+  return `${kind} in [${range.min}, ${range.max}]${unit}`;
+}
+
+/** A number within its documented range (limits.ts RANGES); the error names the range. */
 export function rangedAt(obj: JsonObject, name: string, origin: Origin, range: NumberRange, fallback?: number): number {
   const value = numberAt(obj, name, origin, fallback);
   if (!inRange(value, range)) throw origin.at(name).error(`must be ${describeRange(range)}, got ${value}`);

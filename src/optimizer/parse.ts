@@ -25,7 +25,7 @@ import {
   type SystemSpec,
   type Target,
 } from "./spec.js";
-import { MAX_BATCH_TOKENS, RANGES } from "./data-ranges.js";
+import { MAX_BATCH_TOKENS, RANGES } from "./limits.js";
 import { detectVersion, rulesFor } from "./versions/index.js";
 
 /** One data document: its JSON body and where it came from (a file, or a path in system-data). */

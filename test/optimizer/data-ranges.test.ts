@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { RANGES, type NumberRange } from "../../src/optimizer/data-ranges.js";
-import { OptimizerDataError } from "../../src/optimizer/json-fields.js";
+import { OptimizerDataError, type NumberRange } from "../../src/optimizer/json-fields.js";
+import { RANGES } from "../../src/optimizer/limits.js";
 import { DATA_FILES } from "../../src/optimizer/load-dir.js";
 import { parseSystem, systemDocuments } from "../../src/optimizer/parse.js";
 import { solveSystem } from "../../src/optimizer/solve.js";
@@ -146,7 +146,7 @@ describe("optimizer: every number of inferno's data has a documented range", () 
       [
         "maxBatchSize",
         1e308,
-        /models\[0\]\.\(opt-125m on L4\)\.maxBatchSize: must be a whole number in \[1, 1000000000\] \(requests\), got 1e\+308/,
+        /models\[0\]\.\(opt-125m on L4\)\.maxBatchSize: must be a whole number in \[1, 4096\] \(requests\), got 1e\+308/,
       ],
       [
         "atTokens",
@@ -186,11 +186,11 @@ describe("optimizer: every number of inferno's data has a documented range", () 
 
   it("a batch holding more than 10¹⁰ tokens, or a token taking no time, is refused", () => {
     const wide = systemBody("v1/tiny");
-    setField(wide, field("modelData", "models", "maxBatchSize", RANGES.maxBatchSize), 0, 1e9);
-    setField(wide, field("modelData", "models", "atTokens", RANGES.atTokens), 0, 1e4);
+    setField(wide, field("modelData", "models", "maxBatchSize", RANGES.maxBatchSize), 0, 4096);
+    setField(wide, field("modelData", "models", "atTokens", RANGES.atTokens), 0, 1e7);
     assert.throws(
       () => parse(wide),
-      /\(opt-125m on L4\): maxBatchSize × atTokens .* at most 10000000000, got 10000000000000/,
+      /\(opt-125m on L4\): maxBatchSize × atTokens .* at most 10000000000, got 40960000000/,
     );
     const instant = systemBody("v1/tiny");
     setField(instant, field("modelData", "models", "alpha", RANGES.perfTime), 0, 0);

@@ -80,7 +80,7 @@ describe("optimizer: reading inferno data", () => {
     });
     rejects(
       dir,
-      /server-data\.json: servers\[1\]\.\(Premium-llama_70b\)\.currentAlloc\.load\.arrivalRate: must be a number in \[0, 1000000000\] \(requests\/minute\), got -5/,
+      /server-data\.json: servers\[1\]\.\(Premium-llama_70b\)\.currentAlloc\.load\.arrivalRate: must be 0, or a number from 1e-9 to 10000000 \(requests\/minute\), got -5/,
     );
   });
 

@@ -1,5 +1,5 @@
 import { arrayAt, hasField, rangedAt, stringAt, type JsonObject, type Origin } from "../json-fields.js";
-import { RANGES } from "../data-ranges.js";
+import { RANGES } from "../limits.js";
 import type { LoadSpec, Target } from "../spec.js";
 import { current, type GreedyEntry } from "../solvers/greedy-entries.js";
 

@@ -1,5 +1,5 @@
 import { bisect } from "../bisection.js";
-import { RANGES } from "../data-ranges.js";
+import { RANGES } from "../limits.js";
 import { optionalObject, rangedAt } from "../json-fields.js";
 import { queueOf, type BirthDeathQueue } from "../queue.js";
 import { MAX_QUEUE_TO_BATCH_RATIO, rateRange, STABILITY_SAFETY_FRACTION } from "../sizing.js";

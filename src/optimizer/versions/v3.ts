@@ -1,4 +1,4 @@
-import { RANGES } from "../data-ranges.js";
+import { RANGES } from "../limits.js";
 import { optionalObject, rangedAt } from "../json-fields.js";
 import { queueOf, type BirthDeathQueue } from "../queue.js";
 import { MAX_QUEUE_TO_BATCH_RATIO } from "../sizing.js";
