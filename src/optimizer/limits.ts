@@ -21,6 +21,15 @@ export const DEFAULT_INSTANCE_LIMITS: InstanceLimits = {
   timeLimitSeconds: 10,
 };
 
+/** A time parameter of the performance model: 0, or 1 ps to 1000 s. */
+const PERF_TIME: NumberRange = { min: 0, max: 1e6, unit: "ms", positiveMin: 1e-9 };
+/** An SLO target, 0 = none: up to 10⁹ ms (11 days). */
+const SLO_TIME: NumberRange = { min: 0, max: 1e9, unit: "ms" };
+/** Tokens of a request (0: no load, or no input). */
+const TOKENS: NumberRange = { min: 0, max: 1e7, unit: "tokens", integer: true };
+/** A replica or card count. */
+const COUNT: NumberRange = { min: 0, max: 1e6, unit: "", integer: true };
+
 /**
  * The range of every number inferplane reads from inferno's data files, in the files' own units
  * (milliseconds, requests/minute, tokens, cents/hour): the one table of them. The parser (parse.ts,
@@ -33,15 +42,6 @@ export const DEFAULT_INSTANCE_LIMITS: InstanceLimits = {
  * overflows a double or underflows a rate to 0.
  * Numbers inferplane does not read (memSize, memBW, power, arrivalCOV, …) are not checked.
  */
-/** A time parameter of the performance model: 0, or 1 ps to 1000 s. */
-const PERF_TIME: NumberRange = { min: 0, max: 1e6, unit: "ms", positiveMin: 1e-9 };
-/** An SLO target, 0 = none: up to 10⁹ ms (11 days). */
-const SLO_TIME: NumberRange = { min: 0, max: 1e9, unit: "ms" };
-/** Tokens of a request (0: no load, or no input). */
-const TOKENS: NumberRange = { min: 0, max: 1e7, unit: "tokens", integer: true };
-/** A replica or card count. */
-const COUNT: NumberRange = { min: 0, max: 1e6, unit: "", integer: true };
-
 export const RANGES = {
   /** accelerator-data: cards of its type per accelerator unit; default 1 (0 was read as 1 before: refused now). */
   multiplicity: { min: 1, max: 1024, unit: "cards", integer: true },
