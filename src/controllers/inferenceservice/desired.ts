@@ -62,6 +62,18 @@ function workload(svc: InferenceService, view: ClusterReader): KubeObject | Bloc
   return modelInfer(svc, first.value, worker.value);
 }
 
+/** Why the children are held this pass, if they are: a blocker, or the enhancers' refusal of a pod template. */
+export function holdReason(
+  svc: InferenceService,
+  view: ClusterReader,
+  lookups: Lookups | undefined,
+): Blocker | undefined {
+  const why = blocker(svc, view, lookups);
+  if (why) return why;
+  const work = workload(svc, view);
+  return "reason" in work ? work : undefined;
+}
+
 function autoscaler(svc: InferenceService, lookups: Lookups | undefined): KubeObject[] {
   const keda = kedaInstalled(lookups);
   const kind = autoscalerKind(svc, keda === true);

@@ -11,7 +11,7 @@ import { DEPLOYMENT, POD } from "../../kube/core-kinds.js";
 import { condition, type Condition } from "../runtime/conditions.js";
 import type { Lookups } from "../runtime/reconciler.js";
 import { autoscalerCondition, autoscalerRef } from "./autoscaler-status.js";
-import { blocker } from "./desired.js";
+import { holdReason } from "./desired.js";
 import { resolutions } from "./dependencies.js";
 import { pipelineParallelism } from "../../engines/parallelism.js";
 import { gpuAllocation, isReady, isScheduled, isTerminating, stuckReason } from "./pods.js";
@@ -113,7 +113,7 @@ export function inferenceServiceStatus(
   const cond = (type: string, ok: boolean | "Unknown", reason: string, message: string): Condition =>
     condition(type, ok, reason, message, previous, at, generation);
   const o = observe(svc, view);
-  const held = blocker(svc, view, lookups);
+  const held = holdReason(svc, view, lookups);
   const verdict: PhaseVerdict = held
     ? { phase: held.reason === "InvalidSpec" ? "Failed" : "Pending", reason: held.reason, message: held.message }
     : phaseOf(o);
