@@ -1,13 +1,28 @@
-import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { asksForGpuFeatures } from "../gpu/annotations.js";
-import { engineOf, resolveGpuAsk } from "../gpu/ask.js";
+import { engineOf, resolveGpuAsk, type GpuAsk } from "../gpu/ask.js";
 import { flagValue } from "../gpu/container-edits.js";
 import { cpuTierFit } from "../gpu/kv-cache.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
-import { DenialCode } from "../field-errors.js";
+import { DenialCode, type FieldError } from "../field-errors.js";
 
-const TP_FLAGS = ["tensor-parallel-size", "tp-size", "tp_size"];
+/** Tensor parallelism's canonical name on each engine's command line (src/engines/*: cli). */
+const TP_FLAG: Record<string, string> = { vllm: "tensor-parallel-size", sglang: "tp-size", "tensorrt-llm": "tp_size" };
+
+/** The engine's tensor parallelism, in any spelling, above the whole GPUs the pod gets. */
+function tensorParallelProblem(engine: Container, ask: GpuAsk): FieldError | undefined {
+  const flag = TP_FLAG[ask.backend];
+  const gpus = ask.gpu?.mode === "exclusive" ? ask.gpu.count : undefined;
+  if (flag === undefined || gpus === undefined) return undefined;
+  const tp = Number(flagValue(engine, flag, ask.backend));
+  if (!(tp > gpus)) return undefined;
+  return {
+    path: `spec.containers[${ask.engineIndex}].args`,
+    detail: `--${flag} ${tp} is above the ${gpus} GPUs the pod gets`,
+    fix: "lower it or raise inference.ai/gpu-count",
+  };
+}
 
 /**
  * A pod that asks for GPU features: everything it names exists and can work (the same checks the
@@ -19,16 +34,8 @@ export function validateGpuPod(pod: Pod, namespace: string, view: ClusterReader)
   const ask = resolveGpuAsk(pod, namespace, view);
   if (!ask.ok) return ask;
   const engine = engineOf(pod, ask.value);
-  const gpus = ask.value.gpu?.mode === "exclusive" ? ask.value.gpu.count : undefined;
-  for (const flag of TP_FLAGS) {
-    const tp = Number(flagValue(engine, flag));
-    if (gpus !== undefined && tp > gpus)
-      return failure(DenialCode.Invalid, {
-        path: `spec.containers[${ask.value.engineIndex}].args`,
-        detail: `--${flag} ${tp} is above the ${gpus} GPUs the pod gets`,
-        fix: "lower it or raise inference.ai/gpu-count",
-      });
-  }
+  const tooMany = tensorParallelProblem(engine, ask.value);
+  if (tooMany) return failure(DenialCode.Invalid, tooMany);
   const fit = ask.value.tokenCache ? cpuTierFit(engine, ask.value.tokenCache) : {};
   if (fit.limit)
     return failure(DenialCode.Invalid, {
