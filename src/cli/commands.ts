@@ -6,7 +6,7 @@ import { withNamespace } from "../cluster-view/file-view.js";
 import { parseManifests } from "../cluster-view/manifests.js";
 import type { KubeObject } from "../kube/object.js";
 import { ConfigError, serveConfig, type Flags } from "../config.js";
-import { dryRun, unknownFieldsOf, validateOnly } from "./dry-run.js";
+import { dryRun, schemaNotices, validateOnly } from "./dry-run.js";
 import { formatFieldError } from "../../webhooks/field-errors.js";
 import { admissionContext, describeObject } from "./file-cluster.js";
 
@@ -62,16 +62,16 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
 }
 
 /**
- * `inferplane validate -f FILE`: per object, unknown fields of our kinds (warnings, as strict field
- * validation names them), then the verdict of our CRD schema and the validating webhook. Exit 1 if one is invalid.
+ * `inferplane validate -f FILE`: per object, unknown fields of our kinds and the null fields the
+ * apiserver drops (warnings), then the verdict of the apiserver's metadata and CRD schema checks
+ * and of the validating webhook. Exit 1 if one is invalid.
  */
 export async function validateCommand(flags: Flags, io: Io): Promise<number> {
   const objects = (await readObjects(flags)).map(withNamespace);
   const ctx = await admissionContext(flags, objects);
   let code = 0;
   for (const obj of objects) {
-    for (const unknown of unknownFieldsOf(obj))
-      io.err(`warning: ${describeObject(obj)}: ${formatFieldError(unknown)}\n`);
+    for (const notice of schemaNotices(obj)) io.err(`warning: ${describeObject(obj)}: ${formatFieldError(notice)}\n`);
     const response = validateOnly(obj, ctx);
     for (const warning of response.warnings ?? []) io.err(`warning: ${describeObject(obj)}: ${warning}\n`);
     if (response.allowed) io.out(`valid: ${describeObject(obj)}\n`);
