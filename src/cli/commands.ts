@@ -22,9 +22,7 @@ export interface Io {
   err: (text: string) => void;
 }
 
-export async function readObjects(flags: Flags): Promise<KubeObject[]> {
-  const file = flags.file;
-  if (typeof file !== "string") throw new ConfigError("-f FILE is required");
+async function readObjectsOf(file: string): Promise<KubeObject[]> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -33,6 +31,15 @@ export async function readObjects(flags: Flags): Promise<KubeObject[]> {
   }
   const objects = parseManifests(text, file);
   if (objects.length === 0) throw new ConfigError(`${file} holds no Kubernetes object`);
+  return objects;
+}
+
+/** The objects of every `-f FILE`, in order (Lists expanded); throws ConfigError without one. */
+export async function readObjects(flags: Flags): Promise<KubeObject[]> {
+  const files = typeof flags.file === "string" ? [flags.file] : Array.isArray(flags.file) ? flags.file : [];
+  if (files.length === 0) throw new ConfigError("-f FILE is required");
+  const objects: KubeObject[] = [];
+  for (const file of files) objects.push(...(await readObjectsOf(file)));
   return objects;
 }
 
@@ -62,9 +69,9 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
 }
 
 /**
- * `inferplane validate -f FILE`: per object, unknown fields of our kinds and the null fields the
- * apiserver drops (warnings), then the verdict of the apiserver's metadata and CRD schema checks
- * and of the validating webhook. Exit 1 if one is invalid.
+ * `inferplane validate -f FILE [-f FILE]...`: per object (List items one by one), unknown fields of
+ * our kinds and the null fields the apiserver drops (warnings), then the verdict of the apiserver's
+ * metadata and CRD schema checks and of the validating webhook. Exit 1 if one is invalid.
  */
 export async function validateCommand(flags: Flags, io: Io): Promise<number> {
   const objects = (await readObjects(flags)).map(withNamespace);

@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
 import { withNamespace } from "../cluster-view/file-view.js";
-import { loadManifestDir } from "../cluster-view/manifests.js";
+import { assertManifestDir, loadManifestDir } from "../cluster-view/manifests.js";
 import { SnapshotView } from "../cluster-view/snapshot-view.js";
-import { ConfigError, type Flags } from "../config.js";
+import type { Flags } from "../config.js";
 import type { KubeObject } from "../kube/object.js";
 import { DEFAULT_MANIFESTS_DIR } from "../paths.js";
 import type { AdmissionContext } from "../../webhooks/context.js";
@@ -26,7 +25,7 @@ export function storedForm(obj: KubeObject): KubeObject | undefined {
  */
 export async function clusterWith(flags: Flags, objects: readonly KubeObject[]): Promise<SnapshotView> {
   const dir = typeof flags.manifests === "string" ? flags.manifests : DEFAULT_MANIFESTS_DIR;
-  if (!existsSync(dir)) throw new ConfigError(`--manifests ${dir}: no such directory`);
+  assertManifestDir(dir);
   const view = new SnapshotView();
   for (const obj of [...(await loadManifestDir(dir)).map(withNamespace), ...objects]) {
     const stored = storedForm(obj);
