@@ -19,7 +19,7 @@ import { parseQuantity } from "../../src/kube/quantity.js";
 import type { FieldError } from "../field-errors.js";
 import { pinnedMemoryBytes, wholeGpuProblem } from "../gpu/ask.js";
 import { copiedValueError, labelMapErrors } from "./names.js";
-import { LABEL_VALUE_RULE } from "../../src/kube/validation.js";
+import { LABEL_VALUE_RULE, parseDecimal } from "../../src/kube/validation.js";
 import { migProfileProblem } from "../gpu/mig-check.js";
 import {
   addProblems,
@@ -289,7 +289,8 @@ function checkEngineConfig(engine: string, config: Record<string, string> | unde
 }
 
 function checkTensorParallel(pdd: PrefillDecodingDisaggregation, f: Findings): void {
-  const tp = Number(pdd.spec.engineConfig?.["tensor-parallel-size"] ?? 1);
+  // Checked as a whole number by checkEngineConfig before this runs.
+  const tp = parseDecimal(pdd.spec.engineConfig?.["tensor-parallel-size"] ?? "1") ?? 1;
   for (const side of SIDES) {
     const gpus = gpusOf(pdd.spec[side]);
     if (gpus !== undefined && tp > gpus)
