@@ -10,7 +10,10 @@ import { startServer } from "../src/serve.js";
 
 const certDir = mkdtempSync(join(tmpdir(), "inferplane-bench-"));
 const server = await startServer(
-  serveConfig({ host: "127.0.0.1", port: "0", "metrics-port": "0", standalone: true, "cert-dir": certDir }, {}),
+  serveConfig(
+    { host: "127.0.0.1", port: "0", "metrics-port": "0", "optimizer-port": "0", standalone: true, "cert-dir": certDir },
+    {},
+  ),
   {
     log: silentLogger,
     extraRoutes: (app) => {

@@ -9,7 +9,14 @@ import { startServer } from "../src/serve.js";
 const certDir = mkdtempSync(join(tmpdir(), "inferplane-bench-"));
 const server = await startServer(
   serveConfig(
-    { host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: process.argv[2] ?? "", "cert-dir": certDir },
+    {
+      host: "127.0.0.1",
+      port: "0",
+      "metrics-port": "0",
+      "optimizer-port": "0",
+      manifests: process.argv[2] ?? "",
+      "cert-dir": certDir,
+    },
     {},
   ),
   { log: silentLogger },

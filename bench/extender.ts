@@ -78,7 +78,9 @@ export async function extenderBenchmark(): Promise<void> {
   const { objects, nodeNames } = cluster();
   const dir = mkdtempSync(join(tmpdir(), "inferplane-bench-cluster-"));
   writeFileSync(join(dir, "cluster.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "extender-server.ts"), dir], {
+  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", join(ROOT, "bench", "extender-server.ts"), dir], {
     stdio: ["ignore", "pipe", "inherit"],
     cwd: ROOT,
   });

@@ -8,6 +8,8 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   controller: async () => (await import("./controller.js")).controllerBenchmark(),
   optimizer: async () => (await import("./optimizer.js")).optimizerBenchmark(),
   inferenceservice: async () => (await import("./inferenceservice.js")).inferenceServiceBenchmark(),
+  // Minutes of attack traffic (issue 13): only when asked for, `npm run bench -- fault`.
+  fault: async () => (await import("./fault.js")).faultBenchmark(),
 };
 
 const only = process.argv[2];
@@ -21,5 +23,6 @@ const PAIRED: Record<string, string[]> = {
   admission: ["enhancer", "admission"],
   inferenceservice: ["controller", "inferenceservice"],
 };
-const selected = only === undefined ? Object.keys(BENCHMARKS) : (PAIRED[only] ?? [only]);
+const selected =
+  only === undefined ? Object.keys(BENCHMARKS).filter((name) => name !== "fault") : (PAIRED[only] ?? [only]);
 for (const name of selected) await BENCHMARKS[name]!();

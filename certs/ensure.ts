@@ -32,6 +32,8 @@ export interface EnsureResult {
   written: string[];
   /** Set when the certificates are usable but should be renewed by whoever owns them. */
   warning?: string;
+  /** Why files were written: what was wrong with the ones found (absent, empty, unparseable, expiring…). */
+  reason?: string;
 }
 
 export class CertificateError extends Error {}
@@ -39,11 +41,11 @@ export class CertificateError extends Error {}
 /** The bundle in the files when every part is usable; otherwise the first problem. */
 function usableAsIs(files: CertFiles, policy: CertPolicy, now: Date, renewMs: number): ServingBundle | string {
   const { caCert, cert, key } = files;
-  if (!caCert) return "ca.crt is missing";
   const problem =
-    caProblem({ cert: caCert }, now, renewMs) ?? servingProblem({ cert, key }, caCert, policy.hosts, now, renewMs);
+    caProblem({ cert: caCert }, now, renewMs) ??
+    servingProblem({ cert, key }, caCert ?? "", policy.hosts, now, renewMs);
   if (problem) return problem;
-  return cert && key ? { caCert, cert, key } : "tls.crt or tls.key is missing";
+  return caCert && cert && key ? { caCert, cert, key } : "tls.crt or tls.key is missing";
 }
 
 function ensureCA(
@@ -89,8 +91,17 @@ export async function ensureFromSnapshot(
   const pair = generateServingCert(caPair, policy.hosts, policy.servingDays, now);
   const toWrite: CertFiles = { cert: pair.cert, key: pair.key };
   if (fresh) Object.assign(toWrite, { caCert: caPair.cert, caKey: caPair.key });
-  await writeCertFiles(dir, toWrite);
-  return { bundle: { caCert: caPair.cert, cert: pair.cert, key: pair.key }, written: Object.keys(toWrite) };
+  try {
+    await writeCertFiles(dir, toWrite);
+  } catch (err) {
+    // A read-only mount (a Secret) with a bad certificate: say what is wrong with it, not only EROFS.
+    throw new CertificateError(`${dir}: ${usable}; cannot write new certificates: ${(err as Error).message}`);
+  }
+  return {
+    bundle: { caCert: caPair.cert, cert: pair.cert, key: pair.key },
+    written: Object.keys(toWrite),
+    reason: usable,
+  };
 }
 
 /** The caBundle value of a webhook configuration: base64 of the CA's PEM. */

@@ -78,16 +78,43 @@ export function generateServingCert(ca: KeyPairPem, hosts: ServingHosts, days: n
   return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
 }
 
-/** The SANs a webhook Service needs, plus loopback for standalone use. */
-export function servingHosts(service: string, namespace: string): ServingHosts {
+/**
+ * A client certificate issued by `ca` for `commonName` (extKeyUsage clientAuth): kube-scheduler's
+ * identity to the extender, as the chart's genSignedCert issues it for `tlsConfig.certData`.
+ */
+export function generateClientCert(ca: KeyPairPem, commonName: string, days: number, now = new Date()): KeyPairPem {
+  const caCert = forge.pki.certificateFromPem(ca.cert);
+  const keys = newKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = randomSerial();
+  validity(cert, days, now);
+  cert.setSubject([{ name: "commonName", value: commonName }]);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: "extKeyUsage", clientAuth: true },
+    { name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(ca.key), forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
+}
+
+/**
+ * The SANs a webhook Service needs, plus loopback for standalone use. In a cluster the
+ * certificate comes from the chart (or cert-manager) for the Service's names only: requiring
+ * loopback there refused the chart's own certificate.
+ */
+export function servingHosts(service: string, namespace: string, loopback = true): ServingHosts {
   return {
     dnsNames: [
       `${service}.${namespace}.svc`,
       `${service}.${namespace}.svc.cluster.local`,
       service,
       `${service}.${namespace}`,
-      "localhost",
+      ...(loopback ? ["localhost"] : []),
     ],
-    ipAddresses: ["127.0.0.1"],
+    ipAddresses: loopback ? ["127.0.0.1"] : [],
   };
 }

@@ -12,6 +12,18 @@ function parse(pem: string): X509Certificate | undefined {
   }
 }
 
+/** Why a file's text is no certificate: absent, empty, or unparseable (with the parser's reason). */
+export function certificateFault(file: string, pem: string | undefined): Problem {
+  if (pem === undefined) return `${file} is missing`;
+  if (pem.trim() === "") return `${file} is empty`;
+  try {
+    new X509Certificate(pem);
+    return undefined;
+  } catch (err) {
+    return `${file} cannot be parsed as a PEM certificate (${(err as Error).message})`;
+  }
+}
+
 export function notAfter(pem: string): Date | undefined {
   const cert = parse(pem);
   return cert ? new Date(cert.validTo) : undefined;
@@ -24,9 +36,9 @@ function expiryProblem(cert: X509Certificate, now: Date, renewBeforeMs: number):
 }
 
 export function caProblem(ca: Partial<KeyPairPem>, now: Date, renewBeforeMs: number): Problem {
-  if (!ca.cert) return "ca.crt is missing";
-  const cert = parse(ca.cert);
-  if (!cert) return "ca.crt is not a PEM certificate";
+  const fault = certificateFault("ca.crt", ca.cert);
+  const cert = ca.cert === undefined ? undefined : parse(ca.cert);
+  if (fault || !cert) return fault;
   if (!cert.ca) return "ca.crt is not a CA certificate";
   return expiryProblem(cert, now, renewBeforeMs);
 }
@@ -47,10 +59,12 @@ export function servingProblem(
   now: Date,
   renewBeforeMs: number,
 ): Problem {
-  if (!pair.cert || !pair.key) return "tls.crt or tls.key is missing";
-  const cert = parse(pair.cert);
+  const fault = certificateFault("tls.crt", pair.cert);
+  const cert = pair.cert === undefined ? undefined : parse(pair.cert);
+  if (fault || !cert) return fault;
+  if (pair.key === undefined) return "tls.key is missing";
+  if (pair.key.trim() === "") return "tls.key is empty";
   const ca = parse(caPem);
-  if (!cert) return "tls.crt is not a PEM certificate";
   if (!keyMatches(cert, pair.key)) return "tls.key does not match tls.crt";
   if (!ca || !cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return "tls.crt is not signed by ca.crt";
   const missing = [

@@ -63,9 +63,14 @@ export class CertificateReloader {
         });
         return;
       }
-      const { bundle, written, warning } = await ensureFromSnapshot(this.options.dir, files, this.options.policy);
+      const { bundle, written, warning, reason } = await ensureFromSnapshot(
+        this.options.dir,
+        files,
+        this.options.policy,
+      );
       if (warning) this.options.log.warn("serving certificate needs renewal", { warning });
-      if (written.length > 0) this.options.log.info("certificates renewed", { dir: this.options.dir, files: written });
+      if (written.length > 0)
+        this.options.log.info("certificates renewed", { dir: this.options.dir, files: written, reason });
       if (sameBundle(bundle, this.current)) return;
       this.current = bundle;
       this.options.onChange(bundle);

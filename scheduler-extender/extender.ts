@@ -6,9 +6,19 @@ import { lookupGang, type GangLookup, type Notice } from "./gang.js";
 import { planGang, type Placement, type PlanResult } from "./planner.js";
 import { commonTier } from "../src/volcano/topology.js";
 import { MAX_EXTENDER_PRIORITY, type HostPriority } from "./wire.js";
+import { toCandidates, type Candidates } from "./candidates.js";
 
 export interface FilterDecision {
-  passed: Set<string>;
+  /** The nodes that pass; `all` for pods outside any gang (or soft gangs), which pass untouched. */
+  passed: Set<string> | "all";
+  /**
+   * Why each other candidate failed — only when none passed. kube-scheduler reads an extender's
+   * failure maps only for a pod that ends up unschedulable: the FitError event counts their
+   * reasons ("0/5000 nodes are available: 5000 gang …") and preemption picks candidates among the
+   * FailedNodes (Unschedulable), never the FailedAndUnresolvableNodes (pkg/scheduler/schedule_one.go
+   * findNodesThatPassExtenders, framework FitError.Error). When a node passes, the 4,999 reasons
+   * would be serialized, sent and decoded for nothing.
+   */
   failed: Record<string, string>;
   /** The failures preemption cannot resolve (FailedAndUnresolvableNodes): a PodGroup field refused. */
   unresolvable?: boolean;
@@ -35,55 +45,75 @@ export class Extender {
   private plan(gang: Gang): PlanResult {
     const cached = this.plans.get(gang.spec.key);
     if (cached?.version === this.stores.version) return cached.plan;
-    const plan = planGang(gang.spec, gang.members, this.stores.topology(), (n) => this.stores.nodeFree(n));
+    const plan = planGang(gang.spec, gang.members, this.stores.topology(), (n) => this.stores.nodeFree(n), {
+      hyperNodeFree: (h) => this.stores.hyperNodeFree(h),
+      hyperNodesOf: (n) => this.stores.hyperNodesOf(n),
+    });
     this.plans.set(gang.spec.key, { version: this.stores.version, plan });
     if (this.plans.size > 10_000) this.plans.delete(this.plans.keys().next().value ?? "");
     return plan;
   }
 
-  filter(pod: Pod, candidates: readonly string[]): FilterDecision {
+  filter(pod: Pod, nodes: readonly string[] | Candidates): FilterDecision {
+    const candidates = toCandidates(nodes);
     const gang = lookupGang(pod, this.stores);
-    if (gang.kind === "none") return { passed: new Set(candidates), failed: {} };
-    if (gang.kind === "waiting") return failAll(candidates, gang.reason, "waiting");
+    if (gang.kind === "none") return { passed: "all", failed: {} };
+    // Preemption cannot create the missing members: evicting pods would not help, so unresolvable.
+    if (gang.kind === "waiting") return { ...failAll(candidates, gang.reason, "waiting"), unresolvable: true };
     if (gang.kind === "refused")
       return { ...failAll(candidates, gang.reason, "refused"), unresolvable: true, notices: gang.notices };
-    if (gang.spec.mode === "soft") return { passed: new Set(candidates), failed: {} };
+    if (gang.spec.mode === "soft") return { passed: "all", failed: {} };
     const plan = this.plan(gang);
     if (!plan.ok) return failAll(candidates, plan.reason, "no-fit");
     return { ...this.withinPlan(gang, plan.placement, pod.metadata?.name ?? "", candidates), planned: true };
   }
 
   /** The planned node, or, if the in-tree filters removed it, any node of the HyperNode that fits. */
-  private withinPlan(gang: Gang, placement: Placement, name: string, candidates: readonly string[]): FilterDecision {
+  private withinPlan(gang: Gang, placement: Placement, name: string, candidates: Candidates): FilterDecision {
     const { hyperNode, assignments } = placement;
     const planned = assignments.get(name);
-    const inHyperNode = new Set(this.stores.topology().nodesOf.get(hyperNode) ?? []);
+    if (planned !== undefined && this.stores.nodeAllocatable(planned) && candidates.has(planned))
+      return { passed: new Set([planned]), failed: {} };
     const request = gang.members.find((m) => m.name === name)?.requests ?? {};
-    const fallback = planned === undefined || !candidates.includes(planned);
+    const inHyperNode = new Set(this.stores.topology().nodesOf.get(hyperNode) ?? []);
+    const passed = new Set(
+      candidates
+        .names()
+        .filter((n) => inHyperNode.has(n) && this.stores.nodeAllocatable(n) && fits(request, this.stores.nodeFree(n))),
+    );
+    if (passed.size > 0) return { passed, failed: {} };
     // Reasons name no node: kube-scheduler counts identical reasons ("4999 nodes: …") in its event.
     const keptReason = `gang ${gang.spec.key} is planned in HyperNode ${hyperNode}; this node is kept for another member`;
     const outsideReason = `gang ${gang.spec.key} is planned in HyperNode ${hyperNode}; this node is outside it`;
-    const passed = new Set<string>();
     const failed: Record<string, string> = {};
-    for (const node of candidates) {
+    for (const node of candidates.names()) {
       if (!this.stores.nodeAllocatable(node)) failed[node] = "node is not in inferplane's cluster view";
-      else if (node === planned || (fallback && inHyperNode.has(node) && fits(request, this.stores.nodeFree(node))))
-        passed.add(node);
       else failed[node] = inHyperNode.has(node) ? keptReason : outsideReason;
     }
     return { passed, failed };
   }
 
-  prioritize(pod: Pod, candidates: readonly string[]): HostPriority[] {
+  /**
+   * Scores 1..10; a node scored 0 is left out, which kube-scheduler counts the same (it adds an
+   * extender's score only for the hosts it lists: schedule_one.go prioritizeNodes).
+   */
+  prioritize(pod: Pod, nodes: readonly string[] | Candidates): HostPriority[] {
+    const candidates = toCandidates(nodes);
     const gang = lookupGang(pod, this.stores);
-    if (gang.kind !== "gang") return candidates.map((Host) => ({ Host, Score: 0 }));
+    if (gang.kind !== "gang") return [];
     const plan = this.plan(gang);
     const planned = plan.ok ? plan.placement.assignments.get(pod.metadata?.name ?? "") : undefined;
+    // Hard mode: every other candidate failed the filter already; scoring them would be moot.
+    if (gang.spec.mode === "hard" && planned !== undefined && candidates.has(planned))
+      return [{ Host: planned, Score: MAX_EXTENDER_PRIORITY }];
     const bound = gang.members.flatMap((m) => (m.nodeName ? [m.nodeName] : []));
-    return candidates.map((Host) => ({
-      Host,
-      Score: Host === planned ? MAX_EXTENDER_PRIORITY : this.closenessScore(Host, bound) + this.packingScore(Host),
-    }));
+    const scores: HostPriority[] = [];
+    for (const Host of candidates.names()) {
+      const Score =
+        Host === planned ? MAX_EXTENDER_PRIORITY : this.closenessScore(Host, bound) + this.packingScore(Host);
+      if (Score > 0) scores.push({ Host, Score });
+    }
+    return scores;
   }
 
   /** 0..8: 8 beside a bound member in its tier-1 HyperNode, 2 less per tier further away. */
@@ -111,6 +141,10 @@ export class Extender {
   }
 }
 
-function failAll(candidates: readonly string[], reason: string, why: "waiting" | "no-fit" | "refused"): FilterDecision {
-  return { passed: new Set(), failed: Object.fromEntries(candidates.map((n) => [n, reason])), unschedulable: why };
+function failAll(candidates: Candidates, reason: string, why: "waiting" | "no-fit" | "refused"): FilterDecision {
+  return {
+    passed: new Set(),
+    failed: Object.fromEntries(candidates.names().map((n) => [n, reason])),
+    unschedulable: why,
+  };
 }

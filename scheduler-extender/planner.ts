@@ -1,4 +1,4 @@
-import { add, fits, subtract, type Resources } from "../src/kube/resources.js";
+import { fits, subtract, type Resources } from "../src/kube/resources.js";
 import { gpuMilli } from "../src/nvidia/resources.js";
 import type { Topology } from "../src/volcano/topology.js";
 
@@ -32,9 +32,11 @@ export type PlanResult = { ok: true; placement: Placement } | { ok: false; reaso
 
 interface Attempt {
   hyperNode: string;
-  assignments: Map<string, string>;
+  /** Pod → node; left out by a count (uniform members), filled in for the chosen HyperNode. */
+  assignments?: Map<string, string>;
   leftoverGpu: number;
   placed: number;
+  meets: boolean;
 }
 
 /** Best fit: the node where the pod leaves the least GPU free, then by name. */
@@ -79,14 +81,75 @@ function tryHyperNode(
     free.set(node, subtract(free.get(node) ?? {}, member.requests));
   }
   const leftoverGpu = [...free.values()].reduce((acc, r) => acc + gpuMilli(r), 0);
-  return { hyperNode, assignments, leftoverGpu, placed: assignments.size };
+  const placed = new Set(assignments.keys());
+  return { hyperNode, assignments, leftoverGpu, placed: placed.size, meets: meetsMinimums(placed, members, gang) };
 }
 
-function meetsMinimums(attempt: Attempt, members: readonly GangMember[], gang: GangSpec): boolean {
-  if (attempt.placed < gang.minMember) return false;
+function meetsMinimums(placed: ReadonlySet<string>, members: readonly GangMember[], gang: GangSpec): boolean {
+  if (placed.size < gang.minMember) return false;
   return Object.entries(gang.minTaskMember).every(
-    ([task, min]) => members.filter((m) => m.task === task && attempt.assignments.has(m.name)).length >= min,
+    ([task, min]) => members.filter((m) => m.task === task && placed.has(m.name)).length >= min,
   );
+}
+
+/** The request every unbound member makes, when they all make the same one (the common case). */
+function uniformRequest(members: readonly GangMember[]): Resources | undefined {
+  const unbound = members.filter((m) => !m.nodeName);
+  const first = unbound[0]?.requests;
+  if (!first) return undefined;
+  const key = (r: Resources): string =>
+    Object.keys(r)
+      .filter((k) => (r[k] ?? 0) > 0)
+      .sort()
+      .map((k) => `${k}=${String(r[k])}`)
+      .join(",");
+  const want = key(first);
+  return unbound.every((m) => key(m.requests) === want) ? first : undefined;
+}
+
+/** How many copies of `request` fit in `free`: fits() holds exactly while this is ≥ 1. */
+function slots(request: Resources, free: Resources): number {
+  let n = Infinity;
+  for (const k in request) {
+    const q = request[k] ?? 0;
+    if (q > 0) n = Math.min(n, Math.floor((free[k] ?? 0) / q));
+  }
+  return Math.max(0, n === Infinity ? 0 : n);
+}
+
+/**
+ * tryHyperNode's outcome without placing anyone, for members that all ask the same: each
+ * placement takes one copy's room from one node, so best fit places min(members, Σ copies per
+ * node) of them, the first in placementOrder, and leaves the HyperNode's GPUs less that many
+ * requests. Exactly what tryHyperNode finds; the chosen HyperNode is then placed for real.
+ */
+function countHyperNode(
+  hyperNode: string,
+  nodes: readonly string[],
+  members: readonly GangMember[],
+  gang: GangSpec,
+  request: Resources,
+  freeOf: (node: string) => Resources,
+  total: Resources,
+): Attempt {
+  let room = 0;
+  for (const node of nodes) room += slots(request, freeOf(node));
+  const gpu = gpuMilli(total);
+  const order = placementOrder(
+    members.filter((m) => !m.nodeName),
+    gang,
+  );
+  const placedUnbound = order.slice(0, Math.min(order.length, room));
+  const placed = new Set([
+    ...members.filter((m) => m.nodeName).map((m) => m.name),
+    ...placedUnbound.map((m) => m.name),
+  ]);
+  return {
+    hyperNode,
+    leftoverGpu: gpu - placedUnbound.length * gpuMilli(request),
+    placed: placed.size,
+    meets: meetsMinimums(placed, members, gang),
+  };
 }
 
 /**
@@ -113,8 +176,11 @@ function minimumDemand(members: readonly GangMember[], gang: GangSpec): Resource
 }
 
 function totalFree(nodes: readonly string[], freeOf: (node: string) => Resources): Resources {
-  let total: Resources = {};
-  for (const node of nodes) total = add(total, freeOf(node));
+  const total: Resources = {};
+  for (const node of nodes) {
+    const free = freeOf(node);
+    for (const k in free) total[k] = (total[k] ?? 0) + (free[k] ?? 0);
+  }
   return total;
 }
 
@@ -129,36 +195,100 @@ export function planGang(
   members: readonly GangMember[],
   topology: Topology,
   freeOf: (node: string) => Resources,
+  options: PlanOptions = {},
 ): PlanResult {
   const bound = members.filter((m) => m.nodeName).map((m) => m.nodeName as string);
-  const demand = minimumDemand(members, gang);
-  const freeCache = new Map<string, Resources>();
-  const cachedFree = (node: string): Resources => {
-    let free = freeCache.get(node);
-    if (!free) freeCache.set(node, (free = freeOf(node)));
-    return free;
-  };
   const maxTier = Math.min(gang.highestTier ?? topology.maxTier, topology.maxTier);
   const tiers = topology.tiers.filter((t) => t <= maxTier);
   const scattered = boundApart(gang, bound, tiers, topology);
   if (scattered) return { ok: false, reason: scattered };
-  let closest = { hyperNode: "", placed: -1, tier: 0 };
+  const search = new TierSearch(gang, members, topology, freeOf, options);
   for (const tier of tiers) {
-    const candidates = (topology.byTier.get(tier) ?? []).filter((h) =>
-      bound.every((n) => topology.nodesOf.get(h)?.includes(n)),
-    );
+    const placement = search.bestAt(tier, bound);
+    if (placement) return { ok: true, placement };
+  }
+  return {
+    ok: false,
+    reason: noFitReason(gang, tiers.length === 0 ? undefined : maxTier, bound.length, search.closest),
+  };
+}
+
+/** What the view already knows and the plan may use instead of working it out. */
+export interface PlanOptions {
+  /** Count uniform members instead of placing them (default true; false only to check it). */
+  countUniform?: boolean;
+  /** A HyperNode's free room, kept by the view (default: summed over its nodes). */
+  hyperNodeFree?: (hyperNode: string) => Resources;
+  /** The HyperNodes a node is below (default: searched in the topology). */
+  hyperNodesOf?: (node: string) => readonly string[];
+}
+
+/** One plan's search, tier by tier: the free room of each node read once, the closest miss remembered. */
+class TierSearch {
+  closest = { hyperNode: "", placed: -1, tier: 0 };
+  private readonly free = new Map<string, Resources>();
+  private readonly demand: Resources;
+  private readonly uniform: Resources | undefined;
+
+  constructor(
+    private readonly gang: GangSpec,
+    private readonly members: readonly GangMember[],
+    private readonly topology: Topology,
+    private readonly freeOf: (node: string) => Resources,
+    private readonly options: PlanOptions,
+  ) {
+    this.demand = minimumDemand(members, gang);
+    this.uniform = (options.countUniform ?? true) ? uniformRequest(members) : undefined;
+  }
+
+  private totalOf(hyperNode: string, nodes: readonly string[]): Resources {
+    return this.options.hyperNodeFree?.(hyperNode) ?? totalFree(nodes, this.cachedFree);
+  }
+
+  /** The HyperNodes of a tier that hold every bound member. */
+  private candidates(tier: number, bound: readonly string[]): readonly string[] {
+    const all = this.topology.byTier.get(tier) ?? [];
+    const holding = this.options.hyperNodesOf;
+    if (bound.length === 0) return all;
+    if (holding) {
+      const sets = bound.map((n) => new Set(holding(n)));
+      return all.filter((h) => sets.every((s) => s.has(h)));
+    }
+    return all.filter((h) => bound.every((n) => this.topology.nodesOf.get(h)?.includes(n)));
+  }
+
+  private readonly cachedFree = (node: string): Resources => {
+    let free = this.free.get(node);
+    if (!free) this.free.set(node, (free = this.freeOf(node)));
+    return free;
+  };
+
+  private attempt(hyperNode: string, nodes: readonly string[], total: Resources): Attempt {
+    return this.uniform
+      ? countHyperNode(hyperNode, nodes, this.members, this.gang, this.uniform, this.cachedFree, total)
+      : tryHyperNode(hyperNode, nodes, this.members, this.gang, this.cachedFree);
+  }
+
+  /** The best-fitting HyperNode of `tier` that holds every bound member and the gang's minimum. */
+  bestAt(tier: number, bound: readonly string[]): Placement | undefined {
     const fitting: Attempt[] = [];
-    for (const hyperNode of candidates) {
-      const nodes = topology.nodesOf.get(hyperNode) ?? [];
-      if (!fits(demand, totalFree(nodes, cachedFree))) continue;
-      const attempt = tryHyperNode(hyperNode, nodes, members, gang, cachedFree);
-      if (meetsMinimums(attempt, members, gang)) fitting.push(attempt);
-      else if (attempt.placed > closest.placed) closest = { hyperNode, placed: attempt.placed, tier };
+    for (const hyperNode of this.candidates(tier, bound)) {
+      const nodes = this.topology.nodesOf.get(hyperNode) ?? [];
+      const total = this.totalOf(hyperNode, nodes);
+      if (!fits(this.demand, total)) continue;
+      const tried = this.attempt(hyperNode, nodes, total);
+      if (tried.meets) fitting.push(tried);
+      else if (tried.placed > this.closest.placed) this.closest = { hyperNode, placed: tried.placed, tier };
     }
     const best = fitting.sort((a, b) => a.leftoverGpu - b.leftoverGpu || a.hyperNode.localeCompare(b.hyperNode))[0];
-    if (best) return { ok: true, placement: { hyperNode: best.hyperNode, tier, assignments: best.assignments } };
+    if (!best) return undefined;
+    const nodes = this.topology.nodesOf.get(best.hyperNode) ?? [];
+    const assignments =
+      best.assignments ??
+      tryHyperNode(best.hyperNode, nodes, this.members, this.gang, this.cachedFree).assignments ??
+      new Map<string, string>();
+    return { hyperNode: best.hyperNode, tier, assignments };
   }
-  return { ok: false, reason: noFitReason(gang, tiers.length === 0 ? undefined : maxTier, bound.length, closest) };
 }
 
 /**

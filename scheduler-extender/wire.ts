@@ -1,4 +1,5 @@
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
+import { listedCandidates, rawCandidates, type Candidates } from "./candidates.js";
 
 /**
  * kube-scheduler's extender wire format (k8s.io/kube-scheduler/extender/v1). The Go structs
@@ -7,8 +8,10 @@ import type { Node, Pod } from "kubernetes-types/core/v1.js";
  */
 export interface ExtenderArgs {
   pod: Pod;
+  /** The full Node objects, when nodeCacheCapable is false. */
   nodes: Node[] | undefined;
-  nodeNames: string[] | undefined;
+  /** The candidates' names, however they came. */
+  candidates: Candidates;
 }
 
 export interface ExtenderFilterResult {
@@ -46,26 +49,71 @@ function record(value: unknown, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+function parseNodes(value: unknown): Node[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const items = field(record(value, "Nodes"), "items");
+  if (!Array.isArray(items)) throw new WireError("Nodes.items must be an array");
+  if (!items.every((n) => typeof n === "object" && n !== null && !Array.isArray(n)))
+    throw new WireError("Nodes.items must hold Node objects");
+  return items as Node[];
+}
+
+function parseNames(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((n) => typeof n === "string"))
+    throw new WireError("NodeNames must be an array of strings");
+  return value;
+}
+
 export function parseExtenderArgs(body: unknown): ExtenderArgs {
   const args = record(body, "the request body");
   const pod = field(args, "Pod");
   if (pod === undefined || pod === null) throw new WireError("the request has no Pod");
-  const nodesField = field(args, "Nodes");
-  const namesField = field(args, "NodeNames");
-  let nodes: Node[] | undefined;
-  if (nodesField !== undefined && nodesField !== null) {
-    const items = field(record(nodesField, "Nodes"), "items");
-    if (!Array.isArray(items)) throw new WireError("Nodes.items must be an array");
-    nodes = items as Node[];
-  }
-  let nodeNames: string[] | undefined;
-  if (namesField !== undefined && namesField !== null) {
-    if (!Array.isArray(namesField) || !namesField.every((n) => typeof n === "string"))
-      throw new WireError("NodeNames must be an array of strings");
-    nodeNames = namesField;
-  }
+  const nodes = parseNodes(field(args, "Nodes"));
+  const nodeNames = parseNames(field(args, "NodeNames"));
   if (!nodes && !nodeNames) throw new WireError("the request has neither Nodes nor NodeNames");
-  return { pod: record(pod, "Pod"), nodes, nodeNames };
+  const candidates = listedCandidates(nodeNames ?? (nodes ?? []).map((n) => n.metadata?.name ?? ""));
+  return { pod: record(pod, "Pod"), nodes: nodeNames ? undefined : nodes, candidates };
+}
+
+const NAMES_KEY = ',"NodeNames":[';
+
+/**
+ * kube-scheduler's own request, as Go's json.Marshal writes ExtenderArgs in nodeCacheCapable mode:
+ * `{"Pod":{…},"Nodes":null,"NodeNames":["…",…]}`, compact, fields in struct order. Only the Pod is
+ * parsed; the 5,000 names stay text until a verb needs more than a lookup. Anything else (other
+ * casing, whitespace, full Nodes) takes the general parse.
+ */
+function parseKubeSchedulerArgs(text: string): ExtenderArgs | undefined {
+  if (!text.startsWith('{"Pod":{') || !text.endsWith("]}")) return undefined;
+  const at = text.lastIndexOf(NAMES_KEY);
+  if (at < 0) return undefined;
+  const candidates = rawCandidates(text.slice(at + NAMES_KEY.length - 1, -1));
+  if (!candidates) return undefined;
+  let head: unknown;
+  try {
+    head = JSON.parse(`${text.slice(0, at)}}`);
+  } catch {
+    return undefined;
+  }
+  const fields = head as Record<string, unknown>;
+  const pod = fields.Pod;
+  if (Object.keys(fields).some((k) => k !== "Pod" && k !== "Nodes") || fields.Nodes != null) return undefined;
+  if (typeof pod !== "object" || pod === null || Array.isArray(pod)) return undefined;
+  return { pod: pod, nodes: undefined, candidates };
+}
+
+/** The body of a filter or prioritize call; throws WireError with the reason for anything malformed. */
+export function parseExtenderRequest(text: string): ExtenderArgs {
+  const fast = parseKubeSchedulerArgs(text);
+  if (fast) return fast;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new WireError("the request body is not valid JSON");
+  }
+  return parseExtenderArgs(body);
 }
 
 export function parseBindingArgs(body: unknown): ExtenderBindingArgs {
@@ -78,29 +126,40 @@ export function parseBindingArgs(body: unknown): ExtenderBindingArgs {
   return { podName: get("PodName"), podNamespace: get("PodNamespace"), podUID: get("PodUID"), node: get("Node") };
 }
 
-/** Candidate names, whichever way they came. */
-export function candidateNames(args: ExtenderArgs): string[] {
-  return args.nodeNames ?? (args.nodes ?? []).map((n) => n.metadata?.name ?? "");
+/** The passed names in the request's order; `all` echoes the request's array as it came. */
+function passedNames(candidates: Candidates, passed: ReadonlySet<string> | "all"): string {
+  if (passed === "all") return candidates.json();
+  if (passed.size <= 1) return JSON.stringify([...passed].filter((n) => candidates.has(n)));
+  return JSON.stringify(candidates.names().filter((n) => passed.has(n)));
 }
 
 /**
- * Answers in the form the request used: NodeNames for nodeCacheCapable, full Nodes otherwise.
- * `unresolvable`: the failures go in FailedAndUnresolvableNodes, so the scheduler does not try to
- * preempt for them.
+ * The filter reply as JSON text, in the form the request used: NodeNames for nodeCacheCapable,
+ * full Nodes otherwise. `unresolvable`: the failures go in FailedAndUnresolvableNodes, so the
+ * scheduler does not try to preempt for them.
  */
+export function filterReplyJson(
+  args: ExtenderArgs,
+  passed: ReadonlySet<string> | "all",
+  failed: Record<string, string>,
+  error = "",
+  unresolvable = false,
+): string {
+  const maps =
+    `"FailedNodes":${JSON.stringify(unresolvable ? {} : failed)},` +
+    `"FailedAndUnresolvableNodes":${JSON.stringify(unresolvable ? failed : {})},"Error":${JSON.stringify(error)}`;
+  if (!args.nodes) return `{"NodeNames":${passedNames(args.candidates, passed)},${maps}}`;
+  const items = passed === "all" ? args.nodes : args.nodes.filter((n) => passed.has(n.metadata?.name ?? ""));
+  return `{"Nodes":${JSON.stringify({ items })},${maps}}`;
+}
+
+/** The same reply as an object. */
 export function filterReply(
   args: ExtenderArgs,
-  passed: ReadonlySet<string>,
+  passed: ReadonlySet<string> | "all",
   failed: Record<string, string>,
   error = "",
   unresolvable = false,
 ): ExtenderFilterResult {
-  const result: ExtenderFilterResult = {
-    FailedNodes: unresolvable ? {} : failed,
-    FailedAndUnresolvableNodes: unresolvable ? failed : {},
-    Error: error,
-  };
-  if (args.nodeNames) result.NodeNames = args.nodeNames.filter((n) => passed.has(n));
-  else result.Nodes = { items: (args.nodes ?? []).filter((n) => passed.has(n.metadata?.name ?? "")) };
-  return result;
+  return JSON.parse(filterReplyJson(args, passed, failed, error, unresolvable)) as ExtenderFilterResult;
 }

@@ -6,6 +6,7 @@ import { isLogLevel, type LogLevel } from "./logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "./paths.js";
 import { assertManifestDir } from "./cluster-view/manifests.js";
 import { parseDecimal } from "./kube/validation.js";
+import { DEFAULT_LISTENER_BOUNDS as LISTENER, type ListenerBounds } from "./server/listen.js";
 
 export interface ServeConfig {
   host: string;
@@ -38,13 +39,44 @@ export interface ServeConfig {
   optimizerConfigMap: string;
   /** Where the GPUPool controller writes (GPU Operator's namespace, node writes) and the TokenCache controller's Redis image. */
   controllers: ControllerSettings;
+  /** HTTPS port of `/optimizer/*` and `/invoke`, apart from the webhooks' accept queue. */
+  optimizerPort: number;
+  /** What bounds the work any caller can cause (issue 13, DESIGN §14). */
+  bounds: ServeBounds;
+  /** The kube-scheduler client certificate's subject CN the extender accepts in a cluster. */
+  extenderClientName: string;
+}
+
+/**
+ * Limits on connections, requests and CPU-heavy work. Defaults keep a replica inside the chart's
+ * 512 MiB limit and its admission answers inside the apiserver's 5 s webhook timeout.
+ */
+export interface ServeBounds extends ListenerBounds {
+  /** Admission (and, separately, extender) requests in flight; beyond, answered 429 at once. */
+  maxRequestsInFlight: number;
+  /** Request body bytes held at once per path family; beyond, answered 429 at once. */
+  maxBodyBytesInFlight: number;
+  /** Admission bodies from this size on are parsed and processed in a worker thread. */
+  admissionWorkerBytes: number;
+  /** Optimizer worker threads, and solves that may wait for one; beyond, 429 with Retry-After. */
+  optimizerWorkers: number;
+  optimizerQueue: number;
+  /** HiGHS time limit per MILP solve, s; a solve is stopped at this plus a grace. */
+  optimizerTimeLimitSeconds: number;
+  optimizerMaxBodyBytes: number;
+  /** Instance limits (src/optimizer/limits.ts): servers, and server × accelerator candidates. */
+  optimizerMaxServers: number;
+  optimizerMaxCandidates: number;
+  /** Resident memory the process aims to stay under, MiB; the workers' heaps are sized from it. */
+  memoryBudgetMib: number;
 }
 
 export class ConfigError extends Error {}
 
 /** What `serve` uses when a flag is not given (`inferplane serve --help` prints these). */
 export const SERVE_DEFAULTS = {
-  host: "0.0.0.0",
+  // "::" accepts IPv6 and, IPv4-mapped, IPv4: single-stack IPv6 clusters reach it too.
+  host: "::",
   port: 9443,
   metricsPort: 8080,
   certDir: ".certs",
@@ -56,6 +88,23 @@ export const SERVE_DEFAULTS = {
   shutdownDelayMs: 0,
   optimizerIntervalSeconds: 60,
   optimizerConfigMap: "inferplane-optimizer",
+  optimizerPort: 9444,
+  extenderClientName: "kube-scheduler",
+} as const;
+
+/** The defaults of ServeBounds, in the units of their flags (MiB, KiB, s, ms). */
+export const BOUNDS_DEFAULTS = {
+  ...LISTENER,
+  maxRequestsInFlight: 256,
+  maxBodyMibInFlight: 24,
+  admissionWorkerKib: 64,
+  optimizerWorkers: 1,
+  optimizerQueue: 4,
+  optimizerTimeLimitSeconds: 10,
+  optimizerMaxBodyMib: 1,
+  optimizerMaxServers: 1000,
+  optimizerMaxCandidates: 20_000,
+  memoryBudgetMib: 400,
 } as const;
 
 /** Parsed flags: a string or a boolean, or every value of a flag that may be repeated (`-f`). */
@@ -155,6 +204,12 @@ export function serveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env):
     throw new ConfigError("--extender-bind needs a cluster to bind in; it cannot be used standalone");
   if (config.port !== 0 && config.port === config.metricsPort)
     throw new ConfigError(`--port and --metrics-port are both ${config.port}; give each its own port`);
+  for (const [flag, port] of [
+    ["--port", config.port],
+    ["--metrics-port", config.metricsPort],
+  ] as const)
+    if (port !== 0 && port === config.optimizerPort)
+      throw new ConfigError(`${flag} and --optimizer-port are both ${port}; give each its own port`);
   return config;
 }
 
@@ -181,6 +236,33 @@ function readServeConfig(flags: Flags, env: NodeJS.ProcessEnv): ServeConfig {
     prometheusUrl: stringFlag(flags, "prometheus-url"),
     optimizerConfigMap: stringFlag(flags, "optimizer-configmap") ?? d.optimizerConfigMap,
     controllers: controllerSettings(flags),
+    optimizerPort: intFlag(flags, "optimizer-port", d.optimizerPort, 0, 65535),
+    bounds: readBounds(flags),
+    extenderClientName: stringFlag(flags, "extender-client-name") ?? d.extenderClientName,
+  };
+}
+
+const MIB = 1024 * 1024;
+
+function readBounds(flags: Flags): ServeBounds {
+  const b = BOUNDS_DEFAULTS;
+  return {
+    maxConnections: intFlag(flags, "max-connections", b.maxConnections, 1),
+    maxConnectionsPerClient: intFlag(flags, "max-connections-per-client", b.maxConnectionsPerClient, 1),
+    tlsHandshakeTimeoutMs: intFlag(flags, "tls-handshake-timeout-ms", b.tlsHandshakeTimeoutMs, 100),
+    headersTimeoutMs: intFlag(flags, "headers-timeout-ms", b.headersTimeoutMs, 100),
+    requestTimeoutMs: intFlag(flags, "request-timeout-ms", b.requestTimeoutMs, 100),
+    idleTimeoutMs: intFlag(flags, "idle-timeout-ms", b.idleTimeoutMs, 100),
+    maxRequestsInFlight: intFlag(flags, "max-requests-in-flight", b.maxRequestsInFlight, 1),
+    maxBodyBytesInFlight: intFlag(flags, "max-body-mib-in-flight", b.maxBodyMibInFlight, 4, 4096) * MIB,
+    admissionWorkerBytes: intFlag(flags, "admission-worker-kib", b.admissionWorkerKib, 1) * 1024,
+    optimizerWorkers: intFlag(flags, "optimizer-workers", b.optimizerWorkers, 1, 64),
+    optimizerQueue: intFlag(flags, "optimizer-queue", b.optimizerQueue, 0, 10_000),
+    optimizerTimeLimitSeconds: intFlag(flags, "optimizer-time-limit-seconds", b.optimizerTimeLimitSeconds, 1, 3600),
+    optimizerMaxBodyBytes: intFlag(flags, "optimizer-max-body-mib", b.optimizerMaxBodyMib, 1, 64) * MIB,
+    optimizerMaxServers: intFlag(flags, "optimizer-max-servers", b.optimizerMaxServers, 1),
+    optimizerMaxCandidates: intFlag(flags, "optimizer-max-candidates", b.optimizerMaxCandidates, 1),
+    memoryBudgetMib: intFlag(flags, "memory-budget-mib", b.memoryBudgetMib, 128),
   };
 }
 

@@ -1,6 +1,25 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-/** Every metric of one server process, on its own registry (tests run several servers). */
+/** Where a connection or request was refused before any work: a listener, or a family of paths. */
+export type RefusedScope =
+  "webhook-listener" | "optimizer-listener" | "health-listener" | "admission" | "extender" | "optimizer";
+
+/** Why: a connection cap, the in-flight budget, a body limit, a full queue, or no credentials. */
+export type RefusedReason =
+  | "connections"
+  | "client-connections"
+  | "in-flight"
+  | "bytes-in-flight"
+  | "too-large"
+  | "queue-full"
+  | "unauthenticated"
+  | "forbidden";
+
+/**
+ * Every metric of one server process, on its own registry (tests run several servers). Every label
+ * takes its values from a closed set — known kinds (webhooks/metric-kind.ts), verbs, outcomes,
+ * the unions above — never from request text, so no caller can grow /metrics.
+ */
 export interface Metrics {
   registry: Registry;
   admissionRequests: Counter<"webhook" | "kind" | "operation" | "outcome">;
@@ -16,6 +35,21 @@ export interface Metrics {
   optimizerTotalCost: Gauge<"source">;
   reconciles: Counter<"controller" | "result">;
   reconcileDuration: Histogram<"controller">;
+  refused: Counter<"scope" | "reason">;
+  workerPoolJobs: Gauge<"pool" | "state">;
+}
+
+/** A worker pool's running and queued jobs, as the pool reports them. */
+export function poolGauge(metrics: Metrics, pool: "optimizer" | "admission") {
+  return ({ running, queued }: { running: number; queued: number }): void => {
+    metrics.workerPoolJobs.set({ pool, state: "running" }, running);
+    metrics.workerPoolJobs.set({ pool, state: "queued" }, queued);
+  };
+}
+
+/** Counts a refusal; the types keep the label values in their closed sets. */
+export function countRefused(metrics: Metrics, scope: RefusedScope, reason: RefusedReason): void {
+  metrics.refused.inc({ scope, reason });
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -28,7 +62,7 @@ export function createMetrics(): Metrics {
     registry,
     admissionRequests: new Counter({
       name: "inferplane_admission_requests_total",
-      help: "AdmissionReview requests answered, by webhook, object kind, operation and outcome.",
+      help: "AdmissionReview requests answered, by webhook, object kind (kinds inferplane handles, else other), operation and outcome.",
       labelNames,
       registers: [registry],
     }),
@@ -103,6 +137,18 @@ export function createMetrics(): Metrics {
       name: "inferplane_optimizer_total_cost",
       help: "Total cost (cents/hour) of the last solution, by where the solve came from (rest, control-loop).",
       labelNames: ["source"],
+      registers: [registry],
+    }),
+    workerPoolJobs: new Gauge({
+      name: "inferplane_worker_pool_jobs",
+      help: "Jobs of the worker pools (optimizer, admission of large objects), running and queued.",
+      labelNames: ["pool", "state"],
+      registers: [registry],
+    }),
+    refused: new Counter({
+      name: "inferplane_refused_total",
+      help: "Connections and requests refused before any work, by scope (listener or path family) and reason.",
+      labelNames: ["scope", "reason"],
       registers: [registry],
     }),
   };

@@ -1,5 +1,4 @@
 import type { Server } from "node:http";
-import type { Server as HttpsServer } from "node:https";
 import type { Express } from "express";
 import { CertificateReloader } from "../certs/reloader.js";
 import {
@@ -17,7 +16,6 @@ import { InformerClusterView, loadKubeConfig } from "./cluster-view/informer-vie
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Binder } from "../scheduler-extender/binder.js";
 import { ApiBinder } from "../scheduler-extender/api-binder.js";
-import { ApiEventRecorder } from "../scheduler-extender/api-events.js";
 import { reconcilers } from "./controllers/registry.js";
 import { ControllerManager } from "./controllers/runtime/manager.js";
 import { routingEdges } from "./controllers/routing-edges.js";
@@ -25,15 +23,18 @@ import type { ServeConfig } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createHealthApp } from "./server/health-app.js";
-import { closeGracefully, createPlainServer, createWebhookServer, listen } from "./server/listen.js";
-import { createWebhookApp } from "./server/webhook-app.js";
-import { mountExtender } from "./server/extender-app.js";
-import { mountInvoke, mountOptimizer, type OptimizerHolder } from "./server/optimizer-app.js";
+import { closeGracefully, createPlainServer, listen } from "./server/listen.js";
+import { createFront, type Front } from "./server/front.js";
+import type { OptimizerHolder } from "./server/optimizer-app.js";
 import { OptimizerLoop } from "./optimizer/loop/loop.js";
+import type { OptimizerPool } from "./optimizer/solve-off-thread.js";
+import { countRefused } from "./metrics.js";
 import { ApiOptimizerCluster } from "./optimizer/loop/api.js";
 
 export interface RunningServer {
   webhookPort: number;
+  /** HTTPS: /optimizer/solve and /invoke. */
+  optimizerPort: number;
   metricsPort: number;
   metrics: Metrics;
   view: ClusterView;
@@ -53,7 +54,8 @@ export interface ServeExtras {
 }
 
 function certPolicy(config: ServeConfig): CertPolicy {
-  return { ...DEFAULT_CERT_POLICY, hosts: servingHosts(config.serviceName, config.namespace) };
+  const standalone = config.manifests !== undefined;
+  return { ...DEFAULT_CERT_POLICY, hosts: servingHosts(config.serviceName, config.namespace, standalone) };
 }
 
 function createView(config: ServeConfig, log: Logger, kubeconfig: KubeConfig | undefined): ClusterView {
@@ -76,17 +78,18 @@ function clusterParts(
 
 async function initialCertificates(config: ServeConfig, policy: CertPolicy, log: Logger): Promise<EnsureResult> {
   const initial = await ensureCertificates(config.certDir, policy);
-  if (initial.written.length > 0) log.info("certificates written", { dir: config.certDir, files: initial.written });
+  if (initial.written.length > 0)
+    log.info("certificates written", { dir: config.certDir, files: initial.written, reason: initial.reason });
   if (initial.warning) log.warn("serving certificate needs renewal", { warning: initial.warning });
   return initial;
 }
 
-/** Reloads the serving certificate into the HTTPS server when the files change or need renewal. */
+/** Reloads the serving certificate into the HTTPS servers when the files change or need renewal. */
 function createReloader(
   config: ServeConfig,
   policy: CertPolicy,
   bundle: ServingBundle,
-  server: HttpsServer,
+  front: Front,
   metrics: Metrics,
   log: Logger,
 ): CertificateReloader {
@@ -96,7 +99,7 @@ function createReloader(
     intervalMs: config.certCheckIntervalMs,
     log,
     onChange: (next) => {
-      server.setSecureContext({ cert: next.cert, key: next.key, minVersion: "TLSv1.2" });
+      front.setCertificates(next);
       metrics.certificateNotAfter.set((notAfter(next.cert)?.getTime() ?? 0) / 1000);
       metrics.certificateReloads.inc({ result: "success" });
       log.info("serving certificate reloaded", { dir: config.certDir });
@@ -121,8 +124,10 @@ function startControllers(
   view: ClusterView,
   log: Logger,
   optimizer: OptimizerHolder,
+  pool: OptimizerPool,
 ): { stop(): Promise<void> } {
-  const loop = config.optimizerIntervalMs > 0 ? optimizerLoop(config, kubeconfig, log, optimizer.metrics) : undefined;
+  const loop =
+    config.optimizerIntervalMs > 0 ? optimizerLoop(config, kubeconfig, log, optimizer.metrics, pool) : undefined;
   const manager = new ControllerManager({
     kubeconfig,
     view,
@@ -146,7 +151,13 @@ function startControllers(
   return { stop: () => manager.stop() };
 }
 
-function optimizerLoop(config: ServeConfig, kubeconfig: KubeConfig, log: Logger, metrics: Metrics): OptimizerLoop {
+function optimizerLoop(
+  config: ServeConfig,
+  kubeconfig: KubeConfig,
+  log: Logger,
+  metrics: Metrics,
+  pool: OptimizerPool,
+): OptimizerLoop {
   return new OptimizerLoop({
     cluster: new ApiOptimizerCluster(kubeconfig),
     namespace: config.namespace,
@@ -157,6 +168,7 @@ function optimizerLoop(config: ServeConfig, kubeconfig: KubeConfig, log: Logger,
     intervalMs: config.optimizerIntervalMs,
     log: log.child({ component: "optimizer" }),
     metrics,
+    solve: (system) => pool.solveSystem(system),
   });
 }
 
@@ -171,44 +183,47 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   let draining = false;
   let viewError: string | undefined;
   const optimizer: OptimizerHolder = { loop: undefined, metrics };
-  const ctx = {
-    view,
-    policy: { excludedNamespaces: new Set(["kube-system", config.namespace]) },
-    schedulerName: config.schedulerName,
-  };
-  const webhookApp = createWebhookApp({
-    ctx,
-    metrics,
+  const front = createFront({
+    config,
     log,
+    metrics,
+    view,
+    binder,
+    kubeconfig,
+    bundle: initial.bundle,
+    optimizer,
     isDraining: () => draining,
-    extraRoutes: (app) => {
-      mountExtender(app, { view, metrics, log, binder, events: kubeconfig && new ApiEventRecorder(kubeconfig, log) });
-      mountOptimizer(app, { metrics, log });
-      mountInvoke(app, optimizer);
-      extras.extraRoutes?.(app);
-    },
+    extraRoutes: extras.extraRoutes,
   });
-  const webhookServer: HttpsServer = createWebhookServer(webhookApp, initial.bundle);
   metrics.certificateNotAfter.set((notAfter(initial.bundle.cert)?.getTime() ?? 0) / 1000);
 
-  const certificates = createReloader(config, policy, initial.bundle, webhookServer, metrics, log);
+  const certificates = createReloader(config, policy, initial.bundle, front, metrics, log);
 
   const notReadyReason = (): string | undefined => {
     if (draining) return "shutting down";
     if (viewError) return `cluster view failed: ${viewError}`;
     return view.hasSynced() ? undefined : "cluster view not synced";
   };
-  const healthServer: Server = createPlainServer(createHealthApp(metrics, { notReadyReason }));
+  const healthServer: Server = createPlainServer(
+    createHealthApp(metrics, { notReadyReason }),
+    config.bounds,
+    (reason) => {
+      countRefused(metrics, "health-listener", reason);
+    },
+  );
 
   const controller =
-    kubeconfig && config.controller ? startControllers(config, kubeconfig, view, log, optimizer) : undefined;
-  const webhookPort = await listen(webhookServer, config.port, config.host);
-  const metricsPort = await listen(healthServer, config.metricsPort, config.host).catch(async (err: unknown) => {
-    // The process must be able to exit with the error: release what is already running.
-    webhookServer.close();
+    kubeconfig && config.controller
+      ? startControllers(config, kubeconfig, view, log, optimizer, front.pool)
+      : undefined;
+  // The process must be able to exit with a listen error: release what is already running.
+  const release = async (err: unknown): Promise<never> => {
+    await front.close(0);
     await controller?.stop();
     throw err;
-  });
+  };
+  const { webhookPort, optimizerPort } = await front.listen().catch(release);
+  const metricsPort = await listen(healthServer, config.metricsPort, config.host).catch(release);
   certificates.start();
   view.start().catch((err: unknown) => {
     viewError = String(err);
@@ -216,11 +231,18 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
   });
   log.info("serving", {
     webhookPort,
+    optimizerPort,
     metricsPort,
+    host: config.host,
     mode: config.manifests ? "standalone" : "cluster",
     manifests: config.manifests,
     certDir: config.certDir,
   });
+  if (!front.secured)
+    log.warn("no cluster: /optimizer/solve, /invoke and /scheduler/* are served without authentication", {
+      optimizerPort,
+      webhookPort,
+    });
 
   const stop = async (): Promise<void> => {
     draining = true;
@@ -228,10 +250,10 @@ export async function startServer(config: ServeConfig, extras: ServeExtras = {})
     if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     certificates.stop();
     await controller?.stop();
-    await closeGracefully(webhookServer, config.shutdownGraceMs);
+    await front.close(config.shutdownGraceMs);
     await closeGracefully(healthServer, 1000);
     await view.stop();
     log.info("stopped");
   };
-  return { webhookPort, metricsPort, metrics, view, certificates, notReadyReason, stop };
+  return { webhookPort, optimizerPort, metricsPort, metrics, view, certificates, notReadyReason, stop };
 }

@@ -45,21 +45,24 @@ function cloneWorkingTree(): string {
 }
 
 /** `npm start -- --port 0 --metrics-port 0` in its own process group; resolves with the webhook port. */
-async function npmStart(cwd: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn("npm", ["start", "--", "--port", "0", "--metrics-port", "0"], { cwd, detached: true });
+async function npmStart(cwd: string): Promise<{ child: ChildProcess; port: number; optimizerPort: number }> {
+  const child = spawn("npm", ["start", "--", "--port", "0", "--metrics-port", "0", "--optimizer-port", "0"], {
+    cwd,
+    detached: true,
+  });
   let output = "";
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, optimizerPort] = await new Promise<[number, number]>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      const serving = /"msg":"serving".*?"webhookPort":(\d+)/.exec(output);
-      if (serving) resolve(Number(serving[1]));
+      const serving = /"msg":"serving".*?"webhookPort":(\d+),"optimizerPort":(\d+)/.exec(output);
+      if (serving) resolve([Number(serving[1]), Number(serving[2])]);
     });
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("exit", (code) => {
       reject(new Error(`npm start exited ${String(code)}:\n${output}`));
     });
   });
-  return { child, port };
+  return { child, port, optimizerPort };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -107,7 +110,7 @@ describe("README", () => {
   describe("in a clone of the working tree with no folder beside it", function () {
     this.timeout(180_000);
     let clone: string;
-    let server: { child: ChildProcess; port: number } | undefined;
+    let server: { child: ChildProcess; port: number; optimizerPort: number } | undefined;
     let commands: string[];
 
     before(async () => {
@@ -153,7 +156,9 @@ describe("README", () => {
     it("npm start serves the documented curl examples, with their documented replies", () => {
       const curl = (path: string): string => {
         const command = commands.find((c) => c.startsWith("curl ") && c.includes(path))!;
-        return command.replace("https://localhost:9443", `https://localhost:${String(server!.port)}`);
+        return command
+          .replace("https://localhost:9443", `https://localhost:${String(server!.port)}`)
+          .replace("https://localhost:9444", `https://localhost:${String(server!.optimizerPort)}`);
       };
       const mutate = JSON.parse(sh(curl("/mutate"), clone)) as { response: { allowed: boolean; patch: string } };
       assert.equal(mutate.response.allowed, true);

@@ -87,3 +87,37 @@ export function reviewReply(response: AdmissionResponse): AdmissionReviewReply {
 export function kindLabel(kind: GroupVersionKind): string {
   return kind.group ? `${kind.group}/${kind.version}/${kind.kind}` : `${kind.version}/${kind.kind}`;
 }
+
+/**
+ * The request's uid from the first bytes of an AdmissionReview, without parsing it (an overload
+ * answer must echo it, and must not cost a parse): the apiserver writes `request.uid` first — Go's
+ * encoding/json keeps the field order of k8s.io/api/admission/v1 AdmissionRequest. "" if absent.
+ */
+export function sniffUid(head: Uint8Array): string {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString("latin1");
+  const match =
+    /"request"\s*:\s*\{\s*"uid"\s*:\s*"([^"\\]{1,128})"/.exec(text) ?? /"uid"\s*:\s*"([^"\\]{1,128})"/.exec(text);
+  return match?.[1] ?? "";
+}
+
+/**
+ * The request's kind (`group/version/Kind`, as kindLabel writes it) from the first bytes of an
+ * AdmissionReview, without parsing it: `request.kind` follows the uid in the apiserver's field
+ * order. Undefined when it is not there.
+ */
+export function sniffKind(head: Uint8Array): string | undefined {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString("latin1");
+  const kind = /"request"\s*:\s*\{\s*"uid"\s*:\s*"[^"\\]*"\s*,\s*"kind"\s*:\s*(\{[^{}]*\})/.exec(text)?.[1];
+  if (kind === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(kind) as Partial<GroupVersionKind>;
+    if (typeof parsed.version !== "string" || typeof parsed.kind !== "string") return undefined;
+    return kindLabel({
+      group: typeof parsed.group === "string" ? parsed.group : "",
+      version: parsed.version,
+      kind: parsed.kind,
+    });
+  } catch {
+    return undefined;
+  }
+}

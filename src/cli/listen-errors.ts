@@ -3,6 +3,7 @@ import { ConfigError, type ServeConfig } from "../config.js";
 /** The flag that sets the port a listen error names. */
 function portFlag(port: number | undefined, config: ServeConfig): string {
   if (port === config.metricsPort && port !== config.port) return "--metrics-port";
+  if (port === config.optimizerPort && port !== config.port) return "--optimizer-port";
   return "--port";
 }
 

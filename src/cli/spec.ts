@@ -1,4 +1,4 @@
-import { SERVE_DEFAULTS } from "../config.js";
+import { BOUNDS_DEFAULTS, SERVE_DEFAULTS } from "../config.js";
 import { DEFAULT_GPU_POOL_SETTINGS } from "../controllers/gpupool/settings.js";
 import { DEFAULT_TOKEN_CACHE_SETTINGS } from "../controllers/tokencache/settings.js";
 import { SOLVERS } from "../optimizer/solution.js";
@@ -17,6 +17,51 @@ export interface FlagSpec {
 }
 
 const d = SERVE_DEFAULTS;
+const b = BOUNDS_DEFAULTS;
+
+/** A `--NAME N` bound of issue 13 (DESIGN §14), with its unit and default. */
+function bound(value: string, help: string, fallback: number): FlagSpec {
+  return { type: "string", value, help, default: fallback };
+}
+
+const BOUND_FLAGS = {
+  "max-connections": bound("N", "open connections per listener; more are closed on accept", b.maxConnections),
+  "max-connections-per-client": bound(
+    "N",
+    "open connections per client address per listener",
+    b.maxConnectionsPerClient,
+  ),
+  "tls-handshake-timeout-ms": bound("MS", "a TLS handshake must finish within this", b.tlsHandshakeTimeoutMs),
+  "headers-timeout-ms": bound("MS", "request headers must arrive within this", b.headersTimeoutMs),
+  "request-timeout-ms": bound("MS", "the whole request, body included, must arrive within this", b.requestTimeoutMs),
+  "idle-timeout-ms": bound("MS", "an idle keep-alive connection is closed after this", b.idleTimeoutMs),
+  "max-requests-in-flight": bound(
+    "N",
+    "admission (and, apart, extender) requests at once; beyond, 429 at once",
+    b.maxRequestsInFlight,
+  ),
+  "max-body-mib-in-flight": bound(
+    "MIB",
+    "request bodies held at once, per family; beyond, 429 at once",
+    b.maxBodyMibInFlight,
+  ),
+  "admission-worker-kib": bound(
+    "KIB",
+    "admission bodies this large are answered in a worker thread",
+    b.admissionWorkerKib,
+  ),
+  "optimizer-workers": bound("N", "threads that solve (REST and the loop)", b.optimizerWorkers),
+  "optimizer-queue": bound("N", "solves that may wait for a thread; beyond, 429 with Retry-After", b.optimizerQueue),
+  "optimizer-time-limit-seconds": bound("S", "HiGHS' time limit per MILP", b.optimizerTimeLimitSeconds),
+  "optimizer-max-body-mib": bound("MIB", "largest /optimizer/solve body (413 beyond)", b.optimizerMaxBodyMib),
+  "optimizer-max-servers": bound("N", "largest instance in servers (413 beyond)", b.optimizerMaxServers),
+  "optimizer-max-candidates": bound(
+    "N",
+    "largest instance in server × accelerator pairs (413 beyond)",
+    b.optimizerMaxCandidates,
+  ),
+  "memory-budget-mib": bound("MIB", "resident memory to stay under; worker heaps are sized from it", b.memoryBudgetMib),
+} as const satisfies Record<string, FlagSpec>;
 
 /** Every flag of every command; each command lists the ones it reads. */
 export const FLAGS = {
@@ -101,6 +146,19 @@ export const FLAGS = {
     help: "ConfigMap with inferno's data files",
     default: d.optimizerConfigMap,
   },
+  "optimizer-port": {
+    type: "string",
+    value: "PORT",
+    help: "HTTPS port of /optimizer/solve and /invoke (in a cluster: a bearer token allowed on services/proxy)",
+    default: d.optimizerPort,
+  },
+  "extender-client-name": {
+    type: "string",
+    value: "CN",
+    help: "in a cluster the extender accepts only kube-scheduler's client certificate with this CN",
+    default: d.extenderClientName,
+  },
+  ...BOUND_FLAGS,
   "gpu-operator-namespace": {
     type: "string",
     value: "NS",
@@ -166,6 +224,9 @@ export const COMMAND_SPECS = {
       "gpu-operator-namespace",
       "gpupool-node-writes",
       "redis-image",
+      "optimizer-port",
+      "extender-client-name",
+      ...(Object.keys(BOUND_FLAGS) as (keyof typeof BOUND_FLAGS)[]),
     ],
   },
   mutate: {

@@ -25,6 +25,10 @@ export interface ClusterReader {
   nodeFree(node: string): Resources;
   /** A node's allocatable (milli-units), or undefined for a node the view does not know. */
   nodeAllocatable(node: string): Resources | undefined;
+  /** A HyperNode's free room: the sum over the nodes below it (milli-units). */
+  hyperNodeFree(hyperNode: string): Resources;
+  /** The HyperNodes a node is below, lowest tier first. */
+  hyperNodesOf(node: string): readonly string[];
   /** The pods of a gang (namespace + PodGroup name), sorted by name. */
   gangMembers(namespace: string, gang: string): Pod[];
   /** The gang's PodGroup: Volcano's, else scheduler-plugins'. */

@@ -47,6 +47,14 @@ export abstract class StoreView implements ClusterView {
     return this.stores.nodeAllocatable(node);
   }
 
+  hyperNodeFree(hyperNode: string): Resources {
+    return this.stores.hyperNodeFree(hyperNode);
+  }
+
+  hyperNodesOf(node: string): readonly string[] {
+    return this.stores.hyperNodesOf(node);
+  }
+
   gangMembers(namespace: string, gang: string): Pod[] {
     return this.stores.gangMembers(namespace, gang);
   }

@@ -1,4 +1,4 @@
-import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { NODE, POD } from "../kube/core-kinds.js";
 import { isKind, kindKey, objectKindKey, type KindRef } from "../kube/kind.js";
 import { objectKey, type KubeObject } from "../kube/object.js";
@@ -6,6 +6,8 @@ import type { Resources } from "../kube/resources.js";
 import { isHyperNode, HyperNodeKind } from "../volcano/hypernode.js";
 import { CoschedulingPodGroupKind, gangName, VolcanoPodGroupKind, type PodGroup } from "../volcano/podgroup.js";
 import { buildTopology, type Topology } from "../volcano/topology.js";
+import { NodeSelections } from "../volcano/node-selections.js";
+import { HyperNodeTotals } from "./hypernode-totals.js";
 import type { ChangeListener, ClusterReader } from "./cluster-view.js";
 import { NodeUsage } from "./node-usage.js";
 import { ObjectStore } from "./object-store.js";
@@ -37,6 +39,12 @@ export class ClusterStores implements ClusterReader {
   /** Which sources (label selectors of the kind's informers) hold each object: `<kind>|<ns>/<name>`. */
   private readonly holders = new Map<string, Set<string>>();
   private topologyCache: Topology | undefined;
+  private readonly selections = new NodeSelections();
+  private readonly totals = new HyperNodeTotals(
+    () => this.topology(),
+    (node) => this.usage.free(node),
+  );
+  private topologyScheduled = false;
   private changes = 0;
 
   get version(): number {
@@ -85,12 +93,37 @@ export class ClusterStores implements ClusterReader {
     return this.get(VolcanoPodGroupKind, namespace, name) ?? this.get(CoschedulingPodGroupKind, namespace, name);
   }
 
+  hyperNodeFree(hyperNode: string): Resources {
+    return this.totals.of(hyperNode);
+  }
+
+  hyperNodesOf(node: string): readonly string[] {
+    return this.totals.holding(node);
+  }
+
   topology(): Topology {
-    this.topologyCache ??= buildTopology(
-      this.list(HyperNodeKind),
-      this.list(NODE).map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} })),
-    );
+    if (this.topologyCache) return this.topologyCache;
+    const hyperNodes = this.list(HyperNodeKind);
+    const nodes = this.list(NODE).map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} }));
+    const byName = new Map(nodes.map((n) => [n.name, n]));
+    this.topologyCache = buildTopology(hyperNodes, nodes, (hn, all) => this.selections.select(hn, byName, all));
+    this.selections.settle(hyperNodes);
     return this.topologyCache;
+  }
+
+  /**
+   * The topology is rebuilt right after the changes that outdate it, off any request's path: the
+   * extender's next filter finds it built (a burst of changes is one rebuild).
+   */
+  private invalidateTopology(): void {
+    this.topologyCache = undefined;
+    this.totals.reset();
+    if (this.topologyScheduled) return;
+    this.topologyScheduled = true;
+    setImmediate(() => {
+      this.topologyScheduled = false;
+      this.topology();
+    });
   }
 
   /**
@@ -137,7 +170,8 @@ export class ClusterStores implements ClusterReader {
     this.gangPods.clear();
     this.owners.clear();
     this.holders.clear();
-    this.topologyCache = undefined;
+    this.selections.reset();
+    this.invalidateTopology();
     for (const obj of objects) this.upsert(obj);
   }
 
@@ -157,28 +191,41 @@ export class ClusterStores implements ClusterReader {
   private index(obj: KubeObject, previous: KubeObject | undefined): void {
     this.owners.add(obj);
     if (isKind(obj, POD)) this.indexPod(obj);
-    else if (isKind(obj, NODE)) {
-      this.usage.setNode(obj);
-      const labelsChanged = JSON.stringify(previous?.metadata?.labels) !== JSON.stringify(obj.metadata?.labels);
-      if (!previous || labelsChanged) this.topologyCache = undefined;
-    } else if (isHyperNode(obj)) this.topologyCache = undefined;
+    else if (isKind(obj, NODE)) this.indexNode(obj, previous);
+    else if (isHyperNode(obj)) this.invalidateTopology();
+  }
+
+  private indexNode(node: Node, previous: KubeObject | undefined): void {
+    this.usage.setNode(node);
+    this.totals.nodeChanged(node.metadata?.name ?? "");
+    const labelsChanged = JSON.stringify(previous?.metadata?.labels) !== JSON.stringify(node.metadata?.labels);
+    if (!previous || labelsChanged) {
+      this.selections.nodeChanged(node.metadata?.name ?? "");
+      this.invalidateTopology();
+    }
   }
 
   private forgetTopology(removed: KubeObject): void {
-    if (isKind(removed, NODE)) this.usage.removeNode(removed.metadata?.name ?? "");
-    if (isKind(removed, NODE) || isHyperNode(removed)) this.topologyCache = undefined;
+    if (isKind(removed, NODE)) {
+      this.usage.removeNode(removed.metadata?.name ?? "");
+      this.totals.nodeChanged(removed.metadata?.name ?? "");
+      this.selections.nodeChanged(removed.metadata?.name ?? "");
+    }
+    if (isKind(removed, NODE) || isHyperNode(removed)) this.invalidateTopology();
   }
 
   private unindex(obj: KubeObject): void {
     this.owners.remove(obj);
     if (!isKind(obj, POD)) return;
     this.usage.removePod(obj);
+    if (obj.spec?.nodeName) this.totals.nodeChanged(obj.spec.nodeName);
     const gang = this.gangKey(obj);
     if (gang) this.gangPods.get(gang)?.delete(objectKey(obj));
   }
 
   private indexPod(pod: PodObject): void {
     this.usage.addPod(pod);
+    if (pod.spec?.nodeName) this.totals.nodeChanged(pod.spec.nodeName);
     const gang = this.gangKey(pod);
     if (gang) this.gangPods.set(gang, (this.gangPods.get(gang) ?? new Set()).add(objectKey(pod)));
   }

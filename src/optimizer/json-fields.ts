@@ -75,11 +75,21 @@ export function stringAt(obj: JsonObject, name: string, origin: Origin, fallback
   return value;
 }
 
+/** No inferno value comes near this; past it, sums and products of the model overflow to Infinity. */
+export const MAX_MAGNITUDE = 1e12;
+
 export function numberAt(obj: JsonObject, name: string, origin: Origin, fallback?: number): number {
   const value = field(obj, name);
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value))
     throw origin.at(name).error(value === undefined ? "missing" : `must be a number, got ${JSON.stringify(value)}`);
+  if (Math.abs(value) > MAX_MAGNITUDE) throw origin.at(name).error(`must be at most ${MAX_MAGNITUDE}, got ${value}`);
+  return value;
+}
+
+/** `value` (read from `name`) within its physical range, or an error naming the field and the range. */
+export function atMost(value: number, max: number, name: string, origin: Origin, unit: string): number {
+  if (value > max) throw origin.at(name).error(`${value} ${unit} is beyond the ${max} this optimizer accepts`);
   return value;
 }
 

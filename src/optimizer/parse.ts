@@ -1,5 +1,6 @@
 import {
   arrayAt,
+  atMost,
   booleanAt,
   field,
   hasField,
@@ -27,6 +28,7 @@ import {
   type SystemSpec,
   type Target,
 } from "./spec.js";
+import { MAX_BATCH_SIZE, MAX_COUNT, MAX_TOKENS } from "./limits.js";
 import { detectVersion, rulesFor } from "./versions/index.js";
 
 /** One data document: its JSON body and where it came from (a file, or a path in system-data). */
@@ -70,7 +72,10 @@ function parseAccelerators(doc: DataDocument): Map<string, AcceleratorSpec> {
     result.set(name, {
       name,
       type: stringAt(entry, "type", at, name),
-      multiplicity: Math.max(integerAt(entry, "multiplicity", at, 1), 1),
+      multiplicity: Math.max(
+        atMost(integerAt(entry, "multiplicity", at, 1), MAX_COUNT, "multiplicity", at, "cards"),
+        1,
+      ),
       cost: nonNegativeAt(entry, "cost", at),
     });
   });
@@ -81,7 +86,7 @@ function parseCapacity(doc: DataDocument): Map<string, number> {
   const result = new Map<string, number>();
   arrayAt(root(doc), "count", doc.origin).forEach((entry, i) => {
     const at = doc.origin.at("count").at(i);
-    result.set(stringAt(entry, "type", at), integerAt(entry, "count", at));
+    result.set(stringAt(entry, "type", at), atMost(integerAt(entry, "count", at), MAX_COUNT, "count", at, "cards"));
   });
   return result;
 }
@@ -101,14 +106,23 @@ function parseModels(
     const named = at.at(`(${model} on ${accelerator})`);
     if (!accelerators.has(accelerator))
       throw named.error(`accelerator "${accelerator}" is not in the accelerator data`);
-    const maxBatchSize = integerAt(entry, "maxBatchSize", named);
+    const maxBatchSize = atMost(
+      integerAt(entry, "maxBatchSize", named),
+      MAX_BATCH_SIZE,
+      "maxBatchSize",
+      named,
+      "requests",
+    );
     if (maxBatchSize < 1) throw named.at("maxBatchSize").error("must be at least 1");
     const spec: PerfSpec = {
       model,
       accelerator,
-      accCount: Math.max(integerAt(entry, "accCount", named, 1), 1),
+      accCount: Math.max(
+        atMost(integerAt(entry, "accCount", named, 1), MAX_COUNT, "accCount", named, "accelerators"),
+        1,
+      ),
       maxBatchSize,
-      atTokens: integerAt(entry, "atTokens", named),
+      atTokens: atMost(integerAt(entry, "atTokens", named), MAX_TOKENS, "atTokens", named, "tokens"),
       ...rules.perfParms(entry, named),
     };
     let byAccelerator: Map<string, PerfSpec> | undefined = perf.get(model);
@@ -177,8 +191,14 @@ function parseServer(entry: JsonObject, at: Origin, catalog: Catalog): ServerSpe
     serviceClass,
     model,
     keepAccelerator: booleanAt(entry, "keepAccelerator", named),
-    minNumReplicas: integerAt(entry, "minNumReplicas", named, 0),
-    maxBatchSize: integerAt(entry, "maxBatchSize", named, 0),
+    minNumReplicas: atMost(
+      integerAt(entry, "minNumReplicas", named, 0),
+      MAX_COUNT,
+      "minNumReplicas",
+      named,
+      "replicas",
+    ),
+    maxBatchSize: atMost(integerAt(entry, "maxBatchSize", named, 0), MAX_BATCH_SIZE, "maxBatchSize", named, "requests"),
     load: rulesFor(catalog.version).load(optionalObject(current, "load", currentAt) ?? {}, currentAt.at("load")),
     current: parseAllocation(current, currentAt),
   };

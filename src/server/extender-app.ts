@@ -1,21 +1,24 @@
-import express, { type Express, type Request, type Response } from "express";
+import type { Express, Request, Response } from "express";
 import type { Logger } from "../logging.js";
-import type { Metrics } from "../metrics.js";
+import { countRefused, type Metrics } from "../metrics.js";
 import type { ClusterView } from "../cluster-view/cluster-view.js";
 import type { Binder } from "../../scheduler-extender/binder.js";
 import { Extender } from "../../scheduler-extender/extender.js";
+import { hyperNodeNotices, OncePerVersion, type EventRecorder } from "../../scheduler-extender/events.js";
+import { HyperNodeKind } from "../volcano/hypernode.js";
 import type { Topology } from "../volcano/topology.js";
 import { POD } from "../kube/core-kinds.js";
-import { HyperNodeKind } from "../volcano/hypernode.js";
-import { hyperNodeNotices, OncePerVersion, type EventRecorder } from "../../scheduler-extender/events.js";
 import {
-  candidateNames,
-  filterReply,
+  filterReplyJson,
   parseBindingArgs,
-  parseExtenderArgs,
+  parseExtenderRequest,
   WireError,
   type ExtenderArgs,
 } from "../../scheduler-extender/wire.js";
+import { dropUnreadBody, formatBytes } from "./body.js";
+import { schedulerIdentityProblem } from "./client-cert.js";
+import { InFlightBudget, type Overload } from "./in-flight.js";
+import { bodyOf, intake, type Refusals } from "./intake.js";
 import { MAX_BODY_BYTES } from "./webhook-app.js";
 
 export interface ExtenderRoutesOptions {
@@ -24,9 +27,15 @@ export interface ExtenderRoutesOptions {
   log: Logger;
   /** Set when bind is enabled (`--extender-bind`); otherwise the scheduler binds by itself. */
   binder?: Binder;
+  /** Extender requests and body bytes in flight (default: 256 and 24 MiB). */
+  budget?: InFlightBudget;
+  /** In a cluster: the subject CN of kube-scheduler's client certificate; undefined: open (standalone). */
+  schedulerName?: string;
   /** Warning Events on PodGroups and HyperNodes with what the extender cannot honour (in a cluster). */
   events?: EventRecorder;
 }
+
+type Verb = "filter" | "prioritize" | "bind";
 
 /**
  * Reports the topology's problems: the metric each time the topology is rebuilt (only on
@@ -54,95 +63,154 @@ function errorText(err: unknown): string {
   return err instanceof WireError ? err.message : `inferplane extender failed: ${String(err)}`;
 }
 
-function timed(verb: string, metrics: Metrics, handle: (req: Request, res: Response) => void) {
-  return (req: Request, res: Response): void => {
-    const end = metrics.extenderDuration.startTimer({ verb });
-    try {
-      handle(req, res);
-    } finally {
-      end();
-    }
-  };
-}
-
-function parseJson(body: unknown): unknown {
-  if (typeof body !== "string" || body === "") throw new WireError("the request body is empty");
+function parseJson(body: Buffer): unknown {
+  if (body.byteLength === 0) throw new WireError("the request body is empty");
   try {
-    return JSON.parse(body);
+    return JSON.parse(body.toString("utf8"));
   } catch {
     throw new WireError("the request body is not valid JSON");
   }
+}
+
+/** A filter or prioritize body: kube-scheduler's own form read without parsing the names (wire.ts). */
+function parseRequest(body: Buffer): ExtenderArgs {
+  if (body.byteLength === 0) throw new WireError("the request body is empty");
+  return parseExtenderRequest(body.toString("utf8"));
 }
 
 function notSynced(view: ClusterView): string | undefined {
   return view.hasSynced() ? undefined : "inferplane's cluster view is not synced yet";
 }
 
-/** POST /scheduler/filter, /scheduler/prioritize and (when enabled) /scheduler/bind on the HTTPS server. */
+/** The reply of each verb when it cannot work on the request, as JSON text: Error for filter and bind; no opinion for prioritize. */
+function verbError(verb: Verb, error: string, args?: ExtenderArgs): string {
+  if (verb === "prioritize") return "[]";
+  if (verb === "bind") return JSON.stringify({ Error: error });
+  const bare = JSON.stringify({ FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: error });
+  try {
+    return args ? filterReplyJson(args, new Set(), {}, error) : bare;
+  } catch {
+    // The bare reply: this one must never throw.
+    return bare;
+  }
+}
+
+/** Sends a verb's reply, built as JSON text. */
+function sendJson(res: Response, json: string): void {
+  res.type("json").send(json);
+}
+
+function refusals(verb: Verb, budget: InFlightBudget): Refusals {
+  return {
+    tooLarge: (_req, res, message) => {
+      sendJson(
+        res,
+        verbError(verb, `${message}; with nodeCacheCapable: true the scheduler sends node names, not Nodes`),
+      );
+    },
+    overloaded: (_req, res, reason: Overload) => {
+      const what =
+        reason === "in-flight" ? `${budget.maxRequests} requests` : `${formatBytes(budget.maxBytes)} of request bodies`;
+      sendJson(res, verbError(verb, `inferplane's extender is at its limit of ${what} in flight; retry`));
+    },
+  };
+}
+
+/** kube-scheduler by its client certificate (in a cluster); an unauthenticated prioritize gets 403, the others Error. */
+function authenticated(verb: Verb, opts: ExtenderRoutesOptions) {
+  return (req: Request, res: Response, next: () => void): void => {
+    const problem = opts.schedulerName === undefined ? undefined : schedulerIdentityProblem(req, opts.schedulerName);
+    if (!problem) {
+      next();
+      return;
+    }
+    countRefused(opts.metrics, "extender", "unauthenticated");
+    opts.log.warn("extender call refused", { verb, reason: problem, client: req.socket.remoteAddress });
+    dropUnreadBody(req, res);
+    if (verb === "prioritize") res.status(403).type("text/plain").send(`${problem}\n`);
+    else sendJson(res, verbError(verb, problem));
+  };
+}
+
+/** POST /scheduler/filter, /scheduler/prioritize and /scheduler/bind on the HTTPS server. */
 export function mountExtender(app: Express, opts: ExtenderRoutesOptions): void {
   const extender = new Extender(opts.view);
   const events = opts.events && new OncePerVersion(opts.events);
   const reportTopology = topologyReporter(opts.view, opts.metrics, opts.log, events);
-  // Raw text, parsed here: a body that is not JSON must still get HTTP 200 with Error.
-  const json = express.text({ limit: MAX_BODY_BYTES, type: () => true });
-  const parse = (body: unknown): ExtenderArgs => parseExtenderArgs(parseJson(body));
-
-  app.post(
-    "/scheduler/filter",
-    json,
-    timed("filter", opts.metrics, (req, res) => {
-      let args: ExtenderArgs | undefined;
-      try {
-        args = parse(req.body);
-        const pending = notSynced(opts.view);
-        if (pending) throw new WireError(pending);
-        reportTopology();
-        const decision = extender.filter(args.pod, candidateNames(args));
-        opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, decision.passed.size);
-        opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, Object.keys(decision.failed).length);
-        if (decision.planned) opts.metrics.gangsPlanned.inc();
-        if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
-        for (const notice of decision.notices ?? []) events?.warn(notice);
-        res.json(filterReply(args, decision.passed, decision.failed, "", decision.unresolvable));
-      } catch (err) {
-        opts.log.warn("extender filter failed", { error: errorText(err) });
-        res.json({
-          ...(args ? filterReply(args, new Set(), {}) : { FailedNodes: {}, FailedAndUnresolvableNodes: {} }),
-          Error: errorText(err),
-        });
-      }
+  const budget = opts.budget ?? new InFlightBudget(256, 24 * 1024 * 1024);
+  const guard = (verb: Verb): Array<(req: Request, res: Response, next: () => void) => void> => [
+    authenticated(verb, opts),
+    intake({
+      limit: MAX_BODY_BYTES,
+      budget,
+      replies: refusals(verb, budget),
+      onRefused: (reason) => {
+        countRefused(opts.metrics, "extender", reason);
+      },
     }),
-  );
+  ];
 
-  app.post(
-    "/scheduler/prioritize",
-    json,
-    timed("prioritize", opts.metrics, (req, res) => {
-      try {
-        const args = parse(req.body);
-        res.json(notSynced(opts.view) ? [] : extender.prioritize(args.pod, candidateNames(args)));
-      } catch (err) {
-        // HostPriorityList has no Error field: a non-200 is how the scheduler learns of it (and ignores it).
-        res
-          .status(400)
-          .type("text/plain")
-          .send(`${errorText(err)}\n`);
+  app.post("/scheduler/filter", ...guard("filter"), (req, res) => {
+    const end = opts.metrics.extenderDuration.startTimer({ verb: "filter" });
+    let args: ExtenderArgs | undefined;
+    try {
+      args = parseRequest(bodyOf(req));
+      const pending = notSynced(opts.view);
+      if (pending) throw new WireError(pending);
+      reportTopology();
+      const decision = extender.filter(args.pod, args.candidates);
+      const passed = decision.passed === "all" ? args.candidates.count : decision.passed.size;
+      opts.metrics.extenderNodes.inc({ verb: "filter", result: "passed" }, passed);
+      opts.metrics.extenderNodes.inc({ verb: "filter", result: "failed" }, args.candidates.count - passed);
+      if (decision.planned) opts.metrics.gangsPlanned.inc();
+      if (decision.unschedulable) opts.metrics.unschedulableGangs.inc({ reason: decision.unschedulable });
+      for (const notice of decision.notices ?? []) events?.warn(notice);
+      sendJson(res, filterReplyJson(args, decision.passed, decision.failed, "", decision.unresolvable));
+    } catch (err) {
+      const level = err instanceof WireError ? "warn" : "error";
+      opts.log[level]("extender filter failed", { error: errorText(err), cause: causeOf(err) });
+      sendJson(res, verbError("filter", errorText(err), args));
+    } finally {
+      end();
+    }
+  });
+
+  app.post("/scheduler/prioritize", ...guard("prioritize"), (req, res) => {
+    const end = opts.metrics.extenderDuration.startTimer({ verb: "prioritize" });
+    try {
+      const args = parseRequest(bodyOf(req));
+      res.json(notSynced(opts.view) ? [] : extender.prioritize(args.pod, args.candidates));
+    } catch (err) {
+      if (err instanceof WireError) {
+        // HostPriorityList has no Error field: a non-200 is how the scheduler learns of bad input.
+        res.status(400).type("text/plain").send(`${err.message}\n`);
+        return;
       }
-    }),
-  );
+      // A fault of ours: no opinion (every node scores 0), and the cause in the log.
+      opts.log.error("extender prioritize failed", { cause: causeOf(err) });
+      res.json([]);
+    } finally {
+      end();
+    }
+  });
 
-  app.post("/scheduler/bind", json, (req, res, next) => {
+  app.post("/scheduler/bind", ...guard("bind"), (req, res) => {
     const end = opts.metrics.extenderDuration.startTimer({ verb: "bind" });
-    bind(req.body, opts)
+    void bind(bodyOf(req), opts)
       .then((error) => {
         res.json({ Error: error });
-      }, next)
+      })
       .finally(end);
   });
 }
 
-/** The bind verb: "" when bound, otherwise why not (kube-scheduler reads Error). */
-async function bind(body: unknown, opts: ExtenderRoutesOptions): Promise<string> {
+function causeOf(err: unknown): string | undefined {
+  if (err instanceof WireError) return undefined;
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/** The bind verb: "" when bound, otherwise why not (kube-scheduler reads Error); never rejects. */
+async function bind(body: Buffer, opts: ExtenderRoutesOptions): Promise<string> {
   let args;
   try {
     args = parseBindingArgs(parseJson(body));

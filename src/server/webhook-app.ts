@@ -1,17 +1,18 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "../logging.js";
-import type { Metrics } from "../metrics.js";
-import { BadReviewError, kindLabel, parseAdmissionReview, reviewReply } from "../../webhooks/admission-review.js";
+import { countRefused, type Metrics } from "../metrics.js";
+import { sniffKind, sniffUid } from "../../webhooks/admission-review.js";
 import type { AdmissionContext } from "../../webhooks/context.js";
-import type { ProcessResult } from "../../webhooks/mutate-processor.js";
-import { processMutation } from "../../webhooks/mutate-processor.js";
-import { processValidation } from "../../webhooks/validate-processor.js";
-import type { AdmissionRequest } from "../../webhooks/admission-review.js";
+import { DenialCode } from "../../webhooks/field-errors.js";
+import { QueueFullError } from "../work/pool.js";
+import { answerAdmission, deniedReview, type AdmissionAnswer, type Webhook } from "./admission-answer.js";
+import { LANE_KINDS, type AdmissionLane } from "./admission-lane.js";
+import { formatBytes, HEAD_BYTES } from "./body.js";
+import { InFlightBudget, type Overload } from "./in-flight.js";
+import { bodyOf, intake, type Refusals } from "./intake.js";
 
 /** The apiserver sends at most 3 MiB of AdmissionReview; anything larger is refused with 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
-
-type Processor = (request: AdmissionRequest, ctx: AdmissionContext) => ProcessResult;
 
 export interface WebhookAppOptions {
   ctx: AdmissionContext;
@@ -19,61 +20,105 @@ export interface WebhookAppOptions {
   log: Logger;
   /** Set while shutting down: replies then ask the client to close its connection. */
   isDraining: () => boolean;
-  /** Extra routes (benchmarks mount a no-op handler on the same TLS server). */
+  /** Admission requests and body bytes in flight (default: 256 and 24 MiB). */
+  budget?: InFlightBudget;
+  /** Where bodies of at least `workerBytes` are answered; without it, all are answered here. */
+  lane?: { lane: AdmissionLane; workerBytes: number };
+  /** Extra routes (the extender; benchmarks mount a no-op handler on the same TLS server). */
   extraRoutes?: (app: Express) => void;
 }
 
-function failedResult(request: AdmissionRequest, err: unknown): ProcessResult {
-  const message = `inferplane failed on ${kindLabel(request.kind)} ${request.namespace ?? ""}/${request.name ?? ""}: ${String(err)}`;
-  return { response: { uid: request.uid, allowed: false, status: { code: 500, message } }, outcome: "denied" };
+function overloadMessage(reason: Overload | "queue-full", budget: InFlightBudget): string {
+  const what =
+    reason === "in-flight"
+      ? `${budget.maxRequests} admission requests`
+      : reason === "bytes-in-flight"
+        ? `${formatBytes(budget.maxBytes)} of admission request bodies`
+        : "its queue of large objects";
+  return `inferplane is at its limit of ${what} in flight and answered at once rather than past the webhook timeout; the request may be retried; if this persists, add replicas or raise --max-requests-in-flight / --max-body-mib-in-flight`;
 }
 
-function admissionHandler(webhook: string, process: Processor, opts: WebhookAppOptions) {
-  return (req: Request, res: Response): void => {
-    const started = performance.now();
-    const request = parseAdmissionReview(req.body);
-    let result: ProcessResult;
-    try {
-      result = process(request, opts.ctx);
-    } catch (err) {
-      result = failedResult(request, err);
-    }
-    const labels = { webhook, kind: request.kind.kind, operation: request.operation, outcome: result.outcome };
-    opts.metrics.admissionRequests.inc(labels);
-    opts.metrics.admissionDuration.observe(labels, (performance.now() - started) / 1000);
-    const fields = {
-      uid: request.uid,
-      kind: kindLabel(request.kind),
-      namespace: request.namespace,
-      name: request.name,
-      operation: request.operation,
-      outcome: result.outcome,
-      dryRun: request.dryRun === true,
-    };
-    if (result.outcome === "denied")
-      opts.log.warn("admission denied", { ...fields, webhook, reason: result.response.status?.message });
-    else opts.log.debug("admission answered", { ...fields, webhook });
-    res.json(reviewReply(result.response));
+/** Admission's refusals: 413 for a body over 3 MiB (DESIGN §5), an AdmissionReview denied with 429 when busy. */
+function admissionRefusals(opts: WebhookAppOptions, budget: InFlightBudget): Refusals {
+  return {
+    tooLarge: (req, res, message) => {
+      opts.log.warn("bad admission request", { path: req.path, status: 413, reason: message });
+      res.status(413).type("text/plain").send(`${message}\n`);
+    },
+    overloaded: (_req, res, reason, head) => {
+      res
+        .type("application/json")
+        .send(deniedReview(sniffUid(head), DenialCode.TooManyRequests, overloadMessage(reason, budget)));
+    },
   };
 }
 
-/** Turns body and review errors into a status code and a one-line reason, never a crash. */
+/** A large body, answered by the worker; a full queue or a failed worker is answered here. */
+async function laneAnswer(
+  webhook: Webhook,
+  body: Buffer,
+  lane: AdmissionLane,
+  opts: WebhookAppOptions,
+  budget: InFlightBudget,
+): Promise<AdmissionAnswer> {
+  const uid = sniffUid(body.subarray(0, HEAD_BYTES));
+  try {
+    return await lane.answer(webhook, body);
+  } catch (err) {
+    const full = err instanceof QueueFullError;
+    if (full) countRefused(opts.metrics, "admission", "queue-full");
+    const message = full
+      ? overloadMessage("queue-full", budget)
+      : `inferplane could not process this ${formatBytes(body.byteLength)} object: ${(err as Error).message}`;
+    const code = full ? DenialCode.TooManyRequests : DenialCode.Internal;
+    return {
+      status: 200,
+      body: deniedReview(uid, code, message),
+      log: { level: full ? "warn" : "error", msg: "admission failed", fields: { webhook, uid, cause: String(err) } },
+    };
+  }
+}
+
+function admissionHandler(webhook: Webhook, opts: WebhookAppOptions, budget: InFlightBudget) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    const body = bodyOf(req);
+    const lane =
+      opts.lane &&
+      body.byteLength >= opts.lane.workerBytes &&
+      LANE_KINDS.has(sniffKind(body.subarray(0, HEAD_BYTES)) ?? "")
+        ? opts.lane.lane
+        : undefined;
+    const answer = lane
+      ? laneAnswer(webhook, body, lane, opts, budget)
+      : Promise.resolve(answerAdmission(webhook, body, opts.ctx));
+    answer.then((reply) => {
+      if (reply.labels) {
+        const labels = { webhook, ...reply.labels };
+        opts.metrics.admissionRequests.inc(labels);
+        opts.metrics.admissionDuration.observe(labels, (performance.now() - started) / 1000);
+      }
+      opts.log[reply.log.level](reply.log.msg, { path: req.path, ...reply.log.fields });
+      res
+        .status(reply.status)
+        .type(reply.status === 200 ? "application/json" : "text/plain")
+        .send(reply.body);
+    }, next);
+  };
+}
+
+/** Anything that still reaches here is a defect of ours: 500, with the cause in the log. */
 function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) {
       next(err);
       return;
     }
-    const type = (err as { type?: string }).type;
-    let status = 500;
-    let reason = "internal error";
-    if (type === "entity.too.large") [status, reason] = [413, `body exceeds ${MAX_BODY_BYTES} bytes`];
-    else if (type === "entity.parse.failed") [status, reason] = [400, "body is not valid JSON"];
-    else if (err instanceof BadReviewError) [status, reason] = [400, err.message];
-    else if (typeof (err as { status?: unknown }).status === "number")
-      [status, reason] = [(err as { status: number }).status, (err as Error).message];
-    log.warn("bad admission request", { path: req.path, status, reason });
-    res.status(status).type("text/plain").send(`${reason}\n`);
+    log.error("internal error", {
+      path: req.path,
+      cause: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    res.status(500).type("text/plain").send("internal error\n");
   };
 }
 
@@ -85,18 +130,26 @@ export function createWebhookApp(opts: WebhookAppOptions): Express {
     if (opts.isDraining()) res.setHeader("Connection", "close");
     next();
   });
-  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false });
-  const nonEmpty = (req: Request, _res: Response, next: NextFunction): void => {
-    next(req.headers["content-length"] === "0" ? new BadReviewError("body is empty") : undefined);
-  };
-  app.post("/mutate", nonEmpty, json, admissionHandler("mutate", processMutation, opts));
-  app.post("/validate", nonEmpty, json, admissionHandler("validate", processValidation, opts));
+  const budget = opts.budget ?? new InFlightBudget(256, 24 * 1024 * 1024);
+  const admission = intake({
+    limit: MAX_BODY_BYTES,
+    budget,
+    head: { bytes: HEAD_BYTES, enough: (head) => sniffUid(head) !== "" },
+    replies: admissionRefusals(opts, budget),
+    onRefused: (reason) => {
+      countRefused(opts.metrics, "admission", reason);
+    },
+  });
+  app.post("/mutate", admission, admissionHandler("mutate", opts, budget));
+  app.post("/validate", admission, admissionHandler("validate", opts, budget));
   opts.extraRoutes?.(app);
   app.use((_req, res) => {
     res
       .status(404)
       .type("text/plain")
-      .send("not found: use POST /mutate, /validate, /scheduler/{filter,prioritize} or /optimizer/solve\n");
+      .send(
+        "not found: use POST /mutate, /validate or /scheduler/{filter,prioritize,bind}; /optimizer/solve and /invoke are on the optimizer port (--optimizer-port)\n",
+      );
   });
   app.use(errorHandler(opts.log));
   return app;

@@ -1,6 +1,10 @@
 import type { HyperNode } from "./hypernode.js";
 import { hyperNodeRefusal } from "./hypernode-fields.js";
+import { selectNodes, type Selection } from "./node-selections.js";
 import { selectMembers, type Candidate } from "./selectors.js";
+
+/** How the build learns which nodes a HyperNode selects: resolved afresh, or from a NodeSelections cache. */
+export type NodeSelector = (hn: HyperNode, nodes: readonly Candidate[]) => Selection;
 
 /** The HyperNode tree resolved against the nodes, with what was wrong in it. */
 export interface Topology {
@@ -51,9 +55,11 @@ function selected(hn: HyperNode, type: "Node" | "HyperNode", candidates: readonl
   return result;
 }
 
-function claimNodes(hn: HyperNode, nodes: readonly Candidate[], b: Build, nodeOwner: Map<string, string>): void {
+function claimNodes(hn: HyperNode, selection: Selection, b: Build, nodeOwner: Map<string, string>): void {
   const tier = hn.spec.tier;
-  for (const node of selected(hn, "Node", nodes, b)) {
+  for (const error of selection.errors) report(b, hn.metadata.name, `HyperNode ${hn.metadata.name}: ${error}`);
+  for (const name of selection.names) {
+    const node = { name };
     const key = `${tier}/${node.name}`;
     const owner = nodeOwner.get(key);
     if (owner !== undefined && owner !== hn.metadata.name) {
@@ -141,7 +147,11 @@ function tierNames(sorted: readonly HyperNode[], b: Build): Map<string, number[]
  * Resolves HyperNodes against nodes. Never throws: bad topology is reported in `problems`, and a
  * HyperNode with a field it cannot honour (hyperNodeRefusal) is left out.
  */
-export function buildTopology(hyperNodes: readonly HyperNode[], nodes: readonly Candidate[]): Topology {
+export function buildTopology(
+  hyperNodes: readonly HyperNode[],
+  nodes: readonly Candidate[],
+  select: NodeSelector = selectNodes,
+): Topology {
   const b: Build = {
     directNodes: new Map(),
     children: new Map(),
@@ -162,7 +172,7 @@ export function buildTopology(hyperNodes: readonly HyperNode[], nodes: readonly 
   }
   const nodeOwner = new Map<string, string>();
   const hyperCandidates = sorted.map((h) => ({ name: h.metadata.name, labels: {} }));
-  for (const hn of sorted) claimNodes(hn, nodes, b, nodeOwner);
+  for (const hn of sorted) claimNodes(hn, select(hn, nodes), b, nodeOwner);
   for (const hn of sorted) claimChildren(hn, hyperCandidates, b);
   breakCycles(b);
   const memo = new Map<string, string[]>();

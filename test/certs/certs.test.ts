@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CertificateError, DEFAULT_CERT_POLICY, ensureCertificates, type CertPolicy } from "../../certs/ensure.js";
@@ -90,6 +90,35 @@ describe("certificates", () => {
       (err: unknown) =>
         err instanceof CertificateError &&
         /expires .* no ca.key to issue a new one; rotate the Secret/.test(err.message),
+    );
+  });
+
+  it("names what is wrong with a file: absent, empty, or unparseable (with the parser's reason)", async () => {
+    const cases: Array<[string, string | undefined, RegExp]> = [
+      ["ca.crt", undefined, /^ca.crt is missing$/],
+      ["ca.crt", "", /^ca.crt is empty$/],
+      ["ca.crt", "garbage\n", /^ca.crt cannot be parsed as a PEM certificate \(.*no start line\)$/],
+      ["tls.crt", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", /^tls.crt cannot be parsed/],
+    ];
+    for (const [file, content, reason] of cases) {
+      await ensureCertificates(dir, policy);
+      if (content === undefined) await rm(join(dir, file));
+      else await writeFile(join(dir, file), content);
+      assert.match((await ensureCertificates(dir, policy)).reason ?? "", reason, `${file}: ${String(content)}`);
+    }
+  });
+
+  it("says why a mounted Secret that cannot be written is unusable, not only that the write failed", async () => {
+    await ensureCertificates(dir, policy);
+    await rm(join(dir, "ca.key"));
+    await writeFile(join(dir, "ca.crt"), "garbage\n");
+    // A write that fails, even for root: a directory where the new tls.crt would be written first.
+    await mkdir(join(dir, `tls.crt.${process.pid}.tmp`));
+    await assert.rejects(
+      ensureCertificates(dir, policy),
+      (err: unknown) =>
+        err instanceof CertificateError &&
+        /ca.crt cannot be parsed as a PEM certificate .*; cannot write new certificates: EISDIR/.test(err.message),
     );
   });
 

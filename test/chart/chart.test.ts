@@ -18,8 +18,8 @@ import type { KindRef } from "../../src/kube/kind.js";
 import { serveConfig } from "../../src/config.js";
 import { REPO_ROOT } from "../support/fixtures.js";
 import { assertValidKubernetes } from "../support/schema.js";
-import { kubeTools, run } from "../support/tools.js";
 import { CHART, find, template, type Rendered } from "../support/chart.js";
+import { kubeTools, run } from "../support/tools.js";
 
 describe("Helm chart", function () {
   this.timeout(60_000);
@@ -41,7 +41,9 @@ describe("Helm chart", function () {
       "MutatingWebhookConfiguration",
       "PodDisruptionBudget",
       "Role",
+      "Role",
       "RoleBinding",
+      "Secret",
       "Secret",
       "Service",
       "ServiceAccount",
@@ -61,7 +63,7 @@ describe("Helm chart", function () {
   });
 
   it("issues one CA: the Secret's ca.crt is every webhook's caBundle, and tls.crt covers the Service", () => {
-    const secret = find<Secret>(objects, "Secret");
+    const secret = find<Secret>(objects, "Secret", "rel-inferplane-webhook-tls");
     const ca = Buffer.from(secret.data!["ca.crt"]!, "base64").toString();
     const cert = new X509Certificate(Buffer.from(secret.data!["tls.crt"]!, "base64"));
     assert.ok(cert.checkIssued(new X509Certificate(ca)));
@@ -149,14 +151,27 @@ describe("Helm chart", function () {
   it("lets the controller write only what a ModelInfer owns, and elect on one Lease; nothing when disabled", () => {
     const rules = find<ClusterRole>(objects, "ClusterRole").rules!;
     assert.ok(rules.some((r) => r.resources?.includes("modelinfers/status") && r.verbs.includes("update")));
-    const lease = find<{ rules: Array<{ resourceNames?: string[]; verbs: string[] }> } & Rendered>(objects, "Role");
+    const lease = find<{ rules: Array<{ resourceNames?: string[]; verbs: string[] }> } & Rendered>(
+      objects,
+      "Role",
+      "rel-inferplane-leader-election",
+    );
     assert.deepEqual(
       lease.rules.map((r) => r.resourceNames ?? []),
       [[], ["inferplane-controller"]],
     );
     const off = template("--set", "controller.enabled=false");
-    assert.equal(off.filter((o) => o.kind === "Role").length, 0);
-    assert.ok(!find<ClusterRole>(off, "ClusterRole").rules!.some((r) => r.verbs.includes("create")));
+    assert.deepEqual(
+      off.filter((o) => o.kind === "Role").map((o) => o.metadata.name),
+      ["rel-inferplane-optimizer-client"],
+    );
+    assert.deepEqual(
+      find<ClusterRole>(off, "ClusterRole")
+        .rules!.filter((r) => r.verbs.includes("create"))
+        .flatMap((r) => r.resources),
+      ["tokenreviews", "subjectaccessreviews"],
+      "creates nothing but the reviews of its callers' credentials",
+    );
     const { values } = parseCliArgs(find<Deployment>(off, "Deployment").spec!.template.spec!.containers[0]!.args!);
     assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).controller, false);
   });
@@ -192,6 +207,7 @@ describe("Helm chart", function () {
     const role = find<{ rules: Array<{ resources?: string[]; resourceNames?: string[]; verbs: string[] }> } & Rendered>(
       on,
       "Role",
+      "rel-inferplane-leader-election",
     );
     assert.deepEqual(
       role.rules.filter((r) => r.resources?.includes("configmaps")).map((r) => [r.resourceNames ?? [], r.verbs]),
@@ -303,149 +319,6 @@ describe("Helm chart", function () {
       for (const field of [rule.apiGroups, rule.resources, rule.verbs])
         assert.ok(!field?.includes("*"), JSON.stringify(rule));
     }
-  });
-
-  describe("scheduler integration", () => {
-    // Field names of kubescheduler.config.k8s.io/v1 (k8s.io/kube-scheduler/config/v1 types.go).
-    const CONFIG_FIELDS = [
-      "apiVersion",
-      "kind",
-      "parallelism",
-      "leaderElection",
-      "clientConnection",
-      "percentageOfNodesToScore",
-      "podInitialBackoffSeconds",
-      "podMaxBackoffSeconds",
-      "profiles",
-      "extenders",
-      "delayCacheUntilActive",
-    ];
-    const LEADER_FIELDS = [
-      "leaderElect",
-      "leaseDuration",
-      "renewDeadline",
-      "retryPeriod",
-      "resourceLock",
-      "resourceName",
-      "resourceNamespace",
-    ];
-    const PROFILE_FIELDS = ["schedulerName", "percentageOfNodesToScore", "plugins", "pluginConfig"];
-    const EXTENDER_FIELDS = [
-      "urlPrefix",
-      "filterVerb",
-      "preemptVerb",
-      "prioritizeVerb",
-      "weight",
-      "bindVerb",
-      "enableHTTPS",
-      "tlsConfig",
-      "httpTimeout",
-      "nodeCacheCapable",
-      "managedResources",
-      "ignorable",
-    ];
-    const TLS_FIELDS = ["insecure", "serverName", "certFile", "keyFile", "caFile", "certData", "keyData", "caData"];
-    const only = (obj: object, allowed: string[], what: string): void => {
-      const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
-      assert.deepEqual(extra, [], `${what} has fields the v1 API does not define`);
-    };
-    interface Extender {
-      urlPrefix: string;
-      tlsConfig: { caData: string };
-      nodeCacheCapable: boolean;
-      enableHTTPS: boolean;
-      ignorable: boolean;
-      httpTimeout: string;
-      filterVerb: string;
-      prioritizeVerb: string;
-      weight: number;
-    }
-    const checkExtender = (extender: Extender, caBundle: string): void => {
-      only(extender, EXTENDER_FIELDS, "extender");
-      only(extender.tlsConfig, TLS_FIELDS, "tlsConfig");
-      assert.equal(extender.urlPrefix, "https://rel-inferplane.inferplane-system.svc:443/scheduler");
-      assert.deepEqual([extender.filterVerb, extender.prioritizeVerb, extender.weight], ["filter", "prioritize", 1]);
-      assert.deepEqual(
-        [extender.nodeCacheCapable, extender.enableHTTPS, extender.ignorable, extender.httpTimeout],
-        [true, true, false, "5s"],
-      );
-      assert.equal(extender.tlsConfig.caData, caBundle);
-    };
-
-    it("second: a kube-scheduler with the extender, its RBAC, and gang pods routed to it", () => {
-      const rendered = template("--set", "scheduler.mode=second");
-      for (const obj of rendered) assertValidKubernetes(obj);
-      const config = rendered.find(
-        (o) => o.kind === "ConfigMap" && o.metadata.name === "inferplane-scheduler-config",
-      ) as unknown as { data: Record<string, string> };
-      const parsed = parse(config.data["config.yaml"]!) as {
-        percentageOfNodesToScore: number;
-        leaderElection: object;
-        profiles: Array<{ schedulerName: string }>;
-        extenders: Extender[];
-      };
-      only(parsed, CONFIG_FIELDS, "KubeSchedulerConfiguration");
-      only(parsed.leaderElection, LEADER_FIELDS, "leaderElection");
-      parsed.profiles.forEach((p) => {
-        only(p, PROFILE_FIELDS, "profile");
-      });
-      assert.equal(parsed.percentageOfNodesToScore, 100);
-      assert.deepEqual(
-        parsed.profiles.map((p) => p.schedulerName),
-        ["inferplane-scheduler"],
-      );
-      const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!
-        .clientConfig.caBundle!;
-      checkExtender(parsed.extenders[0]!, caBundle);
-      const server = rendered.find(
-        (o) => o.kind === "Deployment" && o.metadata.name === "rel-inferplane",
-      ) as Deployment;
-      const { values } = parseCliArgs(server.spec!.template.spec!.containers[0]!.args!);
-      assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).schedulerName, "inferplane-scheduler");
-      const roles = rendered
-        .filter((o) => o.kind === "ClusterRoleBinding")
-        .map((o) => (o as unknown as { roleRef: { name: string } }).roleRef.name);
-      assert.ok(roles.includes("system:kube-scheduler") && roles.includes("system:volume-scheduler"));
-    });
-
-    it("bind: bindVerb in the configuration, --extender-bind on the server, and the right to bind", () => {
-      const rendered = template("--set", "scheduler.mode=existing", "--set", "scheduler.bind=true");
-      const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
-      const extender = (parse(config.data["extenders.yaml"]!) as { extenders: Array<Record<string, unknown>> })
-        .extenders[0]!;
-      only(extender, EXTENDER_FIELDS, "extender");
-      assert.equal(extender.bindVerb, "bind");
-      const server = find<Deployment>(rendered, "Deployment");
-      const { values } = parseCliArgs(server.spec!.template.spec!.containers[0]!.args!);
-      assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).extenderBind, true);
-      assert.ok(
-        find<ClusterRole>(rendered, "ClusterRole").rules!.some(
-          (r) => r.resources?.includes("pods/binding") && r.verbs.includes("create"),
-        ),
-      );
-      assert.ok(
-        !find<ClusterRole>(objects, "ClusterRole").rules!.some((r) => r.resources?.includes("pods/binding")),
-        "no bind right by default",
-      );
-    });
-
-    it("existing: only a ConfigMap with the extenders entry to merge", () => {
-      const rendered = template("--set", "scheduler.mode=existing");
-      const config = rendered.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
-      const caBundle = find<MutatingWebhookConfiguration>(rendered, "MutatingWebhookConfiguration").webhooks![0]!
-        .clientConfig.caBundle!;
-      checkExtender((parse(config.data["extenders.yaml"]!) as { extenders: Extender[] }).extenders[0]!, caBundle);
-      assert.equal(rendered.filter((o) => o.kind === "Deployment").length, 1);
-    });
-
-    it("none (the default): no scheduler objects, no --scheduler-name", () => {
-      assert.equal(objects.filter((o) => o.kind === "ConfigMap").length, 0);
-      assert.ok(
-        !find<Deployment>(objects, "Deployment").spec!.template.spec!.containers[0]!.args!.some((a) =>
-          a.startsWith("--scheduler-name"),
-        ),
-      );
-    });
   });
 
   it("uses an existing Secret and caBundle when given, rendering no Secret", () => {

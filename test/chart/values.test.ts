@@ -249,7 +249,7 @@ describe("Helm chart values", function () {
     assert.equal(template().filter((o) => o.kind === "ServiceMonitor").length, 0, "off by default");
   });
 
-  it("offers a NetworkPolicy: the webhook port to the apiserver and the scheduler, the metrics port, nothing else", () => {
+  it("offers a NetworkPolicy: the webhook port to the apiserver and the scheduler, the optimizer and metrics ports, nothing else", () => {
     assert.equal(template().filter((o) => o.kind === "NetworkPolicy").length, 0, "off by default");
     const objects = template("--set", "networkPolicy.enabled=true", "--set", "scheduler.mode=second");
     const policy = find<NetworkPolicy>(objects, "NetworkPolicy").spec!;
@@ -258,7 +258,7 @@ describe("Helm chart values", function () {
     assert.deepEqual(policy.policyTypes, ["Ingress"]);
     const container = find<Deployment>(objects, "Deployment", "rel-inferplane").spec!.template.spec!.containers[0]!;
     const ports = policy.ingress!.map((rule) => rule.ports!.map((p) => p.port));
-    assert.deepEqual(ports, [["webhook"], ["metrics"]]);
+    assert.deepEqual(ports, [["webhook"], ["optimizer"], ["metrics"]]);
     for (const [name] of ports)
       assert.ok(
         container.ports!.some((p) => p.name === name),
@@ -271,6 +271,7 @@ describe("Helm chart values", function () {
       "the second scheduler",
     );
     assert.equal(policy.ingress![1]!.from, undefined);
+    assert.equal(policy.ingress![2]!.from, undefined);
     const narrowed = find<NetworkPolicy>(
       template("--set", "networkPolicy.enabled=true", "--set", "networkPolicy.webhookFrom[0].ipBlock.cidr=10.0.0.0/24"),
       "NetworkPolicy",

@@ -109,8 +109,9 @@ describe("CLI ergonomics", () => {
     });
 
     for (const [flag, argv] of [
-      ["--port", (p: number) => ["--port", String(p), "--metrics-port", "0"]],
-      ["--metrics-port", (p: number) => ["--port", "0", "--metrics-port", String(p)]],
+      ["--port", (p: number) => ["--port", String(p), "--metrics-port", "0", "--optimizer-port", "0"]],
+      ["--metrics-port", (p: number) => ["--port", "0", "--metrics-port", String(p), "--optimizer-port", "0"]],
+      ["--optimizer-port", (p: number) => ["--port", "0", "--metrics-port", "0", "--optimizer-port", String(p)]],
     ] as const) {
       it(`names the port and ${flag}, without a stack trace`, async () => {
         const { code, err } = await cli(
@@ -125,7 +126,7 @@ describe("CLI ergonomics", () => {
         assert.equal(code, 2);
         assert.equal(
           err,
-          `inferplane serve: port ${busy.port} on 0.0.0.0 is already in use; stop what listens there or choose another with ${flag} PORT\n`,
+          `inferplane serve: port ${busy.port} on :: is already in use; stop what listens there or choose another with ${flag} PORT\n`,
         );
       });
     }
@@ -134,6 +135,11 @@ describe("CLI ergonomics", () => {
       const { code, err } = await cli("serve", "--standalone", "--port", "9555", "--metrics-port", "9555");
       assert.equal(code, 2);
       assert.equal(err, "inferplane serve: --port and --metrics-port are both 9555; give each its own port\n");
+      const optimizer = await cli("serve", "--standalone", "--port", "9556", "--optimizer-port", "9556");
+      assert.deepEqual(
+        [optimizer.code, optimizer.err],
+        [2, "inferplane serve: --port and --optimizer-port are both 9556; give each its own port\n"],
+      );
     });
   });
 

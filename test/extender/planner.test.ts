@@ -177,4 +177,46 @@ describe("gang planner", () => {
       { numRuns: 30 },
     );
   });
+
+  it("counting uniform members gives the plan placing them one by one gives (property)", () => {
+    const instance = fc.record({
+      racks: fc.integer({ min: 1, max: 5 }),
+      perRack: fc.integer({ min: 1, max: 4 }),
+      used: fc.array(fc.record({ node: fc.nat(), gpus: fc.integer({ min: 1, max: 8 }) }), { maxLength: 10 }),
+      members: fc.integer({ min: 1, max: 8 }),
+      minMember: fc.integer({ min: 1, max: 8 }),
+      gpus: fc.integer({ min: 1, max: 8 }),
+      tasks: fc.boolean(),
+      bound: fc.option(fc.nat(), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(instance, (i) => {
+        const cluster = rackCluster(i.racks, i.perRack, 8);
+        const nodes = cluster.filter((o) => o.kind === "Node").map((o) => o.metadata!.name!);
+        const busy = i.used.map((u, k) => boundPod(`busy-${k}`, nodes[u.node % nodes.length]!, u.gpus));
+        const minTaskMember = i.tasks ? { "decode-0": Math.min(2, i.members) } : undefined;
+        const bound: Record<number, string> = i.bound === undefined ? {} : { 0: nodes[i.bound % nodes.length]! };
+        const gang = gangOf(i.members, String(i.gpus), {
+          task: i.tasks ? (k) => (k % 2 === 0 ? "prefill-0" : "decode-0") : undefined,
+          bound,
+        });
+        const stores = storesOf([
+          ...cluster,
+          ...busy,
+          podGroup("g", Math.min(i.minMember, i.members), { mode: "hard" }, minTaskMember),
+          ...gang,
+        ]);
+        const lookup = lookupGang(stores.get(POD, "default", "g-00")!, stores);
+        if (lookup.kind !== "gang") return;
+        const free = (n: string): ReturnType<typeof stores.nodeFree> => stores.nodeFree(n);
+        const counted = planGang(lookup.spec, lookup.members, stores.topology(), free);
+        const placed = planGang(lookup.spec, lookup.members, stores.topology(), free, { countUniform: false });
+        assert.deepEqual(
+          counted.ok ? { ...counted.placement, assignments: [...counted.placement.assignments] } : counted,
+          placed.ok ? { ...placed.placement, assignments: [...placed.placement.assignments] } : placed,
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -50,20 +50,26 @@ describe("scheduler extender over HTTPS", function () {
     return json as ExtenderFilterResult;
   }
 
-  it("hard gang, NodeNames mode: passes only the planned node and names gang and HyperNode for the rest", async () => {
+  it("hard gang, NodeNames mode: passes only the planned node; no failure reasons, which nothing reads then", async () => {
     const reply = await filter({ Pod: pod("hard-0"), Nodes: null, NodeNames: ALL_NODES });
     assert.equal(reply.Error, "");
     assert.deepEqual(reply.NodeNames, ["r0-n0"]);
     assert.equal(reply.Nodes, undefined);
-    assert.equal(Object.keys(reply.FailedNodes).length, 7);
-    assert.equal(
-      reply.FailedNodes["r0-n1"],
-      "gang default/hard is planned in HyperNode rack-0; this node is kept for another member",
+    assert.deepEqual([reply.FailedNodes, reply.FailedAndUnresolvableNodes], [{}, {}]);
+  });
+
+  it("hard gang whose planned node the in-tree filters removed, and no other fits: names gang and HyperNode per node", async () => {
+    const outside = ALL_NODES.filter((n) => !n.startsWith("r0-"));
+    const reply = await filter({ Pod: pod("hard-0"), NodeNames: outside });
+    assert.deepEqual(reply.NodeNames, []);
+    assert.deepEqual(Object.keys(reply.FailedNodes), outside, "preemption may consider each: FailedNodes");
+    assert.ok(
+      Object.values(reply.FailedNodes).every(
+        (r) => r === "gang default/hard is planned in HyperNode rack-0; this node is outside it",
+      ),
     );
-    assert.equal(
-      reply.FailedNodes["r1-n0"],
-      "gang default/hard is planned in HyperNode rack-0; this node is outside it",
-    );
+    const inside = await filter({ Pod: pod("hard-0"), NodeNames: ["r0-n1"] });
+    assert.deepEqual(inside.NodeNames, ["r0-n1"], "another node of the HyperNode that fits stands in");
   });
 
   it("answers the same request in lower-case spelling identically", async () => {
@@ -96,18 +102,25 @@ describe("scheduler extender over HTTPS", function () {
     );
   });
 
-  it("a gang with members missing waits, saying how many", async () => {
+  it("a gang with members missing waits, saying how many, on every node, where preemption cannot help", async () => {
     const reply = await filter({ Pod: pod("partial-0"), NodeNames: ALL_NODES });
-    assert.equal(reply.FailedNodes["r0-n0"], "gang default/partial: 1 of minMember 3 pods exist; waiting for 2 more");
+    assert.deepEqual(reply.FailedNodes, {});
+    assert.equal(Object.keys(reply.FailedAndUnresolvableNodes).length, ALL_NODES.length);
+    assert.equal(
+      reply.FailedAndUnresolvableNodes["r0-n0"],
+      "gang default/partial: 1 of minMember 3 pods exist; waiting for 2 more",
+    );
   });
 
   it("soft gang: no filtering; scores favour the bound member's rack", async () => {
     const reply = await filter({ Pod: pod("soft-1"), NodeNames: ALL_NODES });
     assert.deepEqual(reply.NodeNames, ALL_NODES);
     const { json } = await t.client.postJson("/scheduler/prioritize", { Pod: pod("soft-1"), NodeNames: ALL_NODES });
+    // A node left out scores 0, as kube-scheduler counts it.
     const scores = Object.fromEntries((json as HostPriority[]).map((p) => [p.Host, p.Score]));
-    assert.ok(scores["r2-n1"]! > scores["r3-n0"]! && scores["r3-n0"]! > scores["r0-n0"]!, JSON.stringify(scores));
-    assert.ok(Object.values(scores).every((s) => s >= 0 && s <= 10));
+    const score = (n: string): number => scores[n] ?? 0;
+    assert.ok(score("r2-n1") > score("r3-n0") && score("r3-n0") > score("r0-n0"), JSON.stringify(scores));
+    assert.ok(Object.values(scores).every((s) => s > 0 && s <= 10));
   });
 
   it("prioritize gives the planned node MaxExtenderPriority", async () => {
@@ -127,7 +140,7 @@ describe("scheduler extender over HTTPS", function () {
   });
 
   it("fails nodes unknown to the cluster view for gang pods, naming them", async () => {
-    const reply = await filter({ Pod: pod("hard-0"), NodeNames: ["r0-n0", "ghost"] });
+    const reply = await filter({ Pod: pod("hard-0"), NodeNames: ["ghost", "r1-n0"] });
     assert.equal(reply.FailedNodes.ghost, "node is not in inferplane's cluster view");
   });
 

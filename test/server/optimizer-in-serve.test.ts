@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { InformerClusterView } from "../../src/cluster-view/informer-view.js";
 import { silentLogger } from "../../src/logging.js";
 import { ApiDouble } from "../support/api-double.js";
+import { grantServiceProxy, serviceAccountUser } from "../support/api-double-reviews.js";
 import { INFERNO } from "../support/inferno.js";
 import { startTestServer, waitFor, type TestServer } from "../support/test-server.js";
 
@@ -46,17 +47,21 @@ describe("serve: the optimizer loop in the Lease holder", function () {
       metadata: { name: "granite", namespace: "serving", labels },
       spec: { replicas: 1 },
     });
+    // In a cluster /invoke needs a token allowed to get services/proxy on inferplane's Service (bearer-auth.ts).
+    api.reviews.addToken("autoscaler-token", serviceAccountUser("serving", "autoscaler"));
+    grantServiceProxy(api, "inferplane-system", "inferplane", serviceAccountUser("serving", "autoscaler").username);
+    const auth = { authorization: "Bearer autoscaler-token" };
     const kubeconfig = api.kubeConfig("replica");
     // A long interval: the only cycles are the one at start and the one /invoke asks for.
     server = await startTestServer(
       { "optimizer-interval-seconds": "3600" },
       { kubeconfig, view: new InformerClusterView(silentLogger, kubeconfig) },
     );
-    let reply = await server.client.get("/invoke");
+    let reply = await server.optimizer.get("/invoke", auth);
     for (
       const deadline = Date.now() + 10_000;
       reply.status === 503 && Date.now() < deadline;
-      reply = await server.client.get("/invoke")
+      reply = await server.optimizer.get("/invoke", auth)
     )
       await new Promise((r) => setTimeout(r, 100));
     assert.equal(reply.status, 200, reply.body);

@@ -27,6 +27,8 @@ async function startServeProcess(certDir: string): Promise<Started> {
       "0",
       "--metrics-port",
       "0",
+      "--optimizer-port",
+      "0",
       "--cert-dir",
       certDir,
       "--manifests",

@@ -6,11 +6,11 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { parse } from "yaml";
 import type { AdmissionReviewReply } from "../../webhooks/admission-review.js";
 import { applyPatch } from "../../webhooks/patch.js";
-import { createWebhookServer, KEEP_ALIVE_TIMEOUT_MS } from "../../src/server/listen.js";
+import { createTlsServer, KEEP_ALIVE_TIMEOUT_MS } from "../../src/server/listen.js";
 import { capturedRequest, EXAMPLES, review } from "../support/fixtures.js";
 import { httpGet } from "../support/https-client.js";
 import { assertValidKubernetes } from "../support/schema.js";
-import { startTestServer, type TestServer } from "../support/test-server.js";
+import { loopbackFlags, startTestServer, type TestServer } from "../support/test-server.js";
 import express from "express";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -113,7 +113,12 @@ describe("webhook server over HTTPS", function () {
       400,
       /^request.uid is missing/,
     ],
-    ["a body over 3 MiB", Buffer.alloc(3 * 1024 * 1024 + 10, 0x20), 413, /^body exceeds 3145728 bytes/],
+    [
+      "a body over 3 MiB",
+      Buffer.alloc(3 * 1024 * 1024 + 10, 0x20),
+      413,
+      /^the request body \(3145738 bytes\) exceeds the limit of 3 MiB$/m,
+    ],
   ];
   for (const [what, body, status, reason] of badBodies) {
     it(`answers ${what} with ${status} and a one-line reason, and keeps serving`, async () => {
@@ -155,13 +160,17 @@ describe("webhook server over HTTPS", function () {
     assert.deepEqual(await httpGet(t.server.metricsPort, "/readyz"), { status: 200, body: "ok\n" });
   });
 
-  it("keeps apiserver connections alive longer than the apiserver's 90 s idle timeout", () => {
-    const server = createWebhookServer(express(), {
+  it("keeps apiserver connections alive longer than the apiserver's 90 s idle timeout, and bounds every other phase", () => {
+    const server = createTlsServer(express(), {
       cert: t.server.certificates.bundle.cert,
       key: readFileSync(join(t.certDir, "tls.key"), "utf8"),
     });
     assert.ok(server.keepAliveTimeout >= 90_000 && server.keepAliveTimeout === KEEP_ALIVE_TIMEOUT_MS);
-    assert.equal(server.headersTimeout, 32_000);
+    assert.deepEqual(
+      [server.headersTimeout, server.requestTimeout, server.maxConnections],
+      [10_000, 15_000, 1024],
+      "headers in 10 s, the whole request in 15 s (Node's default is 300 s), 1024 connections",
+    );
   });
 });
 
@@ -169,10 +178,10 @@ describe("readiness", () => {
   it("is not ready while the cluster view has not synced, and says why", async () => {
     const view = new StaticView([], false);
     const certDir = await mkdtemp(join(tmpdir(), "inferplane-certs-"));
-    const server = await startServer(
-      serveConfig({ host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: EXAMPLES, "cert-dir": certDir }, {}),
-      { log: silentLogger, view },
-    );
+    const server = await startServer(serveConfig({ ...loopbackFlags(certDir), manifests: EXAMPLES }, {}), {
+      log: silentLogger,
+      view,
+    });
     try {
       assert.deepEqual(await httpGet(server.metricsPort, "/readyz"), {
         status: 503,

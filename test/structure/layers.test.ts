@@ -9,7 +9,8 @@ import { REPO_ROOT } from "../support/fixtures.js";
  * folder lists what it may import besides itself; the HTTP/CLI edges (src/server/, src/cli/,
  * src/serve.ts, src/config.ts) may import anything, and nothing below may import them.
  */
-const SHARED = ["src/logging.ts", "src/paths.ts"];
+// src/work/: the worker pool, generic (Node's worker_threads only), that CPU-heavy features run on.
+const SHARED = ["src/logging.ts", "src/paths.ts", "src/work/"];
 const VENDORS = [
   "src/volcano/",
   "src/nvidia/",
@@ -48,6 +49,7 @@ const RULES: readonly [string, readonly string[]][] = [
   // A controller shapes pods with the admission enhancers: one source of truth for what a pod gets.
   ["src/controllers/", [...FEATURES_BELOW, "webhooks/"]],
   ["certs/", SHARED],
+  ["src/work/", []],
   ["src/logging.ts", []],
   ["src/paths.ts", []],
   ["src/metrics.ts", []],

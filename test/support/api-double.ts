@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import fastJsonPatch from "fast-json-patch";
 import { KubeConfig } from "@kubernetes/client-node";
+import { AccessReviews, SUBJECT_ACCESS_REVIEWS, TOKEN_REVIEWS } from "./api-double-reviews.js";
 import { apiVersionOf, type KindRef } from "../../src/kube/kind.js";
 import { KNOWN_KINDS } from "./known-kinds.js";
 import { leafPaths, recordWrite, serverSideApply, type Json, type Ownership } from "./server-side-apply.js";
@@ -53,6 +54,8 @@ export class ApiDouble {
   readonly requests: string[] = [];
   /** The same, per client (its bearer token), to tell who wrote what. */
   readonly requestsBy = new Map<string, string[]>();
+  /** TokenReviews (register tokens with `reviews.addToken`) and SubjectAccessReviews decided by stored RBAC. */
+  readonly reviews = new AccessReviews(this);
 
   constructor(kinds: readonly KindRef[] = KNOWN_KINDS) {
     this.kinds = [...kinds];
@@ -209,6 +212,12 @@ export class ApiDouble {
     }
     if (method === "GET") {
       this.getResponse(target, res);
+      return;
+    }
+    if (method === "POST" && (target.resource === TOKEN_REVIEWS || target.resource === SUBJECT_ACCESS_REVIEWS)) {
+      const body = (await readBody(req)) as Record<string, never>;
+      const review = this.reviews;
+      json(res, 201, target.resource === TOKEN_REVIEWS ? review.tokenReview(body) : review.subjectAccessReview(body));
       return;
     }
     if (method === "POST" && target.subresource === "binding") {

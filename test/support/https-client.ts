@@ -14,16 +14,18 @@ export class VerifyingClient {
     private readonly port: number,
     ca: string,
     private readonly servername = "localhost",
+    /** A client certificate to present (kube-scheduler's, to the extender). */
+    identity?: { cert: string; key: string },
   ) {
-    this.agent = new Agent({ keepAlive: true, ca, maxSockets: 64 });
+    this.agent = new Agent({ keepAlive: true, ca, maxSockets: 64, ...identity });
   }
 
   post(path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<HttpReply> {
     return this.send("POST", path, body, headers);
   }
 
-  get(path: string): Promise<HttpReply> {
-    return this.send("GET", path, "", {});
+  get(path: string, headers: Record<string, string> = {}): Promise<HttpReply> {
+    return this.send("GET", path, "", headers);
   }
 
   private send(
@@ -57,15 +59,19 @@ export class VerifyingClient {
     });
   }
 
-  async postJson(path: string, value: unknown): Promise<{ status: number; json: unknown; body: string }> {
-    const reply = await this.post(path, JSON.stringify(value));
+  async postJson(
+    path: string,
+    value: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: unknown; body: string; headers: HttpReply["headers"] }> {
+    const reply = await this.post(path, JSON.stringify(value), headers);
     let json: unknown;
     try {
       json = JSON.parse(reply.body);
     } catch {
       json = undefined;
     }
-    return { status: reply.status, json, body: reply.body };
+    return { status: reply.status, json, body: reply.body, headers: reply.headers };
   }
 
   close(): void {

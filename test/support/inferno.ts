@@ -20,6 +20,23 @@ export function published(dir: string): Record<string, PublishedAllocation> {
   return body.allocations;
 }
 
+/**
+ * inferno's system-data body of v1/small with v1/large's catalog and its 27 servers `copies`
+ * times over (36: 972 servers, under the default limit of 1000): seconds of candidate sizing.
+ */
+export function largeSystemData(copies: number): { system: Record<string, unknown> } {
+  const read = (dir: string, file: string): unknown => JSON.parse(readFileSync(join(INFERNO, dir, file), "utf8"));
+  const body = read("v1/small", "system-data.json") as { system: Record<string, unknown> };
+  const servers = (read("v1/large", "server-data.json") as { servers: { name: string }[] }).servers;
+  body.system.acceleratorData = read("v1/large", "accelerator-data.json");
+  body.system.modelData = read("v1/large", "model-data.json");
+  body.system.serviceClassData = read("v1/large", "serviceclass-data.json");
+  body.system.serverData = {
+    servers: Array.from({ length: copies }, (_, i) => servers.map((s) => ({ ...s, name: `${s.name}-${i}` }))).flat(),
+  };
+  return body;
+}
+
 export interface PublishedTotal {
   dir: string;
   solver: "unlimited" | "greedy";

@@ -10,8 +10,15 @@ import { VerifyingClient } from "./https-client.js";
 export interface TestServer {
   server: RunningServer;
   client: VerifyingClient;
+  /** The optimizer's listener (/optimizer/solve, /invoke). */
+  optimizer: VerifyingClient;
   certDir: string;
   close(): Promise<void>;
+}
+
+/** Every port ephemeral on loopback, certificates in `certDir`: the flags each test server starts from. */
+export function loopbackFlags(certDir: string): Record<string, string> {
+  return { host: "127.0.0.1", port: "0", "metrics-port": "0", "optimizer-port": "0", "cert-dir": certDir };
 }
 
 /** The real server on ephemeral loopback ports, with freshly generated certificates. */
@@ -20,19 +27,19 @@ export async function startTestServer(
   extras: ServeExtras = {},
 ): Promise<TestServer> {
   const certDir = flags["cert-dir"] ?? (await mkdtemp(join(tmpdir(), "inferplane-certs-")));
-  const config = serveConfig(
-    { host: "127.0.0.1", port: "0", "metrics-port": "0", manifests: EXAMPLES, "cert-dir": certDir, ...flags },
-    {},
-  );
+  const config = serveConfig({ ...loopbackFlags(certDir), manifests: EXAMPLES, ...flags }, {});
   const server = await startServer(config, { log: silentLogger, ...extras });
   await waitFor(() => server.notReadyReason() === undefined, 5000);
   const client = new VerifyingClient(server.webhookPort, server.certificates.bundle.caCert);
+  const optimizer = new VerifyingClient(server.optimizerPort, server.certificates.bundle.caCert);
   return {
     server,
     client,
+    optimizer,
     certDir,
     close: async () => {
       client.close();
+      optimizer.close();
       await server.stop();
       await rm(certDir, { recursive: true, force: true });
     },

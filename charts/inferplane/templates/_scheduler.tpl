@@ -9,8 +9,12 @@
   weight: {{ .Values.scheduler.weight }}
   nodeCacheCapable: true
   enableHTTPS: true
+  # The extender accepts kube-scheduler by this client certificate (CN kube-scheduler, the chart's CA).
+  {{- $client := include "inferplane.schedulerClientData" . | fromJson }}
   tlsConfig:
     caData: {{ include "inferplane.caBundle" . }}
+    certData: {{ $client.certData }}
+    keyData: {{ $client.keyData }}
   httpTimeout: {{ .Values.scheduler.httpTimeout }}
   ignorable: false
 {{- end -}}

@@ -1,6 +1,6 @@
 import type { Logger } from "../../logging.js";
 import type { Metrics } from "../../metrics.js";
-import { solveOffThread } from "../solve-off-thread.js";
+import { solveSystem } from "../solve.js";
 import type { Solution } from "../solution.js";
 import { solutionReport } from "../solution-data.js";
 import type { SystemSpec } from "../spec.js";
@@ -22,6 +22,7 @@ export interface OptimizerLoopOptions {
   intervalMs: number;
   log: Logger;
   metrics?: Metrics;
+  /** How to solve: serve passes its replica's optimizer pool (off the event loop, bounded); default inline. */
   solve?: (system: SystemSpec) => Promise<Solution>;
 }
 
@@ -94,7 +95,7 @@ export class OptimizerLoop {
       const collected = await readCycle(cluster, data, source, this.opts);
       const { fallbacks } = collected.readings;
       Object.assign(result, { fallbacks, skipped: collected.skipped.map(describeSkipped) });
-      solution = await (this.opts.solve ?? ((s: SystemSpec) => solveOffThread(s)))(collected.system);
+      solution = await (this.opts.solve ?? ((s: SystemSpec) => solveSystem(s)))(collected.system);
       if (solution.status === "infeasible")
         throw new Error("the solver found no allocation that serves every server in full");
       const why = new Map(fallbacks.map((f) => [f.server, f.reason]));

@@ -1,6 +1,7 @@
 import {
   arrayAt,
   hasField,
+  atMost,
   integerAt,
   nonNegativeAt,
   numberAt,
@@ -9,6 +10,7 @@ import {
   type Origin,
 } from "../json-fields.js";
 import type { LoadSpec, Target } from "../spec.js";
+import { MAX_ARRIVAL_RATE, MAX_TOKENS, MIN_ARRIVAL_RATE } from "../limits.js";
 import { current, type GreedyEntry } from "../solvers/greedy-entries.js";
 
 /** The SLO fields every version reads (each uses its own subset); absent = 0 = no target. */
@@ -33,15 +35,24 @@ export function modelTargets(entry: JsonObject, at: Origin): [string, Target][] 
 export function arrivalRateOf(load: JsonObject, at: Origin): number {
   const arrivalRate = numberAt(load, "arrivalRate", at, 0);
   if (arrivalRate < 0) throw at.at("arrivalRate").error(`a request rate cannot be negative, got ${arrivalRate}`);
-  return arrivalRate;
+  if (arrivalRate > 0 && arrivalRate < MIN_ARRIVAL_RATE)
+    throw at
+      .at("arrivalRate")
+      .error(`${arrivalRate} requests/minute is below ${MIN_ARRIVAL_RATE}, too small to size for; give 0 for no load`);
+  return atMost(arrivalRate, MAX_ARRIVAL_RATE, "arrivalRate", at, "requests/minute");
+}
+
+/** Tokens per request (`name`), within MAX_TOKENS. */
+export function tokensOf(load: JsonObject, name: string, at: Origin): number {
+  return atMost(integerAt(load, name, at, 0), MAX_TOKENS, name, at, "tokens");
 }
 
 /** V2 and V3: input and output tokens per request. */
 export function inOutLoad(load: JsonObject, at: Origin): LoadSpec {
   return {
     arrivalRate: arrivalRateOf(load, at),
-    avgInTokens: integerAt(load, "avgInTokens", at, 0),
-    avgOutTokens: integerAt(load, "avgOutTokens", at, 0),
+    avgInTokens: tokensOf(load, "avgInTokens", at),
+    avgOutTokens: tokensOf(load, "avgOutTokens", at),
   };
 }
 

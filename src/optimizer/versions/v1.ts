@@ -1,10 +1,10 @@
 import { bisect } from "../bisection.js";
-import { hasField, integerAt, nonNegativeAt, stringAt } from "../json-fields.js";
+import { hasField, nonNegativeAt, stringAt } from "../json-fields.js";
 import { BirthDeathQueue } from "../queue.js";
 import { MAX_QUEUE_TO_BATCH_RATIO, RATE_EPSILON, SLO_MARGIN, STABILITY_SAFETY_FRACTION } from "../sizing.js";
 import { current, LAST_CHOICE_DELTA, type GreedyEntry } from "../solvers/greedy-entries.js";
 import type { PerfSpec, Target } from "../spec.js";
-import { arrivalRateOf, targetFrom } from "./common.js";
+import { arrivalRateOf, targetFrom, tokensOf } from "./common.js";
 import type { ReplicaModel, RequestSize, VersionRules } from "./rules.js";
 
 /** config.PriorityWeightFactor: a class of priority p weighs 1 + 1/(1 + p). */
@@ -101,7 +101,7 @@ export const V1: VersionRules = {
   load: (load, at) => ({
     arrivalRate: arrivalRateOf(load, at),
     avgInTokens: 0,
-    avgOutTokens: integerAt(load, "avgLength", at, 0),
+    avgOutTokens: tokensOf(load, "avgLength", at),
   }),
   latencyKey: "waitAverage",
   replicaModel,
