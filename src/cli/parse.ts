@@ -7,6 +7,7 @@ import {
   FLAGS,
   isCommand,
   type CommandName,
+  type CommandSpec,
   type FlagName,
   type FlagSpec,
 } from "./spec.js";
@@ -61,16 +62,20 @@ function unknownFlag(rawName: string, name: string, known: readonly FlagName[], 
   return new UsageError(`${where(command)}: unknown flag ${rawName}${hint}`, command);
 }
 
-/** Unknown flags, and a flag given twice that takes one value (the first would be silently lost). */
+/**
+ * Unknown flags, and a flag given twice that takes one value (the first would be silently lost),
+ * unless the command's spec says the last value wins (serve, for the chart's extraArgs).
+ */
 function checkFlagNames(argv: string[], known: readonly FlagName[], command?: CommandName): void {
   const { tokens } = parseArgs({ args: argv, options: optionsOf(known), strict: false, tokens: true });
   const seen = new Set<string>();
+  const lastWins = command !== undefined && (COMMAND_SPECS[command] as CommandSpec).lastFlagWins === true;
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     if (!(known as readonly string[]).includes(token.name))
       throw unknownFlag(token.rawName, token.name, known, command);
     const flag: FlagSpec = FLAGS[token.name as FlagName];
-    if (seen.has(token.name) && !flag.multiple)
+    if (seen.has(token.name) && !flag.multiple && !lastWins)
       throw new UsageError(`${where(command)}: --${token.name} is given more than once; give it once`, command);
     seen.add(token.name);
   }

@@ -192,6 +192,11 @@ export interface CommandSpec {
   positional?: string;
   /** What a shared flag means for this command, where that differs from FLAGS (help text and default). */
   flagHelp?: Partial<Record<FlagName, Pick<FlagSpec, "help" | "default">>>;
+  /**
+   * A flag given twice takes its last value instead of being refused. serve only: the chart writes
+   * its own flags and then `extraArgs`, which override them (as pflag does for Kubernetes' daemons).
+   */
+  lastFlagWins?: boolean;
 }
 
 const ADMISSION_FLAGS = ["file", "manifests", "namespace"] as const;
@@ -228,6 +233,7 @@ export const COMMAND_SPECS = {
       "extender-client-name",
       ...(Object.keys(BOUND_FLAGS) as (keyof typeof BOUND_FLAGS)[]),
     ],
+    lastFlagWins: true,
   },
   mutate: {
     synopsis: "-f FILE [-f FILE]... [--manifests DIR]",

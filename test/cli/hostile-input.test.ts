@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseCommandLine } from "../../src/cli/parse.js";
 import { ConfigError, serveConfig } from "../../src/config.js";
 import { cli } from "../support/cli.js";
 
@@ -66,6 +67,12 @@ describe("CLI: hostile input gets a one-line answer and exit 2, never a stack tr
     const { code, err } = await cli("validate", "-f", file, "--namespace", "a", "--namespace", "b");
     assert.equal(code, 2);
     assert.match(err, /^inferplane validate: --namespace is given more than once; give it once\n/);
+  });
+
+  it("serve takes a repeated flag's last value: the chart's extraArgs override its own flags", () => {
+    const { values } = parseCommandLine(["serve", "--log-level=info", "--port", "8443", "--log-level=debug"]);
+    assert.deepEqual([values["log-level"], values.port], ["debug", "8443"]);
+    assert.throws(() => parseCommandLine(["validate", "--namespace", "a", "--namespace", "b"]), /given more than once/);
   });
 
   it("conflicting serve flags: --standalone or --manifests with --kubeconfig", () => {
