@@ -221,14 +221,35 @@ export interface PlanOptions {
   hyperNodeFree?: (hyperNode: string) => Resources;
   /** The HyperNodes a node is below (default: searched in the topology). */
   hyperNodesOf?: (node: string) => readonly string[];
+  /** Try every HyperNode of a tier, not only those that could beat the best so far (tests compare). */
+  exhaustive?: boolean;
+}
+
+/** The attempt that leaves less GPU free, then the one whose HyperNode's name sorts first. */
+function better(a: Attempt | undefined, b: Attempt): Attempt {
+  if (!a) return b;
+  return b.leftoverGpu < a.leftoverGpu ||
+    (b.leftoverGpu === a.leftoverGpu && b.hyperNode.localeCompare(a.hyperNode) < 0)
+    ? b
+    : a;
+}
+
+/** A HyperNode worth trying: its nodes, free room and place in the topology's order. */
+interface Roomy {
+  hyperNode: string;
+  nodes: readonly string[];
+  total: Resources;
+  gpu: number;
+  index: number;
 }
 
 /** One plan's search, tier by tier: the free room of each node read once, the closest miss remembered. */
 class TierSearch {
-  closest = { hyperNode: "", placed: -1, tier: 0 };
+  closest = { hyperNode: "", placed: -1, tier: 0, index: 0 };
   private readonly free = new Map<string, Resources>();
   private readonly demand: Resources;
   private readonly uniform: Resources | undefined;
+  private readonly unboundGpu: number;
 
   constructor(
     private readonly gang: GangSpec,
@@ -239,6 +260,14 @@ class TierSearch {
   ) {
     this.demand = minimumDemand(members, gang);
     this.uniform = (options.countUniform ?? true) ? uniformRequest(members) : undefined;
+    this.unboundGpu = members.filter((m) => !m.nodeName).reduce((acc, m) => acc + gpuMilli(m.requests), 0);
+  }
+
+  /** The miss that placed the most, the first in the topology's order on a tie (as trying in that order). */
+  private remember(tried: Attempt, tier: number, index: number): void {
+    const c = this.closest;
+    if (tried.placed > c.placed || (tried.placed === c.placed && tier === c.tier && index < c.index))
+      this.closest = { hyperNode: tried.hyperNode, placed: tried.placed, tier, index };
   }
 
   private totalOf(hyperNode: string, nodes: readonly string[]): Resources {
@@ -263,24 +292,37 @@ class TierSearch {
     return free;
   };
 
+  /** The candidates of a tier with the gang's minimum free in total, least free GPU first. */
+  private roomy(tier: number, bound: readonly string[]): Roomy[] {
+    const roomy: Roomy[] = [];
+    this.candidates(tier, bound).forEach((hyperNode, index) => {
+      const nodes = this.topology.nodesOf.get(hyperNode) ?? [];
+      const total = this.totalOf(hyperNode, nodes);
+      if (fits(this.demand, total)) roomy.push({ hyperNode, nodes, total, gpu: gpuMilli(total), index });
+    });
+    return roomy.sort((a, b) => a.gpu - b.gpu || a.index - b.index);
+  }
+
   private attempt(hyperNode: string, nodes: readonly string[], total: Resources): Attempt {
     return this.uniform
       ? countHyperNode(hyperNode, nodes, this.members, this.gang, this.uniform, this.cachedFree, total)
       : tryHyperNode(hyperNode, nodes, this.members, this.gang, this.cachedFree);
   }
 
-  /** The best-fitting HyperNode of `tier` that holds every bound member and the gang's minimum. */
+  /**
+   * The best-fitting HyperNode of `tier` that holds every bound member and the gang's minimum.
+   * Tried from the least free GPU up: a HyperNode's leftover is at least its free GPU less what
+   * every unbound member asks, so once that bound exceeds the best leftover found, no later one
+   * can beat it and the rest are not tried (the plan is the one trying them all gives).
+   */
   bestAt(tier: number, bound: readonly string[]): Placement | undefined {
-    const fitting: Attempt[] = [];
-    for (const hyperNode of this.candidates(tier, bound)) {
-      const nodes = this.topology.nodesOf.get(hyperNode) ?? [];
-      const total = this.totalOf(hyperNode, nodes);
-      if (!fits(this.demand, total)) continue;
+    let best: Attempt | undefined;
+    for (const { hyperNode, nodes, total, gpu, index } of this.roomy(tier, bound)) {
+      if (best && !this.options.exhaustive && gpu - this.unboundGpu > best.leftoverGpu) break;
       const tried = this.attempt(hyperNode, nodes, total);
-      if (tried.meets) fitting.push(tried);
-      else if (tried.placed > this.closest.placed) this.closest = { hyperNode, placed: tried.placed, tier };
+      if (tried.meets) best = better(best, tried);
+      else this.remember(tried, tier, index);
     }
-    const best = fitting.sort((a, b) => a.leftoverGpu - b.leftoverGpu || a.hyperNode.localeCompare(b.hyperNode))[0];
     if (!best) return undefined;
     const nodes = this.topology.nodesOf.get(best.hyperNode) ?? [];
     const assignments =

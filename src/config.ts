@@ -275,5 +275,7 @@ function controllerSettings(flags: Flags): ControllerSettings {
       nodeWrites: flags["gpupool-node-writes"] === true,
     },
     tokenCache: { redisImage: stringFlag(flags, "redis-image") ?? tokenCache.redisImage },
+    // The chart passes --scheduler-name only when it runs inferplane's scheduler (scheduler.mode=second).
+    inferenceService: { ownScheduler: stringFlag(flags, "scheduler-name") },
   };
 }

@@ -32,8 +32,10 @@ import {
   InferenceGatewayKind,
   StackInferenceServiceKind,
   StaticRouteKind,
+  type PrefillDecodingDisaggregation,
   type StackInferenceService,
 } from "../src/apis/production-stack.js";
+import { pddFlagFindings } from "./validators/pdd.js";
 import {
   mergeFindings,
   nlpFilterFindings,
@@ -91,7 +93,10 @@ const GPU_VALIDATORS: [string, Validator][] = [
   [kindKey(InferenceGatewayKind), validateInferenceGateway],
   [kindKey(InferenceCacheKind), fromFindings(inferenceCacheFindings)],
   [kindKey(SpeculativeDecodingKind), fromFindings(speculativeDecodingFindings)],
-  [kindKey(PrefillDecodingDisaggregationKind), fromFindings(pddFindings)],
+  [
+    kindKey(PrefillDecodingDisaggregationKind),
+    fromFindings((pdd: PrefillDecodingDisaggregation) => mergeFindings(pddFindings(pdd), pddFlagFindings(pdd))),
+  ],
 ];
 
 function validateStatefulSet(obj: unknown, namespace: string): Outcome<unknown> {

@@ -130,7 +130,11 @@ export const FLAGS = {
     help: "after SIGTERM, unready this long before listeners close",
     default: d.shutdownDelayMs,
   },
-  "scheduler-name": { type: "string", value: "NAME", help: "route opted-in gang pods to this scheduler" },
+  "scheduler-name": {
+    type: "string",
+    value: "NAME",
+    help: "inferplane's scheduler: opted-in gang pods and multi-node InferenceServices go to it",
+  },
   "extender-bind": { type: "boolean", help: "serve the extender's bind verb (needs a cluster)" },
   "disable-controller": { type: "boolean", help: "admission and extender only: no ModelInfer controller" },
   "optimizer-interval-seconds": {

@@ -1,13 +1,16 @@
-import type { Resources } from "../kube/resources.js";
+import { add, subtract, type Resources } from "../kube/resources.js";
 import type { Topology } from "../volcano/topology.js";
 
 /**
- * The free room of every HyperNode (the sum over the nodes below it), kept until a node below it
- * changes: a plan weighs every HyperNode of a tier against the gang's minimum, and summing 5,000
- * nodes' room for each plan was most of its time.
+ * The free room of every HyperNode (the sum over the nodes below it), kept across changes: a plan
+ * weighs every HyperNode of a tier against the gang's minimum, and summing 5,000 nodes' room for
+ * each plan was most of its time. A node's change adds the difference in its room to the totals
+ * above it; a topology change sums everything again.
  */
 export class HyperNodeTotals {
   private readonly totals = new Map<string, Resources>();
+  /** The room of each node as the kept totals count it. */
+  private readonly counted = new Map<string, Resources>();
   private ancestors: Map<string, string[]> | undefined;
 
   constructor(
@@ -15,13 +18,14 @@ export class HyperNodeTotals {
     private readonly free: (node: string) => Resources,
   ) {}
 
-  /** Σ free over the nodes below `hyperNode` (frozen: it is shared). */
+  /** Σ free over the nodes below `hyperNode`, in milli-units (frozen: it is shared). */
   of(hyperNode: string): Resources {
     let total = this.totals.get(hyperNode);
     if (!total) {
       const sum: Resources = {};
       for (const node of this.topology().nodesOf.get(hyperNode) ?? []) {
         const free = this.free(node);
+        this.counted.set(node, free);
         for (const k in free) sum[k] = (sum[k] ?? 0) + (free[k] ?? 0);
       }
       total = Object.freeze(sum);
@@ -30,13 +34,18 @@ export class HyperNodeTotals {
     return total;
   }
 
+  /** Sums every HyperNode now, so that no request has to. */
+  sumAll(): void {
+    for (const hyperNode of this.topology().nodesOf.keys()) this.of(hyperNode);
+    this.holding("");
+  }
+
   /** Every HyperNode a node is below, lowest tier first. */
   holding(node: string): readonly string[] {
     if (!this.ancestors) {
       const topology = this.topology();
       const ancestors = new Map<string, string[]>();
-      for (const [hyperNode, nodes] of topology.nodesOf)
-        for (const n of nodes) ancestors.set(n, [...(ancestors.get(n) ?? []), hyperNode]);
+      for (const [hyperNode, nodes] of topology.nodesOf) for (const n of nodes) append(ancestors, n, hyperNode);
       for (const list of ancestors.values())
         list.sort((a, b) => (topology.tierOf.get(a) ?? 0) - (topology.tierOf.get(b) ?? 0) || a.localeCompare(b));
       this.ancestors = ancestors;
@@ -44,15 +53,29 @@ export class HyperNodeTotals {
     return this.ancestors.get(node) ?? [];
   }
 
-  /** A node's free room changed: the HyperNodes above it sum again when asked. */
+  /** A node's free room changed: the totals above it move by the difference. */
   nodeChanged(node: string): void {
-    if (this.totals.size === 0) return;
-    for (const hyperNode of this.holding(node)) this.totals.delete(hyperNode);
+    const before = this.counted.get(node);
+    if (!before) return;
+    const after = this.free(node);
+    const delta = subtract(after, before);
+    for (const hyperNode of this.holding(node)) {
+      const total = this.totals.get(hyperNode);
+      if (total) this.totals.set(hyperNode, Object.freeze(add(total, delta)));
+    }
+    this.counted.set(node, after);
   }
 
   /** The topology changed: everything sums again. */
   reset(): void {
     this.totals.clear();
+    this.counted.clear();
     this.ancestors = undefined;
   }
+}
+
+function append(lists: Map<string, string[]>, key: string, value: string): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }

@@ -112,8 +112,9 @@ export class ClusterStores implements ClusterReader {
   }
 
   /**
-   * The topology is rebuilt right after the changes that outdate it, off any request's path: the
-   * extender's next filter finds it built (a burst of changes is one rebuild).
+   * The topology and the HyperNodes' totals are rebuilt right after the changes that outdate them,
+   * off any request's path: the extender's next filter finds them built (a burst of changes is one
+   * rebuild).
    */
   private invalidateTopology(): void {
     this.topologyCache = undefined;
@@ -122,7 +123,7 @@ export class ClusterStores implements ClusterReader {
     this.topologyScheduled = true;
     setImmediate(() => {
       this.topologyScheduled = false;
-      this.topology();
+      this.totals.sumAll();
     });
   }
 

@@ -5,6 +5,7 @@
  * controller builds containers from these and the validating webhook refuses what they lack.
  */
 import type { Backend, ModelSource, ScalingMetric } from "../apis/inference-ai.js";
+import type { EngineCli } from "./cli.js";
 
 /** The HTTP port every engine serves its API (and, but for Triton, its /metrics) on. */
 export const ENGINE_PORT = 8000;
@@ -66,11 +67,41 @@ export interface Engine {
   loadSeries?: LoadSeries;
   /** Extra container ports beside http (Triton's gRPC and metrics). */
   ports: readonly { name: string; containerPort: number }[];
+  /** How its command line reads flags (aliases, abbreviations). */
+  cli: EngineCli;
+  /**
+   * The words that start the engine in a command line, the first compared by its base name:
+   * `["vllm", "serve"]`, `["-m", "sglang.launch_server"]` (after python3). How a pod's container is
+   * recognised as running this engine, also inside a shell script.
+   */
+  launchers: readonly (readonly string[])[];
+  /**
+   * Launchers of the engine's worker processes, which take their flags from the entry (vLLM's Ray
+   * workers: `ray start --address=…`): a container running one and not the engine gets no flags.
+   */
+  workerLaunchers?: readonly (readonly string[])[];
+  /**
+   * The flags the controller sets for this launch, by canonical name, each with the field of the
+   * InferenceService that sets it (or why none can): backendConfig.extraArgs may not set them,
+   * since the engine would take the later value and run otherwise than the Service, probes and
+   * GPU count say.
+   */
+  owned(launch: EngineLaunch): readonly OwnedFlag[];
   /** Single-pod replica. */
   serve(launch: EngineLaunch): EngineCommand;
   /** Multi-node replica (pipelineParallelism > 1): entry and worker commands, or undefined when the engine has none. */
   multiNode?: (launch: EngineLaunch) => { entry: EngineCommand; worker: EngineCommand };
 }
+
+/** A flag the controller sets, by canonical name, and the field that sets it (or what fixes it). */
+export interface OwnedFlag {
+  name: string;
+  /** `spec.backendConfig.tensorParallelism`, or a sentence when no field sets it. */
+  field: string;
+}
+
+/** The engine's HTTP address: the Service and probes use port 8000 on every address. */
+export const LISTEN_FIELD = "nothing: the Service and probes reach the engine on 0.0.0.0:8000";
 
 /** Flags whose value is known, in order; undefined values are left out. */
 export function flags(pairs: ReadonlyArray<[string, string | number | undefined]>): string[] {

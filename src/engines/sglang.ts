@@ -1,5 +1,18 @@
-import type { Engine, EngineLaunch } from "./engine.js";
-import { ENGINE_PORT, flags } from "./engine.js";
+import type { Engine, EngineLaunch, OwnedFlag } from "./engine.js";
+import { ENGINE_PORT, LISTEN_FIELD, flags } from "./engine.js";
+
+/** What serveArgs sets, by the field that sets it. */
+const OWNED: readonly OwnedFlag[] = [
+  { name: "model-path", field: "spec.model" },
+  { name: "host", field: LISTEN_FIELD },
+  { name: "port", field: LISTEN_FIELD },
+  { name: "served-model-name", field: "spec.model.name" },
+  { name: "tp-size", field: "spec.backendConfig.tensorParallelism" },
+  { name: "max-running-requests", field: "spec.backendConfig.maxBatchSize" },
+  { name: "context-length", field: "spec.backendConfig.maxSeqLen" },
+  { name: "quantization", field: "spec.backendConfig.quantization" },
+  { name: "revision", field: "spec.model.revision" },
+];
 
 /** `python3 -m sglang.launch_server` (SGLang server arguments); RadixAttention prefix caching is on by default. */
 function serveArgs(launch: EngineLaunch): string[] {
@@ -35,5 +48,18 @@ export const SGLANG: Engine = {
     generationTokens: "sglang:generation_tokens_total",
   },
   ports: [],
+  // python/sglang/srt/server_args.py (ServerArgs.add_cli_args): plain argparse.
+  cli: {
+    aliases: {
+      "tp-size": ["--tensor-parallel-size"],
+      "pp-size": ["--pipeline-parallel-size"],
+      "dp-size": ["--data-parallel-size"],
+      "model-path": ["--model"],
+    },
+    flexible: false,
+    abbreviations: true,
+  },
+  launchers: [["-m", "sglang.launch_server"]],
+  owned: () => OWNED,
   serve: (launch) => ({ command: ["python3", "-m", "sglang.launch_server"], args: serveArgs(launch) }),
 };

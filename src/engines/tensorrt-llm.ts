@@ -1,5 +1,16 @@
-import type { Engine, EngineLaunch } from "./engine.js";
-import { ENGINE_PORT, flags } from "./engine.js";
+import type { Engine, EngineLaunch, OwnedFlag } from "./engine.js";
+import { ENGINE_PORT, LISTEN_FIELD, flags } from "./engine.js";
+import { PLAIN_CLI } from "./cli.js";
+
+/** What serveArgs sets (trtllm-serve's click options), by the field that sets it. */
+const OWNED: readonly OwnedFlag[] = [
+  { name: "host", field: LISTEN_FIELD },
+  { name: "port", field: LISTEN_FIELD },
+  { name: "tp_size", field: "spec.backendConfig.tensorParallelism" },
+  { name: "pp_size", field: "spec.backendConfig.pipelineParallelism" },
+  { name: "max_batch_size", field: "spec.backendConfig.maxBatchSize" },
+  { name: "max_seq_len", field: "spec.backendConfig.maxSeqLen" },
+];
 
 /** `trtllm-serve <model>` (TensorRT-LLM commands/trtllm-serve): the host defaults to localhost. */
 function serveArgs(launch: EngineLaunch): string[] {
@@ -30,5 +41,8 @@ export const TENSORRT_LLM: Engine = {
   revision: false,
   scalesOn: ["gpu-utilization"],
   ports: [],
+  cli: PLAIN_CLI,
+  launchers: [["trtllm-serve"]],
+  owned: () => OWNED,
   serve: (launch) => ({ command: ["trtllm-serve"], args: serveArgs(launch) }),
 };

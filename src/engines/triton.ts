@@ -1,5 +1,13 @@
-import type { Engine } from "./engine.js";
-import { ENGINE_PORT, VLLM_LOAD_SERIES } from "./engine.js";
+import type { Engine, OwnedFlag } from "./engine.js";
+import { ENGINE_PORT, LISTEN_FIELD, VLLM_LOAD_SERIES } from "./engine.js";
+
+/** What the controller sets, by the field that sets it. */
+const OWNED: readonly OwnedFlag[] = [
+  { name: "model-repository", field: "spec.model" },
+  { name: "http-port", field: LISTEN_FIELD },
+  { name: "grpc-port", field: "nothing: the Service's grpc port is 8001" },
+  { name: "metrics-port", field: "nothing: the Service's metrics port is 8002" },
+];
 
 /** Triton's gRPC and Prometheus ports (tritonserver defaults, named as the GPU enhancer names them). */
 export const TRITON_GRPC_PORT = 8001;
@@ -25,6 +33,10 @@ export const TRITON: Engine = {
     { name: "grpc", containerPort: TRITON_GRPC_PORT },
     { name: "metrics", containerPort: TRITON_METRICS_PORT },
   ],
+  // tritonserver reads options with getopt_long, which takes unambiguous prefixes.
+  cli: { aliases: { "model-repository": ["--model-store"] }, flexible: false, abbreviations: true },
+  launchers: [["tritonserver"]],
+  owned: () => OWNED,
   serve: (launch) => ({
     command: ["tritonserver"],
     args: [

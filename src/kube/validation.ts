@@ -150,3 +150,28 @@ export function parseDecimal(text: string): number | undefined {
 export function parseOrdinal(text: string): number | undefined {
   return int32(parseDecimal(text));
 }
+
+/** ConfigMap (and Secret) data keys (IsConfigMapKey): letters, digits, '-', '_' and '.'; never `.`, `..` or `..x`. */
+export const CONFIG_MAP_KEY_RULE: NameRule = {
+  name: "ConfigMap key",
+  allows: "letters, digits, '-', '_' and '.', not starting with '..'",
+  maxLength: 253,
+  check(value: string): string[] {
+    const errors: string[] = [];
+    if (value.length > 253) errors.push(maxLenError(253));
+    if (!/^[-._a-zA-Z0-9]+$/.test(value))
+      errors.push(
+        regexError(
+          "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+          "[-._a-zA-Z0-9]+",
+          "key.name",
+          "KEY_NAME",
+          "key-name",
+        ),
+      );
+    if (value === ".") errors.push("must not be '.'");
+    else if (value === "..") errors.push("must not be '..'");
+    else if (value.startsWith("..")) errors.push("must not start with '..'");
+    return errors;
+  },
+};

@@ -3,18 +3,13 @@ import {
   DNS1123_LABEL_RULE,
   DNS1123_SUBDOMAIN_RULE,
   LABEL_VALUE_RULE,
-  type NameRule,
 } from "../kube/validation.js";
+import { brokenValues, type CheckedValue } from "../kube/object-values.js";
 import { LABEL_GROUP_NAME, LABEL_MODELINFER_NAME, LABEL_ROLE_ID } from "../apis/matrixinfer.js";
 import { groupName, podName, roleId } from "./naming.js";
 
 /** A value a ModelInfer's name and role names make, and the apiserver rule it must follow where it lands. */
-export interface EmittedName {
-  /** Where it lands: `spec.hostname`, `metadata.labels[…]`, `Service metadata.name`. */
-  field: string;
-  value: string;
-  rule: NameRule;
-}
+export type EmittedName = CheckedValue;
 
 export interface PodPlaceNames {
   modelInfer: string;
@@ -53,6 +48,4 @@ export function podPlaceNames(p: PodPlaceNames): EmittedName[] {
 }
 
 /** The names that break a rule, each with the apiserver's messages. */
-export function brokenNames(names: readonly EmittedName[]): (EmittedName & { errors: string[] })[] {
-  return names.map((n) => ({ ...n, errors: n.rule.check(n.value) })).filter((n) => n.errors.length > 0);
-}
+export const brokenNames = brokenValues;

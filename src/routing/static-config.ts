@@ -1,6 +1,7 @@
 import type { StaticRouteSpec } from "../apis/production-stack.js";
 import type { DynamicRouterConfig, RoutingLogic } from "../vllm-router/dynamic-config.js";
 import { checkBackendUrl } from "../vllm-router/url.js";
+import { headerNameError } from "./http-header.js";
 
 /** A field error in the shape admission uses (webhooks/field-errors.ts `FieldError`). */
 export interface ConfigError {
@@ -79,7 +80,7 @@ function staticBackends(spec: StaticRouteSpec, namespace: string, isService: (n:
 }
 
 function logicErrors(spec: StaticRouteSpec, logic: RoutingLogic): ConfigError[] {
-  const errors: ConfigError[] = [];
+  const errors: ConfigError[] = headerNameError("spec.sessionKey", spec.sessionKey);
   if (logic === "session" && !spec.sessionKey)
     errors.push({
       path: "spec.sessionKey",

@@ -20,15 +20,30 @@ export function serviceHost(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;
 }
 
+/** A URL whose port is no TCP port (`:0`, `:99999`): the router's pattern lets it through. */
+function portError(url: string): UrlCheck | undefined {
+  const port = /^https?:\/\/[^/:]+:(\d+)(\/|$)/.exec(url)?.[1];
+  if (port === undefined || (Number(port) >= 1 && Number(port) <= 65535)) return undefined;
+  return {
+    ok: false,
+    url,
+    detail: `port ${port} is not a TCP port (1 to 65535): the router would keep it and every request would fail`,
+    fix: "write the backend's port, e.g. :8000",
+  };
+}
+
 export type UrlCheck =
   { ok: true; url: string; qualified: boolean } | { ok: false; url: string; detail: string; fix: string };
 
 /**
- * A backend URL as the router will keep it: unchanged when the router accepts it; a single-label
+ * A backend URL as the router will keep it: a port outside 1–65535 refused (the router's check
+ * lets `:0` and `:99999` through); unchanged when the router accepts it; a single-label
  * host that names a Service of `namespace` (`isService`) qualified to its cluster DNS name; else
  * refused with what to write instead.
  */
 export function checkBackendUrl(url: string, namespace: string, isService: (name: string) => boolean): UrlCheck {
+  const badPort = portError(url);
+  if (badPort) return badPort;
   if (routerAccepts(url)) return { ok: true, url, qualified: false };
   const single = SINGLE_LABEL.exec(url);
   if (single) {

@@ -120,7 +120,9 @@ describe("Helm chart: scheduler integration", function () {
     checkExtender(parsed.extenders[0]!, caBundle);
     const server = rendered.find((o) => o.kind === "Deployment" && o.metadata.name === "rel-inferplane") as Deployment;
     const { values } = parseCliArgs(server.spec!.template.spec!.containers[0]!.args!);
-    assert.equal(serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" }).schedulerName, "inferplane-scheduler");
+    const serve = serveConfig(values, { KUBERNETES_SERVICE_HOST: "x" });
+    assert.equal(serve.schedulerName, "inferplane-scheduler");
+    assert.equal(serve.controllers.inferenceService.ownScheduler, "inferplane-scheduler");
     const roles = rendered
       .filter((o) => o.kind === "ClusterRoleBinding")
       .map((o) => (o as unknown as { roleRef: { name: string } }).roleRef.name);

@@ -66,6 +66,7 @@ const reconciler: Reconciler<GPUPool> = {
     const notes = p.metadata.annotations ?? {};
     const children = [shared(Object.fromEntries(all.map((n) => [n, "yes"])))];
     if (notes.own !== "no") children.push(owned(p));
+    if (notes.bad) children.push(shared({}), { ...shared({}), metadata: { name: notes.bad, namespace: "gpu" } });
     const labels = notes.label
       ? [{ kind: NODE, name: notes.label, labels: { mine: p.metadata.name ?? "", gone: null } }]
       : [];
@@ -164,5 +165,25 @@ describe("the reconcile runtime: shared children, label patches, cluster-scoped 
       undefined,
       "and name no namespace, as kubectl describe looks them up",
     );
+  });
+
+  it("applies none of the children when one carries a name the apiserver refuses, and says which in an Event", async () => {
+    api.create(POOLS, pool("a", { bad: "Bad_Name" }));
+    await run();
+    const events = (): { reason: string; message: string }[] =>
+      api.list("v1/events") as unknown as { reason: string; message: string }[];
+    await waitFor(() => events().some((e) => e.reason === "InvalidChild"), 5000);
+    await controller.idle();
+    assert.equal(merged(), undefined, "not even the valid shared child");
+    assert.equal(api.get(CONFIG_MAPS, "gpu", "own-a"), undefined, "nor the owned one");
+    const note = events().find((e) => e.reason === "InvalidChild");
+    assert.match(
+      note?.message ?? "",
+      /^nothing applied: ConfigMap gpu\/Bad_Name: ConfigMap metadata.name "Bad_Name" is not a DNS-1123 subdomain/,
+    );
+    api.update(POOLS, undefined, "a", (p) => {
+      p.metadata.annotations = {};
+    });
+    await waitFor(() => merged() !== undefined && api.get(CONFIG_MAPS, "gpu", "own-a") !== undefined, 5000);
   });
 });

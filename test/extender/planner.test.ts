@@ -178,7 +178,7 @@ describe("gang planner", () => {
     );
   });
 
-  it("counting uniform members gives the plan placing them one by one gives (property)", () => {
+  it("counting members, with kept totals and pruning, plans as trying every HyperNode does (property)", () => {
     const instance = fc.record({
       racks: fc.integer({ min: 1, max: 5 }),
       perRack: fc.integer({ min: 1, max: 4 }),
@@ -209,12 +209,17 @@ describe("gang planner", () => {
         const lookup = lookupGang(stores.get(POD, "default", "g-00")!, stores);
         if (lookup.kind !== "gang") return;
         const free = (n: string): ReturnType<typeof stores.nodeFree> => stores.nodeFree(n);
-        const counted = planGang(lookup.spec, lookup.members, stores.topology(), free);
-        const placed = planGang(lookup.spec, lookup.members, stores.topology(), free, { countUniform: false });
-        assert.deepEqual(
-          counted.ok ? { ...counted.placement, assignments: [...counted.placement.assignments] } : counted,
-          placed.ok ? { ...placed.placement, assignments: [...placed.placement.assignments] } : placed,
-        );
+        const counted = planGang(lookup.spec, lookup.members, stores.topology(), free, {
+          hyperNodeFree: (h) => stores.hyperNodeFree(h),
+          hyperNodesOf: (n) => stores.hyperNodesOf(n),
+        });
+        const placed = planGang(lookup.spec, lookup.members, stores.topology(), free, {
+          countUniform: false,
+          exhaustive: true,
+        });
+        const comparable = (r: PlanResult): unknown =>
+          r.ok ? { ...r.placement, assignments: [...r.placement.assignments] } : r;
+        assert.deepEqual(comparable(counted), comparable(placed));
       }),
       { numRuns: 300 },
     );

@@ -304,7 +304,10 @@ describe("engine flags on admission", () => {
       '{"model":"llama-1b","num_speculative_tokens":4,"method":"draft_model"}',
     ]);
     const viaCache = enhance(
-      gpuPod({ "production-stack.vllm.ai/inference-cache": "ic", "inference.ai/backend": "sglang" }),
+      gpuPod(
+        { "production-stack.vllm.ai/inference-cache": "ic", "inference.ai/backend": "sglang" },
+        { command: ["python3", "-m", "sglang.launch_server"] },
+      ),
       sd,
       inferenceCache("ic", { sdRef: "sd" }),
     ).engine;
@@ -325,7 +328,9 @@ describe("engine flags on admission", () => {
       ),
     ).engine;
     assert.deepEqual(trt.args, ["--tp_size", "2"]);
-    const triton = enhance(gpuPod({ "inference.ai/backend": "triton" })).engine;
+    const triton = enhance(
+      gpuPod({ "inference.ai/backend": "triton" }, { command: ["tritonserver", "--model-repository=/models"] }),
+    ).engine;
     assert.deepEqual(
       triton.ports?.map((p) => [p.name, p.containerPort]),
       [

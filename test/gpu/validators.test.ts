@@ -440,7 +440,10 @@ describe("GPU and cache validators", () => {
       for (const given of ["0x2", "1e0", "2.0", "0", "-1", "", "2147483648"])
         assertDenied(
           verdict(
-            gpuPod({ "inference.ai/gpu-pool": "p", "inference.ai/gpu-count": "4" }, { args: [`--tp-size=${given}`] }),
+            gpuPod(
+              { "inference.ai/gpu-pool": "p", "inference.ai/gpu-count": "4" },
+              { args: [`--tensor-parallel-size=${given}`] },
+            ),
           ),
           422,
           "spec.containers[0].args",

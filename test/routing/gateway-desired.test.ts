@@ -326,7 +326,8 @@ describe("InferenceGateway desired objects", () => {
       assert.deepEqual(gatewayDesired(bare, view).children, []);
       const status = gatewayStatus(bare, gatewayFacts(bare, view), "t");
       const byType = new Map(status.conditions!.map((c) => [c.type, c]));
-      assert.match(byType.get("Ready")!.message!, /spec.gateway is required/);
+      assert.equal(byType.get("Ready")!.reason, "InvalidSpec");
+      assert.match(byType.get("Ready")!.message!, /^spec.gateway: required with target gateway-api; name the Gateway/);
       assert.equal(byType.get("PolicyHonored")!.status, "False");
       assert.equal(byType.get("SemanticCache")!.status, "False");
     });

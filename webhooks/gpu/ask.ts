@@ -312,10 +312,33 @@ function withCachePdd(annotations: Record<string, string>, cache: InferenceCache
     : annotations;
 }
 
+/**
+ * A pod naming a PDD (or SD) itself and an InferenceCache naming another: which one configures the
+ * engine would be a guess (403: the cache is the cluster's).
+ */
+function conflictingRefs(annotations: Record<string, string>, cache: InferenceCache | undefined): Outcome<undefined> {
+  const pairs: [string, string | undefined, string][] = [
+    [A.PDD, cache?.spec.pddRef, "pddRef"],
+    [A.SPECULATIVE_DECODING, cache?.spec.sdRef, "sdRef"],
+  ];
+  for (const [annotation, viaCache, field] of pairs) {
+    const own = annotations[annotation];
+    if (own !== undefined && viaCache !== undefined && own !== viaCache)
+      return failure(DenialCode.Forbidden, {
+        path: annotationPath(annotation),
+        detail: `names ${own}, but InferenceCache ${cache?.metadata.name ?? ""} (${A.INFERENCE_CACHE}) names ${viaCache} in spec.${field}`,
+        fix: `name one: drop the annotation, or point the InferenceCache's ${field} at ${own}`,
+      });
+  }
+  return success(undefined);
+}
+
 /** The objects the annotations name, directly or through an InferenceCache. */
 function resolveRefs(annotations: Record<string, string>, lookup: Lookup): Outcome<Refs> {
   const cache = named(lookup, InferenceCacheKind, annotations[A.INFERENCE_CACHE], A.INFERENCE_CACHE);
   if (!cache.ok) return cache;
+  const conflict = conflictingRefs(annotations, cache.value);
+  if (!conflict.ok) return conflict;
   const pool = named(lookup, GPUPoolKind, annotations[A.GPU_POOL], A.GPU_POOL);
   if (!pool.ok) return pool;
   const tokenCache = named(lookup, TokenCacheKind, annotations[A.TOKEN_CACHE], A.TOKEN_CACHE);

@@ -2,6 +2,9 @@ import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import type { PdRole } from "../../src/apis/production-stack.js";
 import { engineOf, type GpuAsk } from "./ask.js";
 import { flagValue, mergeFlags, setManagedEnv, type Flag } from "./container-edits.js";
+import { engineArgs } from "./engine-args.js";
+import { ENGINES } from "../../src/engines/index.js";
+import type { Backend } from "../../src/apis/inference-ai.js";
 
 const NIXL_SIDE_CHANNEL_PORT = "5600";
 const SGLANG_TRANSFER_BACKEND = "nixl";
@@ -32,8 +35,8 @@ const TP_FLAGS = ["tensor-parallel-size", "tp-size", "tp_size"];
 const PP_FLAGS = ["pipeline-parallel-size", "pp-size", "pp_size"];
 
 /** A parallel size as the engine will run it: our value (which replaces the user's flag), else the user's flag, else 1. */
-function parallelSize(engine: Container, ours: string | undefined, flags: readonly string[]): number {
-  const given = ours ?? flags.map((f) => flagValue(engine, f)).find((v) => v !== undefined);
+function parallelSize(engine: Container, backend: Backend, ours: string | undefined, flags: readonly string[]): number {
+  const given = ours ?? flags.map((f) => flagValue(engine, f, backend)).find((v) => v !== undefined);
   return given !== undefined && /^[1-9]\d{0,4}$/.test(given) ? Number(given) : 1;
 }
 
@@ -42,8 +45,8 @@ function parallelSize(engine: Container, ours: string | undefined, flags: readon
  * its flags will say after enhancement. Per-process settings (LMCache's tier sizes) are per worker.
  */
 export function workersPerPod(engine: Container, ask: GpuAsk): number {
-  const tp = parallelSize(engine, tensorParallel(ask), TP_FLAGS);
-  const pp = parallelSize(engine, engineConfig(ask)["pipeline-parallel-size"], PP_FLAGS);
+  const tp = parallelSize(engine, ask.backend, tensorParallel(ask), TP_FLAGS);
+  const pp = parallelSize(engine, ask.backend, engineConfig(ask)["pipeline-parallel-size"], PP_FLAGS);
   return tp * pp;
 }
 
@@ -104,7 +107,9 @@ function sglangFlags(ask: GpuAsk): Flag[] {
   return flags;
 }
 
-function flagsFor(ask: GpuAsk): Flag[] {
+/** The flags the GPU, cache and PD enhancers set on the engine for this ask (none for Triton). */
+export function flagsFor(ask: GpuAsk): Flag[] {
+  if (ask.backend === "triton") return [];
   if (ask.backend === "vllm") return vllmFlags(ask);
   if (ask.backend === "sglang") return sglangFlags(ask);
   return configFlags(ask, TRTLLM_NAMES);
@@ -126,7 +131,13 @@ function tritonPorts(engine: Container): void {
 export function applyEngineFlags(pod: Pod, ask: GpuAsk): string[] {
   if (!pod.spec) return [];
   const engine = engineOf(pod, ask);
-  const warnings = ask.backend === "triton" ? (tritonPorts(engine), []) : mergeFlags(engine, flagsFor(ask));
+  if (ask.backend === "triton") tritonPorts(engine);
+  const lists = engineArgs(engine, ask.backend);
+  // enhanceGpuPod refuses a pod whose engine words cannot take the flags (checkEngineCommand) first.
+  const warnings =
+    typeof lists === "string"
+      ? []
+      : mergeFlags(lists, flagsFor(ask), ENGINES[ask.backend].cli, `container ${engine.name}`);
   if (ask.backend !== "vllm" || !ask.pd) return warnings;
   return [
     ...warnings,

@@ -4,6 +4,7 @@ import { success, type Outcome } from "../enhancers/result.js";
 import { asksForGpuFeatures } from "./annotations.js";
 import { resolveGpuAsk, type GpuAsk } from "./ask.js";
 import { applyEngineFlags } from "./engine-flags.js";
+import { checkEngineCommand } from "./engine-command.js";
 import { applyGpuSharing } from "./gpu-sharing.js";
 import { applyKvCache } from "./kv-cache.js";
 import { applyPdPlacement } from "./pd-placement.js";
@@ -39,6 +40,8 @@ export function enhanceGpuPod(pod: Pod, namespace: string, view: ClusterReader, 
   if (!asksForGpuFeatures(pod.metadata?.annotations)) return success(pod);
   const ask = resolveGpuAsk(pod, namespace, view);
   if (!ask.ok) return ask;
+  const command = checkEngineCommand(pod, ask.value);
+  if (!command.ok) return command;
   const { pod: enhanced, warnings } = applyGpuAsk(pod, ask.value, namespace, GPU_ENHANCERS, owned);
   return success(enhanced, [...ask.warnings, ...warnings]);
 }

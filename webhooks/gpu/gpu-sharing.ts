@@ -49,7 +49,9 @@ export function applyGpuSharing(pod: Pod, ask: GpuAsk): string[] {
     const kept = Object.fromEntries(Object.entries(current).filter(([k]) => !isGpuResource(k)));
     resources[side] = { ...kept, [name]: String(count) };
   }
-  pod.spec.nodeSelector = { ...pod.spec.nodeSelector, ...gpuNodeSelector(share) };
+  const selector = { ...pod.spec.nodeSelector, ...gpuNodeSelector(share) };
+  // Never an empty map the pod did not have (kubectl apply would fight over it).
+  if (Object.keys(selector).length > 0) pod.spec.nodeSelector = selector;
   if (share.mode !== "mps") return [];
   const vars: [string, { value: string }][] = [];
   if (share.mps.threadPercentage !== undefined)

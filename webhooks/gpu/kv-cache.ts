@@ -111,8 +111,11 @@ const DEFAULT_PORTS: Record<GpuAsk["backend"], number> = {
 };
 
 /** The name the engine serves its model under: --served-model-name, --model, or vLLM's positional after `serve`. */
-function servedModel(engine: Container): string | undefined {
-  const named = flagValue(engine, "served-model-name") ?? flagValue(engine, "model") ?? flagValue(engine, "model-path");
+function servedModel(engine: Container, backend: GpuAsk["backend"]): string | undefined {
+  const named =
+    flagValue(engine, "served-model-name", backend) ??
+    flagValue(engine, "model", backend) ??
+    flagValue(engine, "model-path", backend);
   if (named) return named;
   const words = [...(engine.command ?? []), ...(engine.args ?? [])];
   const serve = words.indexOf("serve");
@@ -153,7 +156,7 @@ function warmupSidecar(
   model: string,
   fromFile: boolean,
 ): Container {
-  const given = parseDecimal(flagValue(engine, "port") ?? "");
+  const given = parseDecimal(flagValue(engine, "port", ask.backend) ?? "");
   const port = given !== undefined && given > 0 && given < 65536 ? given : DEFAULT_PORTS[ask.backend];
   const file = fromFile
     ? {
@@ -246,7 +249,7 @@ function warmupInput(cache: TokenCache): { prefixes: string[]; source?: WarmupSo
 function addWarmup(spec: PodSpec, ask: GpuAsk, engine: Container, cache: TokenCache): string[] {
   const input = warmupInput(cache);
   if (!input) return [];
-  const model = servedModel(engine);
+  const model = servedModel(engine, ask.backend);
   if (!model)
     return [
       `TokenCache ${cache.metadata.name ?? ""}: warmup skipped: the engine names no model (--model or --served-model-name)`,

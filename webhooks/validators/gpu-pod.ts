@@ -1,35 +1,40 @@
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { asksForGpuFeatures } from "../gpu/annotations.js";
-import { engineOf, resolveGpuAsk } from "../gpu/ask.js";
+import { engineOf, resolveGpuAsk, type GpuAsk } from "../gpu/ask.js";
 import { flagValue } from "../gpu/container-edits.js";
 import { cpuTierFit } from "../gpu/kv-cache.js";
 import { failure, success, type Outcome } from "../enhancers/result.js";
 import { DenialCode, type FieldError } from "../field-errors.js";
 import { int32, MAX_INT32, parseDecimal } from "../../src/kube/validation.js";
 
-const TP_FLAGS = ["tensor-parallel-size", "tp-size", "tp_size"];
+/** Tensor parallelism's canonical name on each engine's command line (src/engines/*: cli). */
+const TP_FLAG: Record<string, string> = { vllm: "tensor-parallel-size", sglang: "tp-size", "tensorrt-llm": "tp_size" };
 
-/** The engine's tensor parallel flags: plain decimal int32s ≥ 1 (engines parse them as ints), none above the pod's exclusive GPUs. */
-function tensorParallelError(engine: Container, gpus: number | undefined, path: string): FieldError | undefined {
-  for (const flag of TP_FLAGS) {
-    const given = flagValue(engine, flag);
-    if (given === undefined) continue;
-    const tp = int32(parseDecimal(given), 1);
-    if (tp === undefined)
-      return {
-        path,
-        detail: `--${flag} ${JSON.stringify(given)} is not a whole number from 1 to ${MAX_INT32}`,
-        fix: "write it in plain decimal digits, e.g. 2",
-      };
-    if (gpus !== undefined && tp > gpus)
-      return {
-        path,
-        detail: `--${flag} ${tp} is above the ${gpus} GPUs the pod gets`,
-        fix: "lower it or raise inference.ai/gpu-count",
-      };
-  }
-  return undefined;
+/**
+ * The engine's tensor parallelism, in any spelling: plain decimal digits of an int32 ≥ 1 (the
+ * engines parse it with int(); Number() would read "0x2" or "1e0"), not above the whole GPUs the
+ * pod gets.
+ */
+function tensorParallelProblem(engine: Container, ask: GpuAsk): FieldError | undefined {
+  const flag = TP_FLAG[ask.backend];
+  const given = flag === undefined ? undefined : flagValue(engine, flag, ask.backend);
+  if (given === undefined) return undefined;
+  const path = `spec.containers[${ask.engineIndex}].args`;
+  const tp = int32(parseDecimal(given), 1);
+  if (tp === undefined)
+    return {
+      path,
+      detail: `--${flag} ${JSON.stringify(given)} is not a whole number from 1 to ${MAX_INT32}`,
+      fix: "write it in plain decimal digits, e.g. 2",
+    };
+  const gpus = ask.gpu?.mode === "exclusive" ? ask.gpu.count : undefined;
+  if (gpus === undefined || tp <= gpus) return undefined;
+  return {
+    path,
+    detail: `--${flag} ${tp} is above the ${gpus} GPUs the pod gets`,
+    fix: "lower it or raise inference.ai/gpu-count",
+  };
 }
 
 /**
@@ -43,8 +48,7 @@ export function validateGpuPod(pod: Pod, namespace: string, view: ClusterReader)
   const ask = resolveGpuAsk(pod, namespace, view);
   if (!ask.ok) return ask;
   const engine = engineOf(pod, ask.value);
-  const gpus = ask.value.gpu?.mode === "exclusive" ? ask.value.gpu.count : undefined;
-  const tp = tensorParallelError(engine, gpus, `spec.containers[${ask.value.engineIndex}].args`);
+  const tp = tensorParallelProblem(engine, ask.value);
   if (tp) return failure(DenialCode.Invalid, tp);
   const fit = ask.value.tokenCache ? cpuTierFit(engine, ask.value.tokenCache) : {};
   if (fit.limit)

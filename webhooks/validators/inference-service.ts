@@ -6,12 +6,16 @@
  */
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { GPUPoolKind, TokenCacheKind, type InferenceService } from "../../src/apis/inference-ai.js";
-import { engineFor, type Engine } from "../../src/engines/index.js";
+import { engineFor, type Engine, type EngineLaunch } from "../../src/engines/index.js";
+import type { OwnedFlag } from "../../src/engines/engine.js";
+import { abbreviatedFlag, END_OF_OPTIONS, flagWord } from "../../src/engines/cli.js";
 import type { FieldError } from "../field-errors.js";
 import { brokenNames, podPlaceNames, type EmittedName } from "../../src/modelinfer/emitted-names.js";
 import { DNS1035_LABEL_RULE, LABEL_VALUE_RULE } from "../../src/kube/validation.js";
 import { LABEL_INFERENCE_SERVICE } from "../../src/apis/inference-ai.js";
-import { brokenNameDetail, nameRuleFix } from "./names.js";
+import { brokenNameDetail, copiedValueError, labelMapErrors, nameRuleFix } from "./names.js";
+import { LABEL_GPU_PRODUCT } from "../../src/nvidia/resources.js";
+import { productsOf } from "../../src/nvidia/products.js";
 import {
   gpusPerPod,
   MODELINFER_ROLE,
@@ -170,6 +174,75 @@ const emittedNames: Rule = (svc) => {
     : [];
 };
 
+/**
+ * Values copied into the pods' node selector: spec.nodeSelector as labels, and gpu.type as the
+ * value of nvidia.com/gpu.product (a family name, e.g. nvidia-a100, stands for its products, which
+ * are label values). A space, a non-ASCII letter or 64 characters make every pod invalid.
+ */
+const nodeSelection: Rule = (svc) => {
+  const errors = labelMapErrors("spec.nodeSelector", svc.spec.nodeSelector, "the pods' nodeSelector");
+  const type = svc.spec.gpu?.type;
+  if (type === undefined) return errors;
+  const where = `nodeSelector[${LABEL_GPU_PRODUCT}]`;
+  const broken = productsOf(type).flatMap((p) => copiedValueError("spec.gpu.type", p, LABEL_VALUE_RULE, where) ?? []);
+  return [...errors, ...broken.slice(0, 1)];
+};
+
+/** The launch as far as it decides which flags the controller owns. */
+function launchOf(svc: InferenceService): EngineLaunch {
+  return {
+    model: svc.spec.model.name,
+    servedName: svc.spec.model.name,
+    source: svc.spec.model.source ?? "huggingface",
+    tensorParallelism: tensorParallelism(svc),
+    pipelineParallelism: pipelineParallelism(svc),
+    prefixCaching: svc.spec.cache?.enabled === true,
+    extraArgs: [],
+  };
+}
+
+function ownedFlagError(path: string, arg: string, flag: OwnedFlag, how: string): FieldError {
+  const fix = flag.field.startsWith("spec.")
+    ? `set ${flag.field} instead, and remove it here`
+    : `remove it: ${flag.field.replace(/^nothing: /, "")}`;
+  return {
+    path,
+    detail: `"${arg}" ${how} --${flag.name}, which inferplane sets; the engine would run on this value, not the spec's`,
+    fix,
+  };
+}
+
+/**
+ * backendConfig.extraArgs may not set a flag the controller sets from the spec (in any spelling:
+ * `--port=9000`, `-tp 8`, vLLM's `--tensor_parallel_size`, an abbreviation), since the engine takes
+ * the later value: `--port 9000` leaves the Service and probes on 8000, `-tp 8` slips past the
+ * parallelism check. Nor `--`, after which every flag (the GPU enhancer's too) is a positional argument.
+ */
+const extraArgs: Rule = (svc, engine) => {
+  const owned = engine.owned(launchOf(svc));
+  return (svc.spec.backendConfig?.extraArgs ?? []).flatMap((arg, i): FieldError[] => {
+    const path = `spec.backendConfig.extraArgs[${i}]`;
+    if (arg === END_OF_OPTIONS)
+      return [
+        {
+          path,
+          detail: `"--" ends the engine's options: every flag after it, inferplane's too, becomes a positional argument`,
+          fix: "remove it",
+        },
+      ];
+    const name = flagWord(arg, engine.cli)?.name;
+    const set = owned.find((f) => f.name === name);
+    if (set) return [ownedFlagError(path, arg, set, "sets")];
+    const abbreviated = abbreviatedFlag(
+      arg,
+      owned.map((f) => f.name),
+      engine.cli,
+    );
+    const short = owned.find((f) => f.name === abbreviated);
+    return short ? [ownedFlagError(path, arg, short, "abbreviates")] : [];
+  });
+};
+
 const RULES: readonly Rule[] = [
   source,
   location,
@@ -180,6 +253,8 @@ const RULES: readonly Rule[] = [
   tritonConfig,
   scaling,
   emittedNames,
+  nodeSelection,
+  extraArgs,
 ];
 
 /** Every field error of the spec against its engine. Pure. */

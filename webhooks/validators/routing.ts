@@ -1,4 +1,9 @@
-import type { InferenceGateway, StackInferenceService, StaticRoute } from "../../src/apis/production-stack.js";
+import {
+  StackInferenceServiceKind,
+  type InferenceGateway,
+  type StackInferenceService,
+  type StaticRoute,
+} from "../../src/apis/production-stack.js";
 import { pickerPolicy, routerPolicy } from "../../src/routing/policy.js";
 import { isLoopback } from "../../src/routing/loopback.js";
 import { ignoredSemanticCacheSettings } from "../../src/routing/nlp-filters.js";
@@ -6,7 +11,9 @@ import { SERVICE } from "../../src/kube/core-kinds.js";
 import { staticRouteConfig } from "../../src/routing/static-config.js";
 import type { AdmissionContext } from "../context.js";
 import { DenialCode, type FieldError } from "../field-errors.js";
-import { failure, failures, success, type Outcome } from "../enhancers/result.js";
+import { failures, success, type Outcome } from "../enhancers/result.js";
+import { gatewaySpecErrors } from "./inference-gateway.js";
+import { staticRouteNameErrors } from "./static-route.js";
 import type { Findings } from "./findings.js";
 
 /**
@@ -32,7 +39,7 @@ export function validateStaticRoute(obj: unknown, namespace: string, ctx: Admiss
   const route = obj as StaticRoute;
   const isService = (name: string): boolean => ctx.view.get(SERVICE, namespace, name) !== undefined;
   const result = staticRouteConfig(route.spec, namespace, isService);
-  const errors = [...result.errors, ...routerRefErrors(route, namespace)];
+  const errors = [...staticRouteNameErrors(route), ...result.errors, ...routerRefErrors(route, namespace)];
   if (errors.length > 0) return failures(DenialCode.Invalid, errors);
   const warnings = [
     ...result.backends
@@ -45,24 +52,32 @@ export function validateStaticRoute(obj: unknown, namespace: string, ctx: Admiss
   return success(undefined, warnings);
 }
 
-export function validateInferenceGateway(obj: unknown): Outcome<unknown> {
+/** Routes to an InferenceService not there (yet): allowed, since it may come later; the route waits out of the config. */
+function missingServiceWarnings(gw: InferenceGateway, namespace: string, ctx: AdmissionContext): string[] {
+  if (!ctx.view.hasSynced()) return [];
+  return (gw.spec.routes ?? []).flatMap((route, i) =>
+    ctx.view.get(StackInferenceServiceKind, namespace, route.inferenceServiceRef)
+      ? []
+      : [
+          `spec.routes[${i}]: no InferenceService ${route.inferenceServiceRef} yet; ${route.model} is left out until it exists`,
+        ],
+  );
+}
+
+export function validateInferenceGateway(obj: unknown, namespace: string, ctx: AdmissionContext): Outcome<unknown> {
   const gw = obj as InferenceGateway;
+  const errors = gatewaySpecErrors(gw);
+  if (errors.length > 0) return failures(DenialCode.Invalid, errors);
   const target = gw.spec.target ?? "router";
-  if (target === "gateway-api" && !gw.spec.gateway)
-    return failure(DenialCode.Invalid, {
-      path: "spec.gateway",
-      detail: "required with target gateway-api",
-      fix: "name the Gateway the HTTPRoute attaches to",
-    });
   const unhonored = target === "router" ? routerPolicy(gw.spec).unhonored : pickerPolicy(gw.spec).unhonored;
   // The first clause of each: the field and what happens; the condition PolicyHonored has the rest.
-  return success(
-    undefined,
-    unhonored.map(
+  return success(undefined, [
+    ...unhonored.map(
       (u) =>
         `not carried by the ${target === "router" ? "router" : "Endpoint Picker"}: ${u.split(":")[0] ?? u}; see PolicyHonored`,
     ),
-  );
+    ...missingServiceWarnings(gw, namespace, ctx),
+  ]);
 }
 
 /** nlpFilters settings no real component honours: allowed, and said (seed 001's example has both). */

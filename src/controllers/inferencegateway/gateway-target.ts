@@ -18,7 +18,7 @@ import { MODEL_HEADER, type HTTPRoute, type HTTPRouteRule } from "../../gateway-
 import type { InferencePool } from "../../gateway-api/inference-pool.js";
 import type { KubeObject } from "../../kube/object.js";
 import { controllerReference } from "../../kube/owner.js";
-import { pickerName, poolName } from "./names.js";
+import { instanceLabel, pickerName, poolName } from "../../routing/gateway-names.js";
 import { pickerPolicy } from "../../routing/policy.js";
 import type { ResolvedRoute } from "./routes.js";
 
@@ -59,7 +59,7 @@ function meta(gw: InferenceGateway, name: string, component: string): NonNullabl
     namespace: gw.metadata.namespace ?? "",
     labels: {
       "app.kubernetes.io/name": component,
-      "app.kubernetes.io/instance": gw.metadata.name ?? "",
+      "app.kubernetes.io/instance": instanceLabel(gw.metadata.name ?? ""),
       "app.kubernetes.io/part-of": "inferplane",
     },
     ownerReferences: [controllerReference(gw)],

@@ -12,24 +12,50 @@ import { InferencePoolKind } from "../../gateway-api/inference-pool.js";
 import { CONFIG_MAP, DEPLOYMENT, POD, ROLE, ROLE_BINDING, SERVICE, SERVICE_ACCOUNT } from "../../kube/core-kinds.js";
 import { isKind, type KindRef } from "../../kube/kind.js";
 import type { KubeObject } from "../../kube/object.js";
-import type { DesiredState, Reconciler } from "../runtime/reconciler.js";
+import type { DesiredState, EventNote, Reconciler } from "../runtime/reconciler.js";
+import { formatFieldError } from "../../../webhooks/field-errors.js";
+import { gatewaySpecErrors } from "../../../webhooks/validators/inference-gateway.js";
 import { promptGuardVerdict, semanticCacheVerdict } from "../../routing/nlp-filters.js";
 import { MAX_HTTPROUTE_RULES, gatewayChildren, poolRoutes } from "./gateway-target.js";
-import { pickerName, routerName } from "./names.js";
+import { pickerName, routerName } from "../../routing/gateway-names.js";
 import { pickerPolicy, routerPolicy, scorerText } from "../../routing/policy.js";
-import { resolveRoutes } from "./routes.js";
+import { missingServices, resolveRoutes } from "./routes.js";
 import { routerAddress, routerChildren } from "./router-target.js";
-import { gatewayStatus, type Carrier, type GatewayFacts } from "./status.js";
+import {
+  CONDITION_ROUTES_RESOLVED,
+  REASON_SERVICE_NOT_FOUND,
+  gatewayStatus,
+  type Carrier,
+  type GatewayFacts,
+} from "./status.js";
 
 export function targetOf(gw: InferenceGateway): "router" | "gateway-api" {
   return gw.spec.target ?? "router";
 }
 
-/** The router or the pickers, by target (DESIGN.md §13). */
+/** A Warning Event, only when condition `type` does not already say the same (no Event per pass). */
+function transitionEvent(gw: InferenceGateway, type: string, reason: string, message: string): EventNote[] {
+  const before = gw.status?.conditions?.find((c) => c.type === type);
+  if (before?.status === "False" && before.reason === reason && before.message === message) return [];
+  return [{ type: "Warning", reason, message }];
+}
+
+/**
+ * The router or the pickers, by target (DESIGN.md §13); routes to an InferenceService that does
+ * not exist are left out, said in an Event and condition RoutesResolved. A spec no pass can carry
+ * (gatewaySpecErrors) holds the children as they are.
+ */
 export function gatewayDesired(gw: InferenceGateway, view: ClusterReader): DesiredState {
+  const errors = gatewaySpecErrors(gw);
+  if (errors.length > 0) {
+    const message = errors.map(formatFieldError).join("; and ");
+    return { children: [], hold: message, events: transitionEvent(gw, "Ready", "InvalidSpec", message) };
+  }
   const routes = resolveRoutes(gw, view);
   const children = targetOf(gw) === "router" ? routerChildren(gw, routes) : gatewayChildren(gw, routes);
-  return { children };
+  const missing = missingServices(routes);
+  const events = missing ? transitionEvent(gw, CONDITION_ROUTES_RESOLVED, REASON_SERVICE_NOT_FOUND, missing) : [];
+  return { children, events };
 }
 
 function deploymentsReady(gw: InferenceGateway, view: ClusterReader, names: readonly string[]): Carrier {
@@ -101,6 +127,7 @@ function gatewayApiFacts(
 }
 
 export function gatewayFacts(gw: InferenceGateway, view: ClusterReader): GatewayFacts {
+  const errors = gatewaySpecErrors(gw);
   const routes = resolveRoutes(gw, view);
   const target = targetOf(gw);
   const services = routes.flatMap((r) => (r.service ? [r.service] : []));
@@ -114,6 +141,7 @@ export function gatewayFacts(gw: InferenceGateway, view: ClusterReader): Gateway
     backends: byTarget.backends ?? [],
     carrier: byTarget.carrier ?? { ready: 0, desired: 1 },
     unhonored: byTarget.unhonored ?? [],
+    ...(errors.length > 0 ? { invalid: errors.map(formatFieldError).join("; and ") } : {}),
     ...(byTarget.address ? { address: byTarget.address } : {}),
     ...(semanticCache ? { semanticCache } : {}),
     ...(promptGuard ? { promptGuard } : {}),

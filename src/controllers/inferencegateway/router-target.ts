@@ -20,7 +20,7 @@ import {
 } from "../../vllm-router/router.js";
 import { serviceHost } from "../../vllm-router/url.js";
 import { controllerReference } from "../../kube/owner.js";
-import { routerName } from "./names.js";
+import { instanceLabel, routerName } from "../../routing/gateway-names.js";
 import { routerPolicy } from "../../routing/policy.js";
 import { routable, servedModel, type ResolvedRoute } from "./routes.js";
 
@@ -38,7 +38,7 @@ export function routerAddress(gw: InferenceGateway): string {
 function labels(gw: InferenceGateway): Record<string, string> {
   return {
     "app.kubernetes.io/name": "vllm-router",
-    "app.kubernetes.io/instance": gw.metadata.name ?? "",
+    "app.kubernetes.io/instance": instanceLabel(gw.metadata.name ?? ""),
     "app.kubernetes.io/part-of": "inferplane",
   };
 }

@@ -14,6 +14,14 @@ export interface ResolvedRoute {
   backend?: ResolvedBackend;
   /** Why the route cannot carry traffic yet, with the fix. */
   problem?: string;
+  /** Its InferenceService does not exist: the route is left out of the router's config. */
+  missing?: boolean;
+}
+
+/** `llama3 → InferenceService ml/x does not exist …; …`: the routes left out for a missing service, or undefined. */
+export function missingServices(routes: readonly ResolvedRoute[]): string | undefined {
+  const missing = routes.filter((r) => r.missing);
+  return missing.length > 0 ? missing.map((r) => `${r.model}: ${r.problem ?? ""}`).join("; ") : undefined;
 }
 
 /** Each route's InferenceService (same namespace) and its backend. Pure. */
@@ -23,7 +31,11 @@ export function resolveRoutes(gw: InferenceGateway, view: ClusterReader): Resolv
     const service = view.get(StackInferenceServiceKind, ns, route.inferenceServiceRef);
     const base = { model: route.model, serviceName: route.inferenceServiceRef };
     if (!service)
-      return { ...base, problem: `InferenceService ${ns}/${route.inferenceServiceRef} does not exist (yet)` };
+      return {
+        ...base,
+        missing: true,
+        problem: `InferenceService ${ns}/${route.inferenceServiceRef} does not exist (yet): the route is left out until it does`,
+      };
     const backend = resolveBackend(service, view);
     return { ...base, service, backend, ...(backend.problem ? { problem: backend.problem } : {}) };
   });

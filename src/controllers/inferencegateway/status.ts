@@ -1,6 +1,10 @@
 import type { GatewayRouteStatus, InferenceGateway, InferenceGatewayStatus } from "../../apis/production-stack.js";
 import { condition, type Condition } from "../runtime/conditions.js";
-import type { ResolvedRoute } from "./routes.js";
+import { missingServices, type ResolvedRoute } from "./routes.js";
+
+/** Condition: every route's InferenceService exists (False: those missing are left out of the config). */
+export const CONDITION_ROUTES_RESOLVED = "RoutesResolved";
+export const REASON_SERVICE_NOT_FOUND = "InferenceServiceNotFound";
 
 /** Whether the router or the pickers serve: ready replicas of what was asked. */
 export interface Carrier {
@@ -22,6 +26,8 @@ export interface GatewayFacts {
   unhonored: readonly string[];
   semanticCache?: [Condition["status"], string, string];
   promptGuard?: [Condition["status"], string, string];
+  /** Why no pass can carry the spec (gatewaySpecErrors), when it cannot. */
+  invalid?: string;
 }
 
 function routeStatus(route: ResolvedRoute, carried: { backend: string } | { problem: string }): GatewayRouteStatus {
@@ -68,13 +74,20 @@ export function gatewayStatus(gw: InferenceGateway, f: GatewayFacts, now: string
   const generation = gw.metadata.generation;
   const previous = gw.status?.conditions;
   const routes = f.routes.map((r, i) => routeStatus(r, f.backends[i] ?? { problem: "not carried" }));
-  const { ready, degraded } = readiness(f, routes);
+  const verdict = readiness(f, routes);
+  const ready: Verdict = f.invalid ? ["False", "InvalidSpec", f.invalid] : verdict.ready;
+  const degraded = verdict.degraded;
   const honored: Verdict =
     f.unhonored.length === 0
       ? ["True", "AllCarried", `carried as ${f.routingLogic}`]
       : ["False", "NotCarried", f.unhonored.join("; ")];
+  const missing = missingServices(f.routes);
+  const resolved: Verdict = missing
+    ? ["False", REASON_SERVICE_NOT_FOUND, missing]
+    : ["True", "AllFound", "every route's InferenceService exists"];
   const verdicts: [string, Verdict][] = [
     ["Ready", ready],
+    [CONDITION_ROUTES_RESOLVED, resolved],
     ["Degraded", degraded],
     ["PolicyHonored", honored],
     ...(f.semanticCache ? [["SemanticCache", f.semanticCache] as [string, Verdict]] : []),

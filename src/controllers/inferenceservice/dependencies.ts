@@ -2,6 +2,8 @@ import type { ClusterReader } from "../../cluster-view/cluster-view.js";
 import { GPUPoolKind, TokenCacheKind, type InferenceService } from "../../apis/inference-ai.js";
 import { CUSTOM_RESOURCE_DEFINITION, SECRET } from "../../kube/core-kinds.js";
 import { SCALED_OBJECT_CRD } from "../../keda/scaled-object.js";
+import { pipelineParallelism } from "../../engines/parallelism.js";
+import { podGroupCrdRef } from "./gang.js";
 import { referenceKey, type Lookups, type Reference } from "../runtime/reconciler.js";
 
 /** A condition about one object the spec names. */
@@ -22,7 +24,7 @@ export function kedaCrdRef(): Reference {
   return { kind: CUSTOM_RESOURCE_DEFINITION, namespace: "", name: SCALED_OBJECT_CRD };
 }
 
-/** What the runtime reads before each pass: the source's Secret and, with autoscaling, KEDA's CRD. */
+/** What the runtime reads before each pass: the source's Secret, with autoscaling KEDA's CRD, multi-node Volcano's PodGroup CRD. */
 export function references(svc: InferenceService): Reference[] {
   const refs: Reference[] = [];
   const secret = secretRef(svc);
@@ -30,6 +32,7 @@ export function references(svc: InferenceService): Reference[] {
   const strategy = svc.spec.autoscaling?.strategy ?? "auto";
   if ((svc.spec.autoscaling?.metrics ?? []).length > 0 && (strategy === "auto" || strategy === "keda"))
     refs.push(kedaCrdRef());
+  if (pipelineParallelism(svc) > 1) refs.push(podGroupCrdRef());
   return refs;
 }
 

@@ -10,6 +10,9 @@ import { pipelineParallelism } from "../../engines/parallelism.js";
 import { podTemplate } from "./pod-template.js";
 import { service } from "./service.js";
 import { deployment, modelInfer } from "./workload.js";
+import { schedulerOf } from "./gang.js";
+import { DEFAULT_INFERENCE_SERVICE_SETTINGS, type InferenceServiceSettings } from "./settings.js";
+import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
 
 /** While a Secret is missing (no watch tells us it appeared): look again this often. */
 export const SECRET_RECHECK_MS = 30_000;
@@ -52,14 +55,37 @@ function refusal(errors: readonly FieldError[]): string {
 }
 
 /** Deployment or ModelInfer, with pod templates from the admission enhancers. */
-function workload(svc: InferenceService, view: ClusterReader): KubeObject | Blocker {
+function workload(
+  svc: InferenceService,
+  view: ClusterReader,
+  settings: InferenceServiceSettings,
+): KubeObject | Blocker {
   const multiNode = pipelineParallelism(svc) > 1;
+  const scheduler = schedulerOf(svc, settings);
   const first = podTemplate(svc, view, multiNode ? "entry" : "single");
   if (!first.ok) return { condition: "Ready", reason: "PodRefused", message: refusal(first.errors) };
-  if (!multiNode) return deployment(svc, first.value);
+  if (!multiNode) return deployment(svc, withScheduler(first.value, scheduler));
   const worker = podTemplate(svc, view, "worker");
   if (!worker.ok) return { condition: "Ready", reason: "PodRefused", message: refusal(worker.errors) };
-  return modelInfer(svc, first.value, worker.value);
+  return modelInfer(svc, first.value, worker.value, scheduler);
+}
+
+/** A Deployment's pod template with spec.schedulerName, when the spec names one. */
+function withScheduler(template: PodTemplateSpec, scheduler: string | undefined): PodTemplateSpec {
+  return scheduler && template.spec ? { ...template, spec: { ...template.spec, schedulerName: scheduler } } : template;
+}
+
+/** Why the children are held this pass, if they are: a blocker, or the enhancers' refusal of a pod template. */
+export function holdReason(
+  svc: InferenceService,
+  view: ClusterReader,
+  lookups: Lookups | undefined,
+  settings: InferenceServiceSettings = DEFAULT_INFERENCE_SERVICE_SETTINGS,
+): Blocker | undefined {
+  const why = blocker(svc, view, lookups);
+  if (why) return why;
+  const work = workload(svc, view, settings);
+  return "reason" in work ? work : undefined;
 }
 
 function autoscaler(svc: InferenceService, lookups: Lookups | undefined): KubeObject[] {
@@ -75,10 +101,15 @@ function autoscaler(svc: InferenceService, lookups: Lookups | undefined): KubeOb
  * new at all (hold) while the spec is refused or a GPUPool, TokenCache or Secret it names is
  * missing. Pure over the object, the view and the runtime's lookups.
  */
-export function inferenceServiceDesired(svc: InferenceService, view: ClusterReader, lookups?: Lookups): DesiredState {
+export function inferenceServiceDesired(
+  svc: InferenceService,
+  view: ClusterReader,
+  lookups?: Lookups,
+  settings: InferenceServiceSettings = DEFAULT_INFERENCE_SERVICE_SETTINGS,
+): DesiredState {
   const why = blocker(svc, view, lookups);
   if (why) return held(svc, why);
-  const work = workload(svc, view);
+  const work = workload(svc, view, settings);
   if ("reason" in work) return held(svc, work);
   const state: DesiredState = { children: [work, service(svc), ...autoscaler(svc, lookups)] };
   if ((svc.spec.autoscaling?.strategy ?? "auto") === "auto" && kedaInstalled(lookups) === false)

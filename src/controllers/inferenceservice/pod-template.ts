@@ -7,7 +7,9 @@ import { LABEL_GPU_PRODUCT } from "../../nvidia/resources.js";
 import { productsOf } from "../../nvidia/products.js";
 import * as A from "../../../webhooks/gpu/annotations.js";
 import { enhanceGpuPod } from "../../../webhooks/gpu/enhance.js";
-import type { Outcome } from "../../../webhooks/enhancers/result.js";
+import { failures, type Outcome } from "../../../webhooks/enhancers/result.js";
+import { DenialCode } from "../../../webhooks/field-errors.js";
+import { emittedValueErrors } from "../../../webhooks/validators/emitted.js";
 import { gpusPerPod, pipelineParallelism, tensorParallelism } from "../../engines/parallelism.js";
 import { modelAccess, type ModelAccess } from "./source.js";
 
@@ -74,9 +76,9 @@ function engineContainer(svc: InferenceService, engine: Engine, run: EngineComma
     name: ENGINE_CONTAINER,
     image: svc.spec.image ?? engine.image,
     command: run.command,
-    args: run.args,
     resources: nonGpuResources(svc),
   };
+  if (run.args.length > 0) container.args = run.args;
   if (access.env.length > 0) container.env = access.env;
   if (access.envFrom.length > 0) container.envFrom = access.envFrom;
   const mounts = [...access.mounts, ...(sharedMemory(svc) ? [{ name: "dshm", mountPath: "/dev/shm" }] : [])];
@@ -145,8 +147,11 @@ export function podTemplate(svc: InferenceService, view: ClusterReader, role: Po
   const namespace = svc.metadata.namespace ?? "default";
   const metadata = { labels: podLabels(svc), annotations: gpuAnnotations(svc) };
   const pod: Pod = { apiVersion: "v1", kind: "Pod", metadata, spec: podSpec(svc, container) };
-  const enhanced = enhanceGpuPod(pod, namespace, view, true);
+  const enhanced = enhanceGpuPod(structuredClone(pod), namespace, view, true);
   if (!enhanced.ok) return enhanced;
+  // What the enhancers copied in from a GPUPool or PDD stored before its validation ran.
+  const invalid = emittedValueErrors(pod, enhanced.value);
+  if (invalid.length > 0) return failures(DenialCode.Invalid, invalid);
   const { metadata: meta, spec } = enhanced.value;
   return { ok: true, value: { metadata: meta ?? {}, spec: spec ?? { containers: [] } }, warnings: enhanced.warnings };
 }

@@ -17,6 +17,7 @@ import { references } from "./dependencies.js";
 import { inferenceServiceDesired } from "./desired.js";
 import { inferenceServiceStatus } from "./status.js";
 import { CONDITION_SIZED } from "../../apis/optimizer.js";
+import { DEFAULT_INFERENCE_SERVICE_SETTINGS, type InferenceServiceSettings } from "./settings.js";
 
 const key = (svc: InferenceService): string => `${svc.metadata.namespace ?? ""}/${svc.metadata.name ?? ""}`;
 
@@ -44,14 +45,21 @@ function concerned(obj: KubeObject, view: ClusterReader): string[] {
   return [];
 }
 
-/** The Inference Operator's InferenceService (DESIGN.md §12, issue 14) on the shared runtime. */
-export const inferenceServiceReconciler: Reconciler<InferenceService, InferenceServiceStatus> = {
-  name: "inferenceservice",
-  kind: InferenceServiceKind,
-  owns: [DEPLOYMENT, ModelInferKind, SERVICE, HORIZONTAL_POD_AUTOSCALER, ScaledObjectKind],
-  mapToPrimaries: concerned,
-  keepsConditions: [CONDITION_SIZED],
-  references,
-  desired: (svc, view, _now, lookups) => inferenceServiceDesired(svc, view, lookups),
-  status: inferenceServiceStatus,
-};
+/** The Inference Operator's InferenceService (DESIGN.md §12, issue 14) on the shared runtime, for the chart's settings. */
+export function inferenceServiceReconcilerFor(
+  settings: InferenceServiceSettings,
+): Reconciler<InferenceService, InferenceServiceStatus> {
+  return {
+    name: "inferenceservice",
+    kind: InferenceServiceKind,
+    owns: [DEPLOYMENT, ModelInferKind, SERVICE, HORIZONTAL_POD_AUTOSCALER, ScaledObjectKind],
+    mapToPrimaries: concerned,
+    keepsConditions: [CONDITION_SIZED],
+    references,
+    desired: (svc, view, _now, lookups) => inferenceServiceDesired(svc, view, lookups, settings),
+    status: (svc, view, now, lookups) => inferenceServiceStatus(svc, view, now, lookups, settings),
+  };
+}
+
+/** With the default settings (no scheduler of inferplane's own: multi-node replicas go to Volcano). */
+export const inferenceServiceReconciler = inferenceServiceReconcilerFor(DEFAULT_INFERENCE_SERVICE_SETTINGS);

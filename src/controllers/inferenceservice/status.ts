@@ -11,7 +11,9 @@ import { DEPLOYMENT, POD } from "../../kube/core-kinds.js";
 import { condition, type Condition } from "../runtime/conditions.js";
 import type { Lookups } from "../runtime/reconciler.js";
 import { autoscalerCondition, autoscalerRef } from "./autoscaler-status.js";
-import { blocker } from "./desired.js";
+import { holdReason } from "./desired.js";
+import { CONDITION_GANG_SCHEDULING, gangVerdict } from "./gang.js";
+import { DEFAULT_INFERENCE_SERVICE_SETTINGS, type InferenceServiceSettings } from "./settings.js";
 import { resolutions } from "./dependencies.js";
 import { pipelineParallelism } from "../../engines/parallelism.js";
 import { gpuAllocation, isReady, isScheduled, isTerminating, stuckReason } from "./pods.js";
@@ -97,26 +99,43 @@ function phaseOf(o: Observed): PhaseVerdict {
   return { phase: "Pending", reason: o.pods.length === 0 ? "NoPods" : "Unscheduled", message: counts };
 }
 
+/** A held service: Failed when the spec is refused, else Pending on what it waits for. */
+function heldVerdict(held: { reason: string; message: string }): PhaseVerdict {
+  return { phase: held.reason === "InvalidSpec" ? "Failed" : "Pending", reason: held.reason, message: held.message };
+}
+
+type Cond = (type: string, ok: boolean | "Unknown", reason: string, message: string) => Condition;
+
+/** GangScheduling for a multi-node service, none for a single-node one. */
+function gangCondition(
+  svc: InferenceService,
+  settings: InferenceServiceSettings,
+  lookups: Lookups | undefined,
+  cond: Cond,
+): Condition[] {
+  const gang = gangVerdict(svc, settings, lookups);
+  return gang ? [cond(CONDITION_GANG_SCHEDULING, gang.status, gang.reason, gang.message)] : [];
+}
+
 /**
  * The status subresource: phase, replica counts, URL, the GPUs pods got, and conditions Ready,
- * Progressing, AutoscalerReady, GPUPoolResolved, CacheResolved, SourceResolved. Pure.
+ * Progressing, AutoscalerReady, GPUPoolResolved, CacheResolved, SourceResolved, and for a
+ * multi-node service GangScheduling. Pure.
  */
 export function inferenceServiceStatus(
   svc: InferenceService,
   view: ClusterReader,
   now: Date,
   lookups?: Lookups,
+  settings: InferenceServiceSettings = DEFAULT_INFERENCE_SERVICE_SETTINGS,
 ): InferenceServiceStatus {
   const at = now.toISOString();
   const previous = svc.status?.conditions ?? [];
   const generation = svc.metadata.generation;
-  const cond = (type: string, ok: boolean | "Unknown", reason: string, message: string): Condition =>
-    condition(type, ok, reason, message, previous, at, generation);
+  const cond: Cond = (type, ok, reason, message) => condition(type, ok, reason, message, previous, at, generation);
   const o = observe(svc, view);
-  const held = blocker(svc, view, lookups);
-  const verdict: PhaseVerdict = held
-    ? { phase: held.reason === "InvalidSpec" ? "Failed" : "Pending", reason: held.reason, message: held.message }
-    : phaseOf(o);
+  const held = holdReason(svc, view, lookups, settings);
+  const verdict = held ? heldVerdict(held) : phaseOf(o);
   const moving = verdict.phase === "Pending" || verdict.phase === "Initializing" || verdict.phase === "Scaling";
   const status: InferenceServiceStatus = {
     phase: verdict.phase,
@@ -131,6 +150,7 @@ export function inferenceServiceStatus(
       cond("Progressing", moving && !held, held ? "Held" : verdict.reason, verdict.message),
       autoscalerCondition(svc, view, lookups, cond),
       ...resolutions(svc, view, lookups).map((r) => cond(r.type, r.ok, r.reason, r.message)),
+      ...gangCondition(svc, settings, lookups, cond),
     ],
   };
   const autoscaler = autoscalerRef(svc, lookups);

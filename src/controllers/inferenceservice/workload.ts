@@ -52,9 +52,15 @@ export function deployment(svc: InferenceService, template: PodTemplateSpec): De
 
 /**
  * One replica spanning `pipelineParallelism` nodes: a ModelInfer InferGroup with one role, an
- * entry (the Ray head and the server) and pp − 1 workers, gang-scheduled (all pods or none).
+ * entry (the Ray head and the server) and pp − 1 workers, gang-scheduled (all pods or none) by
+ * `scheduler`, which must act on its PodGroups (gang.ts).
  */
-export function modelInfer(svc: InferenceService, entry: PodTemplateSpec, worker: PodTemplateSpec): ModelInfer {
+export function modelInfer(
+  svc: InferenceService,
+  entry: PodTemplateSpec,
+  worker: PodTemplateSpec,
+  scheduler: string | undefined,
+): ModelInfer {
   const replicas = ownedReplicas(svc);
   const mi: ModelInfer = {
     apiVersion: "workload.matrixinfer.ai/v1alpha1",
@@ -76,5 +82,6 @@ export function modelInfer(svc: InferenceService, entry: PodTemplateSpec, worker
     },
   };
   if (replicas !== undefined) mi.spec.replicas = replicas;
+  if (scheduler) mi.spec.schedulerName = scheduler;
   return mi;
 }

@@ -8,6 +8,7 @@ import type { ControllerClient } from "./client.js";
 import { comparableStatus, keepConditions } from "./conditions.js";
 import { summaryEvent } from "./events.js";
 import { Expectations } from "./expectations.js";
+import { invalidChildren } from "./child-values.js";
 import {
   referenceKey,
   type DesiredState,
@@ -156,10 +157,16 @@ export class Controller<P extends KubeObject, S> {
     const now = this.options.now?.() ?? new Date();
     const lookups = await this.lookUp(primary);
     const desired = this.reconciler.desired(primary, this.options.view, now, lookups);
-    if (desired.hold === undefined) await this.writeChildren(key, primary, desired, now);
-    else await this.record(primary, desired.events ?? []);
+    await this.apply(key, primary, desired, now);
     await this.writeStatus(primary, now, lookups);
     if (desired.recheckAfterMs !== undefined) this.queue.add(key, desired.recheckAfterMs + 10);
+  }
+
+  /** Writes the children, unless desired() holds them or one of them would be refused (then none, and an Event says why). */
+  private async apply(key: string, primary: P, desired: DesiredState, now: Date): Promise<void> {
+    const invalid = desired.hold === undefined ? invalidChildren(desired) : undefined;
+    if (desired.hold === undefined && !invalid) await this.writeChildren(key, primary, desired, now);
+    else await this.record(primary, [...(desired.events ?? []), invalid]);
   }
 
   /** Reads the primary's references; one that cannot be read (other than 404) stays unknown. */

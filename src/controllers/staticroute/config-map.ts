@@ -4,6 +4,7 @@ import type { StaticRoute } from "../../apis/production-stack.js";
 import { controllerReference } from "../../kube/owner.js";
 import type { KubeObject } from "../../kube/object.js";
 import { STATIC_CONFIG_KEY } from "../../vllm-router/router.js";
+import { LABEL_STATIC_ROUTE, staticRouteLabel } from "../../routing/static-route-names.js";
 
 /** sha256 of a config text, 16 hex digits: status.configHash. */
 export function configHash(text: string): string {
@@ -20,7 +21,7 @@ export function routeConfigMap(route: StaticRoute, name: string, json: string): 
       namespace: route.metadata.namespace ?? "",
       labels: {
         "app.kubernetes.io/part-of": "inferplane",
-        "production-stack.vllm.ai/static-route": route.metadata.name ?? "",
+        [LABEL_STATIC_ROUTE]: staticRouteLabel(route),
       },
       ownerReferences: [controllerReference(route)],
     },

@@ -5,6 +5,8 @@ import type { KubeObject } from "../../kube/object.js";
 import { dynamicConfigJson } from "../../vllm-router/dynamic-config.js";
 import { STATIC_CONFIG_KEY } from "../../vllm-router/router.js";
 import type { DesiredState, Reconciler } from "../runtime/reconciler.js";
+import { formatFieldError } from "../../../webhooks/field-errors.js";
+import { staticRouteNameErrors } from "../../../webhooks/validators/static-route.js";
 import { ROUTE_HEALTH, type RouteHealthBook } from "./book.js";
 import { configHash, routeConfigMap } from "./config-map.js";
 import { healthSettings } from "./health.js";
@@ -24,10 +26,13 @@ function liveConfigText(route: StaticRoute, view: ClusterReader): string | undef
  * router cannot start without the file). Passes again every periodSeconds, so status follows the probes.
  */
 export function staticRouteDesired(route: StaticRoute, view: ClusterReader, book: RouteHealthBook): DesiredState {
+  const recheckAfterMs = healthSettings(route.spec.healthCheck).periodSeconds * 1000;
+  const invalid = staticRouteNameErrors(route);
+  if (invalid.length > 0) return { children: [], hold: invalid.map(formatFieldError).join("; and "), recheckAfterMs };
   const result = writtenConfig(route, view, book);
   const text = result.config ? dynamicConfigJson(result.config) : liveConfigText(route, view);
   const children: KubeObject[] = text ? [routeConfigMap(route, configMapName(route), text)] : [];
-  return { children, recheckAfterMs: healthSettings(route.spec.healthCheck).periodSeconds * 1000 };
+  return { children, recheckAfterMs };
 }
 
 export function staticRouteFacts(route: StaticRoute, view: ClusterReader, book: RouteHealthBook): RouteFacts {
@@ -37,7 +42,7 @@ export function staticRouteFacts(route: StaticRoute, view: ClusterReader, book: 
   const observed = book.get(routeKey(route));
   return {
     configMap: configMapName(route),
-    errors: written.errors,
+    errors: [...staticRouteNameErrors(route), ...written.errors],
     backends: fullConfig(route, view).backends,
     ...(written.config ? { config: written.config, hash: configHash(dynamicConfigJson(written.config)) } : {}),
     ...(live !== undefined ? { liveHash: configHash(live) } : {}),

@@ -10,10 +10,7 @@ export function routeKey(route: StaticRoute): string {
   return `${route.metadata.namespace ?? ""}/${route.metadata.name ?? ""}`;
 }
 
-/** The ConfigMap the route writes: configMapName, default `<name>-config` (seed 003). */
-export function configMapName(route: StaticRoute): string {
-  return route.spec.configMapName ?? `${route.metadata.name ?? ""}-config`;
-}
+export { configMapName } from "../../routing/static-route-names.js";
 
 /** The route's config over every backend (none left out): what is probed. */
 export function fullConfig(route: StaticRoute, view: ClusterReader): StaticConfigResult {
