@@ -104,7 +104,9 @@ async function runCase(port: number, ca: string, path: string, body: string, con
 }
 
 export async function admissionBenchmark(): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "admission-server.ts")], {
+  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", join(ROOT, "bench", "admission-server.ts")], {
     stdio: ["ignore", "pipe", "inherit"],
     cwd: ROOT,
   });

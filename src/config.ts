@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { DEFAULT_CONTROLLER_SETTINGS, type ControllerSettings } from "./controllers/registry.js";
 import { isLogLevel, type LogLevel } from "./logging.js";
 import { DEFAULT_MANIFESTS_DIR } from "./paths.js";
+import { assertManifestDir } from "./cluster-view/manifests.js";
+import { parseDecimal } from "./kube/validation.js";
 import { DEFAULT_LISTENER_BOUNDS as LISTENER, type ListenerBounds } from "./server/listen.js";
 
 export interface ServeConfig {
@@ -105,13 +107,15 @@ export const BOUNDS_DEFAULTS = {
   memoryBudgetMib: 400,
 } as const;
 
-export type Flags = Record<string, string | boolean | undefined>;
+/** Parsed flags: a string or a boolean, or every value of a flag that may be repeated (`-f`). */
+export type Flags = Record<string, string | boolean | string[] | undefined>;
 
+/** A flag's whole number, written in plain decimal digits ("0x10", "1e3", "8.0" are refused). */
 function intFlag(flags: Flags, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = flags[name];
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
+  const value = typeof raw === "string" ? parseDecimal(raw) : undefined;
+  if (value === undefined || value < min || value > max)
     throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got ${String(raw)}`);
   return value;
 }
@@ -131,7 +135,12 @@ export function clusterReachable(env: NodeJS.ProcessEnv): boolean {
 /** Standalone (a manifests directory) unless a cluster is configured and neither flag asks for it. */
 function manifestsDir(flags: Flags, env: NodeJS.ProcessEnv): string | undefined {
   const manifests = stringFlag(flags, "manifests");
-  if (manifests && !existsSync(manifests)) throw new ConfigError(`--manifests ${manifests}: no such directory`);
+  const offline = flags.standalone === true ? "--standalone" : manifests !== undefined ? "--manifests" : undefined;
+  if (offline && stringFlag(flags, "kubeconfig") !== undefined)
+    throw new ConfigError(
+      `${offline} and --kubeconfig conflict: ${offline} reads the cluster from files, --kubeconfig names a cluster; give one`,
+    );
+  if (manifests) assertManifestDir(manifests);
   const standalone = manifests !== undefined || flags.standalone === true || !clusterReachable(env);
   return standalone ? (manifests ?? DEFAULT_MANIFESTS_DIR) : undefined;
 }
@@ -142,6 +151,25 @@ function logLevel(flags: Flags, env: NodeJS.ProcessEnv): LogLevel {
   return level;
 }
 
+/** A bind address (`:8080`, `0.0.0.0:8080`, `[::]:8080`, as controller-runtime takes it) from the first of `names` set. */
+interface EnvAddress {
+  name: string;
+  address: string;
+  port: string;
+}
+
+function envAddress(env: NodeJS.ProcessEnv, names: readonly string[]): EnvAddress | undefined {
+  const name = names.find((n) => env[n] !== undefined);
+  const address = name === undefined ? undefined : env[name];
+  if (name === undefined || address === undefined) return undefined;
+  const port = address.slice(address.lastIndexOf(":") + 1);
+  if (!address.includes(":") || !/^(0|[1-9]\d{0,4})$/.test(port) || Number(port) > 65535)
+    throw new ConfigError(
+      `${name} ${JSON.stringify(address)} is not [host]:port with a port from 0 to 65535; write it like :8080 or 0.0.0.0:8080`,
+    );
+  return { name, address, port };
+}
+
 /**
  * The environment variables seeds 003 and 004 document for their operators, as equivalents of
  * our flags (a flag always wins): METRICS_BIND_ADDRESS / METRICS_ADDR (`:8080` or `host:8080`,
@@ -149,21 +177,20 @@ function logLevel(flags: Flags, env: NodeJS.ProcessEnv): LogLevel {
  * same port: inferplane serves probes beside metrics, so a different one is refused),
  * KUBERNETES_NAMESPACE (--namespace), GPU_METRICS_ENDPOINT (--prometheus-url), LEADER_ELECT /
  * LEADER_ELECTION_ENABLED (true or false; inferplane always elects its reconciling replica with a
- * Lease, so false only says one replica runs).
+ * Lease, so false only says one replica runs). A malformed address is refused naming its variable.
  */
 function envFlags(flags: Flags, env: NodeJS.ProcessEnv): Flags {
-  const metrics = env.METRICS_BIND_ADDRESS ?? env.METRICS_ADDR;
-  const health = env.HEALTH_PROBE_BIND_ADDRESS ?? env.HEALTH_PROBE_ADDR;
-  const port = (address: string | undefined): string | undefined => address?.slice(address.lastIndexOf(":") + 1);
-  if (metrics !== undefined && health !== undefined && port(metrics) !== port(health))
+  const metrics = envAddress(env, ["METRICS_BIND_ADDRESS", "METRICS_ADDR"]);
+  const health = envAddress(env, ["HEALTH_PROBE_BIND_ADDRESS", "HEALTH_PROBE_ADDR"]);
+  if (metrics && health && metrics.port !== health.port)
     throw new ConfigError(
-      `HEALTH_PROBE_BIND_ADDRESS ${health} differs from METRICS_BIND_ADDRESS ${metrics}; inferplane serves both on one port`,
+      `${health.name} ${health.address} differs from ${metrics.name} ${metrics.address}; inferplane serves both on one port`,
     );
   const elect = env.LEADER_ELECT ?? env.LEADER_ELECTION_ENABLED;
   if (elect !== undefined && elect !== "true" && elect !== "false")
     throw new ConfigError(`LEADER_ELECT must be true or false, got ${elect}`);
   const fromEnv: Flags = {
-    "metrics-port": port(metrics ?? health),
+    "metrics-port": (metrics ?? health)?.port,
     namespace: env.KUBERNETES_NAMESPACE,
     "prometheus-url": env.GPU_METRICS_ENDPOINT,
   };

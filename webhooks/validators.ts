@@ -4,7 +4,7 @@ import type { AdmissionContext } from "./context.js";
 import { isModelInferPod, resolveModelInferPlace } from "./enhancers/modelinfer-place.js";
 import { failures, success, type Outcome } from "./enhancers/result.js";
 import { DenialCode } from "./field-errors.js";
-import { modelInferProblems } from "./validators/modelinfer.js";
+import { modelInferFindings } from "./validators/modelinfer.js";
 import { ModelInferKind, type ModelInfer } from "../src/apis/matrixinfer.js";
 import { isRoleStatefulSet, resolveStatefulSetGroup } from "./enhancers/statefulset.js";
 import { validateDeployment } from "./validators/deployment.js";
@@ -115,8 +115,8 @@ function validateModelInfer(
     typeof oldObject === "object" && oldObject !== null && Object.keys(oldObject).length > 0
       ? (oldObject as ModelInfer)
       : undefined;
-  const problems = modelInferProblems(mi, old);
-  return problems.length === 0 ? success(undefined) : failures(DenialCode.Invalid, problems);
+  const { problems, warnings } = modelInferFindings(mi, old);
+  return problems.length === 0 ? success(undefined, warnings) : failures(DenialCode.Invalid, problems);
 }
 
 interface ValidatorEntry {

@@ -23,6 +23,8 @@ export interface OpenApiSchema {
   pattern?: string;
   format?: string;
   default?: unknown;
+  /** Whether null is a value of the field; otherwise the apiserver drops a null (or defaults it) before validating. */
+  nullable?: boolean;
   anyOf?: OpenApiSchema[];
   "x-kubernetes-preserve-unknown-fields"?: boolean;
   "x-kubernetes-int-or-string"?: boolean;
@@ -33,6 +35,7 @@ export interface CustomResourceDefinition {
   metadata: { name: string };
   spec: {
     group: string;
+    scope?: "Namespaced" | "Cluster";
     names: { kind: string; plural: string };
     versions: { name: string; served: boolean; schema: { openAPIV3Schema: OpenApiSchema } }[];
   };
@@ -60,6 +63,7 @@ export function crdSchemas(crds: readonly CustomResourceDefinition[]): Map<strin
 }
 
 let shipped: Map<string, OpenApiSchema> | undefined;
+let clusterScoped: Set<string> | undefined;
 
 /**
  * The schema of one of our kinds (`apiVersion` as in the object, e.g. `workload.matrixinfer.ai/v1alpha1`),
@@ -68,4 +72,15 @@ let shipped: Map<string, OpenApiSchema> | undefined;
 export function crdSchema(apiVersion: string, kind: string): OpenApiSchema | undefined {
   shipped ??= crdSchemas(readCrds());
   return shipped.get(`${apiVersion}/${kind}`);
+}
+
+/** Whether one of our kinds is namespaced (its CRD's scope); undefined for any other kind. */
+export function crdNamespaced(apiVersion: string, kind: string): boolean | undefined {
+  if (!crdSchema(apiVersion, kind)) return undefined;
+  clusterScoped ??= new Set(
+    readCrds()
+      .filter((crd) => crd.spec.scope === "Cluster")
+      .flatMap((crd) => crd.spec.versions.map((v) => `${crd.spec.group}/${v.name}/${crd.spec.names.kind}`)),
+  );
+  return !clusterScoped.has(`${apiVersion}/${kind}`);
 }

@@ -6,7 +6,7 @@ import { withNamespace } from "../cluster-view/file-view.js";
 import { parseManifests } from "../cluster-view/manifests.js";
 import type { KubeObject } from "../kube/object.js";
 import { ConfigError, serveConfig, type Flags } from "../config.js";
-import { dryRun, unknownFieldsOf, validateOnly } from "./dry-run.js";
+import { dryRun, schemaNotices, validateOnly } from "./dry-run.js";
 import { formatFieldError } from "../../webhooks/field-errors.js";
 import { admissionContext, describeObject } from "./file-cluster.js";
 
@@ -22,9 +22,7 @@ export interface Io {
   err: (text: string) => void;
 }
 
-export async function readObjects(flags: Flags): Promise<KubeObject[]> {
-  const file = flags.file;
-  if (typeof file !== "string") throw new ConfigError("-f FILE is required");
+async function readObjectsOf(file: string): Promise<KubeObject[]> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -33,6 +31,15 @@ export async function readObjects(flags: Flags): Promise<KubeObject[]> {
   }
   const objects = parseManifests(text, file);
   if (objects.length === 0) throw new ConfigError(`${file} holds no Kubernetes object`);
+  return objects;
+}
+
+/** The objects of every `-f FILE`, in order (Lists expanded); throws ConfigError without one. */
+export async function readObjects(flags: Flags): Promise<KubeObject[]> {
+  const files = typeof flags.file === "string" ? [flags.file] : Array.isArray(flags.file) ? flags.file : [];
+  if (files.length === 0) throw new ConfigError("-f FILE is required");
+  const objects: KubeObject[] = [];
+  for (const file of files) objects.push(...(await readObjectsOf(file)));
   return objects;
 }
 
@@ -62,16 +69,16 @@ export async function mutateCommand(flags: Flags, io: Io): Promise<number> {
 }
 
 /**
- * `inferplane validate -f FILE`: per object, unknown fields of our kinds (warnings, as strict field
- * validation names them), then the verdict of our CRD schema and the validating webhook. Exit 1 if one is invalid.
+ * `inferplane validate -f FILE [-f FILE]...`: per object (List items one by one), unknown fields of
+ * our kinds and the null fields the apiserver drops (warnings), then the verdict of the apiserver's
+ * metadata and CRD schema checks and of the validating webhook. Exit 1 if one is invalid.
  */
 export async function validateCommand(flags: Flags, io: Io): Promise<number> {
   const objects = (await readObjects(flags)).map(withNamespace);
   const ctx = await admissionContext(flags, objects);
   let code = 0;
   for (const obj of objects) {
-    for (const unknown of unknownFieldsOf(obj))
-      io.err(`warning: ${describeObject(obj)}: ${formatFieldError(unknown)}\n`);
+    for (const notice of schemaNotices(obj)) io.err(`warning: ${describeObject(obj)}: ${formatFieldError(notice)}\n`);
     const response = validateOnly(obj, ctx);
     for (const warning of response.warnings ?? []) io.err(`warning: ${describeObject(obj)}: ${warning}\n`);
     if (response.allowed) io.out(`valid: ${describeObject(obj)}\n`);

@@ -8,6 +8,7 @@ import type { KubeObject } from "../kube/object.js";
 import { crdSchema } from "../apis/crds.js";
 import type { FieldError } from "../../webhooks/field-errors.js";
 import { unknownFields } from "../../webhooks/validators/crd-schema.js";
+import { admitBySchema } from "../../webhooks/validators/crd-gate.js";
 
 /** The AdmissionRequest the apiserver would send to create `obj`. */
 export function createRequest(obj: KubeObject, uid: string): AdmissionRequest {
@@ -51,11 +52,12 @@ export function validateOnly(obj: KubeObject, ctx: AdmissionContext): AdmissionR
 }
 
 /**
- * The fields of one of our kinds that its CRD does not define, as the apiserver's strict field
- * validation (kubectl's default) would refuse them; empty for other kinds. The admission webhooks
- * never see these: the apiserver prunes or refuses them first.
+ * What the apiserver would say about one of our kinds without refusing it: the fields its CRD does
+ * not define (strict field validation, kubectl's default, refuses them) and the null fields it
+ * drops; empty for other kinds. The admission webhooks never see these: the apiserver handles them first.
  */
-export function unknownFieldsOf(obj: KubeObject): FieldError[] {
+export function schemaNotices(obj: KubeObject): FieldError[] {
   const schema = crdSchema(obj.apiVersion ?? "", obj.kind ?? "");
-  return schema ? unknownFields(schema, obj) : [];
+  if (!schema) return [];
+  return [...unknownFields(schema, obj), ...(admitBySchema(obj.apiVersion ?? "", obj.kind ?? "", obj)?.dropped ?? [])];
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { withNamespace } from "../cluster-view/file-view.js";
-import { loadManifestDir } from "../cluster-view/manifests.js";
+import { assertManifestDir, loadManifestDir } from "../cluster-view/manifests.js";
 import { ConfigError, type Flags } from "../config.js";
 import { CONFIG_MAP } from "../kube/core-kinds.js";
 import { isKind } from "../kube/kind.js";
@@ -55,7 +55,7 @@ export interface DryRunOptions {
 /** Read, solve and plan as one loop cycle would, over the manifests; write nothing. */
 async function plan(flags: Flags, options: DryRunOptions): Promise<DryRun> {
   const dir = flags.manifests as string;
-  if (!existsSync(dir)) throw new ConfigError(`--manifests ${dir}: no such directory`);
+  assertManifestDir(dir);
   const objects = (await loadManifestDir(dir)).map(withNamespace);
   const name =
     typeof flags["optimizer-configmap"] === "string" ? flags["optimizer-configmap"] : SERVE_DEFAULTS.optimizerConfigMap;

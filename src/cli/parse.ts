@@ -1,7 +1,16 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Flags } from "../config.js";
 import { nearest } from "../kube/nearest.js";
-import { COMMAND_SPECS, COMMON_FLAGS, FLAGS, isCommand, type CommandName, type FlagName } from "./spec.js";
+import {
+  COMMAND_SPECS,
+  COMMON_FLAGS,
+  FLAGS,
+  isCommand,
+  type CommandName,
+  type CommandSpec,
+  type FlagName,
+  type FlagSpec,
+} from "./spec.js";
 
 /** A command line that cannot be run as written; the message says what to write instead. */
 export class UsageError extends Error {
@@ -24,8 +33,11 @@ export interface CommandLine {
 function optionsOf(names: readonly FlagName[]): NonNullable<ParseArgsConfig["options"]> {
   return Object.fromEntries(
     names.map((name) => {
-      const flag = FLAGS[name];
-      return [name, "short" in flag ? { type: flag.type, short: flag.short } : { type: flag.type }];
+      const flag: FlagSpec = FLAGS[name];
+      return [
+        name,
+        { type: flag.type, ...(flag.short ? { short: flag.short } : {}), ...(flag.multiple ? { multiple: true } : {}) },
+      ];
     }),
   );
 }
@@ -50,11 +62,22 @@ function unknownFlag(rawName: string, name: string, known: readonly FlagName[], 
   return new UsageError(`${where(command)}: unknown flag ${rawName}${hint}`, command);
 }
 
+/**
+ * Unknown flags, and a flag given twice that takes one value (the first would be silently lost),
+ * unless the command's spec says the last value wins (serve, for the chart's extraArgs).
+ */
 function checkFlagNames(argv: string[], known: readonly FlagName[], command?: CommandName): void {
   const { tokens } = parseArgs({ args: argv, options: optionsOf(known), strict: false, tokens: true });
+  const seen = new Set<string>();
+  const lastWins = command !== undefined && (COMMAND_SPECS[command] as CommandSpec).lastFlagWins === true;
   for (const token of tokens) {
-    if (token.kind === "option" && !(known as readonly string[]).includes(token.name))
+    if (token.kind !== "option") continue;
+    if (!(known as readonly string[]).includes(token.name))
       throw unknownFlag(token.rawName, token.name, known, command);
+    const flag: FlagSpec = FLAGS[token.name as FlagName];
+    if (seen.has(token.name) && !flag.multiple && !lastWins)
+      throw new UsageError(`${where(command)}: --${token.name} is given more than once; give it once`, command);
+    seen.add(token.name);
   }
 }
 
@@ -85,6 +108,6 @@ export function parseCommandLine(argv: string[]): CommandLine {
   const [unexpected] = parsed.positionals;
   if (!takesArgs && unexpected !== undefined)
     throw new UsageError(`${where(command)}: unexpected argument ${unexpected}`, command);
-  // No flag is `multiple`, so every value is a string or a boolean.
+  // A `multiple` flag's value is a list of strings; every other one a string or a boolean.
   return { command, values: parsed.values as Flags, args: parsed.positionals };
 }

@@ -8,7 +8,7 @@ import type { Flags } from "../config.js";
 import { isKind } from "../kube/kind.js";
 import type { KubeObject } from "../kube/object.js";
 import { readObjects, type Io } from "./commands.js";
-import { clusterWith, describeObject } from "./file-cluster.js";
+import { clusterWith, describeObject, storedForm } from "./file-cluster.js";
 import { validateOnly } from "./dry-run.js";
 
 function reconcilerFor(obj: KubeObject): AnyReconciler | undefined {
@@ -65,7 +65,8 @@ export async function renderCommand(flags: Flags, io: Io): Promise<number> {
       code = 1;
       continue;
     }
-    renderOne(obj, reconciler, view, io);
+    // Admitted, so stored: the controller reads the object as the apiserver keeps it (nulls pruned).
+    renderOne(storedForm(obj) ?? obj, reconciler, view, io);
   }
   return code;
 }

@@ -17,9 +17,30 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   optimize: async () => (await import("./optimize-command.js")).optimizeCommand,
 };
 
-/** The message of an error that is the input's fault; undefined for any other. */
+/** What a file-system error on a path the user gave means (Node's error codes). */
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  ENOTDIR: "a part of the path is a file, not a directory",
+  EISDIR: "is a directory, not a file",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENAMETOOLONG: "name too long",
+  ELOOP: "too many symbolic links",
+};
+
+/** `PATH: what is wrong (CODE)` for a file-system error on a path, else undefined. */
+function fileErrorMessage(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException | undefined;
+  const meaning = typeof e?.code === "string" ? FILE_ERRORS[e.code] : undefined;
+  return meaning && typeof e?.path === "string" ? `${e.path}: ${meaning} (${e.code ?? ""})` : undefined;
+}
+
+/** The message of an error that is the input's fault (a bad flag, file, manifest or path); undefined for any other. */
 async function inputErrorMessage(err: unknown): Promise<string | undefined> {
   if (err instanceof ConfigError) return err.message;
+  const file = fileErrorMessage(err);
+  if (file) return file;
   const [{ ManifestError }, { CertificateError }] = await Promise.all([
     import("../cluster-view/manifests.js"),
     import("../../certs/ensure.js"),

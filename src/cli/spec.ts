@@ -7,6 +7,8 @@ import { SOLVERS } from "../optimizer/solution.js";
 export interface FlagSpec {
   type: "string" | "boolean";
   short?: string;
+  /** May be given more than once (its value is then every one given, in order); any other flag only once. */
+  multiple?: boolean;
   /** The value's placeholder in help: `--port PORT`. */
   value?: string;
   help: string;
@@ -63,7 +65,13 @@ const BOUND_FLAGS = {
 
 /** Every flag of every command; each command lists the ones it reads. */
 export const FLAGS = {
-  file: { type: "string", short: "f", value: "FILE", help: "the objects to read (YAML or JSON, several documents)" },
+  file: {
+    type: "string",
+    short: "f",
+    multiple: true,
+    value: "FILE",
+    help: "the objects to read (YAML or JSON, several documents, Lists expanded); repeat -f to read several files, every one is checked",
+  },
   manifests: {
     type: "string",
     value: "DIR",
@@ -188,6 +196,11 @@ export interface CommandSpec {
   positional?: string;
   /** What a shared flag means for this command, where that differs from FLAGS (help text and default). */
   flagHelp?: Partial<Record<FlagName, Pick<FlagSpec, "help" | "default">>>;
+  /**
+   * A flag given twice takes its last value instead of being refused. serve only: the chart writes
+   * its own flags and then `extraArgs`, which override them (as pflag does for Kubernetes' daemons).
+   */
+  lastFlagWins?: boolean;
 }
 
 const ADMISSION_FLAGS = ["file", "manifests", "namespace"] as const;
@@ -224,19 +237,20 @@ export const COMMAND_SPECS = {
       "extender-client-name",
       ...(Object.keys(BOUND_FLAGS) as (keyof typeof BOUND_FLAGS)[]),
     ],
+    lastFlagWins: true,
   },
   mutate: {
-    synopsis: "-f FILE [--manifests DIR]",
+    synopsis: "-f FILE [-f FILE]... [--manifests DIR]",
     summary: "print each object as admission would enhance it (YAML) and its JSONPatch",
     flags: ADMISSION_FLAGS,
   },
   validate: {
-    synopsis: "-f FILE [--manifests DIR]",
+    synopsis: "-f FILE [-f FILE]... [--manifests DIR]",
     summary: "check objects as the apiserver (CRD schemas, strict fields) and the validating webhook would",
     flags: ADMISSION_FLAGS,
   },
   render: {
-    synopsis: "-f FILE [--manifests DIR]",
+    synopsis: "-f FILE [-f FILE]... [--manifests DIR]",
     summary: "print the objects the controllers would apply for the custom resources in FILE (their dry run)",
     flags: ["file", "manifests"],
   },

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -5,24 +6,57 @@ import type { KubeObject } from "../kube/object.js";
 
 export class ManifestError extends Error {}
 
-/** Every document of a multi-document YAML (or JSON) text; empty documents are skipped. */
+/**
+ * Aliases one document may expand (the yaml package's `maxAliasCount`): a "billion laughs"
+ * document stops there with a ManifestError instead of growing without bound.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+function checkedObject(value: unknown, where: string): KubeObject {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ManifestError(`${where} is not a Kubernetes object`);
+  const obj = value as KubeObject;
+  if (typeof obj.apiVersion !== "string" || !obj.apiVersion || typeof obj.kind !== "string" || !obj.kind)
+    throw new ManifestError(`${where} has no apiVersion or kind`);
+  return obj;
+}
+
+/** A List (`kind: List`, or any `…List` with `items`) is its items, as kubectl apply reads it. */
+function listItems(obj: KubeObject, where: string): KubeObject[] {
+  const items = (obj as { items?: unknown }).items;
+  if (!obj.kind?.endsWith("List") || items === undefined) return [obj];
+  if (!Array.isArray(items)) throw new ManifestError(`${where}: items is not a list`);
+  return items.map((item, i) => checkedObject(item, `${where} item ${i + 1}`));
+}
+
+function documentValue(doc: ReturnType<typeof parseAllDocuments>[number], where: string): unknown {
+  if (doc.errors.length > 0) throw new ManifestError(`${where}: ${doc.errors[0]?.message ?? "invalid YAML"}`);
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml package's guard against alias bombs (a ReferenceError), and any other document it cannot build.
+    throw new ManifestError(`${where}: ${(err as Error).message}`);
+  }
+}
+
+/** Every object of a multi-document YAML (or JSON) text, Lists expanded; empty documents are skipped. */
 export function parseManifests(text: string, source: string): KubeObject[] {
-  const objects: KubeObject[] = [];
-  parseAllDocuments(text).forEach((doc, index) => {
-    if (doc.errors.length > 0) {
-      throw new ManifestError(`${source}: document ${index + 1}: ${doc.errors[0]?.message ?? "invalid YAML"}`);
-    }
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) return;
-    if (typeof value !== "object" || Array.isArray(value)) {
-      throw new ManifestError(`${source}: document ${index + 1} is not a Kubernetes object`);
-    }
-    const obj = value as KubeObject;
-    if (!obj.apiVersion || !obj.kind)
-      throw new ManifestError(`${source}: document ${index + 1} has no apiVersion or kind`);
-    objects.push(obj);
+  const parsed = parseAllDocuments(text);
+  const docs = Array.isArray(parsed) ? parsed : [parsed];
+  return docs.flatMap((doc, index) => {
+    const where = `${source}: document ${index + 1}`;
+    const value = documentValue(doc, where);
+    if (value === null || value === undefined) return [];
+    return listItems(checkedObject(value, where), where);
   });
-  return objects;
+}
+
+/** Throws a ManifestError naming `--manifests DIR` when `dir` is missing or is not a directory. */
+export function assertManifestDir(dir: string): void {
+  const stats = statSync(dir, { throwIfNoEntry: false });
+  if (!stats) throw new ManifestError(`--manifests ${dir}: no such directory`);
+  if (!stats.isDirectory())
+    throw new ManifestError(`--manifests ${dir}: not a directory; name the directory that holds the YAML files`);
 }
 
 async function manifestFiles(dir: string): Promise<string[]> {

@@ -17,15 +17,25 @@ const PATTERN = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei
 
 export class QuantityError extends Error {}
 
-/** Milli-units of a quantity (1 CPU = 1000, 1 byte = 1000, 1 GPU = 1000); throws QuantityError. */
+/**
+ * Milli-units of a quantity (1 CPU = 1000, 1 byte = 1000, 1 GPU = 1000); throws QuantityError for
+ * anything else: not a string or number, not Kubernetes' quantity syntax, or too large to be a
+ * finite number here ("1e308" bytes: no sum or comparison of such a value means anything).
+ */
 export function parseQuantity(value: string | number): number {
-  if (typeof value === "number") return Math.round(value * 1000);
+  if (typeof value === "number") return finite(Math.round(value * 1000), value);
+  if (typeof value !== "string") throw new QuantityError(`${JSON.stringify(value)} is not a Kubernetes quantity`);
   const match = PATTERN.exec(value.trim());
   if (!match) throw new QuantityError(`"${value}" is not a Kubernetes quantity`);
   const [, number, exponent, suffix] = match;
   const base = Number(number);
   const scale = exponent ? 10 ** Number(exponent.slice(1)) : suffix ? (BINARY[suffix] ?? DECIMAL[suffix] ?? 1) : 1;
-  return Math.ceil(base * scale * 1000 - 1e-6);
+  return finite(Math.ceil(base * scale * 1000 - 1e-6), value);
+}
+
+function finite(milli: number, value: string | number): number {
+  if (!Number.isFinite(milli)) throw new QuantityError(`${JSON.stringify(value)} is too large a quantity`);
+  return milli;
 }
 
 /** A quantity in whole units, rounded up as Kubernetes' Quantity.Value() does (bytes of a memory quantity). */

@@ -134,10 +134,21 @@ export function int32(value: unknown, min = 0): number | undefined {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= MAX_INT32 ? value : undefined;
 }
 
+/**
+ * A whole number written as plain decimal digits, with an optional '-' and no leading zeros, that
+ * is exact as a double (|n| ≤ 2^53 - 1); undefined for anything else — "0x10", "1e3", "1.5", "+2",
+ * " 2", "", "Infinity" — where Number() or parseInt would read a number the writer did not mean.
+ * Every count read from text (annotations, labels, flags, engine flags) goes through here.
+ */
+export function parseDecimal(text: string): number | undefined {
+  if (!/^-?(0|[1-9]\d{0,15})$/.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) && !Object.is(value, -0) ? value : undefined;
+}
+
 /** Decimal digits without sign or leading zeros that fit an int32 (an ordinal in a name or label), else undefined. */
 export function parseOrdinal(text: string): number | undefined {
-  if (!/^(0|[1-9]\d{0,9})$/.test(text)) return undefined;
-  return int32(Number(text));
+  return int32(parseDecimal(text));
 }
 
 /** ConfigMap (and Secret) data keys (IsConfigMapKey): letters, digits, '-', '_' and '.'; never `.`, `..` or `..x`. */

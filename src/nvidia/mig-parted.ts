@@ -1,5 +1,5 @@
 import { parse, stringify } from "yaml";
-import { geometryOf, packLayout, profilesFor, type MigProfile } from "./mig.js";
+import { geometryOf, packLayout, profilesFor, type MigCount, type MigProfile } from "./mig.js";
 
 /**
  * NVIDIA mig-parted's config file, `version: v1` (NVIDIA/mig-parted `api/spec/v1/spec.go`), as
@@ -159,16 +159,16 @@ export function migPartedConfigProblems(config: unknown): string[] {
   return problems;
 }
 
-/** The instances one GPU of an enabled entry gets, or the first profile `known` lacks. */
+/** The profiles and counts one GPU of an enabled entry gets, or the first profile `known` lacks. */
 function instancesOf(
   devices: Record<string, number>,
   known: readonly MigProfile[],
-): { instances: MigProfile[] } | { missing: string } {
-  const instances: MigProfile[] = [];
+): { instances: MigCount[] } | { missing: string } {
+  const instances: MigCount[] = [];
   for (const [name, count] of Object.entries(devices)) {
     const profile = known.find((p) => p.name === name);
     if (!profile) return { missing: name };
-    for (let i = 0; i < count; i++) instances.push(profile);
+    instances.push({ profile, count });
   }
   return { instances };
 }
@@ -189,10 +189,9 @@ export function migLayoutProblems(name: string, specs: readonly MigConfigSpec[],
       return [
         `${name}[${i}]: ${product} has no MIG profile ${got.missing}; it has ${known.map((p) => p.name).join(", ")}`,
       ];
-    const gpus = packLayout(got.instances, geometryOf(product));
-    return gpus && gpus.length <= 1
-      ? []
-      : [`${name}[${i}]: the MIG devices of one entry do not fit one GPU of ${product}`];
+    // One GPU is all an entry may take, so packing stops at the second: the counts cost nothing.
+    const gpus = packLayout(got.instances, geometryOf(product), 1);
+    return gpus ? [] : [`${name}[${i}]: the MIG devices of one entry do not fit one GPU of ${product}`];
   });
 }
 

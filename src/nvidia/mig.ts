@@ -1,4 +1,4 @@
-import { MIG_RESOURCE_PREFIX } from "./resources.js";
+import { gfdCount, MAX_GPUS_PER_NODE, MIG_RESOURCE_PREFIX } from "./resources.js";
 import { MIG_PRODUCTS, type MigProduct, type MigProfile } from "./mig-products.js";
 
 export type { MigProduct, MigProfile } from "./mig-products.js";
@@ -110,7 +110,7 @@ const GFD_MIG_COUNT = /^nvidia\.com\/mig-(.+)\.count$/;
 export function gfdMigResources(labels: Record<string, string> | undefined): string[] {
   return Object.entries(labels ?? {}).flatMap(([key, count]) => {
     const match = GFD_MIG_COUNT.exec(key);
-    return match && Number(count) > 0 ? [`${MIG_RESOURCE_PREFIX}${match[1] ?? ""}`] : [];
+    return match && (gfdCount(count) ?? 0) > 0 ? [`${MIG_RESOURCE_PREFIX}${match[1] ?? ""}`] : [];
   });
 }
 
@@ -119,26 +119,59 @@ export function migProductLabel(product: string, profile: string): string {
   return `${product}-MIG-${profile}`;
 }
 
+/** `count` instances of one profile. */
+export interface MigCount {
+  profile: MigProfile;
+  count: number;
+}
+
+interface PackedGpu {
+  compute: number;
+  memory: number;
+  parts: MigProfile[];
+}
+
+/** Places one instance on the first GPU with room, or a new GPU; false when that would be more than `maxGpus`. */
+function place(
+  gpus: PackedGpu[],
+  p: MigProfile,
+  geometry: { compute: number; memory: number },
+  maxGpus: number,
+): boolean {
+  const gpu = gpus.find(
+    (g) => g.compute + p.compute <= geometry.compute && g.memory + p.memorySlices <= geometry.memory,
+  );
+  if (gpu) {
+    gpu.compute += p.compute;
+    gpu.memory += p.memorySlices;
+    gpu.parts.push(p);
+    return true;
+  }
+  if (gpus.length >= maxGpus) return false;
+  gpus.push({ compute: p.compute, memory: p.memorySlices, parts: [p] });
+  return true;
+}
+
 /**
- * Packs a MIG layout onto GPUs of `geometry` (largest first) and returns the GPUs it takes, or
- * undefined when one instance cannot fit a GPU at all.
+ * Packs a MIG layout — profiles and their counts — onto GPUs of `geometry` (largest first, each on
+ * the first GPU with room) and returns the GPUs it takes; undefined when one instance cannot fit a
+ * GPU at all, or when the layout needs more than `maxGpus` GPUs (one node's). Its cost is bounded
+ * by `maxGpus` × the instances a GPU holds, whatever the counts: it stops at the first instance
+ * that does not fit.
  */
 export function packLayout(
-  instances: readonly MigProfile[],
+  layout: readonly MigCount[],
   geometry: { compute: number; memory: number } = { compute: 7, memory: 8 },
+  maxGpus: number = MAX_GPUS_PER_NODE,
 ): MigProfile[][] | undefined {
-  const gpus: { compute: number; memory: number; parts: MigProfile[] }[] = [];
-  const sorted = [...instances].sort((a, b) => b.memorySlices - a.memorySlices || b.compute - a.compute);
-  for (const p of sorted) {
-    if (p.compute > geometry.compute || p.memorySlices > geometry.memory) return undefined;
-    const gpu = gpus.find(
-      (g) => g.compute + p.compute <= geometry.compute && g.memory + p.memorySlices <= geometry.memory,
-    );
-    if (gpu) {
-      gpu.compute += p.compute;
-      gpu.memory += p.memorySlices;
-      gpu.parts.push(p);
-    } else gpus.push({ compute: p.compute, memory: p.memorySlices, parts: [p] });
+  const gpus: PackedGpu[] = [];
+  const sorted = [...layout].sort(
+    (a, b) => b.profile.memorySlices - a.profile.memorySlices || b.profile.compute - a.profile.compute,
+  );
+  for (const { profile: p, count } of sorted) {
+    const takes = p.compute >= 1 || p.memorySlices >= 1;
+    if (!takes || p.compute > geometry.compute || p.memorySlices > geometry.memory) return undefined;
+    for (let i = 0; i < count; i++) if (!place(gpus, p, geometry, maxGpus)) return undefined;
   }
   return gpus.map((g) => g.parts);
 }

@@ -1,4 +1,5 @@
 import type { Resources } from "../kube/resources.js";
+import { parseDecimal } from "../kube/validation.js";
 
 /**
  * NVIDIA's names on Kubernetes objects: the extended resources its device plugin advertises and
@@ -41,6 +42,27 @@ export type MigConfigState = "pending" | "rebooting" | "success" | "failed";
 /** GFD's label for a resource's count on the node: `nvidia.com/gpu.count`, `nvidia.com/mig-3g.40gb.count`. */
 export function countLabel(resource: string): string {
   return `${resource}.count`;
+}
+
+/**
+ * The most GPUs one node holds, for every bound on what a node can have: HGX and DGX boards carry
+ * 8 (HGX-2 carried 16). A MIG layout spans at most this many GPUs of a node, and a GPU count read
+ * from a node label above MAX_DEVICES_PER_NODE is not believed.
+ */
+export const MAX_GPUS_PER_NODE = 16;
+/** The most MIG instances one GPU holds: seven (NVIDIA MIG User Guide; one per compute slice). */
+export const MAX_MIG_INSTANCES_PER_GPU = 7;
+/** The most devices GFD can count on one node: every GPU split into seven MIG instances. */
+export const MAX_DEVICES_PER_NODE = MAX_GPUS_PER_NODE * MAX_MIG_INSTANCES_PER_GPU;
+
+/**
+ * A GFD count label (`nvidia.com/gpu.count`, `nvidia.com/mig-3g.40gb.count`) as a number: plain
+ * decimal digits from 0 to MAX_DEVICES_PER_NODE; undefined when absent or anything else ("0x10",
+ * "1e308" are not counts a node can have).
+ */
+export function gfdCount(label: string | undefined): number | undefined {
+  const count = label === undefined ? undefined : parseDecimal(label);
+  return count !== undefined && count >= 0 && count <= MAX_DEVICES_PER_NODE ? count : undefined;
 }
 
 /** MPS: the share of SMs a client may use, percent. */

@@ -38,6 +38,22 @@ describe("serve: the seeds' environment variables as flag equivalents", () => {
     assert.throws(() => serveConfig({}, { ...CLUSTER, LEADER_ELECT: "yes" }), ConfigError);
   });
 
+  it("names the variable, not the flag, when an address is malformed", () => {
+    for (const [name, address] of [
+      ["METRICS_BIND_ADDRESS", "garbage"],
+      ["METRICS_ADDR", ":0x50"],
+      ["HEALTH_PROBE_BIND_ADDRESS", ":99999"],
+    ] as const)
+      assert.throws(
+        () => serveConfig({}, { ...CLUSTER, [name]: address }),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.message ===
+            `${name} "${address}" is not [host]:port with a port from 0 to 65535; write it like :8080 or 0.0.0.0:8080`,
+      );
+    assert.equal(serveConfig({}, { ...CLUSTER, METRICS_BIND_ADDRESS: "[::]:9090" }).metricsPort, 9090);
+  });
+
   it("are documented in serve --help", async () => {
     let out = "";
     assert.equal(await main(["serve", "--help"], { out: (t) => (out += t), err: () => undefined }), 0);

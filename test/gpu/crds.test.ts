@@ -64,7 +64,7 @@ describe("GPU and cache CRDs", () => {
     const problems = schemaProblems(schema, bad);
     assert.deepEqual(problems, [
       'spec.sharing.mode: "full" is not supported; use one of: exclusive, mig, mps, timeslice',
-      "spec.oversubscription.ratio: 1.5 is a number; write an integer or a string",
+      "spec.oversubscription.ratio: 1.5 is a number, not an integer or a string; write an integer or a string",
       "spec.colour: unknown field; remove it; known here: " +
         Object.keys(schema.properties!.spec!.properties!).join(", "),
     ]);

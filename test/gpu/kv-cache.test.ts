@@ -124,4 +124,13 @@ describe("KV-cache tiers (LMCache) on admission", () => {
     assert.equal(env(engine).LMCACHE_REMOTE_URL, "redis://redis.cache:6379");
     assert.equal(pod.spec!.initContainers, undefined);
   });
+  it("the warmup sidecar reads --port only as plain decimal digits, else the backend's default port", () => {
+    // Number("0x1F90") is 8080, but vLLM's argparse int() refuses it: the engine never listens there.
+    const portOf = (port: string): string | undefined => {
+      const { pod } = enhance(gpuPod({ "inference.ai/token-cache": "chat" }, { args: ["--port", port] }), cache);
+      return pod.spec!.initContainers![0]!.env!.find((e) => e.name === "ENGINE_PORT")?.value;
+    };
+    assert.equal(portOf("8081"), "8081");
+    for (const port of ["0x1F90", "8.08e3", "65536", "0"]) assert.equal(portOf(port), "8000", port);
+  });
 });

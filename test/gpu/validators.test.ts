@@ -268,6 +268,20 @@ const RULES: Rule[] = [
     path: "spec.engineConfig.max-num-seqs",
   },
   {
+    rule: "an engine count in hex or exponent form",
+    check: pddFindings,
+    bad: pdd("d", { engine: "vllm", engineConfig: { ...vllmConfig, "tensor-parallel-size": "0x2" } }),
+    fixed: pdd("d", { engine: "vllm", engineConfig: vllmConfig }),
+    path: "spec.engineConfig.tensor-parallel-size",
+  },
+  {
+    rule: "an engine count beyond int32",
+    check: pddFindings,
+    bad: pdd("d", { engine: "vllm", engineConfig: { ...vllmConfig, "max-num-batched-tokens": "2147483648" } }),
+    fixed: pdd("d", { engine: "vllm", engineConfig: { ...vllmConfig, "max-num-batched-tokens": "2147483647" } }),
+    path: "spec.engineConfig.max-num-batched-tokens",
+  },
+  {
     rule: "a draft model equal to the target",
     check: speculativeDecodingFindings,
     bad: speculative("sd", { draftModel: "llama-70b", targetModel: "llama-70b" }),
@@ -419,6 +433,30 @@ describe("GPU and cache validators", () => {
         422,
         "spec.containers[0].args",
       );
+    });
+
+    it("a tensor parallel flag not in plain decimal digits is invalid, at the engine's args", () => {
+      // Number("0x2") is 2 and Number("1e0") is 1: read that way, a flag the engine refuses would pass.
+      for (const given of ["0x2", "1e0", "2.0", "0", "-1", "", "2147483648"])
+        assertDenied(
+          verdict(
+            gpuPod(
+              { "inference.ai/gpu-pool": "p", "inference.ai/gpu-count": "4" },
+              { args: [`--tensor-parallel-size=${given}`] },
+            ),
+          ),
+          422,
+          "spec.containers[0].args",
+        );
+    });
+
+    it("a GPU count annotation in hex or exponent form is invalid, at that annotation", () => {
+      for (const count of ["0x10", "1e3"])
+        assertDenied(
+          verdict(gpuPod({ "inference.ai/gpu-pool": "p", "inference.ai/gpu-count": count })),
+          422,
+          "metadata.annotations[inference.ai/gpu-count]",
+        );
     });
   });
 });

@@ -26,12 +26,15 @@ function deviceIds(filter: string | string[]): string[] {
 
 /** The layout fits one GPU of the product (`devices: all` gives every GPU the whole layout). */
 function fitsOneGpu(product: MigProduct, devices: Record<string, number>): boolean {
-  const instances = Object.entries(devices).flatMap(([name, count]) => {
-    const profile = product.profiles.find((p) => p.name === name);
-    return profile ? Array.from({ length: count }, () => profile) : [undefined];
-  });
-  if (instances.includes(undefined)) return false;
-  return packLayout(instances as NonNullable<(typeof instances)[number]>[], product)?.length === 1;
+  const layout = Object.entries(devices).map(([name, count]) => ({
+    profile: product.profiles.find((p) => p.name === name),
+    count,
+  }));
+  if (layout.some((e) => e.profile === undefined)) return false;
+  return (
+    packLayout(layout as { profile: NonNullable<(typeof layout)[number]["profile"]>; count: number }[], product)
+      ?.length === 1
+  );
 }
 
 const layouts = Object.entries(config["mig-configs"]).flatMap(([name, entries]) =>

@@ -1,6 +1,7 @@
 import type { Container, Pod, PodSpec, Volume } from "kubernetes-types/core/v1.js";
 import type { CacheTier, TokenCache } from "../../src/apis/inference-ai.js";
 import { quantityValue } from "../../src/kube/quantity.js";
+import { parseDecimal } from "../../src/kube/validation.js";
 import { ENV_REDIS_PASSWORD, redisUrl } from "../../src/tokencache/naming.js";
 import type { EnvValue } from "../enhancers/env.js";
 import { engineOf, type GpuAsk } from "./ask.js";
@@ -155,8 +156,8 @@ function warmupSidecar(
   model: string,
   fromFile: boolean,
 ): Container {
-  const given = Number(flagValue(engine, "port", ask.backend));
-  const port = Number.isInteger(given) && given > 0 && given < 65536 ? given : DEFAULT_PORTS[ask.backend];
+  const given = parseDecimal(flagValue(engine, "port", ask.backend) ?? "");
+  const port = given !== undefined && given > 0 && given < 65536 ? given : DEFAULT_PORTS[ask.backend];
   const file = fromFile
     ? {
         env: [

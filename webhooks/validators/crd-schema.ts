@@ -5,8 +5,11 @@ import type { FieldError } from "../field-errors.js";
 /*
  * An object checked against its CRD's structural schema, as kube-apiserver checks a custom resource
  * (k8s.io/apiextensions-apiserver validation): types first — a value of the wrong type is not looked
- * into —, then required fields, enums and bounds. `null` counts as absent: the apiserver prunes
- * nulls of non-nullable fields before it validates. Pure functions over plain objects.
+ * into —, then required fields, enums and bounds. A null field of a non-nullable schema is dropped
+ * by the apiserver before it validates (crd-nulls.ts: run pruneNulls first); a null that is left
+ * (a list item, a nullable field is fine) is a value of the wrong type here, as it is there. Integers
+ * are checked against their format's range (int32, else int64), as kube-openapi's
+ * IsValueValidAgainstRange does. Pure functions over plain objects.
  */
 
 type Json = Record<string, unknown>;
@@ -38,6 +41,7 @@ const HAS_TYPE: Record<keyof typeof TYPE_NAMES, (v: unknown) => boolean> = {
 };
 
 function typeOf(value: unknown): string {
+  if (value === null) return "null";
   if (Array.isArray(value)) return TYPE_NAMES.array;
   if (Number.isInteger(value)) return TYPE_NAMES.integer;
   if (isObject(value)) return TYPE_NAMES.object;
@@ -45,19 +49,48 @@ function typeOf(value: unknown): string {
   return type === "string" || type === "number" || type === "boolean" ? TYPE_NAMES[type] : type;
 }
 
+/** YAML's words for the numbers JSON cannot carry. */
+function yamlNumber(value: number): string {
+  return Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf";
+}
+
 function show(value: unknown): string {
-  return isObject(value) || Array.isArray(value) ? typeOf(value) : JSON.stringify(value);
+  if (typeof value === "number" && !Number.isFinite(value)) return yamlNumber(value);
+  return JSON.stringify(value);
+}
+
+/** `"2" is a string`, `null`, `a list`: what the value is, for "…, not an integer". */
+function described(value: unknown): string {
+  if (value === null) return "null";
+  return isObject(value) || Array.isArray(value) ? typeOf(value) : `${show(value)} is ${typeOf(value)}`;
+}
+
+/** YAML's .nan and .inf: not numbers an apiserver can receive (JSON has none). */
+function nonFiniteError(value: unknown, path: string): FieldError | undefined {
+  if (typeof value !== "number" || Number.isFinite(value)) return undefined;
+  return {
+    path,
+    detail: `${yamlNumber(value)} is ${Number.isNaN(value) ? "not a number" : "not a finite number"}`,
+    fix: "write a number",
+  };
+}
+
+/** A schema that says what its value is: a type, or int-or-string (not a bare preserve-unknown-fields). */
+function hasType(schema: OpenApiSchema): boolean {
+  return schema.type !== undefined || schema["x-kubernetes-int-or-string"] === true;
 }
 
 function typeError(schema: OpenApiSchema, value: unknown, path: string): FieldError | undefined {
+  const nonFinite = nonFiniteError(value, path);
+  if (nonFinite) return nonFinite;
   if (schema["x-kubernetes-int-or-string"]) {
     if (Number.isInteger(value) || typeof value === "string") return undefined;
-    return { path, detail: `${show(value)} is ${typeOf(value)}`, fix: "write an integer or a string" };
+    return { path, detail: `${described(value)}, not an integer or a string`, fix: "write an integer or a string" };
   }
   if (!schema.type || HAS_TYPE[schema.type](value)) return undefined;
   return {
     path,
-    detail: `${show(value)} is ${typeOf(value)}, not ${TYPE_NAMES[schema.type]}`,
+    detail: `${described(value)}, not ${TYPE_NAMES[schema.type]}`,
     fix: `write ${TYPE_NAMES[schema.type]}`,
   };
 }
@@ -70,7 +103,32 @@ function matches(pattern: string, value: string): boolean {
   return regex.test(value);
 }
 
+/** The integer formats' ranges; without `format: int32`, kube-openapi reads an integer as int64. */
+const INT32 = {
+  name: "int32",
+  min: -(2 ** 31),
+  max: 2 ** 31 - 1,
+  shownMin: String(-(2 ** 31)),
+  shownMax: String(2 ** 31 - 1),
+};
+// 2^63 - 1 is 2^63 as a double, so the largest int64 is written, and compared as "below 2^63".
+const INT64 = { name: "int64", min: -(2 ** 63), max: 2 ** 63 - 1, shownMin: "-2^63", shownMax: "2^63-1" };
+
+/** An integer outside its format's range, as kube-openapi's IsValueValidAgainstRange refuses it. */
+function rangeError(schema: OpenApiSchema, value: number, path: string): FieldError | undefined {
+  if (schema.type !== "integer" && !schema["x-kubernetes-int-or-string"]) return undefined;
+  const range = schema.format === "int32" ? INT32 : INT64;
+  const tooLarge = range === INT64 ? value >= 2 ** 63 : value > range.max;
+  if (value >= range.min && !tooLarge) return undefined;
+  const limit = tooLarge
+    ? `at most ${schema.maximum ?? range.shownMax}`
+    : `at least ${schema.minimum ?? range.shownMin}`;
+  return { path, detail: `${value} does not fit an ${range.name}`, fix: `use ${limit}` };
+}
+
 function numberErrors(schema: OpenApiSchema, value: number, path: string): FieldError[] {
+  const range = rangeError(schema, value, path);
+  if (range) return [range];
   const errors: FieldError[] = [];
   if (schema.minimum !== undefined && value < schema.minimum)
     errors.push({ path, detail: `${value} is below the minimum`, fix: `use ${schema.minimum} or more` });
@@ -134,13 +192,13 @@ function objectErrors(schema: OpenApiSchema, value: Json, path: string): FieldEr
 }
 
 /**
- * Every field error of `value` against `schema` (types, required, enum, minimum/maximum,
- * minItems/maxItems, maxLength, pattern), with paths as `kubectl explain` names fields
+ * Every field error of `value` against `schema` (types, null where not nullable, required, enum,
+ * integer format ranges, minimum/maximum, minItems/maxItems, maxLength, pattern), with paths as `kubectl explain` names fields
  * (`spec.template.roles[0].name`, map entries as `minRoleReplicas[decode]`). Unknown fields are
  * not errors here: see {@link unknownFields}. `path` prefixes every path (empty: from the root).
  */
 export function schemaErrors(schema: OpenApiSchema, value: unknown, path = ""): FieldError[] {
-  if (value === undefined || value === null) return [];
+  if (value === undefined || (value === null && (schema.nullable || !hasType(schema)))) return [];
   const typed = typeError(schema, value, path);
   if (typed) return [typed];
   if (Array.isArray(value)) return arrayErrors(schema, value, path);

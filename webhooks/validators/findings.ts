@@ -1,4 +1,5 @@
 import { parseQuantity, QuantityError } from "../../src/kube/quantity.js";
+import { int32, MAX_INT32, parseDecimal } from "../../src/kube/validation.js";
 import type { FieldError } from "../field-errors.js";
 
 /** Field errors (deny, 422) and warnings (allow, but say) found in one object. */
@@ -37,8 +38,12 @@ export function durationProblem(path: string, value: string | undefined): FieldE
   return { path, detail: `"${value}" is not a duration`, fix: "write it like 30m, 24h or 1h30m" };
 }
 
-/** A whole number ≥ 1 written as a string (engine flags). */
+/** A whole number from 1 to 2^31-1 written as a string in plain decimal digits (engine flags, which engines read as ints). */
 export function positiveIntegerProblem(path: string, value: string | undefined): FieldError | undefined {
-  if (value === undefined || /^[1-9]\d*$/.test(value)) return undefined;
-  return { path, detail: `"${value}" must be a whole number ≥ 1`, fix: 'write it as digits, e.g. "8192"' };
+  if (value === undefined || int32(parseDecimal(value), 1) !== undefined) return undefined;
+  return {
+    path,
+    detail: `"${value}" must be a whole number from 1 to ${MAX_INT32}`,
+    fix: 'write it as digits, e.g. "8192"',
+  };
 }

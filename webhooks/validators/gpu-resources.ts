@@ -1,10 +1,11 @@
-import { GPU_RESOURCE, isGpuResource, LABEL_GPU_PRODUCT } from "../../src/nvidia/resources.js";
+import { GPU_RESOURCE, isGpuResource, LABEL_GPU_PRODUCT, MAX_GPUS_PER_NODE } from "../../src/nvidia/resources.js";
 import {
   anyProfile,
   geometryOf,
   migProductLabel,
   packLayout,
   profilesFor,
+  type MigCount,
   type MigProfile,
 } from "../../src/nvidia/mig.js";
 import type { GPUPool, InferenceService, TokenCache } from "../../src/apis/inference-ai.js";
@@ -18,7 +19,7 @@ import { parseQuantity } from "../../src/kube/quantity.js";
 import type { FieldError } from "../field-errors.js";
 import { pinnedMemoryBytes, wholeGpuProblem } from "../gpu/ask.js";
 import { copiedValueError, labelMapErrors } from "./names.js";
-import { LABEL_VALUE_RULE } from "../../src/kube/validation.js";
+import { LABEL_VALUE_RULE, parseDecimal } from "../../src/kube/validation.js";
 import { migProfileProblem } from "../gpu/mig-check.js";
 import {
   addProblems,
@@ -34,13 +35,13 @@ function profileOf(name: string, product: string | undefined): MigProfile | unde
   return (product ? profilesFor(product) : undefined)?.find((p) => p.name === name) ?? anyProfile(name);
 }
 
-/** One layout entry: its instances, or the error that it cannot fit one GPU of the product. */
+/** One layout entry: its profile and count, or the error that it cannot fit one GPU of the product. */
 function entryInstances(
   entry: { name: string; count?: number },
   i: number,
   product: string | undefined,
   f: Findings,
-): MigProfile[] {
+): MigCount[] {
   const problem = migProfileProblem(entry.name, product);
   if (problem) {
     f.problems.push({ path: `spec.sharing.profiles[${i}].name`, ...problem });
@@ -58,7 +59,22 @@ function entryInstances(
       detail: `${count} × ${entry.name} needs ${compute} compute and ${memory} memory slices; one GPU has ${gpu.compute} and ${gpu.memory}`,
       fix: "lower count or split it into entries that each fit a GPU",
     });
-  return Array.from({ length: count }, () => profile);
+  return [{ profile, count }];
+}
+
+/** The layout packed onto one node's GPUs (at most MAX_GPUS_PER_NODE), or the error that it needs more. */
+function checkPacking(layout: MigCount[], product: string | undefined, f: Findings): void {
+  const gpus = packLayout(layout, geometryOf(product), MAX_GPUS_PER_NODE);
+  if (!gpus)
+    f.problems.push({
+      path: "spec.sharing.profiles",
+      detail: `the layout needs more than the ${MAX_GPUS_PER_NODE} GPUs a node can have`,
+      fix: "list what one node's GPUs hold: each entry's count fits one GPU, and all entries a node",
+    });
+  else if (gpus.length > 1)
+    f.warnings.push(
+      `MIG layout spans ${gpus.length} GPUs per node: ${gpus.map((g) => g.map((p) => p.name).join("+")).join(" | ")}`,
+    );
 }
 
 function checkMigLayout(pool: GPUPool, f: Findings): void {
@@ -71,7 +87,7 @@ function checkMigLayout(pool: GPUPool, f: Findings): void {
       fix: "list one, e.g. {name: 3g.40gb, count: 2}",
     });
   const unknown = gpuProduct !== undefined && profilesFor(gpuProduct) === undefined;
-  const instances = unknown ? [] : profiles.flatMap((entry, i) => entryInstances(entry, i, gpuProduct, f));
+  const layout = unknown ? [] : profiles.flatMap((entry, i) => entryInstances(entry, i, gpuProduct, f));
   if (sharing.migStrategy === "single" && new Set(profiles.map((p) => p.name)).size > 1) {
     f.problems.push({
       path: "spec.sharing.profiles",
@@ -79,11 +95,7 @@ function checkMigLayout(pool: GPUPool, f: Findings): void {
       fix: "list one profile or use migStrategy mixed",
     });
   }
-  const gpus = f.problems.length === 0 ? packLayout(instances, geometryOf(gpuProduct)) : undefined;
-  if (gpus && gpus.length > 1)
-    f.warnings.push(
-      `MIG layout spans ${gpus.length} GPUs per node: ${gpus.map((g) => g.map((p) => p.name).join("+")).join(" | ")}`,
-    );
+  if (f.problems.length === 0) checkPacking(layout, gpuProduct, f);
   if (unknown)
     f.warnings.push(`spec.gpuProduct ${gpuProduct}: not in mig-parted's defaults; profiles are checked at admission`);
   else if (!gpuProduct)
@@ -277,7 +289,8 @@ function checkEngineConfig(engine: string, config: Record<string, string> | unde
 }
 
 function checkTensorParallel(pdd: PrefillDecodingDisaggregation, f: Findings): void {
-  const tp = Number(pdd.spec.engineConfig?.["tensor-parallel-size"] ?? 1);
+  // Checked as a whole number by checkEngineConfig before this runs.
+  const tp = parseDecimal(pdd.spec.engineConfig?.["tensor-parallel-size"] ?? "1") ?? 1;
   for (const side of SIDES) {
     const gpus = gpusOf(pdd.spec[side]);
     if (gpus !== undefined && tp > gpus)

@@ -2,7 +2,9 @@ import type { Container, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { brokenNames, podPlaceNames, type EmittedName } from "../../src/modelinfer/emitted-names.js";
 import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
 import type { FieldError } from "../field-errors.js";
+import type { Findings } from "./findings.js";
 import { brokenNameDetail, charactersBreak, nameRuleFix } from "./names.js";
+import { podTemplateFindings } from "./pod-template.js";
 
 /** One rule: the field errors it finds. */
 type Rule = (mi: ModelInfer, old: ModelInfer | undefined) => FieldError[];
@@ -247,11 +249,39 @@ const MODELINFER_RULES: readonly Rule[] = [
   immutableMinRoleReplicas,
 ];
 
-/** Every field error of a ModelInfer (CREATE: `old` undefined; UPDATE: the stored object). */
-export function modelInferProblems(mi: ModelInfer, old?: ModelInfer): FieldError[] {
+/**
+ * The entry and worker pod templates, checked as the apiserver will check the pods made from
+ * them (pod-template.ts: Kubernetes' schema, then its Go rules), with the apiserver's warnings.
+ */
+function templateFindings(mi: ModelInfer): Findings {
+  const found = roles(mi).flatMap((role, i) =>
+    (["entryTemplate", "workerTemplate"] as const)
+      .filter((which) => role[which] !== undefined)
+      .map((which) => podTemplateFindings(role[which], `spec.template.roles[${i}].${which}`)),
+  );
+  return { problems: found.flatMap((f) => f.problems), warnings: found.flatMap((f) => f.warnings) };
+}
+
+/**
+ * Every field error of a ModelInfer (CREATE: `old` undefined; UPDATE: the stored object), and the
+ * warnings the apiserver would give its pods.
+ */
+export function modelInferFindings(mi: ModelInfer, old?: ModelInfer): Findings {
   // Untrusted input: the shape is checked before the typed rules read it.
   const shape = mi as { spec?: { template?: { roles?: unknown } } };
   if (!Array.isArray(shape.spec?.template?.roles))
-    return [{ path: "spec.template.roles", detail: "required", fix: "a ModelInfer has 1 to 4 roles" }];
-  return MODELINFER_RULES.flatMap((rule) => rule(mi, old));
+    return {
+      problems: [{ path: "spec.template.roles", detail: "required", fix: "a ModelInfer has 1 to 4 roles" }],
+      warnings: [],
+    };
+  const templates = templateFindings(mi);
+  return {
+    problems: [...MODELINFER_RULES.flatMap((rule) => rule(mi, old)), ...templates.problems],
+    warnings: templates.warnings,
+  };
+}
+
+/** Every field error of a ModelInfer: its findings' problems. */
+export function modelInferProblems(mi: ModelInfer, old?: ModelInfer): FieldError[] {
+  return modelInferFindings(mi, old).problems;
 }

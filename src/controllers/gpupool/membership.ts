@@ -1,13 +1,13 @@
 import type { Node } from "kubernetes-types/core/v1.js";
 import type { GPUPool } from "../../apis/inference-ai.js";
 import type { KubeObject } from "../../kube/object.js";
-import { isGpuResource, LABEL_GPU_COUNT, LABEL_GPU_PRODUCT } from "../../nvidia/resources.js";
+import { gfdCount, isGpuResource, LABEL_GPU_COUNT, LABEL_GPU_PRODUCT } from "../../nvidia/resources.js";
 
 export type NodeObject = Node & KubeObject;
 
 /** A node with NVIDIA GPUs: GFD counted some, or the device plugin advertises some. */
 export function hasGpus(node: Node): boolean {
-  if (Number(node.metadata?.labels?.[LABEL_GPU_COUNT] ?? 0) > 0) return true;
+  if ((gfdCount(node.metadata?.labels?.[LABEL_GPU_COUNT]) ?? 0) > 0) return true;
   return Object.entries(node.status?.capacity ?? {}).some(([k, v]) => isGpuResource(k) && v !== "0");
 }
 

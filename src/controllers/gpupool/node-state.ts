@@ -1,6 +1,7 @@
 import type { GPUPool, PoolNodeStatus } from "../../apis/inference-ai.js";
 import type { Resources } from "../../kube/resources.js";
 import {
+  gfdCount,
   LABEL_GPU_COUNT,
   LABEL_GPU_PRODUCT,
   LABEL_GPU_REPLICAS,
@@ -32,8 +33,8 @@ function devices(resources: Resources, names: readonly string[]): Record<string,
 
 /** Physical GPUs: GFD's count, which under the single strategy counts MIG devices once they exist. */
 function physicalGpus(pool: GPUPool, labels: Record<string, string>): number | undefined {
-  const count = Number(labels[LABEL_GPU_COUNT]);
-  if (!Number.isInteger(count) || count <= 0) return undefined;
+  const count = gfdCount(labels[LABEL_GPU_COUNT]);
+  if (count === undefined || count <= 0) return undefined;
   const single = pool.spec.sharing.mode === "mig" && pool.spec.sharing.migStrategy === "single";
   if (!single || !(labels[LABEL_GPU_PRODUCT] ?? "").includes("-MIG-")) return count;
   const perGpu = (pool.spec.sharing.profiles ?? []).reduce((n, p) => n + (p.count ?? 1), 0);

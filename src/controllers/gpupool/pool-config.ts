@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import type { GPUPool } from "../../apis/inference-ai.js";
 import { advertised, devicePluginConfigProblems, type DevicePluginConfig } from "../../nvidia/device-plugin.js";
-import { anyProfile, geometryOf, migResourceName, packLayout, profilesFor, type MigProfile } from "../../nvidia/mig.js";
+import {
+  anyProfile,
+  geometryOf,
+  migResourceName,
+  packLayout,
+  profilesFor,
+  type MigCount,
+  type MigProfile,
+} from "../../nvidia/mig.js";
 import {
   migLayoutProblems,
   migPartedConfigProblems,
@@ -9,16 +17,13 @@ import {
   parseNvidiaYaml,
   type MigConfigSpec,
 } from "../../nvidia/mig-parted.js";
-import { GPU_RESOURCE, MIG_CONFIG_ALL_DISABLED } from "../../nvidia/resources.js";
+import { GPU_RESOURCE, MAX_GPUS_PER_NODE, MIG_CONFIG_ALL_DISABLED } from "../../nvidia/resources.js";
 
 /**
  * A pool's part of the NVIDIA configuration, computed from its spec alone: the device-plugin
  * config (one key of the shared ConfigMap), the mig-parted layout, the resources its pods request
  * and what a node should advertise once configured. Pure.
  */
-
-/** GPU indices a layout spanning several GPUs is written for: MIG-capable nodes have at most 8 GPUs today. */
-const MAX_GPU_INDEX = 16;
 
 /**
  * The pool's device-plugin config key and mig-parted layout name: its name, or, past the 63
@@ -94,9 +99,9 @@ function profileOf(name: string, product: string | undefined): MigProfile | unde
 /** The GPUs one node's layout takes, each a profile → count map; one when it fits a GPU or cannot be packed. */
 function gpuGroups(pool: GPUPool): Record<string, number>[] {
   const counts = profileCounts(pool);
-  const instances = Object.entries(counts).flatMap(([name, count]) => {
+  const instances = Object.entries(counts).flatMap(([name, count]): MigCount[] => {
     const profile = profileOf(name, pool.spec.gpuProduct);
-    return profile ? Array.from({ length: count }, () => profile) : [];
+    return profile ? [{ profile, count }] : [];
   });
   const unknown = Object.keys(counts).some((name) => !profileOf(name, pool.spec.gpuProduct));
   const packed = unknown ? undefined : packLayout(instances, geometryOf(pool.spec.gpuProduct));
@@ -119,7 +124,7 @@ export function migLayout(pool: GPUPool): MigConfigSpec[] | undefined {
   const groups = gpuGroups(pool);
   if (groups.length === 1) return [{ devices: "all", "mig-enabled": true, "mig-devices": groups[0] ?? {} }];
   return groups.map((group, g) => ({
-    devices: Array.from({ length: MAX_GPU_INDEX }, (_, i) => i).filter((i) => i % groups.length === g),
+    devices: Array.from({ length: MAX_GPUS_PER_NODE }, (_, i) => i).filter((i) => i % groups.length === g),
     "mig-enabled": true,
     "mig-devices": group,
   }));
