@@ -1,3 +1,4 @@
+import { cloneJson } from "../src/kube/clone.js";
 import fastJsonPatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 
@@ -66,5 +67,5 @@ export function encodePatch(ops: readonly Operation[]): string | undefined {
 
 /** Applies a patch to a copy of `doc` (validating each operation), as the apiserver would. */
 export function applyPatch<T>(doc: T, ops: readonly Operation[]): T {
-  return fastJsonPatch.applyPatch(structuredClone(doc), [...ops], true, false).newDocument;
+  return fastJsonPatch.applyPatch(cloneJson(doc), [...ops], true, false).newDocument;
 }

@@ -1,3 +1,4 @@
+import { cloneJson } from "../../src/kube/clone.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { entryAddress, groupName, podName, roleId } from "../../src/modelinfer/naming.js";
 import { templateRevision } from "../../src/modelinfer/revision.js";
@@ -52,7 +53,7 @@ export function modelInferPodLabels(place: ModelInferPodPlace): Record<string, s
  * Pure: returns a new pod and leaves its input untouched. The controller builds its pods with it.
  */
 export function enhanceModelInferPod(pod: Pod, place: ModelInferPodPlace): { pod: Pod; warnings: string[] } {
-  const out = structuredClone(pod);
+  const out = cloneJson(pod);
   const meta = (out.metadata ??= {});
   const spec = out.spec ?? { containers: [] };
   out.spec = spec;

@@ -1,3 +1,4 @@
+import { cloneJson } from "../../src/kube/clone.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { gangName } from "../../src/volcano/podgroup.js";
 
@@ -12,7 +13,7 @@ export function routeGangToScheduler(pod: Pod, schedulerName: string | undefined
   const current = pod.spec?.schedulerName;
   if (current !== undefined && current !== "" && current !== DEFAULT_SCHEDULER) return pod;
   if (current === schedulerName) return pod;
-  const out = structuredClone(pod);
+  const out = cloneJson(pod);
   out.spec = { ...(out.spec ?? { containers: [] }), schedulerName };
   return out;
 }

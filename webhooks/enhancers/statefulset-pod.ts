@@ -1,3 +1,4 @@
+import { cloneJson } from "../../src/kube/clone.js";
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
@@ -75,7 +76,7 @@ export function enhanceStatefulSetPod(pod: Pod, namespace: string, view: Cluster
       detail: `ordinal ${ordinal} is below spec.ordinals.start ${start} of StatefulSet ${namespace}/${name}`,
       fix: "let the StatefulSet controller create its pods",
     });
-  const out = structuredClone(pod);
+  const out = cloneJson(pod);
   // Replacing the template's values is the point (they may be stale or absent), so it is not warned about.
   setEnvEverywhere(out.spec ?? { containers: [] }, [
     [ENV_GROUP_SIZE, { value: String(size) }],

@@ -1,3 +1,4 @@
+import { cloneJson } from "../../src/kube/clone.js";
 import type { StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { EnvVar, PodSpec } from "kubernetes-types/core/v1.js";
 import { statefulSetEntryAddress } from "../../src/modelinfer/naming.js";
@@ -92,7 +93,7 @@ function isOurDownwardIndex(env: EnvVar): boolean {
 export function enhanceStatefulSet(sts: StatefulSet, namespace: string): Outcome<StatefulSet> {
   const group = resolveStatefulSetGroup(sts, namespace);
   if (!group.ok) return group;
-  const out = structuredClone(sts);
+  const out = cloneJson(sts);
   const template = out.spec?.template;
   const podSpec = template?.spec;
   if (!template || !podSpec)

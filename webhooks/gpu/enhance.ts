@@ -1,3 +1,4 @@
+import { cloneJson } from "../../src/kube/clone.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { success, type Outcome } from "../enhancers/result.js";
@@ -30,7 +31,7 @@ export function applyGpuAsk(
   enhancers: readonly GpuEnhancer[] = GPU_ENHANCERS,
   owned = false,
 ): { pod: Pod; warnings: string[] } {
-  const copy = owned ? pod : structuredClone(pod);
+  const copy = owned ? pod : cloneJson(pod);
   const warnings = enhancers.flatMap((enhance) => enhance(copy, ask, namespace));
   return { pod: copy, warnings: [...new Set(warnings)] };
 }

@@ -1,3 +1,4 @@
+import { cloneJson } from "../../src/kube/clone.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { engineOf, type GpuAsk } from "./ask.js";
 import { gpuNodeSelector } from "./gpu-sharing.js";
@@ -16,7 +17,7 @@ export function applyPdPlacement(pod: Pod, ask: GpuAsk): string[] {
   const gpuKeys = new Set(Object.keys(ask.gpu ? gpuNodeSelector(ask.gpu) : {}));
   const selector = Object.entries(hint?.nodeSelector ?? {}).filter(([key]) => !gpuKeys.has(key));
   if (selector.length > 0) pod.spec.nodeSelector = { ...pod.spec.nodeSelector, ...Object.fromEntries(selector) };
-  if (hint?.affinity) pod.spec.affinity = { ...pod.spec.affinity, ...structuredClone(hint.affinity) };
+  if (hint?.affinity) pod.spec.affinity = { ...pod.spec.affinity, ...cloneJson(hint.affinity) };
   applySideResources(pod, ask);
   return [];
 }

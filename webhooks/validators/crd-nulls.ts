@@ -1,3 +1,4 @@
+import { cloneJson } from "../../src/kube/clone.js";
 import type { OpenApiSchema } from "../../src/apis/crds.js";
 import type { FieldError } from "../field-errors.js";
 
@@ -41,7 +42,7 @@ function pruneObject(schema: OpenApiSchema | undefined, value: Json, path: strin
     const at = fieldPath(path, schema, key);
     if (item === null && sub && !sub.nullable) {
       const defaulted = sub.default !== undefined;
-      if (defaulted) out[key] = structuredClone(sub.default);
+      if (defaulted) out[key] = cloneJson(sub.default);
       dropped.push({
         path: at,
         detail: defaulted

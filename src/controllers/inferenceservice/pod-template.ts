@@ -1,3 +1,4 @@
+import { cloneJson } from "../../kube/clone.js";
 import type { Affinity, Container, Pod, PodSpec, PodTemplateSpec, Probe } from "kubernetes-types/core/v1.js";
 import type { ClusterReader } from "../../cluster-view/cluster-view.js";
 import { LABEL_INFERENCE_SERVICE, LABEL_MANAGED, type InferenceService } from "../../apis/inference-ai.js";
@@ -120,7 +121,7 @@ function podSpec(svc: InferenceService, container: Container): PodSpec {
   const nodeSelector = { ...svc.spec.nodeSelector, ...placement.nodeSelector };
   if (Object.keys(nodeSelector).length > 0) spec.nodeSelector = nodeSelector;
   if (placement.affinity) spec.affinity = placement.affinity;
-  if (svc.spec.tolerations) spec.tolerations = structuredClone(svc.spec.tolerations);
+  if (svc.spec.tolerations) spec.tolerations = cloneJson(svc.spec.tolerations);
   if (svc.spec.serviceAccountName) spec.serviceAccountName = svc.spec.serviceAccountName;
   if (svc.spec.imagePullSecrets) spec.imagePullSecrets = svc.spec.imagePullSecrets.map((s) => ({ name: s.name }));
   return spec;
@@ -147,7 +148,7 @@ export function podTemplate(svc: InferenceService, view: ClusterReader, role: Po
   const namespace = svc.metadata.namespace ?? "default";
   const metadata = { labels: podLabels(svc), annotations: gpuAnnotations(svc) };
   const pod: Pod = { apiVersion: "v1", kind: "Pod", metadata, spec: podSpec(svc, container) };
-  const enhanced = enhanceGpuPod(structuredClone(pod), namespace, view, true);
+  const enhanced = enhanceGpuPod(cloneJson(pod), namespace, view, true);
   if (!enhanced.ok) return enhanced;
   // What the enhancers copied in from a GPUPool or PDD stored before its validation ran.
   const invalid = emittedValueErrors(pod, enhanced.value);

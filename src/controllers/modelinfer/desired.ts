@@ -1,3 +1,4 @@
+import { cloneJson } from "../../kube/clone.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import { controllerReference } from "../../kube/owner.js";
 import type { Pod, PodTemplateSpec, Service } from "kubernetes-types/core/v1.js";
@@ -36,7 +37,7 @@ function buildPod(mi: ModelInfer, place: ModelInferPodPlace, template: PodTempla
     ownerReferences: [controllerReference(mi)],
   };
   if (meta.annotations) metadata.annotations = { ...meta.annotations };
-  const spec = structuredClone(template.spec ?? { containers: [] });
+  const spec = cloneJson(template.spec ?? { containers: [] });
   if (mi.spec.schedulerName) spec.schedulerName = mi.spec.schedulerName;
   return enhanceModelInferPod({ apiVersion: "v1", kind: "Pod", metadata, spec }, place).pod;
 }
