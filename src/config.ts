@@ -129,10 +129,15 @@ function stringFlag(flags: Flags, name: string): string | undefined {
 export function clusterReachable(env: NodeJS.ProcessEnv): boolean {
   if (env.KUBERNETES_SERVICE_HOST) return true;
   if (env.KUBECONFIG) return true;
-  return existsSync(join(homedir(), ".kube", "config"));
+  return existsSync(join(env.HOME ?? homedir(), ".kube", "config"));
 }
 
-/** Standalone (a manifests directory) unless a cluster is configured and neither flag asks for it. */
+/**
+ * The manifests directory to serve from with --standalone or --manifests; undefined to serve a
+ * cluster (--kubeconfig, in-cluster, KUBECONFIG or ~/.kube/config). Neither is a ConfigError: a
+ * server that silently served example files instead of the cluster would look healthy and admit
+ * pods against the wrong objects.
+ */
 function manifestsDir(flags: Flags, env: NodeJS.ProcessEnv): string | undefined {
   const manifests = stringFlag(flags, "manifests");
   const offline = flags.standalone === true ? "--standalone" : manifests !== undefined ? "--manifests" : undefined;
@@ -141,8 +146,12 @@ function manifestsDir(flags: Flags, env: NodeJS.ProcessEnv): string | undefined 
       `${offline} and --kubeconfig conflict: ${offline} reads the cluster from files, --kubeconfig names a cluster; give one`,
     );
   if (manifests) assertManifestDir(manifests);
-  const standalone = manifests !== undefined || flags.standalone === true || !clusterReachable(env);
-  return standalone ? (manifests ?? DEFAULT_MANIFESTS_DIR) : undefined;
+  if (offline) return manifests ?? DEFAULT_MANIFESTS_DIR;
+  if (stringFlag(flags, "kubeconfig") === undefined && !clusterReachable(env))
+    throw new ConfigError(
+      "no cluster to serve: not in a pod (KUBERNETES_SERVICE_HOST unset), no KUBECONFIG and no ~/.kube/config; give --kubeconfig FILE, or --standalone to serve the bundled examples, or --manifests DIR",
+    );
+  return undefined;
 }
 
 function logLevel(flags: Flags, env: NodeJS.ProcessEnv): LogLevel {

@@ -1,21 +1,22 @@
 import { serveConfig, type Flags } from "../config.js";
+import { createLogger } from "../logging.js";
 import { startServer } from "../serve.js";
-import type { Io } from "./commands.js";
 import { listenError } from "./listen-errors.js";
 
 /** `inferplane serve`: runs until SIGTERM or SIGINT, then drains. A port that cannot be bound is a ConfigError naming its flag. */
-export async function serveCommand(flags: Flags, io: Io): Promise<number> {
+export async function serveCommand(flags: Flags): Promise<number> {
   const config = serveConfig(flags);
-  const server = await startServer(config).catch((err: unknown) => {
+  const log = createLogger(config.logLevel);
+  const server = await startServer(config, { log }).catch((err: unknown) => {
     throw listenError(err, config) ?? err;
   });
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
-      io.err(`${signal} received; draining\n`);
+      log.info("signal received; draining", { signal });
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
       server.stop().then(resolve, (err: unknown) => {
-        io.err(`shutdown failed: ${String(err)}\n`);
+        log.error("shutdown failed", { cause: String(err) });
         resolve();
       });
     };

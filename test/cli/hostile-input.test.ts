@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCommandLine } from "../../src/cli/parse.js";
@@ -84,6 +85,18 @@ describe("CLI: hostile input gets a one-line answer and exit 2, never a stack tr
         () => serveConfig(flags, {}),
         (e: unknown) => e instanceof ConfigError && /and --kubeconfig conflict/.test(e.message),
       );
+  });
+
+  it("serve with no cluster and neither --standalone nor --manifests is refused, not run on examples", () => {
+    const home = mkdtempSync(join(tmpdir(), "inferplane-home-"));
+    assert.throws(
+      () => serveConfig({}, { HOME: home }),
+      (e: unknown) =>
+        e instanceof ConfigError && /no cluster to serve/.test(e.message) && /--standalone/.test(e.message),
+    );
+    assert.equal(serveConfig({ kubeconfig: join(home, "config") }, { HOME: home }).manifests, undefined);
+    assert.equal(serveConfig({}, { HOME: home, KUBECONFIG: join(home, "config") }).manifests, undefined);
+    assert.ok(serveConfig({ standalone: true }, { HOME: home }).manifests);
   });
 
   it("counts in flags are plain decimal digits", () => {
