@@ -221,6 +221,25 @@ describe("InferenceService desired(): backend × source × sharing mode", () => 
     );
   });
 
+  it("refuses more pods per replica than a cluster has nodes, and more pods than a cluster runs", () => {
+    const paths = (spec: Partial<InferenceServiceSpec>): string[] =>
+      inferenceServiceErrors(inferenceService("big", spec)).map((e) => e.path);
+    assert.deepEqual(paths({ backendConfig: { pipelineParallelism: 5000 } }), []);
+    assert.deepEqual(paths({ backendConfig: { pipelineParallelism: 2147483648 } }), [
+      "spec.backendConfig.pipelineParallelism",
+    ]);
+    assert.deepEqual(paths({ backendConfig: { pipelineParallelism: 1e15 } }), [
+      "spec.backendConfig.pipelineParallelism",
+    ]);
+    assert.deepEqual(paths({ replicas: 31, backendConfig: { pipelineParallelism: 5000 } }), ["spec.replicas"]);
+    const held = inferenceServiceDesired(
+      inferenceService("big", { backendConfig: { pipelineParallelism: 2147483648 } }),
+      new StaticView([]),
+    );
+    assert.equal(held.children.length, 0);
+    assert.ok(held.hold?.includes("pipelineParallelism"), held.hold);
+  });
+
   it("holds, with one Event, while a GPUPool or TokenCache it names is missing; not again once said", () => {
     const svc = inferenceService("wait", { gpu: { pool: "gone" } });
     const state = inferenceServiceDesired(svc, new StaticView());

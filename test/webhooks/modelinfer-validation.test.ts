@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { modelInferProblems } from "../../webhooks/validators/modelinfer.js";
+import { modelInferDesired } from "../../src/controllers/modelinfer/reconciler.js";
+import { StaticView } from "../support/static-view.js";
 import { processValidation } from "../../webhooks/validate-processor.js";
 import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
 import { modelInfer, role } from "../support/objects.js";
@@ -17,6 +19,19 @@ function edit(change: (mi: ModelInfer) => void): ModelInfer {
 }
 
 describe("ModelInfer validation", () => {
+  it("refuses a group wider than a cluster's nodes and more pods than a cluster runs; the controller holds it", () => {
+    const paths = (mi: ModelInfer): string[] => modelInferProblems(mi).map((e) => e.path);
+    assert.deepEqual(paths(modelInfer("big", [role("serve", 1, 4999)])), []);
+    assert.deepEqual(paths(modelInfer("big", [role("serve", 1, 2147483647)])), [
+      "spec.template.roles[0].workerReplicas",
+    ]);
+    assert.deepEqual(paths(modelInfer("big", [role("serve", 2, 4999)], { replicas: 16 })), ["spec.replicas"]);
+    const huge = modelInfer("big", [role("serve", 1, 2147483647)]);
+    const state = modelInferDesired(huge, new StaticView([]), new Date());
+    assert.equal(state.children.length, 0, "no pods built");
+    assert.ok(state.hold?.includes("workerReplicas"), state.hold);
+  });
+
   it("accepts a valid ModelInfer and the examples", () => {
     assert.deepEqual(modelInferProblems(valid()), []);
   });

@@ -4,6 +4,7 @@
  * InferenceService controller holds the rollout with condition Ready False, reason InvalidSpec,
  * should one get past admission (no webhook, an object created before the rule).
  */
+import { MAX_CLUSTER_NODES, MAX_CLUSTER_PODS } from "../../src/kube/cluster-limits.js";
 import type { ClusterReader } from "../../src/cluster-view/cluster-view.js";
 import { GPUPoolKind, TokenCacheKind, type InferenceService } from "../../src/apis/inference-ai.js";
 import { engineFor, type Engine, type EngineLaunch } from "../../src/engines/index.js";
@@ -93,6 +94,29 @@ const multiNode: Rule = (svc, engine) => {
       fix: "use backend vllm, or pipelineParallelism 1 with more GPUs per pod",
     },
   ];
+};
+
+/** One replica's pods each take a node; every replica's pods must fit the largest cluster. */
+const scale: Rule = (svc) => {
+  const pp = pipelineParallelism(svc);
+  if (pp > MAX_CLUSTER_NODES)
+    return [
+      {
+        path: "spec.backendConfig.pipelineParallelism",
+        detail: `${pp} pods per replica span more nodes than a Kubernetes cluster holds (${MAX_CLUSTER_NODES})`,
+        fix: `use at most ${MAX_CLUSTER_NODES}`,
+      },
+    ];
+  const replicas = Math.max(svc.spec.replicas ?? 1, svc.spec.autoscaling?.maxReplicas ?? 0);
+  return replicas * pp > MAX_CLUSTER_PODS
+    ? [
+        {
+          path: svc.spec.autoscaling?.maxReplicas !== undefined ? "spec.autoscaling.maxReplicas" : "spec.replicas",
+          detail: `${replicas} replicas × ${pp} pods are more than a Kubernetes cluster runs (${MAX_CLUSTER_PODS})`,
+          fix: "lower the replicas or pipelineParallelism",
+        },
+      ]
+    : [];
 };
 
 const parallelism: Rule = (svc) => {
@@ -249,6 +273,7 @@ const RULES: readonly Rule[] = [
   quantization,
   revision,
   multiNode,
+  scale,
   parallelism,
   tritonConfig,
   scaling,

@@ -1,6 +1,7 @@
 import type { Container, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { brokenNames, podPlaceNames, type EmittedName } from "../../src/modelinfer/emitted-names.js";
 import type { ModelInfer, Role } from "../../src/apis/matrixinfer.js";
+import { MAX_CLUSTER_NODES, MAX_CLUSTER_PODS } from "../../src/kube/cluster-limits.js";
 import type { FieldError } from "../field-errors.js";
 import type { Findings } from "./findings.js";
 import { brokenNameDetail, charactersBreak, nameRuleFix } from "./names.js";
@@ -57,6 +58,36 @@ const nonNegative: Rule = (mi) => [
     ...negative(`spec.template.roles[${i}].workerReplicas`, role.workerReplicas ?? 0),
   ]),
 ];
+
+/**
+ * A group's pods each hold GPUs of their own node, and all groups' pods must fit the largest
+ * cluster (src/kube/cluster-limits.ts). The controller holds a stored ModelInfer that breaks it
+ * rather than build its pods.
+ */
+export function modelInferScaleErrors(mi: ModelInfer): FieldError[] {
+  const problems: FieldError[] = [];
+  let perGroup = 0;
+  roles(mi).forEach((role, i) => {
+    const size = (role.workerReplicas ?? 0) + 1;
+    perGroup += Math.max(0, role.replicas ?? 1) * size;
+    if (size > MAX_CLUSTER_NODES)
+      problems.push({
+        path: `spec.template.roles[${i}].workerReplicas`,
+        detail: `a group of ${size} pods spans more nodes than a Kubernetes cluster holds (${MAX_CLUSTER_NODES})`,
+        fix: `use at most ${MAX_CLUSTER_NODES - 1} workers`,
+      });
+  });
+  const pods = Math.max(0, mi.spec.replicas ?? 1) * perGroup;
+  if (problems.length === 0 && pods > MAX_CLUSTER_PODS)
+    problems.push({
+      path: "spec.replicas",
+      detail: `${pods} pods (${mi.spec.replicas ?? 1} groups of ${perGroup}) are more than a Kubernetes cluster runs (${MAX_CLUSTER_PODS})`,
+      fix: "lower replicas, role replicas or workerReplicas",
+    });
+  return problems;
+}
+
+const scale: Rule = (mi) => modelInferScaleErrors(mi);
 
 const workerTemplate: Rule = (mi) =>
   roles(mi).flatMap((role, i) =>
@@ -239,6 +270,7 @@ const MODELINFER_RULES: readonly Rule[] = [
   roleCount,
   roleNames,
   nonNegative,
+  scale,
   workerTemplate,
   emittedNames,
   images,

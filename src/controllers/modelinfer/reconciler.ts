@@ -10,6 +10,8 @@ import { recoveryActions } from "./recovery.js";
 import { rolloutDeletions } from "./rollout.js";
 import { modelInferStatus } from "./status.js";
 import { CONDITION_SIZED } from "../../apis/optimizer.js";
+import { modelInferScaleErrors } from "../../../webhooks/validators/modelinfer.js";
+import { formatFieldError } from "../../../webhooks/field-errors.js";
 
 /** What a ModelInfer controls right now. */
 export interface OwnedState {
@@ -33,6 +35,11 @@ export function ownedState(mi: ModelInfer, view: ClusterReader): OwnedState {
  * broken pods rebuilt per recoveryPolicy (recovery.ts) and outdated groups rolled (rollout.ts).
  */
 export function modelInferDesired(mi: ModelInfer, view: ClusterReader, now: Date): DesiredState {
+  const tooLarge = modelInferScaleErrors(mi);
+  if (tooLarge.length > 0) {
+    const message = tooLarge.map(formatFieldError).join("; and ");
+    return { children: [], hold: message, events: [{ type: "Warning", reason: "InvalidSpec", message }] };
+  }
   const owned = ownedState(mi, view);
   const indices = groupIndices(mi, owned.pods);
   const groups = desiredState(mi, indices);
