@@ -100,7 +100,8 @@ export function lookupGang(pod: Pod, stores: ClusterReader): GangLookup {
     members,
     spec: {
       key,
-      minMember: group.spec.minMember ?? 1,
+      // minMember 0 asks for no minimum, but the pod being filtered must still get a node: plan at least it.
+      minMember: Math.max(1, group.spec.minMember ?? 1),
       minTaskMember: group.spec.minTaskMember ?? {},
       minResources: minResourcesOf(group),
       mode: topology?.mode ?? (topology ? "hard" : "soft"),

@@ -297,6 +297,7 @@ class TierSearch {
     const roomy: Roomy[] = [];
     this.candidates(tier, bound).forEach((hyperNode, index) => {
       const nodes = this.topology.nodesOf.get(hyperNode) ?? [];
+      if (nodes.length === 0) return; // matches no node (or its selector is refused): nothing to place in
       const total = this.totalOf(hyperNode, nodes);
       if (fits(this.demand, total)) roomy.push({ hyperNode, nodes, total, gpu: gpuMilli(total), index });
     });

@@ -140,6 +140,22 @@ describe("gang planner", () => {
     assert.ok(!result.placement.assignments.has("g-00"), "no room left for the prefill member");
   });
 
+  it("never plans into a HyperNode that holds no node, and plans a minMember 0 gang's pod where it fits", () => {
+    for (const min of [0, 1]) {
+      const objects: KubeObject[] = [
+        ...rackCluster(2, 2, 8),
+        hyperNode("rack-empty", 1, [regex("Node", "^nomatch-")]),
+        hyperNode("rack-broken", 1, [regex("Node", "([")]),
+        podGroup("g", min, { mode: "hard", highestTierAllowed: 2 }),
+        ...gangOf(1, "4"),
+      ];
+      const result = plan(objects, "g-00");
+      assert.ok(result.ok, result.ok ? "" : result.reason);
+      assert.match(result.placement.hyperNode, /^rack-[01]$/);
+      assert.ok(result.placement.assignments.get("g-00"), `minMember ${min}: the pod has a node`);
+    }
+  });
+
   it("places MIG slices as their own extended resource", () => {
     const objects: KubeObject[] = [
       node("mig-a", 0, {}, { "nvidia.com/mig-3g.40gb": "2" }),
