@@ -3,6 +3,7 @@ import { ConfigError, type Flags } from "../config.js";
 import { OptimizerDataError } from "../optimizer/json-fields.js";
 import { loadSystemDir, loadSystemFile } from "../optimizer/load-dir.js";
 import { solveSystem } from "../optimizer/solve.js";
+import { checkBatches } from "../optimizer/limits.js";
 import { SOLVERS, type SolverName } from "../optimizer/solution.js";
 import { toSolutionData } from "../optimizer/solution-data.js";
 import { formatSolution } from "../optimizer/table.js";
@@ -23,6 +24,7 @@ async function optimizeDir(path: string, solver: SolverName | undefined, json: b
   let solution;
   try {
     const system = statSync(path).isDirectory() ? loadSystemDir(path) : loadSystemFile(path);
+    checkBatches(system);
     solution = await solveSystem(system, solver);
   } catch (err) {
     if (err instanceof OptimizerDataError) throw new ConfigError(err.message);

@@ -1,3 +1,4 @@
+import { checkBatches } from "../optimizer/limits.js";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { withNamespace } from "../cluster-view/file-view.js";
@@ -62,6 +63,7 @@ async function plan(flags: Flags, options: DryRunOptions): Promise<DryRun> {
   const { data, source } = options.dataDir ? dataFromDir(options.dataDir) : dataFromConfigMap(objects, name, dir);
   const prometheusUrl = typeof flags["prometheus-url"] === "string" ? flags["prometheus-url"] : undefined;
   const input = await readCycle(new ManifestReader(objects), data, source, { prometheusUrl, window: LOAD_WINDOW });
+  checkBatches(input.system);
   const solution = await solveSystem(input.system, options.solver);
   const why = new Map(input.readings.fallbacks.map((f) => [f.server, f.reason]));
   const changes =

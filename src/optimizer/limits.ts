@@ -99,11 +99,18 @@ const NO_TARGET = { itl: 0, ttw: 0, ttft: 0, tps: 0 };
 /** The batch sizing would model (sizing.ts's rule), which sets the size of its queue model. */
 function checkBatch(server: ServerSpec, perf: PerfSpec): void {
   const input = { perf, target: NO_TARGET, load: server.load, minReplicas: 0, batchOverride: server.maxBatchSize };
-  const batch = batchSizeFor(input, Math.max(server.load.avgOutTokens, 1));
+  const tokens = Math.max(server.load.avgOutTokens, 1);
+  const batch = batchSizeFor(input, tokens);
   if (batch > RANGES.maxBatchSize.max)
     throw new OptimizerDataError(
-      `server ${server.name} on ${perf.accelerator}: a batch of ${batch} (maxBatchSize × atTokens / tokens per request) is beyond ${RANGES.maxBatchSize.max}; check maxBatchSize and atTokens of ${perf.model}`,
+      `server ${server.name} on ${perf.accelerator}: a batch of ${batch} (maxBatchSize ${perf.maxBatchSize} × atTokens ${perf.atTokens} / ${tokens} tokens per request) is beyond ${RANGES.maxBatchSize.max}; check maxBatchSize and atTokens of ${perf.model}, or the server's request length`,
     );
+}
+
+/** Every server's batch on every accelerator within range (checkBatch): the CLI and REST refuse alike. */
+export function checkBatches(system: SystemSpec): void {
+  for (const server of system.servers)
+    for (const perf of system.perf.get(server.model)?.values() ?? []) checkBatch(server, perf);
 }
 
 /**
@@ -115,10 +122,10 @@ export function checkInstance(system: SystemSpec, limits: InstanceLimits): void 
     throw new InstanceTooLargeError(
       `${system.servers.length} servers exceed the limit of ${limits.maxServers} (--optimizer-max-servers)`,
     );
+  checkBatches(system);
   let candidates = 0;
   for (const server of system.servers) {
     const byAccelerator = system.perf.get(server.model);
-    for (const perf of byAccelerator?.values() ?? []) checkBatch(server, perf);
     candidates += server.keepAccelerator ? 1 : (byAccelerator?.size ?? 0);
   }
   if (candidates > limits.maxCandidates)

@@ -66,6 +66,8 @@ function parseAccelerators(doc: DataDocument): Map<string, AcceleratorSpec> {
   arrayAt(root(doc), "accelerators", doc.origin).forEach((entry, i) => {
     const at = doc.origin.at("accelerators").at(i);
     const name = stringAt(entry, "name", at);
+    if (result.has(name))
+      throw at.error(`accelerator "${name}" is listed twice (inferno would keep the last silently)`);
     result.set(name, {
       name,
       type: stringAt(entry, "type", at, name),
@@ -80,7 +82,9 @@ function parseCapacity(doc: DataDocument): Map<string, number> {
   const result = new Map<string, number>();
   arrayAt(root(doc), "count", doc.origin).forEach((entry, i) => {
     const at = doc.origin.at("count").at(i);
-    result.set(stringAt(entry, "type", at), rangedAt(entry, "count", at, RANGES.capacityCount));
+    const type = stringAt(entry, "type", at);
+    if (result.has(type)) throw at.error(`accelerator type "${type}" is counted twice`);
+    result.set(type, rangedAt(entry, "count", at, RANGES.capacityCount));
   });
   return result;
 }
@@ -116,6 +120,7 @@ function parseModels(
     };
     let byAccelerator: Map<string, PerfSpec> | undefined = perf.get(model);
     if (!byAccelerator) perf.set(model, (byAccelerator = new Map<string, PerfSpec>()));
+    if (byAccelerator.has(accelerator)) throw named.error(`model "${model}" on "${accelerator}" is listed twice`);
     byAccelerator.set(accelerator, spec);
   });
   return { version, perf };

@@ -11,7 +11,8 @@ function round(value: number): number {
 
 export function toSolutionData(solution: Solution): SolutionData {
   const latencyKey = solution.version === "v1" ? "waitAverage" : "ttftAverage";
-  const allocations: SolutionData["allocations"] = {};
+  // Entries, not assignment: a server named __proto__ must become a key, not the object's prototype.
+  const allocations: [string, Record<string, unknown>][] = [];
   for (const a of solution.allocations) {
     const load =
       solution.version === "v1"
@@ -21,20 +22,23 @@ export function toSolutionData(solution: Solution): SolutionData {
             avgInTokens: a.server.load.avgInTokens,
             avgOutTokens: a.server.load.avgOutTokens,
           };
-    allocations[a.server.name] = {
-      accelerator: a.accelerator,
-      numReplicas: a.replicas,
-      maxBatch: a.batchSize,
-      cost: round(a.cost),
-      itlAverage: round(a.itl),
-      [latencyKey]: round(a.latency),
-      load,
-      ...(a.parts.length > 1
-        ? { mix: a.parts.map((p) => ({ accelerator: p.accelerator, numReplicas: p.replicas, cost: round(p.cost) })) }
-        : {}),
-    };
+    allocations.push([
+      a.server.name,
+      {
+        accelerator: a.accelerator,
+        numReplicas: a.replicas,
+        maxBatch: a.batchSize,
+        cost: round(a.cost),
+        itlAverage: round(a.itl),
+        [latencyKey]: round(a.latency),
+        load,
+        ...(a.parts.length > 1
+          ? { mix: a.parts.map((p) => ({ accelerator: p.accelerator, numReplicas: p.replicas, cost: round(p.cost) })) }
+          : {}),
+      },
+    ]);
   }
-  return { allocations };
+  return { allocations: Object.fromEntries(allocations) };
 }
 
 /** The REST answer: inferno's allocations plus what a caller needs to trust them. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.js";
 import { httpGet } from "../support/https-client.js";
@@ -70,6 +71,21 @@ describe("optimizer: CLI", () => {
     assert.deepEqual(
       [missing.code, missing.err],
       [2, "inferplane optimize: /no/such/dir: no such file or directory\n"],
+    );
+    // A request this short makes a batch past what REST accepts: the CLI refuses it the same way.
+    const dir = mkdtempSync(join(tmpdir(), "inferno-short-"));
+    cpSync(join(INFERNO, "v1/small"), dir, { recursive: true });
+    const servers = JSON.parse(readFileSync(join(dir, "server-data.json"), "utf8")) as {
+      servers: { currentAlloc: { load: { avgLength: number } } }[];
+    };
+    servers.servers[0]!.currentAlloc.load.avgLength = 1;
+    writeFileSync(join(dir, "server-data.json"), JSON.stringify(servers));
+    const short = await cli("optimize", dir);
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(short.code, 2);
+    assert.match(
+      short.err,
+      /a batch of \d+ \(maxBatchSize \d+ × atTokens \d+ \/ 1 tokens per request\) is beyond 4096/,
     );
     const badSolver = await cli("optimize", join(INFERNO, "v1/tiny"), "--solver", "simplex");
     assert.equal(badSolver.code, 2);

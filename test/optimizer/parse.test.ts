@@ -5,6 +5,11 @@ import { join } from "node:path";
 import { OptimizerDataError } from "../../src/optimizer/json-fields.js";
 import { loadSystemDir } from "../../src/optimizer/load-dir.js";
 import { INFERNO } from "../support/inferno.js";
+import { solveSystem } from "../../src/optimizer/solve.js";
+import { toSolutionData } from "../../src/optimizer/solution-data.js";
+
+const readJson = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
 
 type Json = Record<string, unknown>;
 
@@ -112,6 +117,33 @@ describe("optimizer: reading inferno data", () => {
       withEdit("v1/tiny", "serviceclass-data.json", (body) => (list(body, "serviceClasses")[0]!.modelTargets = [])),
       /modelTargets is V2, but the model data is V1/,
     );
+  });
+
+  it("refuses an accelerator, a capacity type or a model on an accelerator listed twice", () => {
+    const twice = (key: string) => (body: Json) => {
+      const entries = list(body, key);
+      entries.push({ ...entries[0]! });
+    };
+    rejects(withEdit("v1/small", "accelerator-data.json", twice("accelerators")), /accelerator "\w+" is listed twice/);
+    rejects(withEdit("v1/small", "capacity-data.json", twice("count")), /accelerator type "\w+" is counted twice/);
+    rejects(withEdit("v1/small", "model-data.json", twice("models")), /model "[\w-]+" on "\w+" is listed twice/);
+  });
+
+  it("a server named __proto__ gets its allocation like any other", async () => {
+    const dir = withEdit("v1/small", "server-data.json", (body) => {
+      list(body, "servers")[0]!.name = "__proto__";
+    });
+    try {
+      const solution = await solveSystem(loadSystemDir(dir));
+      const data = JSON.parse(JSON.stringify(toSolutionData(solution))) as { allocations: Record<string, unknown> };
+      assert.ok(Object.hasOwn(data.allocations, "__proto__"), Object.keys(data.allocations).join(","));
+      assert.equal(
+        Object.keys(data.allocations).length,
+        list(readJson(join(dir, "server-data.json")), "servers").length,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a file that is not JSON says so", () => {
