@@ -54,7 +54,11 @@ export function quantityBytes(size: string | number): number | undefined {
 function sizeProblem(tier: CacheTier, bytes: number | undefined): string | undefined {
   if (tier.size === undefined) return "a redis tier inferplane runs needs size (each server's maxmemory); set it";
   if (bytes === undefined) return `size "${String(tier.size)}" is not a Kubernetes quantity`;
-  return bytes < 1 << 20 ? `size ${String(tier.size)} is under 1Mi: too little for Redis itself` : undefined;
+  if (bytes < 1 << 20) return `size ${String(tier.size)} is under 1Mi: too little for Redis itself`;
+  // maxmemory is written in bytes; past 2^53 (8 PiB) the number is no longer exact, and no server holds it.
+  return Number.isSafeInteger(bytes)
+    ? undefined
+    : `size ${String(tier.size)} is 8Pi or more: more than any server holds`;
 }
 
 /** The plan of a redis tier (its `redisConfig` and the cache's evictionPolicy). Pure. */

@@ -10,6 +10,7 @@ import { tokenCacheDesired, tokenCacheReconciler } from "../../src/controllers/t
 import { DEFAULT_TOKEN_CACHE_SETTINGS } from "../../src/controllers/tokencache/settings.js";
 import type { KubeObject } from "../../src/kube/object.js";
 import { redisName, redisUrl } from "../../src/tokencache/naming.js";
+import { redisTierPlan } from "../../src/tokencache/redis-tier.js";
 import { enhanceGpuPod } from "../../webhooks/gpu/enhance.js";
 import { EXAMPLES, FIXTURES } from "../support/fixtures.js";
 import { gpuPod, NS, stores } from "../support/gpu.js";
@@ -41,6 +42,17 @@ const kinds = (objects: KubeObject[]): string[] => objects.map((o) => `${o.kind 
 const byKind = <T>(objects: KubeObject[], kind: string): T[] => objects.filter((o) => o.kind === kind) as T[];
 
 describe("TokenCache desired(): Redis for redis tiers, nothing for the others", () => {
+  it("a redis tier's size is exact in bytes: 8Pi or more is refused, never written as 1.15e+23", () => {
+    const plan = (size: string): ReturnType<typeof redisTierPlan> =>
+      redisTierPlan(tokenCache([]), { name: "r", type: "redis", size });
+    for (const size of ["99999Ei", "2000Ei", "8Pi"]) {
+      assert.equal(plan(size).maxmemoryBytes, undefined, size);
+      assert.match(plan(size).problems.join(), /8Pi or more/, size);
+    }
+    assert.equal(plan("7Pi").maxmemoryBytes, 7 * 2 ** 50);
+    assert.deepEqual(plan("7Pi").problems, []);
+  });
+
   it("prefix and local tiers need nothing cluster-side; an external Redis neither", () => {
     assert.deepEqual(
       children(
