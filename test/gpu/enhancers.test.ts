@@ -123,6 +123,21 @@ describe("GPU sharing on admission", () => {
     }
   });
 
+  it("warns that one CUDA process uses one MIG device when a pod asks for several", () => {
+    const migPool = pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } });
+    const warningsFor = (count: string): string[] => {
+      const result = enhanceGpuPod(
+        gpuPod({ "inference.ai/gpu-pool": "mig", "inference.ai/gpu-count": count }),
+        "serving",
+        stores(migPool),
+      );
+      assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.errors));
+      return result.warnings;
+    };
+    assert.ok(warningsFor("3").some((w) => /^3 MIG devices, but a CUDA process uses one/.test(w)));
+    assert.ok(!warningsFor("1").some((w) => /MIG devices/.test(w)));
+  });
+
   it("refuses what cannot work, naming it and the fix", () => {
     const migPool = pool("mig", { gpuProduct: A100, sharing: { mode: "mig", profiles: [{ name: "3g.40gb" }] } });
     denied(

@@ -264,7 +264,13 @@ function checkedMig(
   const via = annotations[A.MIG_PROFILE] !== undefined || !pool ? A.MIG_PROFILE : A.GPU_POOL;
   if (invalid) return failure(DenialCode.Invalid, { path: annotationPath(via), ...invalid });
   if (problem) return failure(DenialCode.Forbidden, { path: annotationPath(via), ...problem });
-  return success(share, warning ? [warning] : []);
+  const warnings = warning ? [warning] : [];
+  // CUDA enumerates one MIG device per process: a tensor-parallel engine cannot span several.
+  if (share.count > 1)
+    warnings.push(
+      `${share.count} MIG devices, but a CUDA process uses one: one engine cannot span them (use a larger profile)`,
+    );
+  return success(share, warnings);
 }
 
 function resolvePd(annotations: Record<string, string>, lookup: Lookup, via: string): Outcome<GpuAsk["pd"]> {
