@@ -238,7 +238,8 @@ export function parseSystem(docs: DataDocuments): SystemSpec {
   };
 }
 
-const SYSTEM_SECTIONS: Record<DocumentKey, string> = {
+/** The key of each document inside inferno's system-data.json. */
+export const SYSTEM_SECTIONS: Readonly<Record<DocumentKey, string>> = {
   accelerators: "acceleratorData",
   capacity: "capacityData",
   models: "modelData",

@@ -1,3 +1,4 @@
+import { SYSTEM_SECTIONS, type DocumentKey } from "../../src/optimizer/parse.js";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,20 +14,13 @@ import { INFERNO } from "../support/inferno.js";
 
 type Json = Record<string, unknown>;
 
-const SECTIONS = {
-  accelerators: "acceleratorData",
-  capacity: "capacityData",
-  models: "modelData",
-  serviceClasses: "serviceClassData",
-  servers: "serverData",
-  optimizer: "optimizerData",
-} as const;
+const SECTIONS = SYSTEM_SECTIONS;
 
 /** A fixture as one system-data body (the REST shape); V3 is V2's small instance with perfParms. */
 function systemBody(dir: string, version: "v1" | "v2" | "v3" = "v1"): Json {
   const system: Json = {};
   for (const [key, section] of Object.entries(SECTIONS))
-    system[section] = JSON.parse(readFileSync(join(INFERNO, dir, DATA_FILES[key as keyof typeof SECTIONS]), "utf8"));
+    system[section] = JSON.parse(readFileSync(join(INFERNO, dir, DATA_FILES[key as DocumentKey]), "utf8"));
   const servers = (system.serverData as { servers: Json[] }).servers;
   servers.splice(4);
   for (const server of servers) server.currentAlloc = { accelerator: "", ...(server.currentAlloc as Json) };
@@ -42,7 +36,7 @@ function systemBody(dir: string, version: "v1" | "v2" | "v3" = "v1"): Json {
 
 /** One number the parser reads: where it sits in an entry, its range, and which entries have it. */
 interface Field {
-  section: (typeof SECTIONS)[keyof typeof SECTIONS];
+  section: string;
   list: string;
   path: string[];
   range: NumberRange;
