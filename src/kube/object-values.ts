@@ -23,7 +23,13 @@ export type BrokenValue = CheckedValue & { errors: string[] };
 
 /** The values that break their rule, each with the apiserver's messages. */
 export function brokenValues(values: readonly CheckedValue[]): BrokenValue[] {
-  return values.map((v) => ({ ...v, errors: v.rule.check(v.value) })).filter((v) => v.errors.length > 0);
+  // A controller checks every child of every pass: allocate only for what is broken.
+  const broken: BrokenValue[] = [];
+  for (const v of values) {
+    const errors = v.rule.check(v.value);
+    if (errors.length > 0) broken.push({ ...v, errors });
+  }
+  return broken;
 }
 
 /**
