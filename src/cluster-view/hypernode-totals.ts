@@ -37,11 +37,15 @@ export class HyperNodeTotals {
   /** Sums every HyperNode now, so that no request has to. */
   sumAll(): void {
     for (const hyperNode of this.topology().nodesOf.keys()) this.of(hyperNode);
-    this.holding("");
+    this.ancestorsByNode();
   }
 
   /** Every HyperNode a node is below, lowest tier first. */
   holding(node: string): readonly string[] {
+    return this.ancestorsByNode().get(node) ?? [];
+  }
+
+  private ancestorsByNode(): ReadonlyMap<string, readonly string[]> {
     if (!this.ancestors) {
       const topology = this.topology();
       const ancestors = new Map<string, string[]>();
@@ -50,7 +54,7 @@ export class HyperNodeTotals {
         list.sort((a, b) => (topology.tierOf.get(a) ?? 0) - (topology.tierOf.get(b) ?? 0) || a.localeCompare(b));
       this.ancestors = ancestors;
     }
-    return this.ancestors.get(node) ?? [];
+    return this.ancestors;
   }
 
   /** A node's free room changed: the totals above it move by the difference. */
