@@ -1,14 +1,9 @@
 // Admission latency and throughput over HTTPS keep-alive (issue 2): a ModelInfer worker pod with
 // 4 containers, at concurrency 1, 16 and 64, against a no-op handler on the same TLS server.
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { startServerProcess } from "./support/server-process.js";
 import { Agent, request } from "node:https";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
 import { fmt, summarize, type Summary } from "./stats.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const REQUESTS_PER_CASE = Number(process.env.BENCH_REQUESTS ?? 3000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -129,15 +124,7 @@ async function alternated(
 }
 
 export async function admissionBenchmark(): Promise<void> {
-  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const extra = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...extra, "--import", "tsx", join(ROOT, "bench", "admission-server.ts")], {
-    stdio: ["ignore", "pipe", "inherit"],
-    cwd: ROOT,
-  });
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once("line", resolve));
-  const { port, certDir } = JSON.parse(line) as { port: number; certDir: string };
-  const ca = readFileSync(join(certDir, "ca.crt"), "utf8");
+  const { child, port, ca } = await startServerProcess("admission-server.ts");
   const body = workerPodReview();
   console.log(
     `\nadmission over HTTPS keep-alive (server in its own process; ${REQUESTS_PER_CASE} requests per case, median of ${RUNS} alternated runs, body ${body.length} B)`,

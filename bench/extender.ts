@@ -1,18 +1,15 @@
 // Extender latency (issue 4): 5,000 nodes × 8 GPUs, 625 tier-1 HyperNodes of 8 nodes, 40 tier-2,
 // 1 tier-3, 20% of GPUs in use; filter + prioritize for each member of a 16-pod gang in NodeNames
 // mode over HTTPS keep-alive, against the floor of merely parsing the same request body.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { startServerProcess } from "./support/server-process.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:https";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { KubeObject } from "../src/kube/object.js";
 import { boundPod, gangPod, podGroup, rackCluster } from "../test/support/cluster.js";
 import { fmt, percentile } from "./stats.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const GANGS = Number(process.env.BENCH_GANGS ?? 20);
 const MEMBERS = 16;
 const WARMUP = 50;
@@ -79,15 +76,8 @@ export async function extenderBenchmark(): Promise<void> {
   const { objects, nodeNames } = cluster();
   const dir = mkdtempSync(join(tmpdir(), "inferplane-bench-cluster-"));
   writeFileSync(join(dir, "cluster.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
-  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const extra = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...extra, "--import", "tsx", join(ROOT, "bench", "extender-server.ts"), dir], {
-    stdio: ["ignore", "pipe", "inherit"],
-    cwd: ROOT,
-  });
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once("line", resolve));
-  const { port, certDir } = JSON.parse(line) as { port: number; certDir: string };
-  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: readFileSync(join(certDir, "ca.crt"), "utf8") });
+  const { child, port, ca } = await startServerProcess("extender-server.ts", [dir]);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
   const pods = new Map(objects.filter((o) => o.kind === "Pod").map((p) => [p.metadata!.name!, p]));
   const timings = {
     coldFilter: [] as number[],
